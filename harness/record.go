@@ -1,0 +1,49 @@
+package harness
+
+import (
+	"time"
+)
+
+// A Record is one LLM call as measured by the client, together with the
+// server's own accounting of it. Every metric the suite reports is computed
+// from Records; nothing is measured twice.
+//
+// Client times are offsets from Start on the monotonic clock. A Record with
+// Err set is a failed call: it is written to the trace so that nothing is
+// lost, but it is never pooled into a metric.
+type Record struct {
+	// Identity.
+	Run      string         `json:"run,omitempty"`     // benchmark or run label
+	Config   string         `json:"config,omitempty"`  // key=value config name
+	Agent    string         `json:"agent,omitempty"`   // agent name within a multi-agent run
+	Stage    string         `json:"stage,omitempty"`   // analysis | report | persona | warmup
+	Model    string         `json:"model"`             // model tag as sent
+	URL      string         `json:"url"`               // instance base URL
+	Endpoint string         `json:"endpoint"`          // generate | chat
+	Options  map[string]any `json:"options,omitempty"` // options as sent; nil = server defaults
+	Prompt   int            `json:"prompt_chars"`      // length of the prompt sent, in bytes
+
+	// Client clock.
+	Start        time.Time       `json:"start"`         // wall-clock time the request was sent
+	FirstByte    time.Duration   `json:"first_byte_ns"` // first response byte
+	FirstContent time.Duration   `json:"first_content_ns"`
+	Chunks       []time.Duration `json:"chunks_ns,omitempty"` // arrival of each non-empty content chunk
+	End          time.Duration   `json:"end_ns"`              // last chunk (the done chunk)
+
+	// Server accounting, from the final (done) chunk.
+	LoadDuration       time.Duration `json:"load_duration_ns"`
+	PromptEvalCount    int           `json:"prompt_eval_count"`
+	PromptEvalDuration time.Duration `json:"prompt_eval_duration_ns"`
+	EvalCount          int           `json:"eval_count"`
+	EvalDuration       time.Duration `json:"eval_duration_ns"`
+	TotalDuration      time.Duration `json:"total_duration_ns"`
+	DoneReason         string        `json:"done_reason,omitempty"`
+
+	// Response is the concatenated content; the agent parses it.
+	Response string `json:"-"`
+	// ResponseChars is len(Response), kept in the trace instead of the text.
+	ResponseChars int `json:"response_chars"`
+
+	// Err is the failure, if any, with what was measured before it.
+	Err string `json:"err,omitempty"`
+}

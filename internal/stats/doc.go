@@ -1,0 +1,2 @@
+// Package stats is the pure maths of Chimeraforge.
+package stats
