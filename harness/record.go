@@ -47,3 +47,35 @@ type Record struct {
 	// Err is the failure, if any, with what was measured before it.
 	Err string `json:"err,omitempty"`
 }
+
+// OK reports whether the call succeeded: it ended with a done chunk and no
+// error. Only OK records are pooled into metrics.
+func (r Record) OK() bool { return r.Err == "" }
+
+// TTFT is the client's time to first token: request start → first
+// non-empty content chunk (the Rust harness's definition). It is 0 for a
+// record without content chunks (see len(r.Chunks)), which is not a
+// measurement.
+func (r Record) TTFT() time.Duration { return r.FirstContent }
+
+// E2E is the client's end-to-end latency: request start → done chunk.
+func (r Record) E2E() time.Duration { return r.End }
+
+// ITL is the mean gap between content chunks after the first. ok is false
+// when there are fewer than two content chunks (nothing to measure).
+func (r Record) ITL() (itl time.Duration, ok bool) {
+	n := len(r.Chunks)
+	if n < 2 {
+		return 0, false
+	}
+	return (r.Chunks[n-1] - r.Chunks[0]) / time.Duration(n-1), true
+}
+
+// DecodeRate is the server's decode throughput, eval_count / eval_duration
+// in tokens per second. ok is false when eval_duration is 0.
+func (r Record) DecodeRate() (tokPerSec float64, ok bool) {
+	if r.EvalDuration <= 0 {
+		return 0, false
+	}
+	return float64(r.EvalCount) / r.EvalDuration.Seconds(), true
+}

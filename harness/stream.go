@@ -1,0 +1,268 @@
+package harness
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/ollama/ollama/api"
+)
+
+// DefaultStall is the stall limit of a [Call] that sets none. The limit runs
+// from the request's start, so it also bounds model loading and queueing
+// before the first chunk: a cold load of a large model or a long queue
+// behind other agents needs a larger Call.Stall.
+const DefaultStall = 2 * time.Minute
+
+// Errors of [Measure], for errors.Is. Each comes wrapped with the endpoint,
+// model, URL, content chunks and bytes received, and the elapsed time.
+var (
+	// ErrNoDone: the stream ended without a done:true chunk (Ollama does
+	// this after ~30 identical tokens in a row).
+	ErrNoDone = errors.New("stream ended without done")
+	// ErrStall: no chunk arrived for Call.Stall.
+	ErrStall = errors.New("stream stalled")
+	// ErrCut: the connection broke mid-stream. It also wraps the transport's
+	// error (often io.ErrUnexpectedEOF). Only a client made by [StreamClient]
+	// can tell a cut from a clean end; with another client a cut is reported
+	// as ErrNoDone.
+	ErrCut = errors.New("connection cut mid-stream")
+)
+
+// A Call is one LLM request to measure.
+type Call struct {
+	Client    *api.Client // preferably from StreamClient
+	URL       string      // the instance's base URL, copied into the record
+	Model     string
+	Endpoint  string // "generate" (default) or "chat" (the prompt as one user message)
+	Prompt    string
+	Options   map[string]any // nil = no options: server defaults (the study's baseline)
+	KeepAlive *api.Duration  // nil = server default
+	// Stall is how long without a chunk (or, before the first one, since
+	// the start) counts as a hung server; 0 = DefaultStall.
+	Stall time.Duration
+
+	// Identity copied into the record.
+	Run, Config, Agent, Stage string
+}
+
+// Measure streams one call through c.Client and returns its Record.
+//
+// Times are offsets from the request's start on the monotonic clock:
+// FirstByte when the response's first byte arrived (Ollama sends its
+// headers with the first token), FirstContent and Chunks for every chunk
+// with non-empty content (response for generate, message content for chat;
+// thinking text is not content), and End for the done chunk. The server's
+// durations, counts and done_reason are copied from the done chunk.
+//
+// A call that fails returns an error and the partial Record with Err set
+// and End at the moment the failure was seen; nothing is ever returned as a
+// silently short sample. The error is, checked in this order: ctx's own
+// error (cancelled or expired, with its cause), [ErrStall], an
+// [api.StatusError] for an HTTP error status (use errors.As), [ErrCut],
+// another request or decoding error, or [ErrNoDone].
+func Measure(ctx context.Context, c Call) (Record, error) {
+	endpoint := c.Endpoint
+	if endpoint == "" {
+		endpoint = "generate"
+	}
+	stall := c.Stall
+	if stall <= 0 {
+		stall = DefaultStall
+	}
+	r := Record{
+		Run: c.Run, Config: c.Config, Agent: c.Agent, Stage: c.Stage,
+		Model: c.Model, URL: c.URL, Endpoint: endpoint,
+		Options: maps.Clone(c.Options), Prompt: len(c.Prompt),
+	}
+	guess := chunkGuess(c.Options)
+	r.Chunks = make([]time.Duration, 0, guess)
+	var text strings.Builder
+	text.Grow(guess * 6)
+
+	sctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var readErr error
+	sctx = context.WithValue(sctx, readErrKey{}, &readErr)
+	var firstByte atomic.Int64
+	firstByte.Store(-1)
+	start := time.Now()
+	sctx = httptrace.WithClientTrace(sctx, &httptrace.ClientTrace{
+		GotFirstResponseByte: func() { firstByte.Store(int64(time.Since(start))) },
+	})
+	r.Start = start
+	timer := time.AfterFunc(stall, func() { cancel(ErrStall) })
+	defer timer.Stop()
+
+	m := &meter{r: &r, text: &text, start: start, timer: timer, stall: stall}
+	var err error
+	switch {
+	case c.Client == nil:
+		err = errors.New("no client")
+	case endpoint == "generate":
+		err = c.Client.Generate(sctx, &api.GenerateRequest{
+			Model: c.Model, Prompt: c.Prompt, Options: c.Options, KeepAlive: c.KeepAlive,
+		}, func(g api.GenerateResponse) error {
+			m.chunk(g.Response, g.Done, g.DoneReason, &g.Metrics)
+			return nil
+		})
+	case endpoint == "chat":
+		err = c.Client.Chat(sctx, &api.ChatRequest{
+			Model: c.Model, Messages: []api.Message{{Role: "user", Content: c.Prompt}},
+			Options: c.Options, KeepAlive: c.KeepAlive,
+		}, func(g api.ChatResponse) error {
+			m.chunk(g.Message.Content, g.Done, g.DoneReason, &g.Metrics)
+			return nil
+		})
+	default:
+		err = fmt.Errorf("unknown endpoint %q (want generate or chat)", endpoint)
+	}
+	timer.Stop()
+	if fb := firstByte.Load(); fb >= 0 {
+		r.FirstByte = time.Duration(fb)
+	}
+	r.Response = text.String()
+	r.ResponseChars = len(r.Response)
+	if m.done && err == nil {
+		return r, nil
+	}
+
+	r.End = time.Since(start)
+	var se api.StatusError
+	switch {
+	case ctx.Err() != nil:
+		if cause := context.Cause(ctx); cause != ctx.Err() {
+			err = fmt.Errorf("%w: %w", ctx.Err(), cause)
+		} else {
+			err = ctx.Err()
+		}
+	case errors.Is(context.Cause(sctx), ErrStall):
+		err = fmt.Errorf("%w: no chunk for %v", ErrStall, stall)
+	case errors.As(err, &se):
+		// err as is: the status and server message
+	case readErr != nil:
+		err = fmt.Errorf("%w: %w", ErrCut, readErr)
+	case err != nil:
+		// err as is
+	default:
+		err = ErrNoDone
+	}
+	err = fmt.Errorf("%s %s at %s: %d content chunks (%d bytes) in %v: %w",
+		endpoint, c.Model, c.URL, len(r.Chunks), r.ResponseChars, r.End, err)
+	r.Err = err.Error()
+	return r, err
+}
+
+// A meter times the chunks of one call.
+type meter struct {
+	r     *Record
+	text  *strings.Builder
+	start time.Time
+	timer *time.Timer
+	stall time.Duration
+	done  bool
+}
+
+// chunk runs once per streamed line; it must stay allocation-free beyond
+// the amortised growth of r.Chunks and text.
+func (m *meter) chunk(content string, done bool, reason string, mt *api.Metrics) {
+	now := time.Since(m.start)
+	r := m.r
+	if content != "" {
+		if len(r.Chunks) == 0 {
+			r.FirstContent = now
+		}
+		r.Chunks = append(r.Chunks, now)
+		m.text.WriteString(content)
+	}
+	if !done {
+		m.timer.Reset(m.stall)
+		return
+	}
+	m.timer.Stop()
+	m.done = true
+	r.End = now
+	r.DoneReason = reason
+	r.LoadDuration = mt.LoadDuration
+	r.PromptEvalCount = mt.PromptEvalCount
+	r.PromptEvalDuration = mt.PromptEvalDuration
+	r.EvalCount = mt.EvalCount
+	r.EvalDuration = mt.EvalDuration
+	r.TotalDuration = mt.TotalDuration
+}
+
+// chunkGuess sizes Record.Chunks from num_predict (one chunk per token,
+// plus slack), else for a typical reply.
+func chunkGuess(opts map[string]any) int {
+	var n int
+	switch v := opts["num_predict"].(type) {
+	case int:
+		n = v
+	case int64:
+		n = int(v)
+	case float64:
+		n = int(v)
+	}
+	if n <= 0 || n > 1<<16 {
+		return 256
+	}
+	return n + 1
+}
+
+// StreamClient is api.NewClient(base, hc) with hc's transport wrapped so
+// that [Measure] sees the error that ended a response body, which the api
+// package itself drops: a connection cut mid-stream is then reported as
+// [ErrCut] rather than [ErrNoDone]. hc nil means http.DefaultClient; hc is
+// not modified.
+func StreamClient(base *url.URL, hc *http.Client) *api.Client {
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	wrapped := *hc
+	rt := hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	wrapped.Transport = readErrTransport{rt}
+	return api.NewClient(base, &wrapped)
+}
+
+// readErrKey carries, in a request's context, where Measure wants the
+// error that ended the response body.
+type readErrKey struct{}
+
+type readErrTransport struct{ rt http.RoundTripper }
+
+func (t readErrTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.rt.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	if slot, ok := req.Context().Value(readErrKey{}).(*error); ok {
+		resp.Body = &readErrBody{ReadCloser: resp.Body, slot: slot}
+	}
+	return resp, nil
+}
+
+// readErrBody records the first non-EOF read error. It is read on the
+// goroutine that called Measure, so the slot needs no lock.
+type readErrBody struct {
+	io.ReadCloser
+	slot *error
+}
+
+func (b *readErrBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF && *b.slot == nil {
+		*b.slot = err
+	}
+	return n, err
+}
