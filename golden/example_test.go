@@ -1,0 +1,53 @@
+package golden_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/chimeraforge/chimeraforge/golden"
+)
+
+// Compare a pull request's head with its base the way cmd/chimeragate
+// does: a 10 % drop in decode throughput with 6 samples per side is a
+// significant regression beyond the 5 % tolerance.
+func ExampleCompare() {
+	const config = "goos: linux\ngoarch: amd64\ngpu: none\nmodel: synthetic\nUnit tok/s better=higher\n"
+	run := func(tokPerSec ...float64) string {
+		var b strings.Builder
+		b.WriteString(config)
+		for _, v := range tokPerSec {
+			fmt.Fprintf(&b, "BenchmarkTR111/agent=baseline/start=warm-2 1 2.5e10 ns/op %v tok/s\n", v)
+		}
+		return b.String()
+	}
+	base, err := golden.Read(strings.NewReader(run(2010, 1990, 2000, 2005, 1995, 2001)), "base.txt")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	head, err := golden.Read(strings.NewReader(run(1800, 1810, 1790, 1795, 1805, 1801)), "head.txt")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rep, err := golden.Compare(base, head, golden.Options{Tolerance: 0.05})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rep.WriteText(os.Stdout)
+	fmt.Println(errors.Is(rep.Err(), golden.ErrRegression))
+	// Output:
+	// base: base.txt
+	// head: head.txt
+	// alpha 0.05, confidence 0.95, tolerance 5%
+	//
+	// sec/op (lower is better)            base         head         vs base             verdict
+	// TR111/agent=baseline/start=warm-2   25.00 ± 0%   25.00 ± 0%   ~ (p=1.000 n=6+6)   ok
+	//
+	// tok/s (higher is better)            base          head          vs base                   verdict
+	// TR111/agent=baseline/start=warm-2   2.001k ± 1%   1.800k ± 1%   -10.00% (p=0.002 n=6+6)   REGRESSION beyond 5%
+	// true
+}

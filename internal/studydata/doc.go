@@ -1,0 +1,22 @@
+// Package studydata converts the original study's raw CSVs (the data pack in
+// ../shared/chimeraforge, see its README.md) into benchfmt records: the
+// golden baselines trNNN/testdata/baseline.bench.
+//
+// Conversion is deterministic and lossless where the study measured
+// something: one benchmark line per LLM call (TR111) or per concurrent run
+// (TR114), Iters 1, the study's configuration as key=value name segments
+// that match Chimeraforge's own sub-benchmark names, the study's machine and
+// software as file config lines, and a Unit line (better=, assume=nothing)
+// for every unit. Durations are integer nanoseconds (the CSVs hold
+// milliseconds or seconds at 100 ns resolution, so rounding loses nothing).
+// A metric the study did not measure is omitted, never written as 0.
+//
+// The records are written and read with golang.org/x/perf/benchfmt, so a
+// baseline is valid benchfmt by construction. Regenerating a baseline is a
+// golden update in the tr package that owns it:
+//
+//	go test ./tr111 ./tr114 -run Baseline -update
+//
+// Those tests skip (with the reason) when the data pack is absent; set
+// CHIMERA_STUDY_DIR to use a copy elsewhere.
+package studydata

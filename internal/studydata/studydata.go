@@ -1,0 +1,264 @@
+package studydata
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchunit"
+)
+
+// Dir returns the directory of the study's data pack: $CHIMERA_STUDY_DIR if
+// set, else ../shared/chimeraforge next to the module root (the directory
+// holding go.mod, found upwards from the working directory), which is the
+// layout of a Chimeraforge checkout and of CI. The error wraps
+// fs.ErrNotExist when the directory is absent.
+func Dir() (string, error) {
+	if d := os.Getenv("CHIMERA_STUDY_DIR"); d != "" {
+		return existingDir(d)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("find study data: %w", err)
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return existingDir(filepath.Join(d, "..", "shared", "chimeraforge"))
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("find study data: no go.mod above %s: %w", wd, fs.ErrNotExist)
+		}
+	}
+}
+
+func existingDir(d string) (string, error) {
+	fi, err := os.Stat(d)
+	if err != nil {
+		return "", fmt.Errorf("study data %s: %w", d, err)
+	}
+	if !fi.IsDir() {
+		return "", fmt.Errorf("study data %s: not a directory: %w", d, fs.ErrNotExist)
+	}
+	return d, nil
+}
+
+// Require returns Dir, or skips the test with the reason and the way out
+// when the data pack is absent. Any other error fails the test.
+func Require(tb testing.TB) string {
+	tb.Helper()
+	d, err := Dir()
+	if errors.Is(err, fs.ErrNotExist) {
+		tb.Skipf("study data pack absent: %v (check out ../shared/chimeraforge next to the repository or set CHIMERA_STUDY_DIR)", err)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d
+}
+
+// A unit is a benchfmt unit with the metadata every baseline declares.
+type unit struct {
+	Name   string // as written, e.g. "ttft-ns"
+	Better string // "higher" or "lower"
+}
+
+// unitRecords returns the Unit lines for units, in order, each with better= and
+// assume=nothing (the study's samples are few and not normal).
+func unitRecords(units []unit) []benchfmt.Record {
+	var recs []benchfmt.Record
+	for _, u := range units {
+		_, tidy := benchunit.Tidy(1, u.Name)
+		for _, kv := range [][2]string{{"better", u.Better}, {"assume", "nothing"}} {
+			recs = append(recs, &benchfmt.UnitMetadata{
+				UnitMetadataKey: benchfmt.UnitMetadataKey{Unit: tidy, Key: kv[0]},
+				OrigUnit:        u.Name,
+				Value:           kv[1],
+			})
+		}
+	}
+	return recs
+}
+
+// value builds a benchfmt.Value the way benchfmt.Reader would read it back,
+// so that written and re-read records compare equal.
+func value(v float64, u string) benchfmt.Value {
+	tv, tu := benchunit.Tidy(v, u)
+	if tv == v {
+		return benchfmt.Value{Value: v, Unit: u}
+	}
+	return benchfmt.Value{Value: tv, Unit: tu, OrigValue: v, OrigUnit: u}
+}
+
+// fileConfig turns "key: value" pairs into file-level benchfmt config.
+func fileConfig(kv [][2]string) []benchfmt.Config {
+	cfg := make([]benchfmt.Config, len(kv))
+	for i, p := range kv {
+		cfg[i] = benchfmt.Config{Key: p[0], Value: []byte(p[1]), File: true}
+	}
+	return cfg
+}
+
+// Write writes recs as benchfmt to w.
+func Write(w io.Writer, recs []benchfmt.Record) error {
+	bw := benchfmt.NewWriter(w)
+	for _, r := range recs {
+		if err := bw.Write(r); err != nil {
+			return fmt.Errorf("write benchfmt: %w", err)
+		}
+	}
+	return nil
+}
+
+// Bytes is Write into a byte slice.
+func Bytes(recs []benchfmt.Record) ([]byte, error) {
+	var b bytes.Buffer
+	err := Write(&b, recs)
+	return b.Bytes(), err
+}
+
+// Machine is the study's hardware and software, from the data pack's
+// README ("Known data caveats", General): one laptop, Ollama 0.12.10 with
+// OLLAMA_NUM_PARALLEL=1, gemma3:latest. cpu is the string go test prints on
+// that CPU.
+func machine(pkg, source string) [][2]string {
+	return [][2]string{
+		{"goos", "windows"},
+		{"goarch", "amd64"},
+		{"pkg", pkg},
+		{"cpu", "13th Gen Intel(R) Core(TM) i9-13980HX"},
+		{"gpu", "NVIDIA GeForce RTX 4080 Laptop GPU"},
+		{"gpu-memory", "12 GB"},
+		{"os", "windows 11"},
+		{"ollama-version", "0.12.10"},
+		{"num-parallel", "1"},
+		{"source", source},
+		{"source-commit", "d1b67d83b89bbf7f9060dbcd6cb01e444a27330e"},
+	}
+}
+
+// table is a CSV file read whole, with columns looked up by header name and
+// errors that name file:line.
+type table struct {
+	file string
+	col  map[string]int
+	rows [][]string
+	line []int
+}
+
+func readTable(r io.Reader, file string) (*table, error) {
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = false
+	header, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("read %s header: %w", file, err)
+	}
+	t := &table{file: file, col: make(map[string]int, len(header))}
+	for i, h := range header {
+		t.col[h] = i
+	}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", file, err)
+		}
+		line, _ := cr.FieldPos(0)
+		t.rows = append(t.rows, rec)
+		t.line = append(t.line, line)
+	}
+	return t, nil
+}
+
+// row is one CSV row; its accessors record the first error so that a
+// converter reads a whole row and checks once.
+type row struct {
+	t   *table
+	i   int
+	err error
+}
+
+func (t *table) row(i int) *row { return &row{t: t, i: i} }
+
+func (r *row) fail(col, msg string) {
+	if r.err == nil {
+		r.err = fmt.Errorf("%s:%d: column %s: %s", r.t.file, r.t.line[r.i], col, msg)
+	}
+}
+
+func (r *row) str(col string) string {
+	j, ok := r.t.col[col]
+	if !ok {
+		r.fail(col, "no such column")
+		return ""
+	}
+	return r.t.rows[r.i][j]
+}
+
+func (r *row) float(col string) float64 {
+	s := r.str(col)
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		r.fail(col, fmt.Sprintf("not a number: %q", s))
+		return math.NaN()
+	}
+	return v
+}
+
+func (r *row) int(col string) int {
+	s := r.str(col)
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		r.fail(col, fmt.Sprintf("not an integer: %q", s))
+	}
+	return v
+}
+
+// ns converts a duration in the given unit (1e-3 for ms, 1 for s) to
+// integer nanoseconds.
+func ns(v, unitSeconds float64) float64 { return math.Round(v * unitSeconds * 1e9) }
+
+// BenchstatIgnore is the benchstat -ignore list that lines a baseline up
+// with a run of ours: the study-only name keys and GOMAXPROCS (the study's
+// lines have no -N suffix). Together with an empty -table (one table whatever the
+// config lines say) it gives a side-by-side comparison:
+//
+//	go tool benchstat -table '' -ignore /dir,/study-agent,/gomaxprocs tr111/testdata/baseline.bench new.txt
+const BenchstatIgnore = "/dir,/study-agent,/gomaxprocs"
+
+// TR111File converts dir/tr111/llm_calls.csv (dir as from Dir).
+func TR111File(dir string) ([]benchfmt.Record, error) {
+	p := filepath.Join(dir, "tr111", "llm_calls.csv")
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("convert TR111: %w", err)
+	}
+	defer f.Close()
+	return TR111(f, p)
+}
+
+// TR114Files converts dir/tr114/runs.csv and dir/tr114/llm_calls.csv.
+func TR114Files(dir string) ([]benchfmt.Record, error) {
+	rp, cp := filepath.Join(dir, "tr114", "runs.csv"), filepath.Join(dir, "tr114", "llm_calls.csv")
+	runs, err := os.Open(rp)
+	if err != nil {
+		return nil, fmt.Errorf("convert TR114: %w", err)
+	}
+	defer runs.Close()
+	calls, err := os.Open(cp)
+	if err != nil {
+		return nil, fmt.Errorf("convert TR114: %w", err)
+	}
+	defer calls.Close()
+	return TR114(runs, calls, rp, cp)
+}

@@ -1,0 +1,322 @@
+package tr114
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chimeraforge/chimeraforge/golden"
+	"github.com/chimeraforge/chimeraforge/internal/stats"
+	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/perf/benchfmt"
+	tgolden "gotest.tools/v3/golden"
+)
+
+// TestBaseline checks that the committed baselines are exactly what the
+// converter makes of the study's CSVs; -update regenerates them.
+func TestBaseline(t *testing.T) {
+	dir := studydata.Require(t)
+	for _, f := range []struct {
+		golden  string
+		convert func(string) ([]benchfmt.Record, error)
+	}{
+		{"baseline.bench", studydata.TR114Files},
+		{"alone.bench", studydata.TR111File},
+	} {
+		recs, err := f.convert(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := studydata.Bytes(recs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tgolden.Assert(t, string(b), f.golden)
+	}
+}
+
+func readSets(t *testing.T) (runs, alone *golden.Set) {
+	t.Helper()
+	runs, err := golden.ReadFile("testdata/baseline.bench")
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone, err = golden.ReadFile("testdata/alone.bench")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return runs, alone
+}
+
+// TestReportFragment renders the TR114 fragment and charts from the
+// committed .bench files only.
+func TestReportFragment(t *testing.T) {
+	runs, alone := readSets(t)
+	md, charts := reportFragment(runs, alone)
+	tgolden.Assert(t, md, "report.md.golden")
+	for name, c := range charts {
+		svg, err := c.SVG()
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := c.SVG()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(svg) != string(again) {
+			t.Fatalf("two renders of %s differ", name)
+		}
+		tgolden.AssertBytes(t, svg, name)
+	}
+}
+
+// TestReportReproducesPublished is the done-when check: the published
+// efficiency numbers follow from stats.LegacyEfficiency applied to the
+// per-agent and wall times in baseline.bench, and agree with the
+// efficiency the study stored, except where PUBLISHED.md says NO.
+func TestReportReproducesPublished(t *testing.T) {
+	runs, _ := readSets(t)
+	for _, r := range efficiencies(runs) {
+		if math.Abs(r.legacy.EfficiencyPct-r.stored) > 1e-9*r.stored {
+			t.Errorf("%s: LegacyEfficiency gives %v %%, the study stored %v %%", r.name, r.legacy.EfficiencyPct, r.stored)
+		}
+	}
+	var got, want []string
+	for _, c := range claims(runs) {
+		got = append(got, fmt.Sprintf("#%d %v", c.Row, c.Match() != golden.Differs))
+		want = append(want, fmt.Sprintf("#%d %v", c.Row, c.Row != 105 && c.Row != 106))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("which published numbers follow from the data mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// Published TR114_v2 numbers, quoted from the data pack's PUBLISHED.md
+// (row numbers in the claims below), all legacy efficiency in %.
+const (
+	pubMeanEff       = 98.281 // #100
+	pubBestTestEff   = 99.396 // #101, T011
+	pubPeakRunEff    = 99.992 // #102
+	pubContendedPct  = 0.74   // #103
+	pubMinEff        = 61.7   // #104
+	pubMedianEff     = 98.6   // #105 (NO: the data give 98.9)
+	pubSDEff         = 4.9    // #106 (NO: the data give 3.9)
+	pubBvcMeanEff    = 97.37  // #107
+	pubHeteroMeanEff = 98.79  // #108
+	pubT004MeanEff   = 98.984 // #109
+)
+
+type runEff struct {
+	name, scenario, test string
+	legacy               stats.Legacy
+	stored, balance      float64
+}
+
+// efficiencies recomputes each run's legacy efficiency from a-ns, b-ns and
+// wall-ns.
+func efficiencies(s *golden.Set) []runEff {
+	var out []runEff
+	for _, r := range s.Rows("TR114") {
+		v := r.Values
+		inRun := []float64{v["a-ns"], v["b-ns"]}
+		out = append(out, runEff{
+			name: r.Name, scenario: r.Keys["scenario"], test: r.Keys["test"],
+			legacy:  stats.LegacyEfficiency(inRun, v["wall-ns"]),
+			stored:  v["eff-%"],
+			balance: stats.BalanceBoundPct(inRun),
+		})
+	}
+	return out
+}
+
+func effOf(rs []runEff, keep func(runEff) bool) []float64 {
+	var xs []float64
+	for _, r := range rs {
+		if keep(r) {
+			xs = append(xs, r.legacy.EfficiencyPct)
+		}
+	}
+	return xs
+}
+
+func all(runEff) bool { return true }
+
+func claims(s *golden.Set) []golden.Claim {
+	rs := efficiencies(s)
+	effs := effOf(rs, all)
+	var balance []float64
+	contended := 0
+	peak, peakName := math.Inf(-1), ""
+	for _, r := range rs {
+		balance = append(balance, r.balance)
+		if r.legacy.Contended {
+			contended++
+		}
+		if r.legacy.EfficiencyPct > peak {
+			peak, peakName = r.legacy.EfficiencyPct, r.name
+		}
+	}
+	best, bestTest := math.Inf(-1), ""
+	for _, test := range s.KeyValues("test") {
+		if m := stats.Mean(effOf(rs, func(r runEff) bool { return r.test == test })); m > best {
+			best, bestTest = m, test
+		}
+	}
+	scenario := func(sc string) []float64 { return effOf(rs, func(r runEff) bool { return r.scenario == sc }) }
+	noAlone := "true efficiency not measured: no agent ran alone"
+	return []golden.Claim{
+		{What: fmt.Sprintf("mean legacy efficiency, %d runs", len(effs)), Row: 100, Published: pubMeanEff, Decimals: 3, Unit: "%",
+			Recomputed: stats.Mean(effs), Ours: fmt.Sprintf("balance bound %s %%", golden.F(stats.Mean(balance), 3)), Note: noAlone},
+		{What: "best test, mean over its runs", Row: 101, Published: pubBestTestEff, Decimals: 3, Unit: "%",
+			Recomputed: best, Note: "test " + bestTest},
+		{What: "peak single run", Row: 102, Published: pubPeakRunEff, Decimals: 3, Unit: "%",
+			Recomputed: peak, Note: peakName + " (the executive summary attributes it to test004/test006)"},
+		{What: "contended runs (speedup < 1.5)", Row: 103, Published: pubContendedPct, Decimals: 2, Unit: "%",
+			Recomputed: 100 * float64(contended) / float64(len(rs)), Note: fmt.Sprintf("%d of %d runs", contended, len(rs))},
+		{What: "minimum efficiency", Row: 104, Published: pubMinEff, Decimals: 1, Unit: "%", Recomputed: stats.Min(effs)},
+		{What: "median efficiency", Row: 105, Published: pubMedianEff, Decimals: 1, Unit: "%", Recomputed: stats.Median(effs),
+			Note: "the published median does not follow from the runs"},
+		{What: "efficiency standard deviation", Row: 106, Published: pubSDEff, Decimals: 1, Unit: "pp", Recomputed: stats.SD(effs),
+			Note: "sample SD (n−1); the published SD does not follow from the runs"},
+		{What: "scenario baseline_vs_chimera, mean", Row: 107, Published: pubBvcMeanEff, Decimals: 2, Unit: "%", Recomputed: stats.Mean(scenario("baseline_vs_chimera"))},
+		{What: "scenario chimera_hetero, mean", Row: 108, Published: pubHeteroMeanEff, Decimals: 2, Unit: "%", Recomputed: stats.Mean(scenario("chimera_hetero"))},
+		{What: "test T004, mean", Row: 109, Published: pubT004MeanEff, Decimals: 3, Unit: "%", Recomputed: stats.Mean(effOf(rs, func(r runEff) bool { return r.test == "T004" }))},
+	}
+}
+
+// ci formats a mean with its 95 % t-interval.
+func ci(xs []float64, d int) string {
+	iv := stats.TInterval(xs, 0.95)
+	return fmt.Sprintf("%s [%s, %s]", golden.F(stats.Mean(xs), d), golden.F(iv.Lo, d), golden.F(iv.Hi, d))
+}
+
+func bar(xs []float64) golden.Bar {
+	iv := stats.TInterval(xs, 0.95)
+	return golden.Bar{Value: stats.Mean(xs), Lo: iv.Lo, Hi: iv.Hi}
+}
+
+// aloneRates returns, per warm TR111_v2 call, the decode rate and the
+// tokens per second of the call's wall time (eval_count = tok/s ×
+// decode-ns; the call's wall time is e2e-ns).
+func aloneRates(alone *golden.Set) (decode, wall []float64, tokens, decodeNS, wallNS float64) {
+	for _, r := range alone.Rows("start=warm") {
+		v := r.Values
+		rate, ok := v["tok/s"]
+		if !ok {
+			continue // the reply had no tokens
+		}
+		n := rate * v["decode-ns"] / 1e9
+		decode = append(decode, rate)
+		wall = append(wall, n/(v["e2e-ns"]/1e9))
+		tokens += n
+		decodeNS += v["decode-ns"]
+		wallNS += v["e2e-ns"]
+	}
+	return decode, wall, tokens, decodeNS, wallNS
+}
+
+func reportFragment(runs, alone *golden.Set) (string, map[string]golden.BarChart) {
+	var b strings.Builder
+	rs := efficiencies(runs)
+	b.WriteString("### TR114_v2: two agents on two Ollama instances (from testdata/baseline.bench)\n\n")
+	b.WriteString("Each run starts two agents together, each on its own Ollama instance on the one GPU, and times each agent " +
+		"inside the run. The study's efficiency is Σ agent time / wall / 2: since the agents start together, wall ≈ the slower " +
+		"agent's time, so it equals the balance bound Σ t_i / (N · max t_i) and measures how evenly the agents finished, " +
+		"not whether running them together helped. Every number below is recomputed with `stats.LegacyEfficiency` from the " +
+		"per-agent and wall times (`a-ns`, `b-ns`, `wall-ns`); it agrees with the efficiency the study stored in every run.\n\n")
+	b.WriteString(golden.ClaimsTable(claims(runs)).Markdown())
+
+	var maxGap float64
+	for _, r := range rs {
+		maxGap = math.Max(maxGap, math.Abs(r.legacy.EfficiencyPct-r.balance))
+	}
+	fmt.Fprintf(&b, "\nLegacy efficiency and balance bound differ by at most %s percentage points in any run.\n\n", golden.F(maxGap, 3))
+
+	t := golden.Table{
+		Header: []string{"scenario", "runs", "legacy eff-%, mean [95 % CI]", "balance bound %", "contended", "overhead ms (wall − max t_i)", "agg-tok/s (both agents)"},
+		Align:  "lrrrrrr",
+	}
+	eff := golden.BarChart{Title: "TR114_v2 efficiency by scenario (mean ± 95 % t-CI)", YLabel: "% (axis from 90)", YMin: 90, YMax: 102.5}
+	var legacyBars, balanceBars []golden.Bar
+	scenarios := append(runs.KeyValues("scenario"), "all")
+	slices.Sort(scenarios[:len(scenarios)-1])
+	for _, sc := range scenarios {
+		where := []string{"scenario=" + sc}
+		keep := func(r runEff) bool { return r.scenario == sc }
+		if sc == "all" {
+			where, keep = nil, all
+		}
+		var leg, bal []float64
+		contended := 0
+		for _, r := range rs {
+			if keep(r) {
+				leg = append(leg, r.legacy.EfficiencyPct)
+				bal = append(bal, r.balance)
+				if r.legacy.Contended {
+					contended++
+				}
+			}
+		}
+		var over []float64
+		for _, v := range runs.Values("overhead-ns", where...) {
+			over = append(over, v/1e6)
+		}
+		t.Rows = append(t.Rows, []string{sc, fmt.Sprint(len(leg)), ci(leg, 2), ci(bal, 2), fmt.Sprint(contended), ci(over, 1), ci(runs.Values("agg-tok/s", where...), 1)})
+		eff.Categories = append(eff.Categories, sc)
+		legacyBars = append(legacyBars, bar(leg))
+		balanceBars = append(balanceBars, bar(bal))
+	}
+	eff.Series = []golden.Series{{Name: "legacy efficiency (eff-%)", Bars: legacyBars}, {Name: "balance bound", Bars: balanceBars}}
+	b.WriteString(t.Markdown())
+
+	// Two agents versus one.
+	decode, wall, tokens, decodeNS, wallNS := aloneRates(alone)
+	var concTokens, concWall float64
+	for _, r := range runs.Rows("TR114") {
+		concTokens += r.Values["agg-tok/s"] * r.Values["wall-ns"] / 1e9
+		concWall += r.Values["wall-ns"] / 1e9
+	}
+	concAgg := concTokens / concWall
+	aloneWall := tokens / (wallNS / 1e9)
+	verdict := "running them together on one GPU produced fewer tokens per second in total than one agent alone, not more"
+	if concAgg > aloneWall {
+		verdict = "running them together produced more tokens per second in total than one agent alone"
+	}
+	b.WriteString("\n#### Two agents together against one agent alone\n\n" +
+		"One agent alone is the study's own single-agent data of the same day, machine and model: the TR111_v2 calls " +
+		"(testdata/alone.bench), warm calls only. Per-call wall time there is the streamed request; in TR114 the wall is the whole run " +
+		"(ingest, which takes milliseconds, and both calls of both agents).\n\n")
+	tt := golden.Table{
+		Header: []string{"", "one agent alone (TR111_v2)", "two agents together (TR114_v2)"},
+		Align:  "lrr",
+		Rows: [][]string{
+			{"decode rate per agent, tok/s: mean of per-call / per-run rates [95 % CI]", ci(decode, 2), ci(runs.Values("tok/s"), 2)},
+			{"tokens per wall second, all agents: mean [95 % CI]", ci(wall, 2), ci(runs.Values("agg-tok/s"), 2)},
+			{"tokens per wall second, all agents: Σ tokens / Σ wall", golden.F(aloneWall, 2), golden.F(concAgg, 2)},
+			{"decode rate, Σ tokens / Σ decode time", golden.F(tokens/(decodeNS/1e9), 2), "n/a"},
+		},
+	}
+	b.WriteString(tt.Markdown())
+	fmt.Fprintf(&b, "\nTwo agents at a legacy \"efficiency\" of %s %% together produce %s tokens per wall second: %s %% of what "+
+		"one agent alone produced (%s), and %s %% of one agent's decode rate (%s tok/s): %s. The corrected speedup needs each "+
+		"agent's time alone in the same benchmark, which the study never measured.\n",
+		golden.F(stats.Mean(effOf(rs, all)), 1), golden.F(concAgg, 1), golden.F(100*concAgg/aloneWall, 0), golden.F(aloneWall, 1),
+		golden.F(100*concAgg/(tokens/(decodeNS/1e9)), 0), golden.F(tokens/(decodeNS/1e9), 1), verdict)
+	fmt.Fprintf(&b, "\nCompare a run of ours with this baseline (one table although the config lines differ):\n\n"+
+		"    go test -run '^$' -bench . -count 10 ./tr114 > new.txt\n"+
+		"    go tool benchstat -table '' -ignore /gomaxprocs tr114/testdata/baseline.bench new.txt\n")
+
+	thr := golden.BarChart{
+		Title:      "Two agents together vs one alone (study data, mean ± 95 % t-CI)",
+		YLabel:     "tok/s",
+		Categories: []string{"decode rate per agent", "tokens per wall second, all agents"},
+		Series: []golden.Series{
+			{Name: "one agent alone (TR111_v2)", Bars: []golden.Bar{bar(decode), bar(wall)}},
+			{Name: "two agents together (TR114_v2)", Bars: []golden.Bar{bar(runs.Values("tok/s")), bar(runs.Values("agg-tok/s"))}},
+		},
+	}
+	return b.String(), map[string]golden.BarChart{"efficiency.svg.golden": eff, "throughput.svg.golden": thr}
+}
