@@ -1,0 +1,491 @@
+package harness
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ollama/ollama/api"
+
+	"github.com/chimeraforge/chimeraforge/internal/ollamabuild"
+)
+
+// Where an [Instance]'s server comes from, as [Instance.Source].
+const (
+	SourceURLs     = "urls"     // CHIMERA_OLLAMA_URLS: running servers, never started or stopped by us
+	SourceBin      = "bin"      // CHIMERA_OLLAMA_BIN or ollama on PATH, started by us
+	SourceEmbedded = "embedded" // built from the go.mod-pinned module (internal/ollamabuild), started by us
+)
+
+// ErrNoOllama is wrapped by [FindOllama]'s error when no server can be had
+// here: tests skip on it. Any other error means one was named but is broken.
+var ErrNoOllama = errors.New("no Ollama server available")
+
+// A ServerConfig says what servers a test needs. The zero value is one
+// server with OLLAMA_NUM_PARALLEL=1, as in the study.
+type ServerConfig struct {
+	Instances   int      // number of servers; 0 means 1
+	NumParallel int      // OLLAMA_NUM_PARALLEL of started servers; 0 means 1. External servers keep theirs.
+	Env         []string // extra "KEY=value" environment for started servers, applied after the harness's own
+}
+
+// An Instance is one Ollama server a test talks to: found at a URL, or
+// started by the harness for the test and stopped with it.
+type Instance struct {
+	Index   int         // position in the slice [Servers] returned
+	URL     string      // base URL, e.g. http://127.0.0.1:23817
+	Client  *api.Client // client for URL, without an overall timeout (streams run long)
+	Source  string      // SourceURLs, SourceBin or SourceEmbedded
+	Version string      // as the server's /api/version says
+
+	// Set for started servers only.
+	Bin         string        // the ollama executable
+	LogPath     string        // server stdout+stderr, under the test's artifact dir; a restart starts a new file
+	ModelsDir   string        // OLLAMA_MODELS, shared by the instances of one Servers call
+	NumParallel int           // OLLAMA_NUM_PARALLEL; 0 for external servers (unknown)
+	NumThread   int           // suggested num_thread per request: max(1, NumCPU/instances); 0 for external servers
+	StartTime   time.Duration // from exec to answering /api/version, for the last (re)start
+
+	proc     *serverProcess // the running server; nil for external ones
+	ownerCtx context.Context
+	env      []string // environment of the server, less OLLAMA_HOST
+	logDir   string
+	port     int // last port bound; a restart tries it first
+	starts   int
+	opts     serverStartOptions
+}
+
+// serverStartOptions are the start path's knobs; tests shorten them.
+type serverStartOptions struct {
+	pickPort  func() int    // candidate loopback port
+	portTries int           // ports tried before giving up
+	stall     time.Duration // readiness fails after this long with no new log output
+	grace     time.Duration // SIGTERM to SIGKILL when stopping
+}
+
+func defaultServerStartOptions() serverStartOptions {
+	return serverStartOptions{
+		pickPort:  randomServerPort,
+		portTries: 8,
+		stall:     30 * time.Second,
+		grace:     5 * time.Second,
+	}
+}
+
+// randomServerPort picks a port below Linux's default ephemeral range
+// (32768–60999), so that it does not collide with client sockets or with
+// the runner ports Ollama itself asks the kernel for.
+func randomServerPort() int { return 20000 + rand.IntN(12000) }
+
+// serverGrace shortens the SIGTERM-to-SIGKILL grace near the test's
+// deadline (to 5% of the time left, at least 100 ms, as
+// internal/testenv.CommandContext does), so that stopping servers cannot
+// push a test past its timeout.
+func serverGrace(tb testing.TB, grace time.Duration) time.Duration {
+	t, ok := tb.(interface{ Deadline() (time.Time, bool) })
+	if !ok {
+		return grace
+	}
+	deadline, ok := t.Deadline()
+	if !ok {
+		return grace
+	}
+	return min(grace, max(100*time.Millisecond, time.Until(deadline)/20))
+}
+
+// A ServerSource is where [Servers] will get its servers, as [FindOllama]
+// decides without starting or building anything.
+type ServerSource struct {
+	Kind string   // SourceURLs, SourceBin or SourceEmbedded
+	URLs []string // for SourceURLs
+	Bin  string   // for SourceBin; for SourceEmbedded, where the build is (or will be) cached
+}
+
+// FindOllama decides where servers come from, reading the environment at
+// call time, in this order: CHIMERA_OLLAMA_URLS (comma-separated running
+// servers); CHIMERA_OLLAMA_BIN, else ollama on PATH; else the embedded
+// build of the go.mod-pinned Ollama, when it is cached or can be built
+// here. The error wraps [ErrNoOllama] when none is available (skip), and
+// does not when one is named but unusable (fail).
+func FindOllama() (ServerSource, error) {
+	return findOllama(os.Getenv, exec.LookPath, embeddedOllama)
+}
+
+// embeddedOllama returns where the embedded build lives and an error
+// wrapping ollamabuild.ErrMissingPrereq when it is absent and cannot be built.
+func embeddedOllama() (string, error) {
+	bin, err := ollamabuild.Path()
+	if err != nil {
+		return "", err
+	}
+	if fi, err := os.Stat(bin); err == nil && fi.Mode().IsRegular() {
+		return bin, nil
+	}
+	return bin, ollamabuild.CheckPrereqs()
+}
+
+func findOllama(getenv func(string) string, lookPath func(string) (string, error), embedded func() (string, error)) (ServerSource, error) {
+	if list := getenv("CHIMERA_OLLAMA_URLS"); strings.TrimSpace(list) != "" {
+		var urls []string
+		for _, raw := range strings.Split(list, ",") {
+			raw = strings.TrimSpace(raw)
+			if raw == "" {
+				continue
+			}
+			u, err := parseServerURL(raw)
+			if err != nil {
+				return ServerSource{}, fmt.Errorf("CHIMERA_OLLAMA_URLS: %w", err)
+			}
+			urls = append(urls, u)
+		}
+		return ServerSource{Kind: SourceURLs, URLs: urls}, nil
+	}
+	if bin := getenv("CHIMERA_OLLAMA_BIN"); bin != "" {
+		fi, err := os.Stat(bin)
+		if err != nil {
+			return ServerSource{}, fmt.Errorf("CHIMERA_OLLAMA_BIN: %w", err)
+		}
+		if !fi.Mode().IsRegular() || fi.Mode()&0o111 == 0 {
+			return ServerSource{}, fmt.Errorf("CHIMERA_OLLAMA_BIN: %s is not an executable file", bin)
+		}
+		return ServerSource{Kind: SourceBin, Bin: bin}, nil
+	}
+	if bin, err := lookPath("ollama"); err == nil {
+		return ServerSource{Kind: SourceBin, Bin: bin}, nil
+	}
+	bin, err := embedded()
+	if errors.Is(err, ollamabuild.ErrMissingPrereq) {
+		return ServerSource{}, fmt.Errorf("%w: CHIMERA_OLLAMA_URLS and CHIMERA_OLLAMA_BIN are unset, there is no ollama on PATH, and %w", ErrNoOllama, err)
+	}
+	if err != nil {
+		return ServerSource{}, err
+	}
+	return ServerSource{Kind: SourceEmbedded, Bin: bin}, nil
+}
+
+// parseServerURL accepts what OLLAMA_HOST accepts for a client: a URL, or
+// host:port (http assumed).
+func parseServerURL(raw string) (string, error) {
+	if !strings.Contains(raw, "://") {
+		raw = "http://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("%q is not an http(s) server URL", raw)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// RequireOllama skips the test when no Ollama server can be had here (with
+// the reason and the ways out) and fails it when one is named but broken.
+// It starts and builds nothing.
+func RequireOllama(tb testing.TB) ServerSource {
+	tb.Helper()
+	src, err := FindOllama()
+	if errors.Is(err, ErrNoOllama) {
+		tb.Skipf("harness: %v", err)
+	}
+	if err != nil {
+		tb.Fatalf("harness: %v", err)
+	}
+	return src
+}
+
+// Servers returns cfg.Instances Ollama servers for the test, from the
+// first source [FindOllama] finds:
+//
+//   - CHIMERA_OLLAMA_URLS: instance i is URL i. Each must answer
+//     /api/version (else the test fails); fewer URLs than instances skips
+//     the test. The harness starts and stops nothing.
+//   - CHIMERA_OLLAMA_BIN, or ollama on PATH: the harness starts the servers.
+//   - the embedded Ollama, built on first use (about 6 min, progress on
+//     stderr) and started like the above. Missing build prerequisites skip
+//     the test with the fix; a failing build fails it.
+//
+// A started server listens on 127.0.0.1 only, has its own HOME, shares
+// OLLAMA_MODELS (with OLLAMA_NOPRUNE=1) with the other instances of this
+// call, logs to LogPath and is stopped in tb.Cleanup. A test binary that is
+// killed, or panics on -test.timeout, runs no cleanup: a watchdog in each
+// server's process group then stops the server and its runners.
+func Servers(tb testing.TB, cfg ServerConfig) []*Instance {
+	tb.Helper()
+	n := max(cfg.Instances, 1)
+	src := RequireOllama(tb)
+	switch src.Kind {
+	case SourceURLs:
+		return connectServers(tb, src.URLs, n)
+	case SourceEmbedded:
+		bin, err := ollamabuild.Binary(tb.Context(), os.Stderr)
+		if errors.Is(err, ollamabuild.ErrMissingPrereq) {
+			tb.Skipf("harness: %v", err)
+		}
+		if err != nil {
+			tb.Fatalf("harness: embedded Ollama: %v", err)
+		}
+		src.Bin = bin
+	}
+	return startServers(tb, src, cfg, n, defaultServerStartOptions())
+}
+
+func connectServers(tb testing.TB, urls []string, n int) []*Instance {
+	tb.Helper()
+	if len(urls) < n {
+		tb.Skipf("harness: this test needs %d Ollama instances and CHIMERA_OLLAMA_URLS lists %d (%s); list %d URLs, or unset it to let the harness start its own servers",
+			n, len(urls), strings.Join(urls, ","), n)
+	}
+	ins := make([]*Instance, n)
+	for i := range n {
+		in := &Instance{Index: i, Source: SourceURLs}
+		in.setURL(urls[i])
+		ctx, cancel := context.WithTimeout(tb.Context(), 10*time.Second)
+		v, err := in.Client.Version(ctx)
+		cancel()
+		if err != nil {
+			tb.Fatalf("harness: Ollama at %s (CHIMERA_OLLAMA_URLS) does not answer /api/version: %v", in.URL, err)
+		}
+		in.Version = v
+		ins[i] = in
+	}
+	return ins
+}
+
+func startServers(tb testing.TB, src ServerSource, cfg ServerConfig, n int, opts serverStartOptions) []*Instance {
+	tb.Helper()
+	root := tb.TempDir()
+	logDir := tb.ArtifactDir()
+	np := max(cfg.NumParallel, 1)
+	models := filepath.Join(root, "models")
+	for _, kv := range cfg.Env {
+		if v, ok := strings.CutPrefix(kv, "OLLAMA_MODELS="); ok {
+			models = v
+		}
+	}
+	opts.grace = serverGrace(tb, opts.grace)
+	ins := make([]*Instance, n)
+	for i := range n {
+		home := filepath.Join(root, fmt.Sprintf("home-%d", i))
+		if err := os.MkdirAll(home, 0o755); err != nil {
+			tb.Fatalf("harness: %v", err)
+		}
+		env := append(os.Environ(),
+			"HOME="+home,
+			"OLLAMA_MODELS="+models,
+			"OLLAMA_NUM_PARALLEL="+strconv.Itoa(np),
+			// Instances share the models dir: one must not prune the
+			// blobs another is writing.
+			"OLLAMA_NOPRUNE=1",
+			"GIN_MODE=release",
+		)
+		env = append(env, cfg.Env...)
+		in := &Instance{
+			Index:       i,
+			Source:      src.Kind,
+			Bin:         src.Bin,
+			ModelsDir:   models,
+			NumParallel: np,
+			NumThread:   max(1, runtime.NumCPU()/n),
+			ownerCtx:    tb.Context(),
+			env:         env,
+			logDir:      logDir,
+			opts:        opts,
+		}
+		if err := in.launch(); err != nil {
+			tb.Fatalf("harness: instance %d: %v", i, err) // launch stopped what it started
+		}
+		tb.Cleanup(in.stop)
+		ins[i] = in
+	}
+	return ins
+}
+
+// launch starts the server and waits until it answers. It binds the
+// previous port first (a restart keeps its URL), else random ones: Ollama
+// needs an explicit port, and the only race-free test of a port is the
+// server binding it, so a start whose log says "address already in use" is
+// retried on another port. The server counts as ready only once its own log
+// says it listens on that address, so that another process answering on the
+// port is never mistaken for it.
+func (in *Instance) launch() error {
+	var lastErr error
+	for try := range in.opts.portTries {
+		port := in.port
+		if try > 0 || port == 0 {
+			port = in.opts.pickPort()
+		}
+		addr := "127.0.0.1:" + strconv.Itoa(port)
+		in.starts++
+		name := fmt.Sprintf("ollama-%d.log", in.Index)
+		if in.starts > 1 {
+			name = fmt.Sprintf("ollama-%d.%d.log", in.Index, in.starts)
+		}
+		logPath := filepath.Join(in.logDir, name)
+		start := time.Now()
+		p, err := startServerProcess(in.ownerCtx, in.Bin, []string{"serve"}, append(slices.Clip(in.env), "OLLAMA_HOST="+addr), logPath, in.opts.grace)
+		if err != nil {
+			return err
+		}
+		v, err := p.waitReady(in.ownerCtx, addr, in.opts.stall)
+		if err != nil {
+			p.stop()
+			lastErr = err
+			if errors.Is(err, errServerAddrInUse) {
+				continue
+			}
+			return err
+		}
+		in.proc = p
+		in.port = port
+		in.LogPath = logPath
+		in.Version = v
+		in.StartTime = time.Since(start)
+		in.setURL("http://" + addr)
+		return nil
+	}
+	return fmt.Errorf("start ollama %s: no free port in %d tries: %w", in.Bin, in.opts.portTries, lastErr)
+}
+
+func (in *Instance) setURL(raw string) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		panic(fmt.Sprintf("harness: bad server URL %q: %v", raw, err)) // callers pass parsed URLs
+	}
+	in.URL = raw
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64 // concurrent agents reuse connections
+	in.Client = api.NewClient(u, &http.Client{Transport: tr})
+}
+
+// stop stops a started server; it does nothing for external ones.
+func (in *Instance) stop() {
+	if in.proc != nil {
+		in.proc.stop()
+	}
+}
+
+// Restart stops a started server and starts a fresh one on the same
+// models: process isolation between measurements, or recovery from a
+// server that died mid-run. It keeps the URL when the port can be bound
+// again (else URL and Client change). External servers cannot be
+// restarted: the test is skipped. No request may be in flight.
+func (in *Instance) Restart(tb testing.TB) {
+	tb.Helper()
+	if in.proc == nil {
+		tb.Skipf("harness: %s is an external server (CHIMERA_OLLAMA_URLS) and cannot be restarted; unset CHIMERA_OLLAMA_URLS to let the harness start its own", in.URL)
+	}
+	in.proc.stop()
+	in.proc = nil
+	if err := in.launch(); err != nil {
+		tb.Fatalf("harness: restart instance %d: %v", in.Index, err)
+	}
+}
+
+// Alive reports whether a started server's process is still running. For
+// external servers, whose process the harness cannot see, it is true.
+func (in *Instance) Alive() bool {
+	return in.proc == nil || in.proc.alive()
+}
+
+// LogTail returns the last n lines of a started server's log ("" for
+// external servers).
+func (in *Instance) LogTail(n int) string {
+	if in.LogPath == "" {
+		return ""
+	}
+	return serverLogTail(in.LogPath, n)
+}
+
+// Annotate returns err with the server's exit status and last 20 log lines
+// when the server has died, so that a failed call says why; otherwise err
+// unchanged. nil stays nil.
+func (in *Instance) Annotate(err error) error {
+	if err == nil || in.Alive() {
+		return err
+	}
+	return fmt.Errorf("%w\nollama instance %d (%s) has exited (%v); last lines of %s:\n%s",
+		err, in.Index, in.URL, in.proc.exitErr(), in.LogPath, in.LogTail(20))
+}
+
+// Unload makes the server drop model from memory (a generate request with
+// keep_alive 0) and waits until /api/ps no longer lists it, so that the
+// next request pays a cold load.
+func (in *Instance) Unload(ctx context.Context, model string) error {
+	req := &api.GenerateRequest{Model: model, KeepAlive: &api.Duration{Duration: 0}}
+	if err := in.Client.Generate(ctx, req, func(api.GenerateResponse) error { return nil }); err != nil {
+		return in.Annotate(fmt.Errorf("unload %s on %s: %w", model, in.URL, err))
+	}
+	want := canonicalModelName(model)
+	poll := time.NewTicker(20 * time.Millisecond)
+	defer poll.Stop()
+	for {
+		ps, err := in.Client.ListRunning(ctx)
+		if err != nil {
+			return in.Annotate(fmt.Errorf("unload %s on %s: list running models: %w", model, in.URL, err))
+		}
+		loaded := slices.ContainsFunc(ps.Models, func(m api.ProcessModelResponse) bool {
+			return canonicalModelName(m.Name) == want || canonicalModelName(m.Model) == want
+		})
+		if !loaded {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("unload %s on %s: still loaded: %w", model, in.URL, context.Cause(ctx))
+		case <-poll.C:
+		}
+	}
+}
+
+// canonicalModelName adds the implicit ":latest" tag.
+func canonicalModelName(name string) string {
+	last := name[strings.LastIndex(name, "/")+1:]
+	if !strings.Contains(last, ":") {
+		return name + ":latest"
+	}
+	return name
+}
+
+// ServerConfigLines describes the servers as benchfmt config lines:
+// ollama-source, ollama-version (each distinct value, comma-separated),
+// instances and, for started servers, num-parallel.
+func ServerConfigLines(ins []*Instance) []string {
+	if len(ins) == 0 {
+		return nil
+	}
+	var sources, versions []string
+	for _, in := range ins {
+		v := in.Version
+		if v == "" {
+			v = "unknown"
+		}
+		if !slices.Contains(sources, in.Source) {
+			sources = append(sources, in.Source)
+		}
+		if !slices.Contains(versions, v) {
+			versions = append(versions, v)
+		}
+	}
+	lines := []string{
+		"ollama-source: " + strings.Join(sources, ","),
+		"ollama-version: " + strings.Join(versions, ","),
+		"instances: " + strconv.Itoa(len(ins)),
+	}
+	if ins[0].NumParallel > 0 {
+		lines = append(lines, "num-parallel: "+strconv.Itoa(ins[0].NumParallel))
+	}
+	return lines
+}
