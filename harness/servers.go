@@ -51,12 +51,16 @@ type Instance struct {
 	Version string      // as the server's /api/version says
 
 	// Set for started servers only.
-	Bin         string        // the ollama executable
-	LogPath     string        // server stdout+stderr, under the test's artifact dir; a restart starts a new file
-	ModelsDir   string        // OLLAMA_MODELS, shared by the instances of one Servers call
-	NumParallel int           // OLLAMA_NUM_PARALLEL; 0 for external servers (unknown)
-	NumThread   int           // suggested num_thread per request: max(1, NumCPU/instances); 0 for external servers
-	StartTime   time.Duration // from exec to answering /api/version, for the last (re)start
+	Bin         string // the ollama executable
+	LogPath     string // server stdout+stderr, under the test's artifact dir; a restart starts a new file
+	ModelsDir   string // OLLAMA_MODELS, shared by the instances of one Servers call
+	NumParallel int    // OLLAMA_NUM_PARALLEL; 0 for external servers (unknown)
+	// NumThread is the suggested num_thread per request: one core is left
+	// to the client and the harness, the rest shared by the instances,
+	// max(1, (NumCPU−1)/instances); 0 for external servers. On 2 cores,
+	// 2 threads collapse decode when anything else runs (FACTS.md).
+	NumThread int
+	StartTime time.Duration // from exec to answering /api/version, for the last (re)start
 
 	proc     *serverProcess // the running server; nil for external ones
 	ownerCtx context.Context
@@ -298,7 +302,7 @@ func startServers(tb testing.TB, src ServerSource, cfg ServerConfig, n int, opts
 			Bin:         src.Bin,
 			ModelsDir:   models,
 			NumParallel: np,
-			NumThread:   max(1, runtime.NumCPU()/n),
+			NumThread:   max(1, (runtime.NumCPU()-1)/n),
 			ownerCtx:    tb.Context(),
 			env:         env,
 			logDir:      logDir,

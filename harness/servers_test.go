@@ -286,7 +286,7 @@ func TestServersStartsInstances(t *testing.T) {
 			"OLLAMA_KEEP_ALIVE":   "7m", // cfg.Env wins
 			"HARNESS_EXTRA":       "yes",
 			"HOME":                "home-" + strconv.Itoa(i), // own
-			"num-thread":          strconv.Itoa(max(1, runtime.NumCPU()/2)),
+			"num-thread":          strconv.Itoa(max(1, (runtime.NumCPU()-1)/2)),
 			"num-parallel":        "3",
 		}
 		if diff := cmp.Diff(want, got); diff != "" {

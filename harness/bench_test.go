@@ -1,0 +1,164 @@
+package harness
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
+	"github.com/chimeraforge/chimeraforge/internal/stats"
+	"github.com/ollama/ollama/api"
+)
+
+// The harness is never the bottleneck: these benchmarks measure its own
+// cost against servers that cost nothing (a canned stream) or exactly D
+// (fakes with a fixed script).
+//
+//	go test -run '^$' -bench 'Measure|Agents' -count 5 ./harness
+
+const cannedChunks = 1000
+
+// cannedStream is a complete /api/generate NDJSON body of n content chunks,
+// rendered once so that serving it costs the server one write.
+func cannedStream(n int) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	for range n {
+		enc.Encode(api.GenerateResponse{Model: "canned", Response: "tok "})
+	}
+	enc.Encode(api.GenerateResponse{Model: "canned", Done: true, DoneReason: "length",
+		Metrics: api.Metrics{EvalCount: n, EvalDuration: time.Second, PromptEvalCount: 1, PromptEvalDuration: time.Millisecond}})
+	return b.Bytes()
+}
+
+// BenchmarkMeasureChunk is the client's cost per streamed chunk: parse,
+// timestamp, accumulate. The server side is one write of a pre-rendered
+// body, so ns/chunk and allocs/chunk are the client's (the api package's
+// JSON decoding included; its per-request 8 MiB scan buffer is amortised
+// over the chunks).
+func BenchmarkMeasureChunk(b *testing.B) {
+	body := cannedStream(cannedChunks)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-ndjson")
+		w.Write(body)
+	}))
+	b.Cleanup(srv.Close)
+	u, _ := url.Parse(srv.URL)
+	c := Call{Client: StreamClient(u, srv.Client()), URL: srv.URL, Model: "canned", Prompt: "p",
+		Options: map[string]any{"num_predict": cannedChunks}}
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	chunks := 0
+	for b.Loop() {
+		r, err := Measure(b.Context(), c)
+		if err != nil {
+			b.Fatal(err)
+		}
+		chunks += len(r.Chunks)
+	}
+	runtime.ReadMemStats(&ms1)
+	b.ReportMetric(float64(b.Elapsed())/float64(chunks), "ns/chunk")
+	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/float64(chunks), "allocs/chunk")
+}
+
+// agentsModel serves every call in exactly agentsD after its prefill.
+var agentsModel = ollamatest.Model{Name: "fixed:d", InterToken: 5 * time.Millisecond, Tokens: 20}
+
+const agentsD = 20 * 5 * time.Millisecond
+
+// BenchmarkAgents runs N agents, each on its own fake instance, together,
+// and reports the legacy (eff-%) and corrected (true-eff-%) efficiency:
+// with independent instances nothing is shared but the harness, so both
+// must stay near 100 %. The agents ingest a 3-file corpus, so that the
+// measurement is of the harness's concurrency, not of 32 agents reading
+// 101 files on a 2-core machine.
+func BenchmarkAgents(b *testing.B) {
+	for _, n := range []int{2, 4, 8, 16, 32} {
+		b.Run(fmt.Sprintf("agents=%d", n), func(b *testing.B) {
+			agents := make([]*Agent, n)
+			for i := range agents {
+				fake := ollamatest.Start(b, ollamatest.Options{Models: []ollamatest.Model{agentsModel}})
+				u, _ := url.Parse(fake.URL)
+				agents[i] = &Agent{Name: fmt.Sprint("agent", i), Client: StreamClient(u, fake.Client()), URL: fake.URL,
+					Model: agentsModel.Name, Corpus: smallCorpus(b)}
+			}
+			benchAgents(b, agents)
+		})
+	}
+}
+
+// benchAgents is one iteration: every agent alone (one after the other,
+// giving T_i alone), then all together; efficiencies pooled per iteration.
+func benchAgents(b *testing.B, agents []*Agent) {
+	ctx := b.Context()
+	for _, a := range agents { // warm-up: load every fake's model
+		if _, err := a.Run(ctx, "warmup"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var legacy, corrected, balance, speedup, overhead []float64
+	for b.Loop() {
+		alone := make([]float64, len(agents))
+		for i, a := range agents {
+			w, err := a.Run(ctx, "alone")
+			if err != nil {
+				b.Fatal(err)
+			}
+			alone[i] = w.Total.Seconds()
+		}
+		c, err := RunConcurrent(ctx, "together", agents...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		in, wall := c.Totals(), c.Wall.Seconds()
+		l := stats.LegacyEfficiency(in, wall)
+		k := stats.CorrectedEfficiency(alone, wall)
+		legacy = append(legacy, l.EfficiencyPct)
+		corrected = append(corrected, k.EfficiencyPct)
+		speedup = append(speedup, k.Speedup)
+		balance = append(balance, stats.BalanceBoundPct(in))
+		overhead = append(overhead, stats.CoordinationOverhead(in, wall)*1e9)
+	}
+	b.ReportMetric(stats.Mean(legacy), "eff-%")
+	b.ReportMetric(stats.Mean(corrected), "true-eff-%")
+	b.ReportMetric(stats.Mean(speedup), "speedup-x")
+	b.ReportMetric(stats.Mean(balance), "balance-%")
+	b.ReportMetric(stats.Mean(overhead), "overhead-ns")
+}
+
+// smallCorpus is three files of the default corpus, one of each kind.
+func smallCorpus(tb testing.TB) string {
+	tb.Helper()
+	src := CorpusDir(tb)
+	dst := tb.TempDir()
+	for _, p := range []string{
+		"reports/gemma3/gemma3_1b-it-qat_baseline_00.csv",
+		"reports/ascii/ascii_bench_01.json",
+		"reports/compilation/notes_00.md",
+	} {
+		data, err := os.ReadFile(filepath.Join(src, p))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, filepath.Base(p)), data, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return dst
+}
+
+func legacyOf(c Concurrent) float64 {
+	return stats.LegacyEfficiency(c.Totals(), c.Wall.Seconds()).EfficiencyPct
+}
+
+func correctedOf(alone []float64, c Concurrent) float64 {
+	return stats.CorrectedEfficiency(alone, c.Wall.Seconds()).Speedup
+}

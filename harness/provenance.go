@@ -1,0 +1,85 @@
+package harness
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// Provenance returns the benchfmt config lines that identify a live run, so
+// that benchstat never silently pools unlike runs and the gate can refuse
+// to compare them: where the servers came from and their version, the
+// model and its digest, the GPU, the per-request settings that change the
+// workload, and the harness commit. (go test itself prints goos, goarch,
+// pkg and cpu.)
+func Provenance(tb testing.TB, ins []*Instance, models []ModelInfo, base Options) []string {
+	tb.Helper()
+	lines := ServerConfigLines(ins)
+	for i, m := range models {
+		suffix := ""
+		if len(models) > 1 {
+			suffix = strconv.Itoa(i + 1)
+		}
+		lines = append(lines,
+			"model"+suffix+": "+m.Tag,
+			"model"+suffix+"-digest: "+m.Digest,
+			fmt.Sprintf("model%s-synthetic: %t", suffix, m.Synthetic),
+		)
+		if m.Params > 0 {
+			lines = append(lines, fmt.Sprintf("model%s-params: %d", suffix, m.Params))
+		}
+	}
+	if base.NumPredict != nil {
+		lines = append(lines, fmt.Sprintf("num-predict: %d", *base.NumPredict))
+	}
+	if base.NumThread != nil {
+		lines = append(lines, fmt.Sprintf("num-thread: %d", *base.NumThread))
+	}
+	lines = append(lines, "gpu: "+gpuName(), "harness-commit: "+harnessCommit())
+	return lines
+}
+
+// PrintConfig writes config lines to w (a test binary's stdout, which is
+// benchfmt): "key: value", one per line, before the results they describe.
+func PrintConfig(w io.Writer, lines []string) {
+	var b bytes.Buffer
+	for _, l := range lines {
+		k, v, ok := strings.Cut(l, ": ")
+		if !ok || k == "" || strings.ContainsAny(k, " \t") {
+			continue // not a valid benchfmt config line: never corrupt the output
+		}
+		fmt.Fprintf(&b, "%s: %s\n", k, strings.ReplaceAll(v, "\n", " "))
+	}
+	w.Write(b.Bytes())
+}
+
+// gpuName names the GPUs nvidia-smi sees, or "none".
+func gpuName() string {
+	out, err := exec.Command("nvidia-smi", "--query-gpu=name", "--format=csv,noheader").Output()
+	if err != nil {
+		return "none"
+	}
+	names := strings.TrimSpace(string(out))
+	if names == "" {
+		return "none"
+	}
+	return strings.ReplaceAll(names, "\n", ", ")
+}
+
+// harnessCommit is the commit of the working tree the test runs in, with
+// "-dirty" when it has uncommitted changes; "unknown" outside a git checkout.
+func harnessCommit() string {
+	out, err := exec.Command("git", "rev-parse", "--short=12", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	c := strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(bytes.TrimSpace(st)) > 0 {
+		c += "-dirty"
+	}
+	return c
+}

@@ -1,0 +1,53 @@
+package tr111
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/chimeraforge/chimeraforge/harness"
+)
+
+// A Config is one agent configuration of the TR111_v2 sweep.
+type Config struct {
+	Agent       string // "baseline" (sends no options) or "chimera"
+	NumGPU      int
+	NumCtx      int
+	Temperature float64
+}
+
+// Configs returns the study's 19 configurations: the baseline agent, then
+// num_gpu {60,80,120} × num_ctx {256,512,1024} × temperature {0.6,0.8}.
+func Configs() []Config {
+	cs := []Config{{Agent: "baseline"}}
+	for _, gpu := range []int{60, 80, 120} {
+		for _, ctx := range []int{256, 512, 1024} {
+			for _, temp := range []float64{0.6, 0.8} {
+				cs = append(cs, Config{Agent: "chimera", NumGPU: gpu, NumCtx: ctx, Temperature: temp})
+			}
+		}
+	}
+	return cs
+}
+
+// Name is the config's sub-benchmark name, in key=value segments so that
+// benchstat can pivot on any of them (-col /num_ctx).
+func (c Config) Name() string {
+	if c.Agent == "baseline" {
+		return "agent=baseline"
+	}
+	return fmt.Sprintf("agent=chimera/num_gpu=%d/num_ctx=%d/temp=%s", c.NumGPU, c.NumCtx, strconv.FormatFloat(c.Temperature, 'f', -1, 64))
+}
+
+// Options returns the request options of this config on top of base (the
+// per-instance settings such as num_thread and num_predict). The baseline
+// agent adds nothing: the server's defaults apply, as in the study.
+func (c Config) Options(base harness.Options) harness.Options {
+	o := base
+	if c.Agent == "baseline" {
+		return o
+	}
+	o.NumGPU = harness.Ptr(c.NumGPU)
+	o.NumCtx = harness.Ptr(c.NumCtx)
+	o.Temperature = harness.Ptr(c.Temperature)
+	return o
+}

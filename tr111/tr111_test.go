@@ -1,0 +1,203 @@
+package tr111
+
+import (
+	"flag"
+	"io"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/chimeraforge/chimeraforge/harness"
+	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
+)
+
+func TestConfigsAreTheStudysSweep(t *testing.T) {
+	cs := Configs()
+	if len(cs) != 19 {
+		t.Fatalf("%d configs, want 19 (baseline + 3×3×2)", len(cs))
+	}
+	names := map[string]bool{}
+	for _, c := range cs {
+		if names[c.Name()] {
+			t.Errorf("duplicate name %s", c.Name())
+		}
+		names[c.Name()] = true
+	}
+	for _, want := range []string{"agent=baseline", "agent=chimera/num_gpu=60/num_ctx=256/temp=0.6", "agent=chimera/num_gpu=120/num_ctx=1024/temp=0.8"} {
+		if !names[want] {
+			t.Errorf("no config named %s", want)
+		}
+	}
+	if m := cs[0].Options(harness.Options{}).Map(); m != nil {
+		t.Errorf("baseline agent sends options %v, want none (server defaults)", m)
+	}
+}
+
+// fakeModel is the fake's script for the hermetic runs: every metric the
+// benchmarks report is checked against it.
+var fakeModel = ollamatest.Model{
+	Name:            "fake-gemma:tiny",
+	Load:            300 * time.Millisecond,
+	PrefillPerToken: 250 * time.Microsecond,
+	InterToken:      2 * time.Millisecond,
+	Tokens:          40,
+}
+
+const fakePredict = 24
+
+// benchOnce makes every benchmark run by testing.Benchmark in this test run
+// exactly one iteration.
+func benchOnce(t *testing.T) {
+	t.Helper()
+	bt := flag.Lookup("test.benchtime")
+	old := bt.Value.String()
+	if err := bt.Value.Set("1x"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bt.Value.Set(old) })
+}
+
+// withFake points the harness at a fake Ollama on a loopback socket
+// through the same environment a user sets.
+func withFake(t *testing.T) *ollamatest.Server {
+	t.Helper()
+	fake := ollamatest.Start(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}})
+	t.Setenv("CHIMERA_OLLAMA_URLS", fake.URL)
+	t.Setenv("CHIMERA_MODELS", fakeModel.Name)
+	t.Setenv("CHIMERA_NUM_PREDICT", strconv.Itoa(fakePredict))
+	t.Setenv("CHIMERA_TRACE_DIR", t.TempDir())
+	benchOnce(t)
+	return fake
+}
+
+// prompted returns the fake's log of the generate requests that carried a
+// prompt and completed; the last n are the measured calls (the warm-up ran before).
+func prompted(fake *ollamatest.Server) []ollamatest.RequestLog {
+	var rs []ollamatest.RequestLog
+	for _, r := range fake.Requests() {
+		if r.Path == "/api/generate" && r.Outcome == "done" {
+			rs = append(rs, r)
+		}
+	}
+	return rs
+}
+
+// TestTR111BodyReportsTheFakesTruth runs benchmark bodies once against the
+// fake inside a synctest bubble, where the fake's script is exact, and
+// checks every reported metric against that script.
+func TestTR111BodyReportsTheFakesTruth(t *testing.T) {
+	for _, tc := range []struct {
+		c     Config
+		start string
+	}{
+		{Configs()[0], "warm"},
+		{Configs()[0], "cold"},
+		{Configs()[1], "warm"},
+		{Configs()[len(Configs())-1], "cold"},
+	} {
+		t.Run(tc.c.Name()+"/start="+tc.start, func(t *testing.T) {
+			benchOnce(t)
+			synctest.Test(t, func(t *testing.T) {
+				fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}})
+				e := env{
+					inst:  &harness.Instance{URL: fake.URL, Client: fake.API()},
+					model: harness.ModelInfo{Tag: fakeModel.Name},
+					base:  harness.Options{NumPredict: harness.Ptr(fakePredict)},
+					trace: harness.NewTrace(t),
+				}
+				res := testing.Benchmark(func(b *testing.B) { benchConfig(b, e, tc.c, tc.start) })
+				if res.N != 1 {
+					t.Fatalf("ran %d iterations, want 1 (did the benchmark fail? see the log)", res.N)
+				}
+				all := prompted(fake)
+				if len(all) != 4 {
+					t.Fatalf("%d prompted calls, want 4 (warm-up and one run, 2 calls each)", len(all))
+				}
+				calls := all[2:]
+				var ttft, prefill, load time.Duration
+				for _, r := range calls {
+					pf := time.Duration(r.PromptTokens) * fakeModel.PrefillPerToken
+					prefill += pf
+					load += r.Load
+					ttft += r.Load + pf
+				}
+				n := time.Duration(len(calls))
+				decode := fakePredict * fakeModel.InterToken
+				want := map[string]float64{
+					"tok/s":         float64(time.Second / fakeModel.InterToken),
+					"ttft-ns":       float64(ttft / n),
+					"first-ttft-ns": float64(calls[0].Load + time.Duration(calls[0].PromptTokens)*fakeModel.PrefillPerToken),
+					"e2e-ns":        float64(ttft/n + decode),
+					"itl-ns":        float64(fakeModel.InterToken),
+					"prefill-ns":    float64(prefill / n),
+					"load-ns":       float64(load / n),
+				}
+				switch {
+				case tc.start == "cold" && (calls[0].Load != fakeModel.Load || calls[1].Load != 0):
+					t.Errorf("cold run loaded for %v then %v, want %v then 0", calls[0].Load, calls[1].Load, fakeModel.Load)
+				case tc.start == "warm" && load != 0:
+					t.Errorf("warm run paid %v of load: the warm-up did not warm", load)
+				}
+				if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
+					t.Errorf("metrics mismatch (-want +got):\n%s", diff)
+				}
+			})
+		})
+	}
+}
+
+// TestSetupFromTheEnvironment checks the path a user takes: servers and
+// model named by the environment, provenance written as benchfmt config.
+func TestSetupFromTheEnvironment(t *testing.T) {
+	withFake(t)
+	var out strings.Builder
+	res := testing.Benchmark(func(b *testing.B) {
+		e := setup(b, &out)
+		if e.model.Tag != fakeModel.Name || e.base.NumPredict == nil || *e.base.NumPredict != fakePredict {
+			b.Errorf("setup = %+v, want model %s and num_predict %d", e, fakeModel.Name, fakePredict)
+		}
+		for b.Loop() {
+		}
+	})
+	if res.N != 1 {
+		t.Fatalf("setup failed (see the log)")
+	}
+	for _, want := range []string{"ollama-source: urls\n", "ollama-version: " + ollamatest.DefaultVersion + "\n", "model: " + fakeModel.Name + "\n", "num-predict: 24\n", "harness-commit: "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("config lines lack %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestTR111ProcessBodyMeasuresARealProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds cmd/chimera-agent")
+	}
+	fake := withFake(t)
+	bin := buildAgent(t)
+	res := testing.Benchmark(func(b *testing.B) { benchProcess(b, bin, setup(b, io.Discard)) })
+	if res.N != 1 {
+		t.Fatalf("ran %d iterations, want 1 (did the benchmark fail? see the log)", res.N)
+	}
+	// The agent process made its two calls through the proxy to the fake.
+	var prompted int
+	for _, r := range fake.Requests() {
+		if r.Path == "/api/generate" && r.Outcome == "done" {
+			prompted++
+		}
+	}
+	if prompted != 2 {
+		t.Errorf("the agent process made %d calls, want 2", prompted)
+	}
+	if s := res.Extra["startup-ns"]; !(s > 0 && s < float64(10*time.Second)) {
+		t.Errorf("startup-ns = %v, want a positive time under 10 s", s)
+	}
+	if r := res.Extra["peak-rss-B"]; !(r > 1<<20 && r < 1<<30) {
+		t.Errorf("peak-rss-B = %v, want between 1 MiB and 1 GiB", r)
+	}
+}
