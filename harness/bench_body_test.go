@@ -1,7 +1,6 @@
 package harness
 
 import (
-	"flag"
 	"fmt"
 	"testing"
 	"testing/synctest"
@@ -9,22 +8,10 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
 )
 
-// benchOnce makes testing.Benchmark run exactly one iteration in this test.
-func benchOnce(t *testing.T) {
-	t.Helper()
-	bt := flag.Lookup("test.benchtime")
-	old := bt.Value.String()
-	if err := bt.Value.Set("1x"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bt.Value.Set(old) })
-}
-
 // TestAgentsBodyOnIndependentInstances drives BenchmarkAgents' body once,
 // on fakes whose clock is exact: agents that share nothing must score
 // 100 % on both efficiencies, and N × their alone time as speedup.
 func TestAgentsBodyOnIndependentInstances(t *testing.T) {
-	benchOnce(t)
 	for _, n := range []int{2, 5} {
 		t.Run(fmt.Sprintf("agents=%d", n), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -34,10 +21,7 @@ func TestAgentsBodyOnIndependentInstances(t *testing.T) {
 					fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{agentsModel}})
 					agents[i] = &Agent{Name: fmt.Sprint("agent", i), Client: fake.API(), URL: fake.URL, Model: agentsModel.Name, Corpus: corpus}
 				}
-				res := testing.Benchmark(func(b *testing.B) { benchAgents(b, agents) })
-				if res.N != 1 {
-					t.Fatalf("ran %d iterations, want 1", res.N)
-				}
+				res := BenchOnce(t, func(b *testing.B) { benchAgents(b, agents) })
 				for unit, want := range map[string]float64{"eff-%": 100, "true-eff-%": 100, "speedup-x": float64(n), "balance-%": 100, "overhead-ns": 0} {
 					if got := res.Extra[unit]; got < want-1e-6 || got > want+1e-6 {
 						t.Errorf("%s = %v, want %v", unit, got, want)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -16,6 +15,8 @@ import (
 	"time"
 
 	"github.com/ollama/ollama/api"
+
+	"github.com/chimeraforge/chimeraforge/internal/logtail"
 )
 
 // errServerAddrInUse: the server could not bind its port; try another.
@@ -170,7 +171,7 @@ func (p *serverProcess) waitReady(ctx context.Context, addr string, stall time.D
 	for {
 		select {
 		case <-p.done:
-			tail := serverLogTail(p.logPath, 20)
+			tail := logtail.Tail(p.logPath, 20)
 			if strings.Contains(tail, "address already in use") {
 				return "", fmt.Errorf("ollama on %s: %w", addr, errServerAddrInUse)
 			}
@@ -192,30 +193,7 @@ func (p *serverProcess) waitReady(ctx context.Context, addr string, stall time.D
 			}
 		}
 		if time.Since(lastProgress) > stall {
-			return "", fmt.Errorf("ollama on %s not ready and silent for %s; last lines of %s:\n%s", addr, stall, p.logPath, serverLogTail(p.logPath, 20))
+			return "", fmt.Errorf("ollama on %s not ready and silent for %s; last lines of %s:\n%s", addr, stall, p.logPath, logtail.Tail(p.logPath, 20))
 		}
 	}
-}
-
-// serverLogTail returns the last n lines of the log at path (read from its
-// last 64 KiB), or why it cannot.
-func serverLogTail(path string, n int) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Sprintf("(cannot read %s: %v)", path, err)
-	}
-	defer f.Close()
-	const window = 64 << 10
-	if fi, err := f.Stat(); err == nil && fi.Size() > window {
-		f.Seek(fi.Size()-window, io.SeekStart)
-	}
-	data, err := io.ReadAll(f)
-	if err != nil {
-		return fmt.Sprintf("(cannot read %s: %v)", path, err)
-	}
-	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }

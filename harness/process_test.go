@@ -22,6 +22,7 @@ import (
 
 	"github.com/ollama/ollama/api"
 
+	"github.com/chimeraforge/chimeraforge/internal/logtail"
 	"github.com/chimeraforge/chimeraforge/internal/ollamabuild"
 )
 
@@ -227,7 +228,7 @@ func TestProcessStopKillsRunnersAndWatchdog(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for len(srvProcessesWithEnv(t, marker)) < 3 {
 		if time.Now().After(deadline) {
-			t.Fatalf("expected server, runner and watchdog; found:\n%s\nlog:\n%s", srvDescribe(srvProcessesWithEnv(t, marker)), serverLogTail(p.logPath, 20))
+			t.Fatalf("expected server, runner and watchdog; found:\n%s\nlog:\n%s", srvDescribe(srvProcessesWithEnv(t, marker)), logtail.Tail(p.logPath, 20))
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -267,9 +268,9 @@ func TestProcessStopEscalatesToKill(t *testing.T) {
 	t.Cleanup(p.stop)
 	// The fake logs "Listening on" after it has started ignoring SIGTERM.
 	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(serverLogTail(p.logPath, 5), "Listening on") {
+	for !strings.Contains(logtail.Tail(p.logPath, 5), "Listening on") {
 		if time.Now().After(deadline) || !p.alive() {
-			t.Fatalf("fake did not start:\n%s", serverLogTail(p.logPath, 20))
+			t.Fatalf("fake did not start:\n%s", logtail.Tail(p.logPath, 20))
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

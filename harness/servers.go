@@ -19,6 +19,7 @@ import (
 
 	"github.com/ollama/ollama/api"
 
+	"github.com/chimeraforge/chimeraforge/internal/logtail"
 	"github.com/chimeraforge/chimeraforge/internal/ollamabuild"
 )
 
@@ -410,7 +411,7 @@ func (in *Instance) LogTail(n int) string {
 	if in.LogPath == "" {
 		return ""
 	}
-	return serverLogTail(in.LogPath, n)
+	return logtail.Tail(in.LogPath, n)
 }
 
 // Annotate returns err with the server's exit status and last 20 log lines

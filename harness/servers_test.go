@@ -20,6 +20,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/chimeraforge/chimeraforge/internal/logtail"
 	"github.com/chimeraforge/chimeraforge/internal/ollamabuild"
 )
 
@@ -339,7 +340,7 @@ func TestServersRetriesAPortInUse(t *testing.T) {
 	if len(picks) < 2 || picks[0] != taken {
 		t.Errorf("ports tried %v; want %d first, then another", picks, taken)
 	}
-	first := serverLogTail(filepath.Join(filepath.Dir(in.LogPath), "ollama-0.log"), 5)
+	first := logtail.Tail(filepath.Join(filepath.Dir(in.LogPath), "ollama-0.log"), 5)
 	if !strings.Contains(first, "address already in use") {
 		t.Errorf("first start's log does not show the clash:\n%s", first)
 	}

@@ -12,11 +12,17 @@ import (
 // BenchmarkTR111 reproduces TR111_v2: one Go agent, the 2-call workflow,
 // the baseline agent and the 18-config sweep, each warm (model loaded with
 // the config's options by an excluded warm-up run) and cold (the model is
-// unloaded, and /api/ps confirms it, before every run).
+// unloaded, and /api/ps confirms it, before every run). The baseline also
+// runs fresh: a new server process before every run (the study's
+// "process isolation"; needs a server the harness started).
 func BenchmarkTR111(b *testing.B) {
 	e := setup(b, os.Stdout)
 	for _, c := range Configs() {
-		for _, start := range []string{"warm", "cold"} {
+		starts := []string{"warm", "cold"}
+		if c.Agent == "baseline" && e.inst.Source != harness.SourceURLs {
+			starts = append(starts, "fresh")
+		}
+		for _, start := range starts {
 			b.Run(c.Name()+"/start="+start, func(b *testing.B) { benchConfig(b, e, c, start) })
 		}
 	}
@@ -66,8 +72,15 @@ func numPredict(tb testing.TB, m harness.ModelInfo) *int {
 // benchConfig is one sub-benchmark: one iteration is one workflow run
 // (ingest, analysis call, report call); ns/op is its wall time. The
 // per-call metrics are pooled over the iterations and reported once.
+//
+// A server that died fails the sub-benchmark with its last log lines; the
+// next sub-benchmark starts on a restarted server.
 func benchConfig(b *testing.B, e env, c Config, start string) {
 	ctx := b.Context()
+	if !e.inst.Alive() {
+		b.Logf("instance %s had died; restarting it", e.inst.URL)
+		e.inst.Restart(b)
+	}
 	a := &harness.Agent{
 		Name:    c.Agent,
 		Client:  e.inst.Client,
@@ -82,22 +95,28 @@ func benchConfig(b *testing.B, e env, c Config, start string) {
 	// reload caused by the previous config is never counted. It is traced
 	// as run "warmup" and excluded from every metric.
 	if _, err := a.Run(ctx, "warmup"); err != nil {
-		b.Fatal(err)
+		b.Fatal(e.inst.Annotate(err))
 	}
 	var m harness.CallMetrics
 	run := 0
 	for b.Loop() {
-		if start == "cold" {
+		switch start {
+		case "cold":
 			b.StopTimer()
 			if err := e.inst.Unload(ctx, e.model.Tag); err != nil {
 				b.Fatal(err)
 			}
 			b.StartTimer()
+		case "fresh":
+			b.StopTimer()
+			e.inst.Restart(b)
+			a.Client, a.URL = e.inst.Client, e.inst.URL
+			b.StartTimer()
 		}
 		run++
 		w, err := a.Run(ctx, strconv.Itoa(run))
 		if err != nil {
-			b.Fatal(err)
+			b.Fatal(e.inst.Annotate(err))
 		}
 		m.Add(w.Calls...)
 	}

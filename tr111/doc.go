@@ -8,7 +8,8 @@
 //
 //	BenchmarkTR111/agent=baseline/start=warm
 //	BenchmarkTR111/agent=chimera/num_gpu=60/num_ctx=256/temp=0.6/start=cold
-//	…                                     (19 configs × start={warm,cold})
+//	BenchmarkTR111/agent=baseline/start=fresh
+//	…                                     (19 configs × start={warm,cold}, baseline also fresh)
 //	BenchmarkTR111Process/agent=baseline  (the agent as its own process)
 //
 // One iteration of BenchmarkTR111 is one workflow run; ns/op is its wall
@@ -16,7 +17,10 @@
 // excluded from every metric) loads the model with the config's options,
 // so the reload the study's TTFT "spikes" came from is never counted as
 // warm. start=cold unloads the model (keep_alive 0, confirmed by /api/ps)
-// before every run, outside the timer.
+// before every run, outside the timer; start=fresh (baseline only, on a
+// server the harness started) restarts the server process before every run
+// (the study's "process isolation"). A server that dies fails its
+// sub-benchmark with its last log lines, and the next one restarts it.
 //
 // # Metrics
 //

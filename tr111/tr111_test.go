@@ -1,7 +1,6 @@
 package tr111
 
 import (
-	"flag"
 	"io"
 	"strconv"
 	"strings"
@@ -50,18 +49,6 @@ var fakeModel = ollamatest.Model{
 
 const fakePredict = 24
 
-// benchOnce makes every benchmark run by testing.Benchmark in this test run
-// exactly one iteration.
-func benchOnce(t *testing.T) {
-	t.Helper()
-	bt := flag.Lookup("test.benchtime")
-	old := bt.Value.String()
-	if err := bt.Value.Set("1x"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bt.Value.Set(old) })
-}
-
 // withFake points the harness at a fake Ollama on a loopback socket
 // through the same environment a user sets.
 func withFake(t *testing.T) *ollamatest.Server {
@@ -71,7 +58,6 @@ func withFake(t *testing.T) *ollamatest.Server {
 	t.Setenv("CHIMERA_MODELS", fakeModel.Name)
 	t.Setenv("CHIMERA_NUM_PREDICT", strconv.Itoa(fakePredict))
 	t.Setenv("CHIMERA_TRACE_DIR", t.TempDir())
-	benchOnce(t)
 	return fake
 }
 
@@ -101,7 +87,6 @@ func TestTR111BodyReportsTheFakesTruth(t *testing.T) {
 		{Configs()[len(Configs())-1], "cold"},
 	} {
 		t.Run(tc.c.Name()+"/start="+tc.start, func(t *testing.T) {
-			benchOnce(t)
 			synctest.Test(t, func(t *testing.T) {
 				fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}})
 				e := env{
@@ -110,10 +95,7 @@ func TestTR111BodyReportsTheFakesTruth(t *testing.T) {
 					base:  harness.Options{NumPredict: harness.Ptr(fakePredict)},
 					trace: harness.NewTrace(t),
 				}
-				res := testing.Benchmark(func(b *testing.B) { benchConfig(b, e, tc.c, tc.start) })
-				if res.N != 1 {
-					t.Fatalf("ran %d iterations, want 1 (did the benchmark fail? see the log)", res.N)
-				}
+				res := harness.BenchOnce(t, func(b *testing.B) { benchConfig(b, e, tc.c, tc.start) })
 				all := prompted(fake)
 				if len(all) != 4 {
 					t.Fatalf("%d prompted calls, want 4 (warm-up and one run, 2 calls each)", len(all))
@@ -156,7 +138,7 @@ func TestTR111BodyReportsTheFakesTruth(t *testing.T) {
 func TestSetupFromTheEnvironment(t *testing.T) {
 	withFake(t)
 	var out strings.Builder
-	res := testing.Benchmark(func(b *testing.B) {
+	harness.BenchOnce(t, func(b *testing.B) {
 		e := setup(b, &out)
 		if e.model.Tag != fakeModel.Name || e.base.NumPredict == nil || *e.base.NumPredict != fakePredict {
 			b.Errorf("setup = %+v, want model %s and num_predict %d", e, fakeModel.Name, fakePredict)
@@ -164,9 +146,6 @@ func TestSetupFromTheEnvironment(t *testing.T) {
 		for b.Loop() {
 		}
 	})
-	if res.N != 1 {
-		t.Fatalf("setup failed (see the log)")
-	}
 	for _, want := range []string{"ollama-source: urls\n", "ollama-version: " + ollamatest.DefaultVersion + "\n", "model: " + fakeModel.Name + "\n", "num-predict: 24\n", "harness-commit: "} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("config lines lack %q:\n%s", want, out.String())
@@ -180,10 +159,7 @@ func TestTR111ProcessBodyMeasuresARealProcess(t *testing.T) {
 	}
 	fake := withFake(t)
 	bin := buildAgent(t)
-	res := testing.Benchmark(func(b *testing.B) { benchProcess(b, bin, setup(b, io.Discard)) })
-	if res.N != 1 {
-		t.Fatalf("ran %d iterations, want 1 (did the benchmark fail? see the log)", res.N)
-	}
+	res := harness.BenchOnce(t, func(b *testing.B) { benchProcess(b, bin, setup(b, io.Discard)) })
 	// The agent process made its two calls through the proxy to the fake.
 	var prompted int
 	for _, r := range fake.Requests() {

@@ -1,7 +1,6 @@
 package ollamabuild
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	_ "embed"
@@ -24,6 +23,8 @@ import (
 	// recorded in the build info of every binary that uses this package
 	// (except go test binaries, which record no dependencies).
 	_ "github.com/ollama/ollama/version"
+
+	"github.com/chimeraforge/chimeraforge/internal/logtail"
 )
 
 const modulePath = "github.com/ollama/ollama"
@@ -483,7 +484,7 @@ func (b *builder) buildLocked(ctx context.Context, tc toolchain, bin string) err
 	err = b.run(ctx, tc, filepath.Join(tmp, "bin"), logFile)
 	stopTicks()
 	if err != nil {
-		return fmt.Errorf("build ollama %s: %w\nlast lines of %s:\n%s", b.version, err, logPath, tailFile(logPath, 30))
+		return fmt.Errorf("build ollama %s: %w\nlast lines of %s:\n%s", b.version, err, logPath, logtail.Tail(logPath, 30))
 	}
 	built := filepath.Join(tmp, "bin", "ollama")
 	if !isExecutable(built) {
@@ -584,27 +585,4 @@ func buildEnv(tc toolchain, gobin, includeDir string) []string {
 func isExecutable(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
-}
-
-// tailFile returns the last n lines of the file at path (read from its last
-// 64 KiB), or a note saying why it could not.
-func tailFile(path string, n int) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Sprintf("(cannot read %s: %v)", path, err)
-	}
-	defer f.Close()
-	const window = 64 << 10
-	if fi, err := f.Stat(); err == nil && fi.Size() > window {
-		f.Seek(fi.Size()-window, io.SeekStart)
-	}
-	data, err := io.ReadAll(f)
-	if err != nil {
-		return fmt.Sprintf("(cannot read %s: %v)", path, err)
-	}
-	lines := bytes.Split(bytes.TrimRight(data, "\n"), []byte("\n"))
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return string(bytes.Join(lines, []byte("\n")))
 }

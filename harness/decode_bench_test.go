@@ -1,0 +1,73 @@
+package harness
+
+import (
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chimeraforge/chimeraforge/internal/stats"
+)
+
+// BenchmarkDecode is the decode rate of synthetic models on this machine,
+// on one instance and on two instances decoding at once (each with the
+// num_thread the harness suggests). One iteration is one 256-token
+// generate per instance, all started together. tok/s is the mean
+// per-instance decode rate; agg-tok/s is all tokens over the wall time.
+//
+//	go test -run '^$' -bench Decode -count 5 ./harness
+func BenchmarkDecode(b *testing.B) {
+	for _, preset := range []string{"llama3.1-tiny", "llama3.1-small"} {
+		for _, n := range []int{1, 2} {
+			b.Run(fmt.Sprintf("model=%s/instances=%d", preset, n), func(b *testing.B) {
+				ins := Servers(b, ServerConfig{Instances: n})
+				m := Model(b, ins, ModelSpec{Synthetic: preset})
+				PrintConfig(os.Stdout, Provenance(b, ins, []ModelInfo{m}, Options{NumPredict: Ptr(decodeTokens)}))
+				benchDecode(b, ins, m.Tag)
+			})
+		}
+	}
+}
+
+const decodeTokens = 256
+
+func benchDecode(b *testing.B, ins []*Instance, model string) {
+	calls := make([]Call, len(ins))
+	for i, in := range ins {
+		opts := Options{NumPredict: Ptr(decodeTokens), Temperature: Ptr(0.8), Seed: Ptr(i + 1)}
+		if in.NumThread > 0 {
+			opts.NumThread = Ptr(in.NumThread)
+		}
+		calls[i] = Call{Client: in.Client, URL: in.URL, Model: model, Prompt: "Summarise the benchmark data.", Options: opts.Map()}
+		if _, err := Measure(b.Context(), calls[i]); err != nil { // warm-up: load the model
+			b.Fatal(in.Annotate(err))
+		}
+	}
+	var rates []float64
+	tokens, wall := 0, time.Duration(0)
+	for b.Loop() {
+		recs := make([]Record, len(ins))
+		errs := make([]error, len(ins))
+		var wg sync.WaitGroup
+		start := time.Now()
+		for i := range ins {
+			wg.Go(func() { recs[i], errs[i] = Measure(b.Context(), calls[i]) })
+		}
+		wg.Wait()
+		wall += time.Since(start)
+		for i, r := range recs {
+			if errs[i] != nil {
+				b.Fatal(ins[i].Annotate(errs[i]))
+			}
+			rate, ok := r.DecodeRate()
+			if !ok {
+				b.Fatalf("instance %d: no eval_duration", i)
+			}
+			rates = append(rates, rate)
+			tokens += r.EvalCount
+		}
+	}
+	b.ReportMetric(stats.Mean(rates), "tok/s")
+	b.ReportMetric(float64(tokens)/wall.Seconds(), "agg-tok/s")
+}
