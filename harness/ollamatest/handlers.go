@@ -335,7 +335,12 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request, q inference) {
 
 	pt := PromptTokens(q.text)
 	prefill := time.Duration(pt) * m.PrefillPerToken
-	if err := sleep(ctx, prefill); err != nil {
+	// The script runs on an absolute timeline from the slot's start: token
+	// i at prefill + i·InterToken. Sleeping interval after interval would
+	// add every timer's wake-up latency to the next token, so that a busy
+	// test process would see the fake slow down, not the client.
+	at := func(i int) time.Time { return res.Started.Add(prefill + time.Duration(i)*m.InterToken) }
+	if err := sleep(ctx, time.Until(at(0))); err != nil {
 		gone(err)
 		return
 	}
@@ -380,7 +385,7 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request, q inference) {
 	}
 	for i := range n {
 		if i > 0 {
-			if err := sleep(ctx, m.InterToken); err != nil {
+			if err := sleep(ctx, time.Until(at(i))); err != nil {
 				gone(err)
 				return
 			}
@@ -401,7 +406,7 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request, q inference) {
 		flush()
 		res.Chunks++
 	}
-	if err := sleep(ctx, m.InterToken); err != nil {
+	if err := sleep(ctx, time.Until(at(n))); err != nil {
 		gone(err)
 		return
 	}
