@@ -45,6 +45,9 @@ func Provenance(tb testing.TB, ins []*Instance, models []ModelInfo, base Options
 
 // PrintConfig writes config lines to w (a test binary's stdout, which is
 // benchfmt): "key: value", one per line, before the results they describe.
+// Call it from a benchmark that runs sub-benchmarks (it runs once), never
+// from a leaf benchmark: -count runs a leaf again after printing its name,
+// and the lines would split the result line.
 func PrintConfig(w io.Writer, lines []string) {
 	var b bytes.Buffer
 	for _, l := range lines {
