@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"sync"
 	"time"
-
-	"github.com/ollama/ollama/api"
 )
 
 // An Agent is a Go port of the study's Rust agent (demo_agent, and each
@@ -15,9 +13,9 @@ import (
 // whose prompt embeds the parsed analysis. Every call is measured
 // ([Measure]) and appended to Trace before the next request starts.
 type Agent struct {
-	Name     string      // "baseline", "chimera", "collector", …
-	Client   *api.Client // the instance this agent talks to
-	URL      string      // the instance's base URL, recorded with each call
+	Name     string  // "baseline", "chimera", "collector", …
+	Client   *Client // the instance this agent talks to
+	URL      string  // the instance's base URL, recorded with each call
 	Model    string
 	Options  Options
 	Corpus   string // directory ingested before the first call

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"errors"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,7 +21,7 @@ func TestAgentWorkflow(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer tr.Close()
-		a := &Agent{Name: "chimera", Client: fake.API(), URL: fake.URL, Model: m.Name, Corpus: CorpusDir(t), Trace: tr,
+		a := &Agent{Name: "chimera", Client: clientFor(t, fake), URL: fake.URL, Model: m.Name, Corpus: CorpusDir(t), Trace: tr,
 			Options: Options{NumCtx: Ptr(512), Temperature: Ptr(0.6)}}
 		w, err := a.Run(t.Context(), "1")
 		if err != nil {
@@ -58,7 +59,7 @@ func TestAgentFailureKeepsWhatWasMeasured(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer tr.Close()
-		a := &Agent{Name: "baseline", Client: fake.API(), URL: fake.URL, Model: m.Name, Corpus: CorpusDir(t), Trace: tr}
+		a := &Agent{Name: "baseline", Client: clientFor(t, fake), URL: fake.URL, Model: m.Name, Corpus: CorpusDir(t), Trace: tr}
 		if _, err := a.Run(t.Context(), "warmup"); err != nil {
 			t.Fatal(err)
 		}
@@ -75,4 +76,15 @@ func TestAgentFailureKeepsWhatWasMeasured(t *testing.T) {
 			t.Errorf("trace has %d records; want the 2 warm-up calls and the failed one with its error", len(recs))
 		}
 	})
+}
+
+// clientFor is a Client for the fake, through the fake's own HTTP client
+// (net.Pipe inside a synctest bubble).
+func clientFor(tb testing.TB, s *ollamatest.Server) *Client {
+	tb.Helper()
+	u, err := url.Parse(s.URL)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return NewClient(u, s.Client())
 }

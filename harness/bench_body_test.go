@@ -19,7 +19,7 @@ func TestAgentsBodyOnIndependentInstances(t *testing.T) {
 				corpus := smallCorpus(t)
 				for i := range agents {
 					fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{agentsModel}})
-					agents[i] = &Agent{Name: fmt.Sprint("agent", i), Client: fake.API(), URL: fake.URL, Model: agentsModel.Name, Corpus: corpus}
+					agents[i] = &Agent{Name: fmt.Sprint("agent", i), Client: clientFor(t, fake), URL: fake.URL, Model: agentsModel.Name, Corpus: corpus}
 				}
 				res := BenchOnce(t, func(b *testing.B) { benchAgents(b, agents) })
 				for unit, want := range map[string]float64{"eff-%": 100, "true-eff-%": 100, "speedup-x": float64(n), "balance-%": 100, "overhead-ns": 0} {
@@ -41,7 +41,7 @@ func TestRunConcurrentSerialisedOnOneSlot(t *testing.T) {
 		fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{{Name: "one:slot", InterToken: agentsModel.InterToken, Tokens: 20}}})
 		corpus := smallCorpus(t)
 		mk := func(name string) *Agent {
-			return &Agent{Name: name, Client: fake.API(), URL: fake.URL, Model: "one:slot", Corpus: corpus}
+			return &Agent{Name: name, Client: clientFor(t, fake), URL: fake.URL, Model: "one:slot", Corpus: corpus}
 		}
 		a, b := mk("a"), mk("b")
 		if _, err := a.Run(t.Context(), "warmup"); err != nil {

@@ -54,7 +54,7 @@ func BenchmarkMeasureChunk(b *testing.B) {
 	}))
 	b.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL)
-	c := Call{Client: StreamClient(u, srv.Client()), URL: srv.URL, Model: "canned", Prompt: "p",
+	c := Call{Client: NewClient(u, srv.Client()), URL: srv.URL, Model: "canned", Prompt: "p",
 		Options: map[string]any{"num_predict": cannedChunks}}
 	var ms0, ms1 runtime.MemStats
 	runtime.ReadMemStats(&ms0)
@@ -94,7 +94,7 @@ func BenchmarkAgents(b *testing.B) {
 			for i := range agents {
 				fake := ollamatest.Start(b, ollamatest.Options{Models: []ollamatest.Model{agentsModel}})
 				u, _ := url.Parse(fake.URL)
-				agents[i] = &Agent{Name: fmt.Sprint("agent", i), Client: StreamClient(u, fake.Client()), URL: fake.URL,
+				agents[i] = &Agent{Name: fmt.Sprint("agent", i), Client: NewClient(u, fake.Client()), URL: fake.URL,
 					Model: agentsModel.Name, Corpus: corpus}
 			}
 			benchAgents(b, agents)

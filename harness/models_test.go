@@ -98,7 +98,7 @@ func mdlStartFake(t *testing.T, opts ollamatest.Options, override func(http.Resp
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Instance{URL: ts.URL, Client: api.NewClient(u, ts.Client())}, c
+	return &Instance{URL: ts.URL, Client: NewClient(u, ts.Client())}, c
 }
 
 func TestModelSynthetic(t *testing.T) {

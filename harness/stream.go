@@ -2,13 +2,11 @@ package harness
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
-	"net/http"
 	"net/http/httptrace"
-	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -31,16 +29,14 @@ var (
 	// ErrStall: no chunk arrived for Call.Stall.
 	ErrStall = errors.New("stream stalled")
 	// ErrCut: the connection broke mid-stream. It also wraps the transport's
-	// error (often io.ErrUnexpectedEOF). Only a client made by [StreamClient]
-	// can tell a cut from a clean end; with another client a cut is reported
-	// as ErrNoDone.
+	// error (often io.ErrUnexpectedEOF).
 	ErrCut = errors.New("connection cut mid-stream")
 )
 
 // A Call is one LLM request to measure.
 type Call struct {
-	Client    *api.Client // preferably from StreamClient
-	URL       string      // the instance's base URL, copied into the record
+	Client    *Client
+	URL       string // the instance's base URL, copied into the record
 	Model     string
 	Endpoint  string // "generate" (default) or "chat" (the prompt as one user message)
 	Prompt    string
@@ -90,8 +86,6 @@ func Measure(ctx context.Context, c Call) (Record, error) {
 
 	sctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	var readErr error
-	sctx = context.WithValue(sctx, readErrKey{}, &readErr)
 	var firstByte atomic.Int64
 	firstByte.Store(-1)
 	start := time.Now()
@@ -108,17 +102,37 @@ func Measure(ctx context.Context, c Call) (Record, error) {
 	case c.Client == nil:
 		err = errors.New("no client")
 	case endpoint == "generate":
-		err = c.Client.Generate(sctx, &api.GenerateRequest{
+		err = c.Client.stream(sctx, "/api/generate", &api.GenerateRequest{
 			Model: c.Model, Prompt: c.Prompt, Options: c.Options, KeepAlive: c.KeepAlive,
-		}, func(g api.GenerateResponse) error {
+		}, func(line []byte) error {
+			var g struct {
+				api.GenerateResponse
+				streamError
+			}
+			if err := json.Unmarshal(line, &g); err != nil {
+				return err
+			}
+			if err := g.err(); err != nil {
+				return err
+			}
 			m.chunk(g.Response, g.Done, g.DoneReason, &g.Metrics)
 			return nil
 		})
 	case endpoint == "chat":
-		err = c.Client.Chat(sctx, &api.ChatRequest{
+		err = c.Client.stream(sctx, "/api/chat", &api.ChatRequest{
 			Model: c.Model, Messages: []api.Message{{Role: "user", Content: c.Prompt}},
 			Options: c.Options, KeepAlive: c.KeepAlive,
-		}, func(g api.ChatResponse) error {
+		}, func(line []byte) error {
+			var g struct {
+				api.ChatResponse
+				streamError
+			}
+			if err := json.Unmarshal(line, &g); err != nil {
+				return err
+			}
+			if err := g.err(); err != nil {
+				return err
+			}
 			m.chunk(g.Message.Content, g.Done, g.DoneReason, &g.Metrics)
 			return nil
 		})
@@ -148,8 +162,6 @@ func Measure(ctx context.Context, c Call) (Record, error) {
 		err = fmt.Errorf("%w: no chunk for %v", ErrStall, stall)
 	case errors.As(err, &se):
 		// err as is: the status and server message
-	case readErr != nil:
-		err = fmt.Errorf("%w: %w", ErrCut, readErr)
 	case err != nil:
 		// err as is
 	default:
@@ -215,54 +227,4 @@ func chunkGuess(opts map[string]any) int {
 		return 256
 	}
 	return n + 1
-}
-
-// StreamClient is api.NewClient(base, hc) with hc's transport wrapped so
-// that [Measure] sees the error that ended a response body, which the api
-// package itself drops: a connection cut mid-stream is then reported as
-// [ErrCut] rather than [ErrNoDone]. hc nil means http.DefaultClient; hc is
-// not modified.
-func StreamClient(base *url.URL, hc *http.Client) *api.Client {
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	wrapped := *hc
-	rt := hc.Transport
-	if rt == nil {
-		rt = http.DefaultTransport
-	}
-	wrapped.Transport = readErrTransport{rt}
-	return api.NewClient(base, &wrapped)
-}
-
-// readErrKey carries, in a request's context, where Measure wants the
-// error that ended the response body.
-type readErrKey struct{}
-
-type readErrTransport struct{ rt http.RoundTripper }
-
-func (t readErrTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.rt.RoundTrip(req)
-	if err != nil {
-		return resp, err
-	}
-	if slot, ok := req.Context().Value(readErrKey{}).(*error); ok {
-		resp.Body = &readErrBody{ReadCloser: resp.Body, slot: slot}
-	}
-	return resp, nil
-}
-
-// readErrBody records the first non-EOF read error. It is read on the
-// goroutine that called Measure, so the slot needs no lock.
-type readErrBody struct {
-	io.ReadCloser
-	slot *error
-}
-
-func (b *readErrBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err != nil && err != io.EOF && *b.slot == nil {
-		*b.slot = err
-	}
-	return n, err
 }

@@ -31,14 +31,14 @@ var scripted = ollamatest.Model{Name: "tiny", Load: 100 * ms, PrefillPerToken: m
 var prompt80 = strings.Repeat("abcd", 20)
 
 // fakeClient serves a fake over net.Pipe; call it inside a synctest bubble.
-func fakeClient(t *testing.T, opts ollamatest.Options) (*ollamatest.Server, *api.Client) {
+func fakeClient(t *testing.T, opts ollamatest.Options) (*ollamatest.Server, *Client) {
 	t.Helper()
 	s := ollamatest.NewInBubble(t, opts)
 	u, err := url.Parse(s.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, StreamClient(u, s.Client())
+	return s, NewClient(u, s.Client())
 }
 
 func steps(from, step time.Duration, n int) []time.Duration {
@@ -282,7 +282,7 @@ func TestMeasureRealSocket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := StreamClient(u, s.Client())
+	c := NewClient(u, s.Client())
 	call := Call{Client: c, URL: s.URL, Model: "tiny", Endpoint: "chat", Prompt: "hello"}
 	r, err := Measure(t.Context(), call)
 	if err != nil {
@@ -299,16 +299,10 @@ func TestMeasureRealSocket(t *testing.T) {
 	if _, err := Measure(t.Context(), call); !errors.Is(err, ErrCut) {
 		t.Errorf("cut over TCP: err = %v, want ErrCut", err)
 	}
-	// A plain api client cannot see the cut; it is still an error.
-	s.Inject("tiny", ollamatest.Fault{Kind: ollamatest.FaultCut, After: 2, Count: 1})
-	call.Client = api.NewClient(u, s.Client())
-	if _, err := Measure(t.Context(), call); !errors.Is(err, ErrNoDone) {
-		t.Errorf("cut through a plain client: err = %v, want ErrNoDone", err)
-	}
 }
 
 func TestMeasureRejectsUnknownEndpoint(t *testing.T) {
-	r, err := Measure(t.Context(), Call{Client: api.NewClient(&url.URL{Scheme: "http", Host: "127.0.0.1:1"}, nil), Model: "m", Endpoint: "embed"})
+	r, err := Measure(t.Context(), Call{Client: NewClient(&url.URL{Scheme: "http", Host: "127.0.0.1:1"}, nil), Model: "m", Endpoint: "embed"})
 	if err == nil || !strings.Contains(err.Error(), `unknown endpoint "embed"`) || r.OK() {
 		t.Errorf("err = %v, record OK %v; want an unknown endpoint error and a failed record", err, r.OK())
 	}
@@ -348,7 +342,7 @@ func ExampleMeasure() {
 	defer trace.Close()
 
 	r, err := Measure(context.Background(), Call{
-		Client: StreamClient(u, srv.Client()), URL: srv.URL,
+		Client: NewClient(u, srv.Client()), URL: srv.URL,
 		Model: "tiny", Prompt: "Summarise the benchmark files.", Agent: "baseline", Stage: "analysis",
 	})
 	if err != nil {

@@ -2,6 +2,7 @@ package tr111
 
 import (
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -89,8 +90,12 @@ func TestTR111BodyReportsTheFakesTruth(t *testing.T) {
 		t.Run(tc.c.Name()+"/start="+tc.start, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}})
+				u, err := url.Parse(fake.URL)
+				if err != nil {
+					t.Fatal(err)
+				}
 				e := env{
-					inst:  &harness.Instance{URL: fake.URL, Client: fake.API()},
+					inst:  &harness.Instance{URL: fake.URL, Client: harness.NewClient(u, fake.Client())},
 					model: harness.ModelInfo{Tag: fakeModel.Name},
 					base:  harness.Options{NumPredict: harness.Ptr(fakePredict)},
 					trace: harness.NewTrace(t),

@@ -66,7 +66,7 @@ func run(ctx context.Context, stderr io.Writer, args []string) error {
 	}
 	a := &harness.Agent{
 		Name:    "agent",
-		Client:  harness.StreamClient(u, &http.Client{}),
+		Client:  harness.NewClient(u, &http.Client{}),
 		URL:     *base,
 		Model:   *model,
 		Options: opts,
