@@ -25,7 +25,11 @@ func BenchmarkDecode(b *testing.B) {
 				m := Model(b, ins, ModelSpec{Synthetic: preset})
 				// Config lines go out here, in a parent that runs once, not in
 				// the leaf that -count repeats after its name is printed.
-				PrintConfig(os.Stdout, Provenance(b, ins, []ModelInfo{m}, Options{NumPredict: Ptr(decodeTokens)}))
+				base := Options{NumPredict: Ptr(decodeTokens)}
+				if ins[0].NumThread > 0 {
+					base.NumThread = Ptr(ins[0].NumThread)
+				}
+				PrintConfig(os.Stdout, Provenance(b, ins, []ModelInfo{m}, base))
 				b.Run("model="+preset, func(b *testing.B) { benchDecode(b, ins, m.Tag) })
 			}
 		})

@@ -29,7 +29,7 @@
 //	BenchmarkDecode/instances=N/model=P   tok/s per instance and agg-tok/s, live
 //
 // Environment (read at call time): CHIMERA_OLLAMA_URLS, CHIMERA_OLLAMA_BIN,
-// CHIMERA_MODELS (real tags, or synth:<preset>), CHIMERA_CACHE (the Ollama
+// CHIMERA_MODELS (real tags, or synth:<preset>), CHIMERA_NUM_THREAD, CHIMERA_CACHE (the Ollama
 // build and synthetic model files), CHIMERA_CORPUS (what agents ingest),
 // CHIMERA_TRACE_DIR (where traces go).
 package harness

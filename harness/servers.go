@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -56,10 +57,12 @@ type Instance struct {
 	LogPath     string // server stdout+stderr, under the test's artifact dir; a restart starts a new file
 	ModelsDir   string // OLLAMA_MODELS, shared by the instances of one Servers call
 	NumParallel int    // OLLAMA_NUM_PARALLEL; 0 for external servers (unknown)
-	// NumThread is the suggested num_thread per request: one core is left
-	// to the client and the harness, the rest shared by the instances,
-	// max(1, (NumCPU−1)/instances); 0 for external servers. On 2 cores,
-	// 2 threads collapse decode when anything else runs (FACTS.md).
+	// NumThread is the num_thread to send with each request: CHIMERA_NUM_THREAD
+	// if set; else, for started servers, one core is left to the client and
+	// the harness and the rest shared by the instances,
+	// max(1, (NumCPU−1)/instances); else 0 (external servers: their default).
+	// On 2 cores, 2 threads collapse decode when anything else runs, and two
+	// servers with their default threads decoding together crawl (FACTS.md).
 	NumThread int
 	StartTime time.Duration // from exec to answering /api/version, for the last (re)start
 
@@ -247,6 +250,20 @@ func Servers(tb testing.TB, cfg ServerConfig) []*Instance {
 	return startServers(tb, src, cfg, n, defaultServerStartOptions())
 }
 
+// numThreadOverride is CHIMERA_NUM_THREAD, 0 if unset.
+func numThreadOverride(tb testing.TB) int {
+	tb.Helper()
+	v := os.Getenv("CHIMERA_NUM_THREAD")
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		tb.Fatalf("harness: CHIMERA_NUM_THREAD=%q: want a positive integer", v)
+	}
+	return n
+}
+
 func connectServers(tb testing.TB, urls []string, n int) []*Instance {
 	tb.Helper()
 	if len(urls) < n {
@@ -255,7 +272,7 @@ func connectServers(tb testing.TB, urls []string, n int) []*Instance {
 	}
 	ins := make([]*Instance, n)
 	for i := range n {
-		in := &Instance{Index: i, Source: SourceURLs}
+		in := &Instance{Index: i, Source: SourceURLs, NumThread: numThreadOverride(tb)}
 		in.setURL(urls[i])
 		ctx, cancel := context.WithTimeout(tb.Context(), 10*time.Second)
 		v, err := in.Client.Version(ctx)
@@ -303,7 +320,7 @@ func startServers(tb testing.TB, src ServerSource, cfg ServerConfig, n int, opts
 			Bin:         src.Bin,
 			ModelsDir:   models,
 			NumParallel: np,
-			NumThread:   max(1, (runtime.NumCPU()-1)/n),
+			NumThread:   cmp.Or(numThreadOverride(tb), max(1, (runtime.NumCPU()-1)/n)),
 			ownerCtx:    tb.Context(),
 			env:         env,
 			logDir:      logDir,

@@ -219,6 +219,11 @@ func TestServersFromURLs(t *testing.T) {
 	if err := errors.New("x"); ins[0].Annotate(err) != err {
 		t.Error("Annotate changed the error of an external server")
 	}
+	// External servers get no num_thread unless the user asks for one.
+	t.Setenv("CHIMERA_NUM_THREAD", "3")
+	if n := Servers(t, ServerConfig{Instances: 1})[0].NumThread; n != 3 {
+		t.Errorf("with CHIMERA_NUM_THREAD=3, NumThread = %d, want 3", n)
+	}
 }
 
 func TestServersFromURLsSkipsOrFails(t *testing.T) {

@@ -46,6 +46,7 @@
 //	CHIMERA_OLLAMA_URLS   use running servers (the first one here)
 //	CHIMERA_OLLAMA_BIN    start this ollama binary (else ollama on PATH, else the embedded build)
 //	CHIMERA_MODELS        real model tags (the first one here), pulled if absent
+//	CHIMERA_NUM_THREAD    num_thread per request (default: (cores−1)/instances on started servers)
 //	CHIMERA_NUM_PREDICT   tokens per call (default 128 for a synthetic model, unset for a real one)
 //	CHIMERA_CORPUS        directory the agent ingests (default: the embedded 101-file corpus)
 //	CHIMERA_TRACE_DIR     where the JSONL trace of every call goes (default: the test's artifact dir)
