@@ -221,7 +221,7 @@ func RequireOllama(tb testing.TB) ServerSource {
 //     /api/version (else the test fails); fewer URLs than instances skips
 //     the test. The harness starts and stops nothing.
 //   - CHIMERA_OLLAMA_BIN, or ollama on PATH: the harness starts the servers.
-//   - the embedded Ollama, built on first use (about 6 min, progress on
+//   - the embedded Ollama, built on first use (2–6 min, progress on
 //     stderr) and started like the above. Missing build prerequisites skip
 //     the test with the fix; a failing build fails it.
 //

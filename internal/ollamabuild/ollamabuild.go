@@ -479,7 +479,7 @@ func (b *builder) buildLocked(ctx context.Context, tc toolchain, bin string) err
 
 	start := time.Now()
 	fmt.Fprintf(b.progress, "ollamabuild: building Ollama %s from the Go module cache into %s\n", b.version, bin)
-	fmt.Fprintf(b.progress, "ollamabuild: the first build takes about 6 min on 2 cores (seconds when Go's build cache is warm); go's output goes to %s\n", logPath)
+	fmt.Fprintf(b.progress, "ollamabuild: the first build takes 2-6 min on 2 cores (seconds when Go's build cache is warm); go's output goes to %s\n", logPath)
 	stopTicks := b.ticks(start, "still building Ollama "+b.version)
 	err = b.run(ctx, tc, filepath.Join(tmp, "bin"), logFile)
 	stopTicks()
