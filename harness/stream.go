@@ -104,38 +104,12 @@ func Measure(ctx context.Context, c Call) (Record, error) {
 	case endpoint == "generate":
 		err = c.Client.stream(sctx, "/api/generate", &api.GenerateRequest{
 			Model: c.Model, Prompt: c.Prompt, Options: c.Options, KeepAlive: c.KeepAlive,
-		}, func(line []byte) error {
-			var g struct {
-				api.GenerateResponse
-				streamError
-			}
-			if err := json.Unmarshal(line, &g); err != nil {
-				return err
-			}
-			if err := g.err(); err != nil {
-				return err
-			}
-			m.chunk(g.Response, g.Done, g.DoneReason, &g.Metrics)
-			return nil
-		})
+		}, m.line)
 	case endpoint == "chat":
 		err = c.Client.stream(sctx, "/api/chat", &api.ChatRequest{
 			Model: c.Model, Messages: []api.Message{{Role: "user", Content: c.Prompt}},
 			Options: c.Options, KeepAlive: c.KeepAlive,
-		}, func(line []byte) error {
-			var g struct {
-				api.ChatResponse
-				streamError
-			}
-			if err := json.Unmarshal(line, &g); err != nil {
-				return err
-			}
-			if err := g.err(); err != nil {
-				return err
-			}
-			m.chunk(g.Message.Content, g.Done, g.DoneReason, &g.Metrics)
-			return nil
-		})
+		}, m.line)
 	default:
 		err = fmt.Errorf("unknown endpoint %q (want generate or chat)", endpoint)
 	}
@@ -171,6 +145,34 @@ func Measure(ctx context.Context, c Call) (Record, error) {
 		endpoint, c.Model, c.URL, len(r.Chunks), r.ResponseChars, r.End, err)
 	r.Err = err.Error()
 	return r, err
+}
+
+// streamLine is what Measure reads of a streamed line of /api/generate
+// (response) or /api/chat (message.content): the api package's response
+// types carry more (model, created_at, …) that would cost a decode and
+// allocations per chunk for nothing.
+type streamLine struct {
+	Response string `json:"response"`
+	Message  struct {
+		Content string `json:"content"`
+	} `json:"message"`
+	Done       bool   `json:"done"`
+	DoneReason string `json:"done_reason"`
+	api.Metrics
+	streamError
+}
+
+// line decodes one streamed line and times it.
+func (m *meter) line(b []byte) error {
+	var l streamLine
+	if err := json.Unmarshal(b, &l); err != nil {
+		return err
+	}
+	if err := l.err(); err != nil {
+		return err
+	}
+	m.chunk(l.Response+l.Message.Content, l.Done, l.DoneReason, &l.Metrics)
+	return nil
 }
 
 // A meter times the chunks of one call.
