@@ -1,0 +1,179 @@
+// Package units is the registry of every benchfmt unit the suite reports:
+// its name, which direction is better, and what it means. Live runs print a
+// "Unit <name> better=…" line for each unit they report, the study-data
+// converter writes the same lines into the baselines, and the gate reads a
+// unit's direction from here, never from its spelling.
+//
+// The package is a leaf above benchunit: no I/O beyond formatting, no cgo,
+// no testing.
+package units
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"golang.org/x/perf/benchunit"
+)
+
+// Better is the direction in which a unit improves.
+type Better int
+
+const (
+	// Neither: a descriptive quantity (a count, a size of the workload)
+	// that the gate never judges.
+	Neither Better = 0
+	Higher  Better = 1
+	Lower   Better = -1
+)
+
+// String is the benchfmt spelling of the direction: "higher", "lower" or "".
+func (b Better) String() string {
+	switch b {
+	case Higher:
+		return "higher"
+	case Lower:
+		return "lower"
+	}
+	return ""
+}
+
+// A Unit is one registered benchfmt unit.
+type Unit struct {
+	Name    string // as reported, e.g. "ttft-ns"
+	Better  Better
+	Meaning string // one line
+}
+
+// all is the registry, in the order Unit lines are printed. Units that the
+// study's baselines carry (a-ns, decode-ns, …) are here too, so that the
+// gate judges them the same way.
+var all = []Unit{
+	// Benchmark framework.
+	{"ns/op", Lower, "wall time of one iteration"},
+	{"B/op", Lower, "bytes allocated per iteration"},
+	{"allocs/op", Lower, "allocations per iteration"},
+
+	// One call (DESIGN.md "What one measurement is").
+	{"tok/s", Higher, "decode throughput: Σ eval_count / Σ eval_duration, the server's"},
+	{"ttft-ns", Lower, "client time to first token: request start → first non-empty content chunk"},
+	{"first-ttft-ns", Lower, "ttft-ns of each workflow's first call"},
+	{"e2e-ns", Lower, "client end-to-end latency: request start → done chunk"},
+	{"itl-ns", Lower, "mean gap between content chunks after the first"},
+	{"load-ns", Lower, "server load_duration"},
+	{"prefill-ns", Lower, "server prompt_eval_duration"},
+	{"decode-ns", Lower, "server eval_duration (study baselines)"},
+	{"study-ttft-ns", Lower, "the study's TTFT: load_duration + prompt_eval_duration"},
+	{"prompt-tok", Neither, "prompt tokens per call (server prompt_eval_count)"},
+	{"no-ttft-calls", Lower, "calls that ended with no content chunk, so no TTFT"},
+	{"no-load-calls", Lower, "calls whose final chunk carried no load_duration"},
+	{"no-prefill-calls", Lower, "calls whose final chunk carried no prompt_eval_duration"},
+
+	// The agent as a process.
+	{"startup-ns", Lower, "agent process: exec → first request received by the server"},
+	{"peak-rss-B", Lower, "agent process: peak resident set size"},
+
+	// Multi-agent, legacy (the study's definitions).
+	{"eff-%", Higher, "legacy parallel efficiency: Σ t_i / T_wall / N, t_i measured inside the run (balance, not speedup)"},
+	{"legacy-speedup-x", Higher, "legacy speedup: Σ t_i / T_wall, t_i measured inside the run"},
+	{"contention-%", Lower, "legacy contention rate: share of runs with legacy speedup < 1.5"},
+	// Multi-agent, corrected.
+	{"speedup-x", Higher, "corrected speedup: Σ T_i alone / T_wall together"},
+	{"true-eff-%", Higher, "corrected efficiency: speedup-x / N × 100"},
+	{"agg-tok/s", Higher, "Σ tokens of all agents / concurrent wall time"},
+	{"balance-%", Higher, "balance bound: Σ t_i / (N · max t_i) × 100"},
+	{"overhead-ns", Lower, "coordination overhead: T_wall − max t_i"},
+	{"wall-ns", Lower, "concurrent wall time of a multi-agent run"},
+	{"a-ns", Lower, "agent A's time inside a multi-agent run (study baselines)"},
+	{"b-ns", Lower, "agent B's time inside a multi-agent run (study baselines)"},
+	{"roofline-%", Neither, "decode's share of the memory-bandwidth roofline: tok/s × bytes per token / bandwidth"},
+
+	// Go runtime.
+	{"sched-p50-ns", Lower, "Go scheduler latency, median (/sched/latencies:seconds)"},
+	{"sched-p99-ns", Lower, "Go scheduler latency, 99th percentile"},
+
+	// Energy and cost.
+	{"J/tok", Lower, "active energy per generated token"},
+	{"W", Lower, "mean active power during the timed region"},
+	{"$/Mtok", Lower, "cost per million generated tokens"},
+	{"gCO2e/Mtok", Lower, "emissions per million generated tokens"},
+	{"gpu-util-%", Neither, "mean GPU utilisation during the timed region"},
+	{"gpu-mem-B", Lower, "peak GPU memory used during the timed region"},
+
+	// The harness's own cost.
+	{"ns/chunk", Lower, "client CPU time per streamed chunk"},
+	{"allocs/chunk", Lower, "allocations per streamed chunk"},
+	{"first-parse-ns", Lower, "first response byte → first chunk timestamped"},
+}
+
+// Lookup returns the registered unit called name, as reported ("ttft-ns")
+// or as benchfmt tidies it ("ttft-sec"), which is how a benchfmt reader
+// keys values and unit metadata.
+func Lookup(name string) (Unit, bool) {
+	i := slices.IndexFunc(all, func(u Unit) bool {
+		if u.Name == name {
+			return true
+		}
+		_, tidy := benchunit.Tidy(1, u.Name)
+		return tidy == name
+	})
+	if i < 0 {
+		return Unit{}, false
+	}
+	return all[i], true
+}
+
+// All returns every registered unit, in registry order.
+func All() []Unit { return slices.Clone(all) }
+
+// Check returns an error naming every unit in names that is not registered.
+func Check(names ...string) error {
+	var bad []string
+	for _, n := range names {
+		if _, ok := Lookup(n); !ok {
+			bad = append(bad, n)
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("unregistered unit(s) %s: add them to internal/units", strings.Join(bad, ", "))
+	}
+	return nil
+}
+
+// Lines returns the benchfmt Unit lines for names, in registry order:
+// "Unit <name> better=<dir>" for every judged unit, and
+// "Unit <name> assume=nothing" where assumeNothing is set (the study's few,
+// non-normal samples). A unit that is not registered is an error.
+func Lines(assumeNothing bool, names ...string) ([]string, error) {
+	if err := Check(names...); err != nil {
+		return nil, err
+	}
+	var lines []string
+	for _, u := range all {
+		if !slices.ContainsFunc(names, func(n string) bool { v, _ := Lookup(n); return v.Name == u.Name }) {
+			continue
+		}
+		if u.Better != Neither {
+			lines = append(lines, fmt.Sprintf("Unit %s better=%s", u.Name, u.Better))
+		}
+		if assumeNothing {
+			lines = append(lines, fmt.Sprintf("Unit %s assume=nothing", u.Name))
+		}
+	}
+	return lines, nil
+}
+
+// WriteLines writes [Lines] to w, one per line.
+func WriteLines(w io.Writer, assumeNothing bool, names ...string) error {
+	lines, err := Lines(assumeNothing, names...)
+	if err != nil {
+		return err
+	}
+	for _, l := range lines {
+		if _, err := fmt.Fprintln(w, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
