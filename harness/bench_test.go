@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chimeraforge/chimeraforge/harness/agent"
+	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/multiagent"
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/ollama/ollama/api"
@@ -54,14 +57,14 @@ func BenchmarkMeasureChunk(b *testing.B) {
 	}))
 	b.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL)
-	c := Call{Client: NewClient(u, srv.Client()), URL: srv.URL, Model: "canned", Prompt: "p",
+	c := measure.Call{Client: measure.NewClient(u, srv.Client()), URL: srv.URL, Model: "canned", Prompt: "p",
 		Options: map[string]any{"num_predict": cannedChunks}}
 	var ms0, ms1 runtime.MemStats
 	runtime.ReadMemStats(&ms0)
 	chunks := 0
 	var firstParse []float64
 	for b.Loop() {
-		r, err := Measure(b.Context(), c)
+		r, err := measure.Measure(b.Context(), c)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -89,12 +92,12 @@ var agentsModel = ollamatest.Model{Name: "fixed:d", InterToken: 5 * time.Millise
 func BenchmarkAgents(b *testing.B) {
 	for _, n := range []int{2, 4, 8, 16, 32} {
 		b.Run(fmt.Sprintf("agents=%d", n), func(b *testing.B) {
-			agents := make([]*Agent, n)
+			agents := make([]*agent.Agent, n)
 			corpus := smallCorpus(b)
 			for i := range agents {
 				fake := ollamatest.Start(b, ollamatest.Options{Models: []ollamatest.Model{agentsModel}})
 				u, _ := url.Parse(fake.URL)
-				agents[i] = &Agent{Name: fmt.Sprint("agent", i), Client: NewClient(u, fake.Client()), URL: fake.URL,
+				agents[i] = &agent.Agent{Name: fmt.Sprint("agent", i), Client: measure.NewClient(u, fake.Client()), URL: fake.URL,
 					Model: agentsModel.Name, Corpus: corpus}
 			}
 			benchAgents(b, agents)
@@ -103,38 +106,21 @@ func BenchmarkAgents(b *testing.B) {
 }
 
 // benchAgents is one iteration: every agent alone (one after the other,
-// giving T_i alone), then all together; efficiencies pooled per iteration.
-// The fakes load nothing, so no warm-up is needed.
-func benchAgents(b *testing.B, agents []*Agent) {
-	ctx := b.Context()
-	var legacy, corrected, balance, speedup, overhead []float64
+// giving T_i alone), then all together ([multiagent.Interleave]). The fakes
+// load nothing, so no warm-up is needed.
+func benchAgents(b *testing.B, agents []*agent.Agent) {
+	var m multiagent.Metrics
 	for b.Loop() {
-		alone := make([]float64, len(agents))
-		for i, a := range agents {
-			w, err := a.Run(ctx, "alone")
-			if err != nil {
-				b.Fatal(err)
-			}
-			alone[i] = w.Total.Seconds()
-		}
-		c, err := RunConcurrent(ctx, "together", agents...)
+		s, err := multiagent.Interleave(b.Context(), "agents", agents...)
 		if err != nil {
 			b.Fatal(err)
 		}
-		in, wall := c.Totals(), c.Wall.Seconds()
-		l := stats.LegacyEfficiency(in, wall)
-		k := stats.CorrectedEfficiency(alone, wall)
-		legacy = append(legacy, l.EfficiencyPct)
-		corrected = append(corrected, k.EfficiencyPct)
-		speedup = append(speedup, k.Speedup)
-		balance = append(balance, stats.BalanceBoundPct(in))
-		overhead = append(overhead, stats.CoordinationOverhead(in, wall)*1e9)
+		m.Add(s)
 	}
-	b.ReportMetric(stats.Mean(legacy), "eff-%")
-	b.ReportMetric(stats.Mean(corrected), "true-eff-%")
-	b.ReportMetric(stats.Mean(speedup), "speedup-x")
-	b.ReportMetric(stats.Mean(balance), "balance-%")
-	b.ReportMetric(stats.Mean(overhead), "overhead-ns")
+	v := m.Values()
+	for _, unit := range []string{"eff-%", "true-eff-%", "speedup-x", "balance-%", "overhead-ns"} {
+		b.ReportMetric(v[unit], unit)
+	}
 }
 
 // smallCorpus is three files of the default corpus, one of each kind.
@@ -156,12 +142,4 @@ func smallCorpus(tb testing.TB) string {
 		}
 	}
 	return dst
-}
-
-func legacyOf(c Concurrent) float64 {
-	return stats.LegacyEfficiency(c.Totals(), c.Wall.Seconds()).EfficiencyPct
-}
-
-func correctedOf(alone []float64, c Concurrent) float64 {
-	return stats.CorrectedEfficiency(alone, c.Wall.Seconds()).Speedup
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 )
 
@@ -25,9 +26,9 @@ func BenchmarkDecode(b *testing.B) {
 				m := Model(b, ins, ModelSpec{Synthetic: preset})
 				// Config lines go out here, in a parent that runs once, not in
 				// the leaf that -count repeats after its name is printed.
-				base := Options{NumPredict: Ptr(decodeTokens)}
+				base := measure.Options{NumPredict: measure.Ptr(decodeTokens)}
 				if ins[0].NumThread > 0 {
-					base.NumThread = Ptr(ins[0].NumThread)
+					base.NumThread = measure.Ptr(ins[0].NumThread)
 				}
 				PrintConfig(os.Stdout, Provenance(b, ins, []ModelInfo{m}, base))
 				b.Run("model="+preset, func(b *testing.B) { benchDecode(b, ins, m.Tag) })
@@ -39,26 +40,26 @@ func BenchmarkDecode(b *testing.B) {
 const decodeTokens = 256
 
 func benchDecode(b *testing.B, ins []*Instance, model string) {
-	calls := make([]Call, len(ins))
+	calls := make([]measure.Call, len(ins))
 	for i, in := range ins {
-		opts := Options{NumPredict: Ptr(decodeTokens), Temperature: Ptr(0.8), Seed: Ptr(i + 1)}
+		opts := measure.Options{NumPredict: measure.Ptr(decodeTokens), Temperature: measure.Ptr(0.8), Seed: measure.Ptr(i + 1)}
 		if in.NumThread > 0 {
-			opts.NumThread = Ptr(in.NumThread)
+			opts.NumThread = measure.Ptr(in.NumThread)
 		}
-		calls[i] = Call{Client: in.Client, URL: in.URL, Model: model, Prompt: "Summarise the benchmark data.", Options: opts.Map()}
-		if _, err := Measure(b.Context(), calls[i]); err != nil { // warm-up: load the model
+		calls[i] = measure.Call{Client: in.Client, URL: in.URL, Model: model, Prompt: "Summarise the benchmark data.", Options: opts.Map()}
+		if _, err := measure.Measure(b.Context(), calls[i]); err != nil { // warm-up: load the model
 			b.Fatal(in.Annotate(err))
 		}
 	}
 	var rates []float64
 	tokens, wall := 0, time.Duration(0)
 	for b.Loop() {
-		recs := make([]Record, len(ins))
+		recs := make([]measure.Record, len(ins))
 		errs := make([]error, len(ins))
 		var wg sync.WaitGroup
 		start := time.Now()
 		for i := range ins {
-			wg.Go(func() { recs[i], errs[i] = Measure(b.Context(), calls[i]) })
+			wg.Go(func() { recs[i], errs[i] = measure.Measure(b.Context(), calls[i]) })
 		}
 		wg.Wait()
 		wall += time.Since(start)

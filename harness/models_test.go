@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/ollama/ollama/api"
 
+	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
 	"github.com/chimeraforge/chimeraforge/internal/synth"
 )
@@ -98,7 +99,7 @@ func mdlStartFake(t *testing.T, opts ollamatest.Options, override func(http.Resp
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Instance{URL: ts.URL, Client: NewClient(u, ts.Client())}, c
+	return &Instance{URL: ts.URL, Client: measure.NewClient(u, ts.Client())}, c
 }
 
 func TestModelSynthetic(t *testing.T) {

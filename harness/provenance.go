@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/chimeraforge/chimeraforge/harness/measure"
 )
 
 // Provenance returns the benchfmt config lines that identify a live run, so
@@ -16,7 +18,7 @@ import (
 // model and its digest, the GPU, the per-request settings that change the
 // workload, and the harness commit. (go test itself prints goos, goarch,
 // pkg and cpu.)
-func Provenance(tb testing.TB, ins []*Instance, models []ModelInfo, base Options) []string {
+func Provenance(tb testing.TB, ins []*Instance, models []ModelInfo, base measure.Options) []string {
 	tb.Helper()
 	lines := ServerConfigLines(ins)
 	for i, m := range models {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/ollama/ollama/api"
 
+	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/internal/logtail"
 	"github.com/chimeraforge/chimeraforge/internal/ollamabuild"
 )
@@ -46,11 +47,11 @@ type ServerConfig struct {
 // An Instance is one Ollama server a test talks to: found at a URL, or
 // started by the harness for the test and stopped with it.
 type Instance struct {
-	Index   int     // position in the slice [Servers] returned
-	URL     string  // base URL, e.g. http://127.0.0.1:23817
-	Client  *Client // client for URL, without an overall timeout (streams run long)
-	Source  string  // SourceURLs, SourceBin or SourceEmbedded
-	Version string  // as the server's /api/version says
+	Index   int             // position in the slice [Servers] returned
+	URL     string          // base URL, e.g. http://127.0.0.1:23817
+	Client  *measure.Client // client for URL, without an overall timeout (streams run long)
+	Source  string          // SourceURLs, SourceBin or SourceEmbedded
+	Version string          // as the server's /api/version says
 
 	// Set for started servers only.
 	Bin         string // the ollama executable
@@ -389,7 +390,7 @@ func (in *Instance) setURL(raw string) {
 	in.URL = raw
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64 // concurrent agents reuse connections
-	in.Client = NewClient(u, &http.Client{Transport: tr})
+	in.Client = measure.NewClient(u, &http.Client{Transport: tr})
 }
 
 // stop stops a started server; it does nothing for external ones.

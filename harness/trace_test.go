@@ -1,159 +1,13 @@
 package harness
 
 import (
-	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/chimeraforge/chimeraforge/harness/measure"
 )
-
-func sampleRecord(run string) Record {
-	return Record{
-		Run: run, Model: "tiny:latest", URL: "http://127.0.0.1:11434", Endpoint: "generate",
-		Options: map[string]any{"num_predict": 8.0}, Prompt: 80,
-		Start:     time.Date(2026, 11, 26, 1, 2, 3, 4, time.UTC),
-		FirstByte: 120 * ms, FirstContent: 120 * ms, Chunks: steps(120*ms, 10*ms, 3), End: 150 * ms,
-		LoadDuration: 100 * ms, PromptEvalCount: 20, PromptEvalDuration: 20 * ms,
-		EvalCount: 3, EvalDuration: 30 * ms, TotalDuration: 150 * ms, DoneReason: "length",
-		ResponseChars: 12,
-	}
-}
-
-func TestTraceRoundTripsRecords(t *testing.T) {
-	tr, err := OpenTrace(filepath.Join(t.TempDir(), "t.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []Record{sampleRecord("1"), sampleRecord("2")}
-	want[1].Err = "generate tiny at x: 0 content chunks (0 bytes) in 1s: stream stalled"
-	for _, r := range want {
-		withText := r
-		withText.Response = "not in the trace"
-		if err := tr.Write(withText); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := ReadTrace(tr.Path())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("round trip mismatch (-want +got):\n%s", diff)
-	}
-	if err := tr.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := tr.Write(want[0]); err == nil {
-		t.Errorf("Write after Close succeeded")
-	}
-}
-
-func TestTraceConcurrentWritersKeepWholeLines(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "t.jsonl")
-	tr, err := OpenTrace(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tr.Close()
-	const writers, each = 8, 50
-	var wg sync.WaitGroup
-	for w := range writers {
-		wg.Go(func() {
-			for i := range each {
-				r := sampleRecord(strconv.Itoa(w*each + i))
-				r.Chunks = steps(0, ms, 200) // long lines
-				if err := tr.Write(r); err != nil {
-					t.Error(err)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	got, err := ReadTrace(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen := map[string]bool{}
-	for _, r := range got {
-		seen[r.Run] = true
-	}
-	if len(got) != writers*each || len(seen) != writers*each {
-		t.Errorf("read %d records, %d distinct; want %d", len(got), len(seen), writers*each)
-	}
-}
-
-func TestReadTraceReportsTheBadLine(t *testing.T) {
-	good, err := os.ReadFile(writeTrace(t, sampleRecord("1")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		name     string
-		content  string
-		wantRecs int
-		wantErr  string
-	}{
-		{"truncated last line", string(good) + string(good) + string(good[:len(good)/2]), 2, "line 3: truncated record"},
-		{"last line without newline", string(good) + strings.TrimSuffix(string(good), "\n"), 1, "line 2: truncated record"},
-		{"garbage in the middle", string(good) + "{oops\n" + string(good), 1, "line 2:"},
-		{"clean file", string(good) + string(good), 2, ""},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "t.jsonl")
-			if err := os.WriteFile(path, []byte(tc.content), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			recs, err := ReadTrace(path)
-			if len(recs) != tc.wantRecs {
-				t.Errorf("got %d records, want %d", len(recs), tc.wantRecs)
-			}
-			switch {
-			case tc.wantErr == "" && err != nil:
-				t.Errorf("err = %v, want nil", err)
-			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), path)):
-				t.Errorf("err = %v, want it to name %s and %q", err, path, tc.wantErr)
-			}
-		})
-	}
-}
-
-func writeTrace(t *testing.T, recs ...Record) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "t.jsonl")
-	tr, err := OpenTrace(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range recs {
-		if err := tr.Write(r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := tr.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-func TestTraceWriteErrorIsReturned(t *testing.T) {
-	if _, err := os.Stat("/dev/full"); err != nil {
-		t.Skipf("no /dev/full to fill: %v", err)
-	}
-	tr, err := OpenTrace("/dev/full")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tr.f.Close()
-	err = tr.Write(sampleRecord("1"))
-	if err == nil || !strings.Contains(err.Error(), "no space left") || !strings.Contains(err.Error(), "/dev/full") {
-		t.Errorf("Write to a full disk: err = %v, want ENOSPC naming the file", err)
-	}
-}
 
 func TestNewTracePath(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "traces")
@@ -164,11 +18,11 @@ func TestNewTracePath(t *testing.T) {
 		if tr.Path() != want {
 			t.Errorf("Path = %q, want %q", tr.Path(), want)
 		}
-		if err := tr.Write(sampleRecord("1")); err != nil {
+		if err := tr.Write(measure.Record{Run: "1", Model: "m", Start: time.Unix(0, 0).UTC()}); err != nil {
 			t.Fatal(err)
 		}
 	})
-	if recs, err := ReadTrace(filepath.Join(dir, "TestNewTracePath__env_dir__sub=1.jsonl")); err != nil || len(recs) != 1 {
+	if recs, err := measure.ReadTrace(filepath.Join(dir, "TestNewTracePath__env_dir__sub=1.jsonl")); err != nil || len(recs) != 1 {
 		t.Errorf("after the subtest's cleanup: %d records, %v; want 1", len(recs), err)
 	}
 	t.Run("artifact dir", func(t *testing.T) {

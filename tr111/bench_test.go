@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/harness"
+	"github.com/chimeraforge/chimeraforge/harness/agent"
+	"github.com/chimeraforge/chimeraforge/harness/measure"
 )
 
 // BenchmarkTR111 reproduces TR111_v2: one Go agent, the 2-call workflow,
@@ -32,8 +34,8 @@ func BenchmarkTR111(b *testing.B) {
 type env struct {
 	inst  *harness.Instance
 	model harness.ModelInfo
-	base  harness.Options // per-instance options: num_thread, num_predict
-	trace *harness.Trace
+	base  measure.Options // per-instance options: num_thread, num_predict
+	trace *measure.Trace
 }
 
 // setup finds or starts the server and the model, and writes the run's
@@ -44,7 +46,7 @@ func setup(b *testing.B, stdout io.Writer) env {
 	models := harness.Models(b, ins)
 	e := env{inst: ins[0], model: models[0], trace: harness.NewTrace(b)}
 	if e.inst.NumThread > 0 {
-		e.base.NumThread = harness.Ptr(e.inst.NumThread)
+		e.base.NumThread = measure.Ptr(e.inst.NumThread)
 	}
 	e.base.NumPredict = numPredict(b, e.model)
 	harness.PrintConfig(stdout, harness.Provenance(b, ins, models[:1], e.base))
@@ -64,7 +66,7 @@ func numPredict(tb testing.TB, m harness.ModelInfo) *int {
 		return &n
 	}
 	if m.Synthetic {
-		return harness.Ptr(128)
+		return measure.Ptr(128)
 	}
 	return nil
 }
@@ -81,7 +83,7 @@ func benchConfig(b *testing.B, e env, c Config, start string) {
 		b.Logf("instance %s had died; restarting it", e.inst.URL)
 		e.inst.Restart(b)
 	}
-	a := &harness.Agent{
+	a := &agent.Agent{
 		Name:    c.Agent,
 		Client:  e.inst.Client,
 		URL:     e.inst.URL,
@@ -97,7 +99,7 @@ func benchConfig(b *testing.B, e env, c Config, start string) {
 	if _, err := a.Run(ctx, "warmup"); err != nil {
 		b.Fatal(e.inst.Annotate(err))
 	}
-	var m harness.CallMetrics
+	var m measure.CallMetrics
 	run := 0
 	for b.Loop() {
 		switch start {

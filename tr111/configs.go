@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/chimeraforge/chimeraforge/harness"
+	"github.com/chimeraforge/chimeraforge/harness/measure"
 )
 
 // A Config is one agent configuration of the TR111_v2 sweep.
@@ -41,13 +41,13 @@ func (c Config) Name() string {
 // Options returns the request options of this config on top of base (the
 // per-instance settings such as num_thread and num_predict). The baseline
 // agent adds nothing: the server's defaults apply, as in the study.
-func (c Config) Options(base harness.Options) harness.Options {
+func (c Config) Options(base measure.Options) measure.Options {
 	o := base
 	if c.Agent == "baseline" {
 		return o
 	}
-	o.NumGPU = harness.Ptr(c.NumGPU)
-	o.NumCtx = harness.Ptr(c.NumCtx)
-	o.Temperature = harness.Ptr(c.Temperature)
+	o.NumGPU = measure.Ptr(c.NumGPU)
+	o.NumCtx = measure.Ptr(c.NumCtx)
+	o.Temperature = measure.Ptr(c.Temperature)
 	return o
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/chimeraforge/chimeraforge/harness"
+	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
 )
 
@@ -33,7 +34,7 @@ func TestConfigsAreTheStudysSweep(t *testing.T) {
 			t.Errorf("no config named %s", want)
 		}
 	}
-	if m := cs[0].Options(harness.Options{}).Map(); m != nil {
+	if m := cs[0].Options(measure.Options{}).Map(); m != nil {
 		t.Errorf("baseline agent sends options %v, want none (server defaults)", m)
 	}
 }
@@ -95,9 +96,9 @@ func TestTR111BodyReportsTheFakesTruth(t *testing.T) {
 					t.Fatal(err)
 				}
 				e := env{
-					inst:  &harness.Instance{URL: fake.URL, Client: harness.NewClient(u, fake.Client())},
+					inst:  &harness.Instance{URL: fake.URL, Client: measure.NewClient(u, fake.Client())},
 					model: harness.ModelInfo{Tag: fakeModel.Name},
-					base:  harness.Options{NumPredict: harness.Ptr(fakePredict)},
+					base:  measure.Options{NumPredict: measure.Ptr(fakePredict)},
 					trace: harness.NewTrace(t),
 				}
 				res := harness.BenchOnce(t, func(b *testing.B) { benchConfig(b, e, tc.c, tc.start) })

@@ -25,7 +25,8 @@ import (
 	"os/signal"
 	"strconv"
 
-	"github.com/chimeraforge/chimeraforge/harness"
+	"github.com/chimeraforge/chimeraforge/harness/agent"
+	"github.com/chimeraforge/chimeraforge/harness/measure"
 )
 
 func main() {
@@ -58,22 +59,22 @@ func run(ctx context.Context, stderr io.Writer, args []string) error {
 	if err != nil {
 		return fmt.Errorf("-url: %w", err)
 	}
-	var opts harness.Options
+	var opts measure.Options
 	if *options != "" {
 		if err := json.Unmarshal([]byte(*options), &optionsJSON{&opts}); err != nil {
 			return fmt.Errorf("-options: %w", err)
 		}
 	}
-	a := &harness.Agent{
+	a := &agent.Agent{
 		Name:    "agent",
-		Client:  harness.NewClient(u, &http.Client{}),
+		Client:  measure.NewClient(u, &http.Client{}),
 		URL:     *base,
 		Model:   *model,
 		Options: opts,
 		Corpus:  *corpus,
 	}
 	if *tracePath != "" {
-		t, err := harness.OpenTrace(*tracePath)
+		t, err := measure.OpenTrace(*tracePath)
 		if err != nil {
 			return err
 		}
@@ -88,8 +89,8 @@ func run(ctx context.Context, stderr io.Writer, args []string) error {
 	return nil
 }
 
-// optionsJSON decodes Ollama's option names into harness.Options.
-type optionsJSON struct{ o *harness.Options }
+// optionsJSON decodes Ollama's option names into measure.Options.
+type optionsJSON struct{ o *measure.Options }
 
 func (j *optionsJSON) UnmarshalJSON(b []byte) error {
 	var m struct {
@@ -108,7 +109,7 @@ func (j *optionsJSON) UnmarshalJSON(b []byte) error {
 	if err := dec.Decode(&m); err != nil {
 		return err
 	}
-	*j.o = harness.Options{NumGPU: m.NumGPU, NumCtx: m.NumCtx, Temperature: m.Temperature, TopP: m.TopP, TopK: m.TopK,
+	*j.o = measure.Options{NumGPU: m.NumGPU, NumCtx: m.NumCtx, Temperature: m.Temperature, TopP: m.TopP, TopK: m.TopK,
 		RepeatPenalty: m.RepeatPenalty, NumPredict: m.NumPredict, NumThread: m.NumThread, Seed: m.Seed}
 	return nil
 }

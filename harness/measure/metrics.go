@@ -1,11 +1,14 @@
-package harness
+package measure
 
 import (
-	"testing"
 	"time"
-
-	"github.com/chimeraforge/chimeraforge/internal/stats"
 )
+
+// A Reporter takes benchfmt metrics: *testing.B is one. Library code
+// reports through it so that it needs no testing import.
+type Reporter interface {
+	ReportMetric(n float64, unit string)
+}
 
 // CallMetrics accumulates Records into the per-call metrics of a benchmark
 // (DESIGN.md "What one measurement is"). Failed records are never pooled.
@@ -55,20 +58,30 @@ func (m *CallMetrics) Values() map[string]float64 {
 	if m.evalDuration > 0 {
 		v["tok/s"] = float64(m.tokens) / m.evalDuration.Seconds()
 	}
-	v["ttft-ns"] = stats.Mean(m.ttft)
-	v["first-ttft-ns"] = stats.Mean(m.first)
-	v["e2e-ns"] = stats.Mean(m.e2e)
-	v["load-ns"] = stats.Mean(m.load)
-	v["prefill-ns"] = stats.Mean(m.prefill)
+	v["ttft-ns"] = mean(m.ttft)
+	v["first-ttft-ns"] = mean(m.first)
+	v["e2e-ns"] = mean(m.e2e)
+	v["load-ns"] = mean(m.load)
+	v["prefill-ns"] = mean(m.prefill)
 	if len(m.itl) > 0 {
-		v["itl-ns"] = stats.Mean(m.itl)
+		v["itl-ns"] = mean(m.itl)
 	}
 	return v
 }
 
 // Report reports every measured metric on b. Call it once, after the b.Loop loop.
-func (m *CallMetrics) Report(b *testing.B) {
+func (m *CallMetrics) Report(r Reporter) {
 	for unit, x := range m.Values() {
-		b.ReportMetric(x, unit)
+		r.ReportMetric(x, unit)
 	}
+}
+
+// mean is the arithmetic mean of a non-empty xs. (internal/stats has it
+// too, but links gonum, which the agent binary must not.)
+func mean(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
 }

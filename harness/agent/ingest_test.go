@@ -1,4 +1,4 @@
-package harness
+package agent
 
 import (
 	"os"
@@ -9,7 +9,7 @@ import (
 )
 
 func TestIngestSummaryMatchesTheStudysFormat(t *testing.T) {
-	dir := CorpusDir(t)
+	dir := testCorpus(t)
 	c, err := Ingest(dir)
 	if err != nil {
 		t.Fatal(err)

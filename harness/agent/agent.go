@@ -1,10 +1,11 @@
-package harness
+package agent
 
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
+
+	"github.com/chimeraforge/chimeraforge/harness/measure"
 )
 
 // An Agent is a Go port of the study's Rust agent (demo_agent, and each
@@ -13,16 +14,16 @@ import (
 // whose prompt embeds the parsed analysis. Every call is measured
 // ([Measure]) and appended to Trace before the next request starts.
 type Agent struct {
-	Name     string  // "baseline", "chimera", "collector", …
-	Client   *Client // the instance this agent talks to
-	URL      string  // the instance's base URL, recorded with each call
+	Name     string          // "baseline", "chimera", "collector", …
+	Client   *measure.Client // the instance this agent talks to
+	URL      string          // the instance's base URL, recorded with each call
 	Model    string
-	Options  Options
+	Options  measure.Options
 	Corpus   string // directory ingested before the first call
 	Endpoint string // "generate" (default) or "chat"
 	Stall    time.Duration
-	Trace    *Trace // may be nil
-	Config   string // config label copied into records
+	Trace    *measure.Trace // may be nil
+	Config   string         // config label copied into records
 }
 
 // A Workflow is one run of an agent: its timings and its calls.
@@ -34,7 +35,7 @@ type Workflow struct {
 	Analysis time.Duration // call 1, client wall clock
 	Report   time.Duration // call 2, client wall clock
 	Total    time.Duration // ingest + both calls, as the study's execution time
-	Calls    []Record
+	Calls    []measure.Record
 }
 
 // Run runs the workflow once. run labels the records (e.g. "3" or "warmup").
@@ -63,8 +64,8 @@ func (a *Agent) Run(ctx context.Context, run string) (Workflow, error) {
 	return w, err
 }
 
-func (a *Agent) call(ctx context.Context, w *Workflow, stage, prompt string) (Record, error) {
-	r, err := Measure(ctx, Call{
+func (a *Agent) call(ctx context.Context, w *Workflow, stage, prompt string) (measure.Record, error) {
+	r, err := measure.Measure(ctx, measure.Call{
 		Client:   a.Client,
 		URL:      a.URL,
 		Model:    a.Model,
@@ -87,63 +88,4 @@ func (a *Agent) call(ctx context.Context, w *Workflow, stage, prompt string) (Re
 		return r, fmt.Errorf("agent %s %s call: %w", a.Name, stage, err)
 	}
 	return r, nil
-}
-
-// A Concurrent run is N agents started together, as the study's
-// demo_multiagent did with try_join!.
-type Concurrent struct {
-	Wall      time.Duration // from the common start to the last agent's end
-	Workflows []Workflow    // in the order of the agents
-}
-
-// RunConcurrent starts every agent's workflow at once and waits for all of
-// them. The first error is returned after all agents have finished, with
-// every workflow's measurements kept.
-func RunConcurrent(ctx context.Context, run string, agents ...*Agent) (Concurrent, error) {
-	c := Concurrent{Workflows: make([]Workflow, len(agents))}
-	errs := make([]error, len(agents))
-	var ready, done sync.WaitGroup
-	gate := make(chan struct{})
-	for i, a := range agents {
-		ready.Add(1)
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-gate
-			c.Workflows[i], errs[i] = a.Run(ctx, run)
-		}()
-	}
-	ready.Wait()
-	start := time.Now()
-	close(gate)
-	done.Wait()
-	c.Wall = time.Since(start)
-	for _, err := range errs {
-		if err != nil {
-			return c, err
-		}
-	}
-	return c, nil
-}
-
-// Totals returns each agent's workflow time measured inside the run (the
-// study's execution_time_s, the input of the legacy efficiency).
-func (c Concurrent) Totals() []float64 {
-	ts := make([]float64, len(c.Workflows))
-	for i, w := range c.Workflows {
-		ts[i] = w.Total.Seconds()
-	}
-	return ts
-}
-
-// Tokens is the sum of eval_count over every agent's calls.
-func (c Concurrent) Tokens() int {
-	n := 0
-	for _, w := range c.Workflows {
-		for _, r := range w.Calls {
-			n += r.EvalCount
-		}
-	}
-	return n
 }

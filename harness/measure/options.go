@@ -1,4 +1,4 @@
-package harness
+package measure
 
 // Options are the per-request model options an agent sends. A nil field is
 // not sent at all, so the server's default applies: an agent with zero
