@@ -18,6 +18,7 @@ import (
 
 	"github.com/ollama/ollama/api"
 
+	"github.com/chimeraforge/chimeraforge/internal/progress"
 	"github.com/chimeraforge/chimeraforge/internal/synth"
 )
 
@@ -455,7 +456,7 @@ func (p *stepProgress) print(final bool) {
 	defer p.mu.Unlock()
 	p.printed = true
 	var b strings.Builder
-	fmt.Fprintf(&b, "harness: %s", p.label)
+	fmt.Fprintf(&b, "%s", p.label)
 	if total, done := p.total.Load(), p.done.Load(); total > 0 {
 		fmt.Fprintf(&b, ": %s/%s (%.0f%%)", progressMiB(done), progressMiB(total), 100*float64(done)/float64(total))
 	}
@@ -468,7 +469,7 @@ func (p *stepProgress) print(final bool) {
 	} else {
 		fmt.Fprintf(&b, ", %v", elapsed)
 	}
-	fmt.Fprintln(os.Stderr, b.String())
+	progress.Default().Printf("%s", b.String())
 }
 
 func progressMiB(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }

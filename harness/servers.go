@@ -23,6 +23,7 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/internal/logtail"
 	"github.com/chimeraforge/chimeraforge/internal/ollamabuild"
+	"github.com/chimeraforge/chimeraforge/internal/progress"
 )
 
 // Where an [Instance]'s server comes from, as [Instance.Source].
@@ -239,7 +240,7 @@ func Servers(tb testing.TB, cfg ServerConfig) []*Instance {
 	case SourceURLs:
 		return connectServers(tb, src.URLs, n)
 	case SourceEmbedded:
-		bin, err := ollamabuild.Binary(tb.Context(), os.Stderr)
+		bin, err := ollamabuild.Binary(tb.Context(), progress.Default())
 		if errors.Is(err, ollamabuild.ErrMissingPrereq) {
 			tb.Skipf("harness: %v", err)
 		}
