@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"testing"
 
@@ -235,33 +234,6 @@ func TestRowsAndValues(t *testing.T) {
 	}
 }
 
-func TestClaimMatch(t *testing.T) {
-	tests := []struct {
-		name string
-		c    Claim
-		want Match
-	}{
-		{"rounds to the published value", Claim{Published: 114.54, Decimals: 2, Recomputed: 114.5431}, Rounds},
-		{"published value cut digits off", Claim{Published: 114.97, Decimals: 2, Recomputed: 114.9796}, Truncates},
-		{"median 98.6 published, 98.9 in the data", Claim{Published: 98.6, Decimals: 1, Recomputed: 98.863}, Differs},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.c.Match(); got != tt.want {
-				t.Errorf("Match() = %v, want %v", got, tt.want)
-			}
-		})
-	}
-}
-
-func TestMarkdownTable(t *testing.T) {
-	got := Table{Header: []string{"a", "b"}, Align: "lr", Rows: [][]string{{"x|y", "1"}, {"z"}}}.Markdown()
-	want := "| a | b |\n|---|---:|\n| x\\|y | 1 |\n| z |  |\n"
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("markdown mismatch (-want +got):\n%s", diff)
-	}
-}
-
 func TestCompareReportText(t *testing.T) {
 	base := runText(cfgA, 10,
 		bench{"TR111/agent=baseline/start=warm-2", 100, "tok/s"},
@@ -286,33 +258,6 @@ func TestCompareReportText(t *testing.T) {
 	}
 	golden.Assert(t, b.String(), "compare.golden")
 }
-
-func TestBarChartIsDeterministic(t *testing.T) {
-	c := BarChart{
-		Title: "test", YLabel: "tok/s", Categories: []string{"a", "b", "c"}, RotateLabels: true,
-		Series: []Series{
-			{Name: "one", Bars: []Bar{{100, 95, 105}, {110, 100, 120}, {90, nan, nan}}},
-			{Name: "two", Bars: []Bar{{80, 70, 90}, {nan, nan, nan}, {70, 69, 71}}},
-		},
-	}
-	first, err := c.SVG()
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, err := c.SVG()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(first, second) {
-		t.Fatalf("two renders of the same chart differ")
-	}
-	golden.AssertBytes(t, first, "chart.svg.golden")
-	if _, err := (BarChart{Categories: []string{"a"}, Series: []Series{{Bars: nil}}}).SVG(); err == nil {
-		t.Errorf("a series with the wrong number of bars rendered without error")
-	}
-}
-
-var nan = math.NaN()
 
 func TestIgnoreNameKeys(t *testing.T) {
 	tests := []struct {

@@ -1,0 +1,59 @@
+package report
+
+import (
+	"bytes"
+	"maps"
+	"slices"
+	"testing"
+
+	"gotest.tools/v3/golden"
+)
+
+// AssertClaims fails tb for every claim whose published number does not
+// follow from the data (Match is Differs), except the rows in differ:
+// those PUBLISHED.md marks NO, each with the value the data pack itself
+// recomputed. A row in differ must differ, and its recomputed value must
+// read, at the published precision, as the pack's.
+func AssertClaims(tb testing.TB, claims []Claim, differ map[int]float64) {
+	tb.Helper()
+	seen := map[int]bool{}
+	for _, c := range claims {
+		want, no := differ[c.Row]
+		seen[c.Row] = true
+		switch {
+		case !no && c.Match() == Differs:
+			tb.Errorf("%s: published %s (PUBLISHED.md #%d) does not follow from the data: recomputed %v",
+				c.What, F(c.Published, c.Decimals), c.Row, c.Recomputed)
+		case no && c.Match() != Differs:
+			tb.Errorf("%s: published %s (PUBLISHED.md #%d, marked NO) follows from the data: recomputed %v",
+				c.What, F(c.Published, c.Decimals), c.Row, c.Recomputed)
+		case no && F(c.Recomputed, c.Decimals) != F(want, c.Decimals):
+			tb.Errorf("%s: recomputed %s, the data pack recomputed %s (PUBLISHED.md #%d)",
+				c.What, F(c.Recomputed, c.Decimals), F(want, c.Decimals), c.Row)
+		}
+	}
+	for _, row := range slices.Sorted(maps.Keys(differ)) {
+		if !seen[row] {
+			tb.Errorf("no claim cites PUBLISHED.md #%d", row)
+		}
+	}
+}
+
+// AssertChart renders c to SVG twice, fails tb if the two renders differ,
+// and compares the SVG with testdata/name (gotest.tools golden: -update
+// rewrites it).
+func AssertChart(tb testing.TB, c BarChart, name string) {
+	tb.Helper()
+	svg, err := c.SVG()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	again, err := c.SVG()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if !bytes.Equal(svg, again) {
+		tb.Fatalf("chart %s: two renders differ", name)
+	}
+	golden.AssertBytes(tb, svg, name)
+}
