@@ -1,10 +1,12 @@
 package ollamabuild
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,7 +16,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
-	"syscall"
 	"time"
 
 	"golang.org/x/mod/modfile"
@@ -37,6 +38,41 @@ const cgoOptFlags = "-O3 -march=native"
 //go:embed miniaudio/miniaudio.h
 var miniaudioStub []byte
 
+// headerModuleVersion is the release of github.com/ollama/ollama whose
+// module zip still ships the header-only C++ libraries the build needs
+// (llama/json.hpp, nlohmann/json 3.11.3, and llama/stb_image.h); later zips
+// leave them out with vendor/. The build always uses these, never the
+// system's, so that every machine compiles the same sources.
+const headerModuleVersion = "v0.5.7"
+
+// jsonFwd stands in for nlohmann/json_fwd.hpp, which the header module
+// lacks: the full header declares everything the forward one does.
+const jsonFwd = "#include \"json.hpp\"\n"
+
+// headerSet is the pinned header-only libraries: the header module's
+// version and the files taken from it.
+type headerSet struct {
+	version string
+	files   []header
+}
+
+// A header is one file of the header module placed in the include dir.
+type header struct {
+	src    string // in the module, "llama/json.hpp"
+	dst    string // under the include dir, "nlohmann/json.hpp"
+	sha256 string // hex, checked after the (already checksum-verified) download
+}
+
+func pinnedHeaders() headerSet {
+	return headerSet{
+		version: headerModuleVersion,
+		files: []header{
+			{"llama/json.hpp", "nlohmann/json.hpp", "5b4b37308d67f9820b5926486374246054fdd06baae85309b820a8315f23caca"},
+			{"llama/stb_image.h", "stb/stb_image.h", "594c2fe35d49488b4382dbfaec8f98366defca819d916ac95becf3e75f4200b3"},
+		},
+	}
+}
+
 // ErrMissingPrereq is wrapped by the error of [CheckPrereqs] and [Binary]
 // when something the build needs is absent. Callers skip on it: an absent
 // prerequisite is not a failure, a build that fails with them present is.
@@ -49,29 +85,45 @@ type PrereqError struct {
 
 // Missing is one absent prerequisite.
 type Missing struct {
-	What string // e.g. "nlohmann/json.hpp (searched /usr/local/include, /usr/include)"
-	Fix  string // e.g. "apt-get install -y nlohmann-json3-dev libstb-dev"
+	What string // e.g. "a C++ compiler (tried g++, c++, clang++)"
+	Fix  string // e.g. "apt-get install -y g++, or set CXX"
 }
 
 func (e *PrereqError) Error() string {
-	// Items sharing a fix (the two headers) are listed together, the fix once.
-	var fixes []string
-	whats := map[string][]string{}
-	for _, m := range e.Missing {
-		if _, ok := whats[m.Fix]; !ok {
-			fixes = append(fixes, m.Fix)
-		}
-		whats[m.Fix] = append(whats[m.Fix], m.What)
-	}
 	var parts []string
-	for _, fix := range fixes {
-		parts = append(parts, fmt.Sprintf("%s (fix: %s)", strings.Join(whats[fix], " and "), fix))
+	for _, m := range e.Missing {
+		parts = append(parts, fmt.Sprintf("%s (fix: %s)", m.What, m.Fix))
 	}
 	return "cannot build the embedded Ollama, missing " + strings.Join(parts, "; ")
 }
 
 // Is reports that a PrereqError is an [ErrMissingPrereq].
 func (e *PrereqError) Is(target error) bool { return target == ErrMissingPrereq }
+
+// unsupportedOSError says that the embedded build does not run on this OS.
+type unsupportedOSError struct{ goos string }
+
+func (e *unsupportedOSError) Error() string {
+	const wayOut = "install Ollama and put it on PATH, or set CHIMERA_OLLAMA_BIN / CHIMERA_OLLAMA_URLS"
+	if e.goos == "windows" {
+		return "the embedded Ollama build supports Linux and macOS; on Windows " + wayOut
+	}
+	return "the embedded Ollama build supports Linux and macOS, not " + e.goos + "; " + wayOut
+}
+
+// Is reports that an unsupported OS is an [ErrMissingPrereq]: callers skip.
+func (e *unsupportedOSError) Is(target error) bool { return target == ErrMissingPrereq }
+
+// checkOS returns an error wrapping [ErrMissingPrereq] unless goos is one
+// the embedded build supports. Ollama's cgo build, flock(2) and process
+// groups are what tie it to these.
+func checkOS(goos string) error {
+	switch goos {
+	case "linux", "darwin":
+		return nil
+	}
+	return &unsupportedOSError{goos: goos}
+}
 
 // Version returns the version of github.com/ollama/ollama in our module
 // graph, e.g. "v0.17.4": the one go.mod pins, so the server we build and the
@@ -189,16 +241,24 @@ func buildDir(version string) (string, error) {
 	}
 	// Unreadable (not Linux): the key then only separates OS/arch.
 	cpuinfo, _ := os.ReadFile("/proc/cpuinfo")
-	name := strings.TrimPrefix(version, "v") + "-" + cacheKey(runtime.GOOS, runtime.GOARCH, cpuinfo)
+	name := strings.TrimPrefix(version, "v") + "-" + cacheKey(runtime.GOOS, runtime.GOARCH, cpuinfo, pinnedHeaders())
 	return filepath.Join(root, "ollama", name), nil
 }
 
 // cacheKey identifies what a -march=native build depends on: the platform,
-// the CPU model and feature flags, and the build recipe. Lines that vary
-// between boots or cores (MHz, bogomips, processor number) are left out.
-func cacheKey(goos, goarch string, cpuinfo []byte) string {
+// the CPU model and feature flags, and the build recipe (compiler flags and
+// every header we supply, by version and content). Lines that vary between
+// boots or cores (MHz, bogomips, processor number) are left out. The pinned
+// sha256 sums stand for the header files, so the key is known without
+// downloading them.
+func cacheKey(goos, goarch string, cpuinfo []byte, headers headerSet) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s/%s\n%s\ncflags=%s\n", goos, goarch, cpuIdentity(cpuinfo), cgoOptFlags)
+	fmt.Fprintf(h, "headers=%s@%s\n", modulePath, headers.version)
+	for _, f := range headers.files {
+		fmt.Fprintf(h, "%s %s %s\n", f.sha256, f.dst, f.src)
+	}
+	fmt.Fprintf(h, "json_fwd=%q\n", jsonFwd)
 	h.Write(miniaudioStub)
 	return hex.EncodeToString(h.Sum(nil))[:12]
 }
@@ -231,8 +291,9 @@ type toolchain struct {
 }
 
 // CheckPrereqs reports whether the embedded Ollama can be built here: it
-// returns nil, or a [*PrereqError] (wrapping [ErrMissingPrereq]) naming
-// everything missing and how to install it. It builds nothing.
+// returns nil, or an error wrapping [ErrMissingPrereq] (a [*PrereqError]
+// naming every missing tool and how to install it, or the reason this OS
+// is not supported). It builds and downloads nothing.
 func CheckPrereqs() error {
 	_, err := checkPrereqs(hostSystem())
 	return err
@@ -241,20 +302,17 @@ func CheckPrereqs() error {
 // system is the part of the host the prerequisite check looks at, so that
 // tests can stand in for it.
 type system struct {
+	goos     string
 	getenv   func(string) string
 	lookPath func(string) (string, error)
-	exists   func(string) bool
 	goEnv    func(goBin, key string) string // "" when unknown
 }
 
 func hostSystem() system {
 	return system{
+		goos:     runtime.GOOS,
 		getenv:   os.Getenv,
 		lookPath: exec.LookPath,
-		exists: func(path string) bool {
-			_, err := os.Stat(path)
-			return err == nil
-		},
 		goEnv: func(goBin, key string) string {
 			out, err := exec.Command(goBin, "env", key).Output()
 			if err != nil {
@@ -265,7 +323,12 @@ func hostSystem() system {
 	}
 }
 
+// checkPrereqs finds the tools the build runs. The C++ headers are not
+// looked for: the build brings its own (see [headerModuleVersion]).
 func checkPrereqs(sys system) (toolchain, error) {
+	if err := checkOS(sys.goos); err != nil {
+		return toolchain{}, err
+	}
 	var tc toolchain
 	var missing []Missing
 	goBin, err := sys.lookPath("go")
@@ -274,14 +337,18 @@ func checkPrereqs(sys system) (toolchain, error) {
 	} else {
 		tc.goBin = goBin
 	}
+	install := func(pkg string) string { return "apt-get install -y " + pkg }
+	if sys.goos == "darwin" {
+		install = func(string) string { return "xcode-select --install" }
+	}
 	compilers := []struct {
 		env       string
 		fallbacks []string
 		dst       *string
 		what, fix string
 	}{
-		{"CC", []string{"gcc", "cc", "clang"}, &tc.cc, "a C compiler", "apt-get install -y gcc, or set CC"},
-		{"CXX", []string{"g++", "c++", "clang++"}, &tc.cxx, "a C++ compiler", "apt-get install -y g++, or set CXX"},
+		{"CC", []string{"gcc", "cc", "clang"}, &tc.cc, "a C compiler", install("gcc") + ", or set CC"},
+		{"CXX", []string{"g++", "c++", "clang++"}, &tc.cxx, "a C++ compiler", install("g++") + ", or set CXX"},
 	}
 	for _, c := range compilers {
 		var candidates []string
@@ -313,48 +380,21 @@ func checkPrereqs(sys system) (toolchain, error) {
 			})
 		}
 	}
-	dirs := includeDirs(sys.getenv)
-	for _, h := range []string{"nlohmann/json.hpp", "stb/stb_image.h"} {
-		found := false
-		for _, d := range dirs {
-			if sys.exists(filepath.Join(d, h)) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			missing = append(missing, Missing{
-				What: fmt.Sprintf("%s (searched %s)", h, strings.Join(dirs, ", ")),
-				Fix:  "apt-get install -y nlohmann-json3-dev libstb-dev",
-			})
-		}
-	}
 	if len(missing) > 0 {
 		return toolchain{}, &PrereqError{Missing: missing}
 	}
 	return tc, nil
 }
 
-// includeDirs lists where the compiler finds <nlohmann/json.hpp>: the
-// directories of CPLUS_INCLUDE_PATH and CPATH, then the system ones.
-func includeDirs(getenv func(string) string) []string {
-	var dirs []string
-	for _, env := range []string{"CPLUS_INCLUDE_PATH", "CPATH"} {
-		for _, d := range filepath.SplitList(getenv(env)) {
-			if d != "" {
-				dirs = append(dirs, d)
-			}
-		}
-	}
-	return append(dirs, "/usr/local/include", "/usr/include")
-}
-
 // Binary returns the path of the embedded Ollama server, building it first
 // if the cache does not hold it for this module version and CPU. Progress
 // (what is built where, a tick every 15 s, waits for another process's
-// build) goes to progress. It returns an error wrapping [ErrMissingPrereq]
-// when the build cannot run here.
+// build) goes to progress, in lines that benchfmt ignores. It returns an
+// error wrapping [ErrMissingPrereq] when the build cannot run here.
 func Binary(ctx context.Context, progress io.Writer) (string, error) {
+	if err := checkOS(runtime.GOOS); err != nil {
+		return "", err
+	}
 	if progress == nil {
 		progress = io.Discard
 	}
@@ -367,28 +407,44 @@ func Binary(ctx context.Context, progress io.Writer) (string, error) {
 		return "", err
 	}
 	b := &builder{
-		version:  v,
-		dir:      dir,
-		progress: progress,
-		tick:     15 * time.Second,
-		poll:     250 * time.Millisecond,
-		prereqs:  func() (toolchain, error) { return checkPrereqs(hostSystem()) },
+		version:      v,
+		dir:          dir,
+		progress:     progress,
+		tick:         15 * time.Second,
+		poll:         250 * time.Millisecond,
+		headers:      pinnedHeaders(),
+		prereqs:      func() (toolchain, error) { return checkPrereqs(hostSystem()) },
+		fetchHeaders: goModDownload,
 	}
 	b.run = b.goInstall
 	return b.binary(ctx)
 }
 
-// builder holds one build's settings; tests replace run and prereqs so the
-// cache, lock and install logic is exercised without a 6-minute compile.
+// builder holds one build's settings; tests replace run, prereqs and
+// fetchHeaders so the cache, lock, header and install logic is exercised
+// without a download or a 6-minute compile.
 type builder struct {
 	version  string // module version, "v0.17.4"
 	dir      string // cache directory for this version and CPU
 	progress io.Writer
 	tick     time.Duration // progress interval during builds and waits
 	poll     time.Duration // lock retry interval
+	headers  headerSet
 	prereqs  func() (toolchain, error)
-	// run installs the ollama binary into gobin, writing its output to out.
+	// fetchHeaders returns the directory of the module modulePath@version,
+	// downloading it if needed.
+	fetchHeaders func(ctx context.Context, goBin, version string) (dir string, err error)
+	// run installs the ollama binary into gobin, compiling against the
+	// headers in b.includeDir(), writing its output to out.
 	run func(ctx context.Context, tc toolchain, gobin string, out io.Writer) error
+}
+
+// say writes one progress line. `go test` merges stderr into stdout, which
+// benchstat reads: benchfmt takes a line starting with a lowercase word and
+// a colon ("ollamabuild: …") for a configuration key, and one starting with
+// "Benchmark" or "Unit" for data. A capitalised "Ollama build" is neither.
+func (b *builder) say(format string, args ...any) {
+	fmt.Fprintf(b.progress, "Ollama build: "+format+"\n", args...)
 }
 
 func (b *builder) binary(ctx context.Context) (string, error) {
@@ -409,7 +465,7 @@ func (b *builder) binary(ctx context.Context) (string, error) {
 	}
 	defer unlock()
 	if isExecutable(bin) {
-		fmt.Fprintf(b.progress, "ollamabuild: another process built Ollama %s: %s\n", b.version, bin)
+		b.say("another process built %s: %s", b.version, bin)
 		return bin, nil
 	}
 	if err := b.buildLocked(ctx, tc, bin); err != nil {
@@ -435,17 +491,17 @@ func (b *builder) lock(ctx context.Context) (unlock func(), err error) {
 	}()
 	start := time.Now()
 	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			return func() { f.Close() }, nil
-		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
+		locked, err := tryLock(f)
+		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("lock %s: %w", path, err)
 		}
+		if locked {
+			return func() { f.Close() }, nil
+		}
 		if stopTicks == nil {
-			fmt.Fprintf(b.progress, "ollamabuild: waiting for another build of Ollama %s to finish (lock %s)…\n", b.version, path)
-			stopTicks = b.ticks(start, "still waiting for another build of Ollama "+b.version)
+			b.say("waiting for another build of %s to finish (lock %s)…", b.version, path)
+			stopTicks = b.ticks(start, "still waiting for another build of "+b.version)
 		}
 		select {
 		case <-ctx.Done():
@@ -478,9 +534,12 @@ func (b *builder) buildLocked(ctx context.Context, tc toolchain, bin string) err
 	defer logFile.Close()
 
 	start := time.Now()
-	fmt.Fprintf(b.progress, "ollamabuild: building Ollama %s from the Go module cache into %s\n", b.version, bin)
-	fmt.Fprintf(b.progress, "ollamabuild: the first build takes 2-6 min on 2 cores (seconds when Go's build cache is warm); go's output goes to %s\n", logPath)
-	stopTicks := b.ticks(start, "still building Ollama "+b.version)
+	b.say("building %s from the Go module cache into %s", b.version, bin)
+	if err := b.layOutHeaders(ctx, tc); err != nil {
+		return fmt.Errorf("build ollama %s: %w", b.version, err)
+	}
+	b.say("the first build takes 2-6 min on 2 cores (seconds when Go's build cache is warm); go's output goes to %s", logPath)
+	stopTicks := b.ticks(start, "still building "+b.version)
 	err = b.run(ctx, tc, filepath.Join(tmp, "bin"), logFile)
 	stopTicks()
 	if err != nil {
@@ -493,12 +552,59 @@ func (b *builder) buildLocked(ctx context.Context, tc toolchain, bin string) err
 	if err := os.Rename(built, bin); err != nil {
 		return fmt.Errorf("install ollama %s: %w", b.version, err)
 	}
-	fmt.Fprintf(b.progress, "ollamabuild: built Ollama %s in %s: %s\n", b.version, time.Since(start).Round(time.Second), bin)
+	b.say("built %s in %s: %s", b.version, time.Since(start).Round(time.Second), bin)
 	return nil
 }
 
-// ticks prints "ollamabuild: <what> (<elapsed> elapsed)" every b.tick
-// until the returned func is called.
+// includeDir is what the build passes with -I: the pinned headers.
+func (b *builder) includeDir() string { return filepath.Join(b.dir, "include") }
+
+// layOutHeaders fills b.includeDir() afresh with the pinned headers from
+// the header module, checked against their sha256, json_fwd.hpp and the
+// miniaudio stub. The caller holds the lock.
+func (b *builder) layOutHeaders(ctx context.Context, tc toolchain) error {
+	mod := modulePath + "@" + b.headers.version
+	var names []string
+	for _, f := range b.headers.files {
+		names = append(names, f.dst)
+	}
+	b.say("taking %s from %s (Go module proxy, 2.8 MB, checksum-verified)", strings.Join(names, " and "), mod)
+	modDir, err := b.fetchHeaders(ctx, tc.goBin, b.headers.version)
+	if err != nil {
+		return fmt.Errorf("download headers: %w", err)
+	}
+	inc := b.includeDir()
+	if err := os.RemoveAll(inc); err != nil {
+		return err
+	}
+	files := map[string][]byte{
+		"nlohmann/json_fwd.hpp": []byte(jsonFwd),
+		"miniaudio/miniaudio.h": miniaudioStub,
+	}
+	for _, f := range b.headers.files {
+		data, err := os.ReadFile(filepath.Join(modDir, filepath.FromSlash(f.src)))
+		if err != nil {
+			return fmt.Errorf("header %s: %w", f.dst, err)
+		}
+		if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != f.sha256 {
+			return fmt.Errorf("%s %s has sha256 %x, want the pinned %s", mod, f.src, sum, f.sha256)
+		}
+		files[f.dst] = data
+	}
+	for name, data := range files {
+		path := filepath.Join(inc, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ticks says "<what> (<elapsed> elapsed)" every b.tick until the returned
+// func is called.
 func (b *builder) ticks(start time.Time, what string) (stop func()) {
 	done := make(chan struct{})
 	finished := make(chan struct{})
@@ -511,7 +617,7 @@ func (b *builder) ticks(start time.Time, what string) (stop func()) {
 			case <-done:
 				return
 			case <-t.C:
-				fmt.Fprintf(b.progress, "ollamabuild: %s (%s elapsed)\n", what, time.Since(start).Round(time.Second))
+				b.say("%s (%s elapsed)", what, time.Since(start).Round(time.Second))
 			}
 		}
 	}()
@@ -521,34 +627,68 @@ func (b *builder) ticks(start time.Time, what string) (stop func()) {
 	}
 }
 
+// outsideModuleEnv makes the go command ignore any module or workspace of
+// ours, so that only the pinned versions apply.
+func outsideModuleEnv() []string { return []string{"GOFLAGS=-mod=mod", "GOWORK=off"} }
+
+// goCommand runs goBin with args in a new temporary directory (outside any
+// module) in its own process group, so that cancelling ctx also stops the
+// compilers go runs.
+func goCommand(ctx context.Context, goBin string, env []string, args ...string) (cmd *exec.Cmd, cleanup func(), err error) {
+	work, err := os.MkdirTemp("", "chimeraforge-ollamabuild-")
+	if err != nil {
+		return nil, nil, err
+	}
+	cmd = exec.CommandContext(ctx, goBin, args...)
+	cmd.Dir = work
+	cmd.Env = append(os.Environ(), env...)
+	ownProcessGroup(cmd)
+	cmd.WaitDelay = 10 * time.Second
+	return cmd, func() { os.RemoveAll(work) }, nil
+}
+
+// goModDownload returns the directory of modulePath@version in the module
+// cache, downloading it (checksum-verified against go.sum's database, as
+// any module) if needed.
+func goModDownload(ctx context.Context, goBin, version string) (string, error) {
+	mod := modulePath + "@" + version
+	cmd, cleanup, err := goCommand(ctx, goBin, outsideModuleEnv(), "mod", "download", "-json", mod)
+	if err != nil {
+		return "", err
+	}
+	defer cleanup()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Stderr = &stderr
+	runErr := cmd.Run()
+	var got struct{ Dir, Error string }
+	jsonErr := json.Unmarshal(stdout.Bytes(), &got)
+	switch {
+	case got.Error != "":
+		return "", fmt.Errorf("go mod download %s: %s", mod, got.Error)
+	case runErr != nil:
+		return "", fmt.Errorf("go mod download %s: %w: %s", mod, runErr, strings.TrimSpace(stderr.String()))
+	case jsonErr != nil:
+		return "", fmt.Errorf("go mod download %s: reading its -json output: %w", mod, jsonErr)
+	case got.Dir == "":
+		return "", fmt.Errorf("go mod download %s: no Dir in its output: %s", mod, strings.TrimSpace(stdout.String()))
+	}
+	return got.Dir, nil
+}
+
 // goInstall is the real build: go install of the pinned module version,
 // run outside our module so that nothing of it applies.
 func (b *builder) goInstall(ctx context.Context, tc toolchain, gobin string, out io.Writer) error {
-	inc := filepath.Join(b.dir, "include")
-	if err := os.MkdirAll(filepath.Join(inc, "miniaudio"), 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(inc, "miniaudio", "miniaudio.h"), miniaudioStub, 0o644); err != nil {
-		return err
-	}
-	work, err := os.MkdirTemp("", "chimeraforge-ollamabuild-")
+	args := goInstallArgs(b.version)
+	env := buildEnv(tc, gobin, b.includeDir())
+	cmd, cleanup, err := goCommand(ctx, tc.goBin, env, args...)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(work)
-
-	args := goInstallArgs(b.version)
-	env := buildEnv(tc, gobin, inc)
-	fmt.Fprintf(out, "cd %s\n%s %s %s\n", work, strings.Join(env, " "), tc.goBin, strings.Join(args, " "))
-	cmd := exec.CommandContext(ctx, tc.goBin, args...)
-	cmd.Dir = work
-	cmd.Env = append(os.Environ(), env...)
+	defer cleanup()
+	fmt.Fprintf(out, "cd %s\n%s %s %s\n", cmd.Dir, strings.Join(env, " "), tc.goBin, strings.Join(args, " "))
 	cmd.Stdout = out
 	cmd.Stderr = out
-	// Own process group, so that cancelling also stops the compilers go runs.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM) }
-	cmd.WaitDelay = 10 * time.Second
 	return cmd.Run()
 }
 
@@ -562,24 +702,22 @@ func goInstallArgs(version string) []string {
 }
 
 // buildEnv is the environment the build adds to ours. CGO_CPPFLAGS (unlike
-// CPATH) is part of Go's build cache key, so a changed stub rebuilds.
+// CPATH) is part of Go's build cache key, so changed headers rebuild; -I
+// directories are searched before the system's, so ours win.
 func buildEnv(tc toolchain, gobin, includeDir string) []string {
 	inc := "-I" + includeDir
 	if strings.ContainsAny(includeDir, " \t\"'") {
 		// cmd/go splits CGO_*FLAGS with quoting rules.
 		inc = "'-I" + strings.ReplaceAll(includeDir, "'", `'"'"'`) + "'"
 	}
-	return []string{
-		"GOBIN=" + gobin,
-		"GOFLAGS=-mod=mod",
-		"GOWORK=off",
+	return append([]string{"GOBIN=" + gobin}, append(outsideModuleEnv(),
 		"CGO_ENABLED=1",
-		"CGO_CFLAGS=" + cgoOptFlags,
-		"CGO_CXXFLAGS=" + cgoOptFlags,
-		"CGO_CPPFLAGS=" + inc,
-		"CC=" + tc.cc,
-		"CXX=" + tc.cxx,
-	}
+		"CGO_CFLAGS="+cgoOptFlags,
+		"CGO_CXXFLAGS="+cgoOptFlags,
+		"CGO_CPPFLAGS="+inc,
+		"CC="+tc.cc,
+		"CXX="+tc.cxx,
+	)...)
 }
 
 func isExecutable(path string) bool {

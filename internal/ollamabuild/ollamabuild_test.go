@@ -3,6 +3,8 @@ package ollamabuild
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -169,7 +171,8 @@ cpu MHz		: 2700.312
 flags		: fpu sse2 avx avx2 f16c avx512f
 bogomips	: 5399.99
 `
-	base := cacheKey("linux", "amd64", []byte(cpuinfo))
+	pinned := pinnedHeaders()
+	base := cacheKey("linux", "amd64", []byte(cpuinfo), pinned)
 	if !regexp.MustCompile(`^[0-9a-f]{12}$`).MatchString(base) {
 		t.Fatalf("key %q is not 12 hex digits", base)
 	}
@@ -183,43 +186,81 @@ bogomips	: 5399.99
 	}
 	for _, tt := range same {
 		t.Run("same key: "+tt.name, func(t *testing.T) {
-			if got := cacheKey("linux", "amd64", []byte(tt.cpuinfo)); got != base {
+			if got := cacheKey("linux", "amd64", []byte(tt.cpuinfo), pinned); got != base {
 				t.Errorf("key = %s, want %s", got, base)
 			}
 		})
 	}
+	otherVersion := pinnedHeaders()
+	otherVersion.version = "v0.5.8"
+	otherHeader := pinnedHeaders()
+	otherHeader.files[1].sha256 = strings.Repeat("0", 64)
 	different := []struct {
 		name         string
 		goos, goarch string
 		cpuinfo      string
+		headers      headerSet
 	}{
-		{"a CPU feature differs", "linux", "amd64", strings.ReplaceAll(cpuinfo, " avx512f", "")},
-		{"the CPU model differs", "linux", "amd64", strings.ReplaceAll(cpuinfo, "8481C", "8375C")},
-		{"the architecture differs", "linux", "arm64", cpuinfo},
-		{"nothing is known of the CPU", "linux", "amd64", ""},
-		{"arm64 features differ", "linux", "arm64", "CPU implementer\t: 0x41\nCPU part\t: 0xd0c\nFeatures\t: fp asimd\n"},
+		{"a CPU feature differs", "linux", "amd64", strings.ReplaceAll(cpuinfo, " avx512f", ""), pinned},
+		{"the CPU model differs", "linux", "amd64", strings.ReplaceAll(cpuinfo, "8481C", "8375C"), pinned},
+		{"the architecture differs", "linux", "arm64", cpuinfo, pinned},
+		{"nothing is known of the CPU", "linux", "amd64", "", pinned},
+		{"arm64 features differ", "linux", "arm64", "CPU implementer\t: 0x41\nCPU part\t: 0xd0c\nFeatures\t: fp asimd\n", pinned},
+		{"the header module version differs", "linux", "amd64", cpuinfo, otherVersion},
+		{"a header's content differs", "linux", "amd64", cpuinfo, otherHeader},
 	}
 	for _, tt := range different {
 		t.Run("new key: "+tt.name, func(t *testing.T) {
-			if got := cacheKey(tt.goos, tt.goarch, []byte(tt.cpuinfo)); got == base {
+			if got := cacheKey(tt.goos, tt.goarch, []byte(tt.cpuinfo), tt.headers); got == base {
 				t.Errorf("key = %s, the same as the base key", got)
 			}
 		})
 	}
 }
 
-// fakeBuilder returns a builder over dir whose run is fn and whose
-// prerequisites are present.
-func fakeBuilder(dir string, progress io.Writer, fn func(ctx context.Context, tc toolchain, gobin string, out io.Writer) error) *builder {
+// fakeBuilder returns a builder over dir whose run is fn, whose
+// prerequisites are present and whose header module is a fake one.
+func fakeBuilder(tb testing.TB, dir string, progress io.Writer, fn func(ctx context.Context, tc toolchain, gobin string, out io.Writer) error) *builder {
+	tb.Helper()
+	modDir, headers := fakeHeaderModule(tb)
 	return &builder{
 		version:  "v0.17.4",
 		dir:      dir,
 		progress: progress,
 		tick:     time.Hour,
 		poll:     5 * time.Millisecond,
+		headers:  headers,
 		prereqs:  func() (toolchain, error) { return toolchain{goBin: "go", cc: "cc", cxx: "c++"}, nil },
-		run:      fn,
+		fetchHeaders: func(ctx context.Context, goBin, version string) (string, error) {
+			if version != headers.version {
+				return "", fmt.Errorf("fake header module has %s, asked for %s", headers.version, version)
+			}
+			return modDir, nil
+		},
+		run: fn,
 	}
+}
+
+// fakeHeaderModule writes a stand-in for the header module's directory
+// and returns it with the header set that pins its files.
+func fakeHeaderModule(tb testing.TB) (dir string, headers headerSet) {
+	tb.Helper()
+	dir = tb.TempDir()
+	headers.version = "v0.5.7"
+	for _, f := range []struct{ src, dst string }{
+		{"llama/json.hpp", "nlohmann/json.hpp"},
+		{"llama/stb_image.h", "stb/stb_image.h"},
+	} {
+		data := "// fake " + f.src + "\n"
+		path := filepath.Join(dir, filepath.FromSlash(f.src))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		writeFile(tb, path, data, 0o444)
+		sum := sha256.Sum256([]byte(data))
+		headers.files = append(headers.files, header{src: f.src, dst: f.dst, sha256: hex.EncodeToString(sum[:])})
+	}
+	return dir, headers
 }
 
 // installScript is a fake build that installs a tiny executable.
@@ -234,7 +275,7 @@ func TestBinaryBuildsOnceThenReuses(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "0.17.4-key")
 	var progress bytes.Buffer
 	builds := 0
-	b := fakeBuilder(dir, &progress, func(ctx context.Context, tc toolchain, gobin string, out io.Writer) error {
+	b := fakeBuilder(t, dir, &progress, func(ctx context.Context, tc toolchain, gobin string, out io.Writer) error {
 		builds++
 		fmt.Fprintln(out, "compiling")
 		return installScript(ctx, tc, gobin, out)
@@ -249,7 +290,7 @@ func TestBinaryBuildsOnceThenReuses(t *testing.T) {
 	if !isExecutable(got) {
 		t.Errorf("%s is not an executable file", got)
 	}
-	for _, want := range []string{"building Ollama v0.17.4", "2-6 min", "build.log", "built Ollama v0.17.4"} {
+	for _, want := range []string{"building v0.17.4", "github.com/ollama/ollama@v0.5.7", "2-6 min", "build.log", "built v0.17.4"} {
 		if !strings.Contains(progress.String(), want) {
 			t.Errorf("progress lacks %q:\n%s", want, progress.String())
 		}
@@ -297,7 +338,7 @@ func TestBinaryConcurrentCallersBuildOnce(t *testing.T) {
 	progress := make([]bytes.Buffer, callers)
 	for i := range callers {
 		wg.Go(func() {
-			paths[i], errs[i] = fakeBuilder(dir, &progress[i], build).binary(t.Context())
+			paths[i], errs[i] = fakeBuilder(t, dir, &progress[i], build).binary(t.Context())
 		})
 	}
 	wg.Wait()
@@ -314,7 +355,7 @@ func TestBinaryConcurrentCallersBuildOnce(t *testing.T) {
 	}
 	waited := 0
 	for i := range callers {
-		if strings.Contains(progress[i].String(), "waiting for another build of Ollama v0.17.4") {
+		if strings.Contains(progress[i].String(), "waiting for another build of v0.17.4") {
 			waited++
 		}
 	}
@@ -339,7 +380,7 @@ func TestBinaryFailedBuildLeavesNoBinary(t *testing.T) {
 		fmt.Fprintln(out, "mtmd-helper.cpp:12: fatal error: miniaudio/miniaudio.h: No such file or directory")
 		return errors.New("exit status 1")
 	}
-	_, err := fakeBuilder(dir, io.Discard, failing).binary(t.Context())
+	_, err := fakeBuilder(t, dir, io.Discard, failing).binary(t.Context())
 	checkErr(t, err, "miniaudio/miniaudio.h: No such file")
 	if strings.Contains(err.Error(), "warning line 10\n") {
 		t.Errorf("error quotes more than the tail of the build output:\n%v", err)
@@ -353,7 +394,7 @@ func TestBinaryFailedBuildLeavesNoBinary(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "build-killed"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fakeBuilder(dir, io.Discard, installScript).binary(t.Context()); err != nil {
+	if _, err := fakeBuilder(t, dir, io.Discard, installScript).binary(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	assertNoBuildDirs(t, dir)
@@ -362,18 +403,18 @@ func TestBinaryFailedBuildLeavesNoBinary(t *testing.T) {
 func TestBinaryBuildWithoutExecutableFails(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "0.17.4-key")
 	nothing := func(ctx context.Context, tc toolchain, gobin string, out io.Writer) error { return nil }
-	_, err := fakeBuilder(dir, io.Discard, nothing).binary(t.Context())
+	_, err := fakeBuilder(t, dir, io.Discard, nothing).binary(t.Context())
 	checkErr(t, err, "left no executable")
 }
 
 func TestBinaryMissingPrereqBuildsNothing(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "0.17.4-key")
-	b := fakeBuilder(dir, io.Discard, func(context.Context, toolchain, string, io.Writer) error {
+	b := fakeBuilder(t, dir, io.Discard, func(context.Context, toolchain, string, io.Writer) error {
 		t.Error("build ran without its prerequisites")
 		return nil
 	})
 	b.prereqs = func() (toolchain, error) {
-		return toolchain{}, &PrereqError{Missing: []Missing{{What: "stb/stb_image.h", Fix: "apt-get install -y nlohmann-json3-dev libstb-dev"}}}
+		return toolchain{}, &PrereqError{Missing: []Missing{{What: "a C++ compiler", Fix: "apt-get install -y g++, or set CXX"}}}
 	}
 	_, err := b.binary(t.Context())
 	if !errors.Is(err, ErrMissingPrereq) {
@@ -386,7 +427,7 @@ func TestBinaryWaitIsCancellable(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	holder := fakeBuilder(dir, io.Discard, installScript)
+	holder := fakeBuilder(t, dir, io.Discard, installScript)
 	unlock, err := holder.lock(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -395,7 +436,7 @@ func TestBinaryWaitIsCancellable(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
 	var progress bytes.Buffer
-	_, err = fakeBuilder(dir, &progress, installScript).binary(ctx)
+	_, err = fakeBuilder(t, dir, &progress, installScript).binary(ctx)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want a deadline error", err)
 	}
@@ -408,7 +449,7 @@ func TestBinaryTicksWhileBuilding(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "0.17.4-key")
 		var progress bytes.Buffer
-		b := fakeBuilder(dir, &progress, func(ctx context.Context, tc toolchain, gobin string, out io.Writer) error {
+		b := fakeBuilder(t, dir, &progress, func(ctx context.Context, tc toolchain, gobin string, out io.Writer) error {
 			time.Sleep(50 * time.Second)
 			return installScript(ctx, tc, gobin, out)
 		})
@@ -423,9 +464,9 @@ func TestBinaryTicksWhileBuilding(t *testing.T) {
 			}
 		}
 		want := []string{
-			"ollamabuild: still building Ollama v0.17.4 (15s elapsed)",
-			"ollamabuild: still building Ollama v0.17.4 (30s elapsed)",
-			"ollamabuild: still building Ollama v0.17.4 (45s elapsed)",
+			"Ollama build: still building v0.17.4 (15s elapsed)",
+			"Ollama build: still building v0.17.4 (30s elapsed)",
+			"Ollama build: still building v0.17.4 (45s elapsed)",
 		}
 		if diff := cmp.Diff(want, ticks); diff != "" {
 			t.Errorf("ticks mismatch (-want +got):\n%s", diff)
@@ -434,13 +475,11 @@ func TestBinaryTicksWhileBuilding(t *testing.T) {
 }
 
 func TestCheckPrereqs(t *testing.T) {
-	const aptHeaders = "apt-get install -y nlohmann-json3-dev libstb-dev"
-	allHeaders := []string{"/usr/include/nlohmann/json.hpp", "/usr/include/stb/stb_image.h"}
 	tests := []struct {
 		name    string
+		goos    string // "" = linux
 		env     map[string]string
 		onPath  []string
-		files   []string
 		goCC    string // go env CC
 		want    toolchain
 		wantErr []string // substrings of the error; nil = no error
@@ -448,53 +487,65 @@ func TestCheckPrereqs(t *testing.T) {
 		{
 			name:   "everything present uses go's default compilers",
 			onPath: []string{"go", "gcc", "g++"},
-			files:  allHeaders,
 			goCC:   "gcc",
 			want:   toolchain{goBin: "/bin/go", cc: "gcc", cxx: "g++"},
+		},
+		{
+			name:   "no C++ headers are needed from the system",
+			goos:   "darwin",
+			onPath: []string{"go", "clang", "clang++"},
+			want:   toolchain{goBin: "/bin/go", cc: "clang", cxx: "clang++"},
 		},
 		{
 			name:   "cc and c++ stand in for missing gcc and g++",
 			onPath: []string{"go", "cc", "c++"},
-			files:  allHeaders,
 			goCC:   "gcc",
 			want:   toolchain{goBin: "/bin/go", cc: "cc", cxx: "c++"},
 		},
 		{
-			name:   "headers found through CPATH",
-			env:    map[string]string{"CPATH": "/opt/inc"},
-			onPath: []string{"go", "gcc", "g++"},
-			files:  []string{"/opt/inc/nlohmann/json.hpp", "/usr/local/include/stb/stb_image.h"},
-			want:   toolchain{goBin: "/bin/go", cc: "gcc", cxx: "g++"},
-		},
-		{
-			name:    "missing headers name the apt packages once",
-			onPath:  []string{"go", "gcc", "g++"},
-			wantErr: []string{"nlohmann/json.hpp (searched /usr/local/include, /usr/include) and stb/stb_image.h", "(fix: " + aptHeaders + ")"},
-		},
-		{
 			name:    "missing go says where to get it",
 			onPath:  []string{"gcc", "g++"},
-			files:   allHeaders,
 			wantErr: []string{"the go command on PATH (fix: install Go from https://go.dev/dl"},
 		},
 		{
 			name:    "an explicit CXX is not replaced by a fallback",
 			env:     map[string]string{"CXX": "clang++-19 -stdlib=libc++"},
 			onPath:  []string{"go", "gcc", "g++"},
-			files:   allHeaders,
 			wantErr: []string{"a C++ compiler (tried clang++-19 -stdlib=libc++) (fix: apt-get install -y g++, or set CXX)"},
 		},
 		{
 			name:    "no compilers at all",
 			onPath:  []string{"go"},
-			files:   allHeaders,
 			goCC:    "gcc",
-			wantErr: []string{"a C compiler (tried gcc, gcc, cc, clang)", "a C++ compiler (tried g++, c++, clang++)"},
+			wantErr: []string{"a C compiler (tried gcc, gcc, cc, clang) (fix: apt-get install -y gcc, or set CC); a C++ compiler (tried g++, c++, clang++)"},
+		},
+		{
+			name:    "no compilers on macOS points at the command line tools",
+			goos:    "darwin",
+			onPath:  []string{"go"},
+			wantErr: []string{"a C++ compiler (tried g++, c++, clang++) (fix: xcode-select --install, or set CXX)"},
+		},
+		{
+			name:    "Windows is refused with the ways out, whatever is installed",
+			goos:    "windows",
+			onPath:  []string{"go", "gcc", "g++"},
+			wantErr: []string{"the embedded Ollama build supports Linux and macOS; on Windows install Ollama and put it on PATH, or set CHIMERA_OLLAMA_BIN / CHIMERA_OLLAMA_URLS"},
+		},
+		{
+			name:    "another OS is refused by name",
+			goos:    "freebsd",
+			onPath:  []string{"go", "gcc", "g++"},
+			wantErr: []string{"supports Linux and macOS, not freebsd; install Ollama"},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			goos := tt.goos
+			if goos == "" {
+				goos = "linux"
+			}
 			sys := system{
+				goos:   goos,
 				getenv: func(k string) string { return tt.env[k] },
 				lookPath: func(name string) (string, error) {
 					if slices.Contains(tt.onPath, name) {
@@ -502,7 +553,6 @@ func TestCheckPrereqs(t *testing.T) {
 					}
 					return "", exec.ErrNotFound
 				},
-				exists: func(path string) bool { return slices.Contains(tt.files, path) },
 				goEnv: func(goBin, key string) string {
 					if key == "CC" {
 						return tt.goCC
@@ -528,8 +578,8 @@ func TestCheckPrereqs(t *testing.T) {
 					t.Errorf("error lacks %q:\n%v", want, err)
 				}
 			}
-			if n := strings.Count(err.Error(), aptHeaders); n > 1 {
-				t.Errorf("the header fix appears %d times:\n%v", n, err)
+			if strings.Contains(err.Error(), ".h") {
+				t.Errorf("the error asks for a header, which the build brings itself:\n%v", err)
 			}
 		})
 	}
@@ -618,10 +668,10 @@ func checkErr(t *testing.T, err error, want string) {
 	}
 }
 
-func writeFile(t *testing.T, path, data string, perm os.FileMode) {
-	t.Helper()
+func writeFile(tb testing.TB, path, data string, perm os.FileMode) {
+	tb.Helper()
 	if err := os.WriteFile(path, []byte(data), perm); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 }
 
