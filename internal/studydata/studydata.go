@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/chimeraforge/chimeraforge/internal/units"
 	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchunit"
 )
@@ -65,27 +66,32 @@ func Require(tb testing.TB) string {
 	return d
 }
 
-// A unit is a benchfmt unit with the metadata every baseline declares.
-type unit struct {
-	Name   string // as written, e.g. "ttft-ns"
-	Better string // "higher" or "lower"
-}
-
-// unitRecords returns the Unit lines for units, in order, each with better= and
-// assume=nothing (the study's samples are few and not normal).
-func unitRecords(units []unit) []benchfmt.Record {
+// unitRecords returns the Unit lines for the named units, in the order
+// given: better= as internal/units registers the unit's direction (none for
+// a unit that is better neither way) and assume=nothing for every unit (the
+// study's samples are few and not normal). A unit that is not registered is
+// an error.
+func unitRecords(names []string) ([]benchfmt.Record, error) {
+	if err := units.Check(names...); err != nil {
+		return nil, err
+	}
 	var recs []benchfmt.Record
-	for _, u := range units {
-		_, tidy := benchunit.Tidy(1, u.Name)
-		for _, kv := range [][2]string{{"better", u.Better}, {"assume", "nothing"}} {
+	for _, n := range names {
+		u, _ := units.Lookup(n)
+		_, tidy := benchunit.Tidy(1, n)
+		add := func(key, val string) {
 			recs = append(recs, &benchfmt.UnitMetadata{
-				UnitMetadataKey: benchfmt.UnitMetadataKey{Unit: tidy, Key: kv[0]},
-				OrigUnit:        u.Name,
-				Value:           kv[1],
+				UnitMetadataKey: benchfmt.UnitMetadataKey{Unit: tidy, Key: key},
+				OrigUnit:        n,
+				Value:           val,
 			})
 		}
+		if u.Better != units.Neither {
+			add("better", u.Better.String())
+		}
+		add("assume", "nothing")
 	}
-	return recs
+	return recs, nil
 }
 
 // value builds a benchfmt.Value the way benchfmt.Reader would read it back,

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chimeraforge/chimeraforge/internal/units"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"golang.org/x/perf/benchfmt"
@@ -48,6 +49,35 @@ func TestTR111Names(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("names and units mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestUnitLinesFollowTheRegistry checks that every baseline unit is
+// registered in internal/units, that its better= line says what the
+// registry says, and that an unregistered unit stops the conversion.
+func TestUnitLinesFollowTheRegistry(t *testing.T) {
+	for name, list := range map[string][]string{"tr111": tr111Units, "tr114": tr114Units} {
+		t.Run(name, func(t *testing.T) {
+			recs, err := unitRecords(list)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got, want []string
+			for _, r := range recs {
+				m := r.(*benchfmt.UnitMetadata)
+				got = append(got, m.OrigUnit+" "+m.Key+"="+m.Value)
+			}
+			for _, n := range list {
+				u, _ := units.Lookup(n)
+				want = append(want, n+" better="+u.Better.String(), n+" assume=nothing")
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Unit lines mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if _, err := unitRecords([]string{"tok/s", "widgets"}); err == nil || !strings.Contains(err.Error(), "widgets") {
+		t.Errorf("unitRecords with an unregistered unit: err = %v, want one naming widgets", err)
 	}
 }
 

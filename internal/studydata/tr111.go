@@ -15,14 +15,15 @@ import (
 // reloads 4.3–5.1 s; nothing lies in between.
 const ColdLoad = time.Second
 
-// tr111Units are the units of the TR111 baseline, in the order written.
-var tr111Units = []unit{
-	{"tok/s", "higher"},     // stored throughput_tok_s = eval_count / eval_duration (server)
-	{"ttft-ns", "lower"},    // client: request start → first non-empty chunk
-	{"e2e-ns", "lower"},     // client: request start → last chunk (total_duration_ms)
-	{"load-ns", "lower"},    // server load_duration
-	{"prefill-ns", "lower"}, // server prompt_eval_duration
-	{"decode-ns", "lower"},  // server eval_duration (tok/s × decode-ns = eval_count)
+// tr111Units are the units of the TR111 baseline, in the order written;
+// internal/units says which way each is better.
+var tr111Units = []string{
+	"tok/s",      // stored throughput_tok_s = eval_count / eval_duration (server)
+	"ttft-ns",    // client: request start → first non-empty chunk
+	"e2e-ns",     // client: request start → last chunk (total_duration_ms)
+	"load-ns",    // server load_duration
+	"prefill-ns", // server prompt_eval_duration
+	"decode-ns",  // server eval_duration (tok/s × decode-ns = eval_count)
 }
 
 // TR111 converts tr111/llm_calls.csv (TR111_v2, one row per LLM call) into
@@ -47,7 +48,10 @@ func TR111(llmCalls io.Reader, file string) ([]benchfmt.Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	recs := unitRecords(tr111Units)
+	recs, err := unitRecords(tr111Units)
+	if err != nil {
+		return nil, fmt.Errorf("convert %s: %w", file, err)
+	}
 	cfg := fileConfig(append(machine("github.com/chimeraforge/chimeraforge/tr111", "chimeraforge-study TR111_v2 data/research/tr109_rust_full"),
 		[2]string{"instances", "1"}, [2]string{"model", "gemma3:latest"}))
 	for i := range t.rows {

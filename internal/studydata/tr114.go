@@ -9,17 +9,18 @@ import (
 	"golang.org/x/perf/benchfmt"
 )
 
-// tr114Units are the units of the TR114 baseline, in the order written.
-var tr114Units = []unit{
-	{"eff-%", "higher"},            // stored efficiency_pct: legacy (a+b)/wall/2×100
-	{"legacy-speedup-x", "higher"}, // stored speedup: legacy (a+b)/wall
-	{"agg-tok/s", "higher"},        // (a_total_tokens + b_total_tokens) / concurrent_wall_s
-	{"tok/s", "higher"},            // Σ eval_count / Σ eval_duration over both agents' calls
-	{"balance-%", "higher"},        // (a+b) / (2·max(a,b)) × 100
-	{"a-ns", "lower"},              // agent A's time inside the concurrent run
-	{"b-ns", "lower"},              // agent B's time inside the concurrent run
-	{"wall-ns", "lower"},           // concurrent wall time
-	{"overhead-ns", "lower"},       // wall − max(a, b)
+// tr114Units are the units of the TR114 baseline, in the order written;
+// internal/units says which way each is better.
+var tr114Units = []string{
+	"eff-%",            // stored efficiency_pct: legacy (a+b)/wall/2×100
+	"legacy-speedup-x", // stored speedup: legacy (a+b)/wall
+	"agg-tok/s",        // (a_total_tokens + b_total_tokens) / concurrent_wall_s
+	"tok/s",            // Σ eval_count / Σ eval_duration over both agents' calls
+	"balance-%",        // (a+b) / (2·max(a,b)) × 100
+	"a-ns",             // agent A's time inside the concurrent run
+	"b-ns",             // agent B's time inside the concurrent run
+	"wall-ns",          // concurrent wall time
+	"overhead-ns",      // wall − max(a, b)
 }
 
 // TR114 converts tr114/runs.csv (TR114_v2, one row per concurrent run of
@@ -64,7 +65,10 @@ func TR114(runs, llmCalls io.Reader, runsFile, callsFile string) ([]benchfmt.Rec
 	if err != nil {
 		return nil, err
 	}
-	recs := unitRecords(tr114Units)
+	recs, err := unitRecords(tr114Units)
+	if err != nil {
+		return nil, fmt.Errorf("convert %s: %w", runsFile, err)
+	}
 	var model string
 	var cfg []benchfmt.Config
 	for i := range t.rows {
