@@ -84,3 +84,24 @@ func TestIngestErrors(t *testing.T) {
 		}
 	})
 }
+
+func TestDigestNamesTheCorpus(t *testing.T) {
+	dir := testCorpus(t)
+	d1, err := Digest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(d1, "sha256:") || !strings.HasSuffix(d1, " (101 files)") {
+		t.Errorf("Digest = %q, want sha256:<hex> (101 files)", d1)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "extra.md"), []byte("# more\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d2, err := Digest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d1 == d2 {
+		t.Errorf("Digest unchanged after adding a file: %q", d2)
+	}
+}
