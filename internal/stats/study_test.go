@@ -2,36 +2,31 @@ package stats_test
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
-	"io/fs"
 	"math"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/internal/stats"
+	"github.com/chimeraforge/chimeraforge/internal/studydata"
 )
-
-// The study data pack is checked out next to the repository (/work/main and
-// /work/shared locally, the same layout in CI).
-const studyDir = "../../../shared/chimeraforge/"
 
 // relTol is the agreement required between a value recomputed from raw times
 // and the value the study stored from the same times (both full-precision
 // doubles, so only operation order can differ).
 const relTol = 1e-9
 
-// readCSV reads a study CSV into one map per row, keyed by header name. It
-// skips the test if the study data is not checked out.
+// readCSV reads a study CSV (a path in the data pack, found as
+// studydata.Dir finds it: $CHIMERA_STUDY_DIR or ../shared/chimeraforge next
+// to the module) into one map per row, keyed by header name. It skips the
+// test if the data pack is absent.
 func readCSV(tb testing.TB, name string) []map[string]string {
 	tb.Helper()
-	f, err := os.Open(studyDir + name)
-	if errors.Is(err, fs.ErrNotExist) {
-		tb.Skipf("study data not found: %v (check out the chimeraforge shared data next to the repository)", err)
-	}
+	f, err := os.Open(filepath.Join(studydata.Require(tb), name))
 	if err != nil {
 		tb.Fatalf("open %s: %v", name, err)
 	}
@@ -71,10 +66,7 @@ type claim struct{ published, recomputed, match string }
 // publishedClaim returns row n (its "#" column) of PUBLISHED.md.
 func publishedClaim(tb testing.TB, n int) claim {
 	tb.Helper()
-	b, err := os.ReadFile(studyDir + "PUBLISHED.md")
-	if errors.Is(err, fs.ErrNotExist) {
-		tb.Skipf("study data not found: %v", err)
-	}
+	b, err := os.ReadFile(filepath.Join(studydata.Require(tb), "PUBLISHED.md"))
 	if err != nil {
 		tb.Fatalf("read PUBLISHED.md: %v", err)
 	}
