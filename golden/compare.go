@@ -1,6 +1,7 @@
 package golden
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -9,16 +10,24 @@ import (
 
 	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchmath"
+
+	"github.com/chimeraforge/chimeraforge/internal/units"
 )
 
 // ErrRegression is returned by Report.Err when a metric got significantly
 // worse by more than its tolerance. The gate exits 1 on it.
 var ErrRegression = errors.New("significant regression beyond tolerance")
 
-// ErrTooFewSamples is returned by Report.Err when some metric has too few
-// samples for the test to ever reach significance, so a pass would mean
-// nothing. The gate exits 3 on it.
+// ErrTooFewSamples is returned by Report.Err when some judged metric has
+// fewer samples per side than the U test needs to ever reach significance,
+// so a pass would mean nothing. The gate exits 3 on it.
 var ErrTooFewSamples = errors.New("too few samples to decide")
+
+// ErrMissing is returned by Report.Err, wrapped together with ErrInput,
+// when a metric (benchmark and unit) of the base is absent from the head:
+// a head that lost a metric, or was cut short, must not pass for want of
+// numbers. The gate exits 2 on it.
+var ErrMissing = errors.New("metric of base missing from head")
 
 // Options configures Compare. The zero value uses benchstat's alpha 0.05
 // and confidence 0.95, fails on any significant regression (tolerance 0),
@@ -44,6 +53,16 @@ type Options struct {
 	// benchmarks, like benchstat's -ignore /key: "gomaxprocs" drops the -N
 	// suffix, "dir" and "study-agent" the study-only keys of a baseline.
 	IgnoreNameKeys []string
+
+	// IgnoreUnits lists units (as written or tidied) not to compare at
+	// all: they need no direction, and the head may lack them.
+	IgnoreUnits []string
+}
+
+// ignoresUnit reports whether the unit, tidied or as written (orig), is
+// in IgnoreUnits.
+func (o Options) ignoresUnit(unit, orig string) bool {
+	return slices.Contains(o.IgnoreUnits, unit) || slices.Contains(o.IgnoreUnits, orig)
 }
 
 // name is r's benchmark name with the ignored name keys dropped.
@@ -95,21 +114,22 @@ const (
 	Improved                 // significantly better
 	Worse                    // significantly worse, within tolerance
 	Regressed                // significantly worse, beyond tolerance
-	Changed                  // significantly different, but the unit has no known direction
-	TooFew                   // too few samples for the test to reach significance
-	OnlyBase                 // measured in base only
+	NotJudged                // a descriptive unit (units.Neither): compared, never judged
+	TooFew                   // fewer samples per side than the test needs
+	OnlyBase                 // measured in base only: missing from head
 	OnlyHead                 // measured in head only
 )
 
-var verdictNames = [...]string{"unchanged", "improved", "worse", "regressed", "changed", "too few samples", "only in base", "only in head"}
+var verdictNames = [...]string{"unchanged", "improved", "worse", "regressed", "not judged", "too few samples", "missing from head", "only in head"}
 
 func (v Verdict) String() string { return verdictNames[v] }
 
 // A Comparison is one metric of one benchmark in base and head.
 type Comparison struct {
 	Name      string  // full benchmark name without "Benchmark"
-	Unit      string  // unit as benchstat tidies it (ttft-ns → ttft-sec)
-	Better    int     // +1 higher is better, -1 lower is better, 0 unknown
+	Unit      string  // unit as benchstat tidies it (ttft-ns → ttft-sec); values are in it
+	OrigUnit  string  // unit as written in the files (ttft-ns)
+	Better    int     // +1 higher is better, -1 lower is better, 0 descriptive (never judged)
 	Tolerance float64 // fraction
 	Exact     bool    // the unit declares assume=exact
 
@@ -117,7 +137,7 @@ type Comparison struct {
 	NBase, NHead int
 	P            float64 // U-test p-value; NaN if not compared
 	Delta        float64 // head median / base median − 1
-	Need         int     // samples per side needed at Alpha (for TooFew)
+	Need         int     // samples per side the U test needs at Alpha
 	Verdict      Verdict
 }
 
@@ -136,25 +156,31 @@ type Report struct {
 	Ignored []string
 	// IgnoredNameKeys lists the IgnoreNameKeys.
 	IgnoredNameKeys []string
-	Comparisons     []Comparison
+	// IgnoredUnits lists the IgnoreUnits.
+	IgnoredUnits []string
+	Comparisons  []Comparison
 }
 
 // Compare compares every metric of every benchmark of head with base, the
 // way benchstat does (medians with confidence intervals, Mann-Whitney U
 // test via benchmath.AssumeNothing, or exact comparison for units declared
 // assume=exact), and judges each change against its tolerance and the
-// unit's direction (Unit … better= metadata, else: lower is better for
-// durations (*-ns, ns/op), higher for rates (*/s) and efficiencies
-// (*eff-%, speedup-x)).
+// unit's direction: declared "Unit … better=" metadata (head's, then
+// base's), else the registry in internal/units.
 //
-// Compare refuses, with an error wrapping ErrConfigMismatch that lists the
-// differing keys, to compare benchmarks whose identifying config
-// (IsIdentifying) differs, unless opt allows it. It fails with ErrInput
-// when the sets share no benchmark metric. The verdicts are in the
-// Report; Report.Err turns them into the gate's error.
+// Compare fails with an error wrapping ErrInput when a compared unit is
+// neither declared nor registered (naming it and where it first appears),
+// when a value is NaN or infinite (Read refuses those already; a Set built
+// by hand is checked here, so that no such value reaches benchmath), or
+// when the sets share no benchmark metric. It refuses, with an error
+// wrapping ErrConfigMismatch that lists the differing keys, to compare
+// benchmarks whose identifying config (IsIdentifying) differs, unless opt
+// allows it. The verdicts are in the Report; Report.Err turns them into
+// the gate's error.
 func Compare(base, head *Set, opt Options) (*Report, error) {
 	rep := &Report{Base: base.File, Head: head.File, Alpha: opt.alpha(), Confidence: opt.confidence(),
-		Tolerance: opt.Tolerance, UnitTolerance: opt.UnitTolerance, Ignored: opt.IgnoreConfig, IgnoredNameKeys: opt.IgnoreNameKeys}
+		Tolerance: opt.Tolerance, UnitTolerance: opt.UnitTolerance, Ignored: opt.IgnoreConfig,
+		IgnoredNameKeys: opt.IgnoreNameKeys, IgnoredUnits: opt.IgnoreUnits}
 	diffs, err := provenance(base, head, opt)
 	if err != nil {
 		return nil, err
@@ -170,18 +196,26 @@ func Compare(base, head *Set, opt Options) (*Report, error) {
 		rep.Config = diffs
 	}
 
-	bs, hs := samples(base, opt), samples(head, opt)
+	bs, err := samples(base, opt)
+	if err != nil {
+		return nil, err
+	}
+	hs, err := samples(head, opt)
+	if err != nil {
+		return nil, err
+	}
+	dirs, err := directions(base, head, bs, hs)
+	if err != nil {
+		return nil, err
+	}
 	thr := &benchmath.Thresholds{CompareAlpha: rep.Alpha}
+	need := needPerSide(rep.Alpha)
 	var common int
 	for _, k := range mergeKeys(bs.order, hs.order) {
 		b, h := bs.vals[k], hs.vals[k]
-		orig := bs.orig[k]
-		if orig == "" {
-			orig = hs.orig[k]
-		}
-		c := Comparison{Name: k.name, Unit: k.unit, P: math.NaN(), Delta: math.NaN(),
-			Better: better(head.Units, base.Units, k.unit), Tolerance: opt.tolerance(k.unit, orig),
-			NBase: len(b), NHead: len(h)}
+		orig := cmp.Or(bs.orig[k], hs.orig[k])
+		c := Comparison{Name: k.name, Unit: k.unit, OrigUnit: orig, P: math.NaN(), Delta: math.NaN(),
+			Better: dirs[k.unit], Tolerance: opt.tolerance(k.unit, orig), NBase: len(b), NHead: len(h), Need: need}
 		assume := head.Units.GetAssumption(k.unit)
 		if base.Units.GetAssumption(k.unit) == benchmath.AssumeExact {
 			assume = benchmath.AssumeExact
@@ -213,23 +247,24 @@ func Compare(base, head *Set, opt Options) (*Report, error) {
 // judge fills in the comparison of two non-empty samples.
 func judge(c *Comparison, assume benchmath.Assumption, b, h []float64, thr *benchmath.Thresholds) {
 	c.Delta = delta(c.Base.Center, c.Head.Center)
-	if !c.Exact {
-		if minP(len(b), len(h)) > thr.CompareAlpha {
-			c.Need = needPerSide(thr.CompareAlpha)
-			c.Verdict = TooFew
-			return
+	// The rule the verdict states ("need ≥ 4 per side"), not the U test's
+	// own minimum p, which an unequal pair such as 3+10 can pass: a gate
+	// that says "per side" must mean it.
+	if !c.Exact && min(len(b), len(h)) < c.Need {
+		c.Verdict = TooFew
+		if c.Better == 0 {
+			c.Verdict = NotJudged
 		}
-	}
-	cmp := assume.Compare(benchmath.NewSample(b, thr), benchmath.NewSample(h, thr))
-	c.P = cmp.P
-	// benchstat's rule: a difference is significant unless P > alpha.
-	if cmp.P > thr.CompareAlpha || c.Delta == 0 {
-		c.Verdict = Unchanged
 		return
 	}
+	res := assume.Compare(benchmath.NewSample(b, thr), benchmath.NewSample(h, thr))
+	c.P = res.P
+	// benchstat's rule: a difference is significant unless P > alpha.
 	switch d := c.Delta * float64(c.Better); {
 	case c.Better == 0:
-		c.Verdict = Changed
+		c.Verdict = NotJudged
+	case res.P > thr.CompareAlpha || c.Delta == 0:
+		c.Verdict = Unchanged
 	case d > 0:
 		c.Verdict = Improved
 	case -d > c.Tolerance:
@@ -274,22 +309,49 @@ func needPerSide(alpha float64) int {
 	return n
 }
 
-// better returns a unit's direction: declared metadata (head's, then
-// base's), else the suite's defaults.
-func better(head, base benchfmt.UnitMetadataMap, unit string) int {
+// better returns a unit's direction (+1 higher, -1 lower, 0 descriptive)
+// and whether it is known: declared metadata (head's, then base's; only
+// higher or lower count), else the registry.
+func better(head, base benchfmt.UnitMetadataMap, unit string) (int, bool) {
 	for _, m := range []benchfmt.UnitMetadataMap{head, base} {
-		if md := m.Get(unit, "better"); md != nil {
-			return m.GetBetter(unit)
+		// GetBetter's own fallback (ns/op, sec/op) is a guess: ask Get first.
+		if m.Get(unit, "better") != nil {
+			if d := m.GetBetter(unit); d != 0 {
+				return d, true
+			}
 		}
 	}
-	switch {
-	case unit == "sec/op" || strings.HasSuffix(unit, "-sec") || strings.HasPrefix(unit, "sec/"),
-		unit == "B/op" || unit == "allocs/op":
-		return -1
-	case strings.HasSuffix(unit, "/s"), strings.HasSuffix(unit, "eff-%"), strings.HasSuffix(unit, "speedup-x"):
-		return 1
+	if u, ok := units.Lookup(unit); ok {
+		return int(u.Better), true
 	}
-	return 0
+	return 0, false
+}
+
+// directions returns the direction of every compared unit, by tidied
+// unit. A unit neither declared nor registered is an input error that
+// names it and where it first appears: judging it by its spelling could
+// judge it backwards, leaving it unjudged would pass its regressions, and
+// a spurious unit is how a file cut mid-line shows.
+func directions(base, head *Set, sets ...sampleSet) (map[string]int, error) {
+	dirs := map[string]int{}
+	var unknown []string
+	for _, ss := range sets {
+		for _, k := range ss.order {
+			if _, ok := dirs[k.unit]; ok {
+				continue
+			}
+			d, ok := better(head.Units, base.Units, k.unit)
+			dirs[k.unit] = d
+			if !ok {
+				unknown = append(unknown, fmt.Sprintf("%q (%s)", ss.orig[k], ss.pos[k]))
+			}
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("%w: unit %s neither declared nor registered; declare it (Unit <unit> better=higher|lower) or add it to internal/units",
+			ErrInput, few(unknown))
+	}
+	return dirs, nil
 }
 
 type sampleKey struct{ name, unit string }
@@ -298,26 +360,33 @@ type sampleSet struct {
 	order []sampleKey
 	vals  map[sampleKey][]float64
 	orig  map[sampleKey]string // unit as written
+	pos   map[sampleKey]string // file:line of the first value
 }
 
 // samples groups a set's values by benchmark name and tidied unit, in
-// order of first appearance.
-func samples(s *Set, opt Options) sampleSet {
-	ss := sampleSet{vals: map[sampleKey][]float64{}, orig: map[sampleKey]string{}}
+// order of first appearance, leaving out the ignored units. A value that
+// is NaN or infinite is an input error.
+func samples(s *Set, opt Options) (sampleSet, error) {
+	ss := sampleSet{vals: map[sampleKey][]float64{}, orig: map[sampleKey]string{}, pos: map[sampleKey]string{}}
 	for _, r := range s.Results {
 		for _, v := range r.Values {
+			orig := cmp.Or(v.OrigUnit, v.Unit)
+			if opt.ignoresUnit(v.Unit, orig) {
+				continue
+			}
+			if err := finite(r, v); err != nil {
+				return sampleSet{}, err
+			}
 			k := sampleKey{opt.name(r), v.Unit}
 			if _, ok := ss.vals[k]; !ok {
 				ss.order = append(ss.order, k)
-				ss.orig[k] = v.Unit
-				if v.OrigUnit != "" {
-					ss.orig[k] = v.OrigUnit
-				}
+				ss.orig[k] = orig
+				ss.pos[k] = pos(r)
 			}
 			ss.vals[k] = append(ss.vals[k], v.Value)
 		}
 	}
-	return ss
+	return ss, nil
 }
 
 // mergeKeys returns a's keys, then b's keys not in a.
@@ -335,31 +404,64 @@ func mergeKeys(a, b []sampleKey) []sampleKey {
 	return out
 }
 
-// Err is the gate's verdict on the report: an error wrapping ErrRegression
-// naming every regressed metric, else one wrapping ErrTooFewSamples naming
-// the undecided ones, else nil.
+// Err is the gate's verdict on the report: nil when it passes, else one
+// line that wraps, for each that applies and in this order,
+//
+//   - ErrRegression: some metric regressed beyond its tolerance;
+//   - ErrInput and ErrMissing: some metric of the base is missing from the
+//     head (Options.IgnoreUnits names units the head may lack);
+//   - ErrTooFewSamples: some judged metric has fewer samples per side than
+//     the U test needs at Alpha.
+//
+// It names the first few metrics of each; WriteSummary lists them all.
 func (r *Report) Err() error {
-	var reg, few []string
+	var reg, missing, undecided []string
 	need := 0
 	for _, c := range r.Comparisons {
 		switch c.Verdict {
 		case Regressed:
-			reg = append(reg, fmt.Sprintf("%s %s %+.2f%% (tolerance %s)", c.Name, c.Unit, 100*c.Delta, pct(c.Tolerance)))
+			reg = append(reg, fmt.Sprintf("%s %s %+.2f%% (tolerance %s)", c.Name, c.OrigUnit, 100*c.Delta, pct(c.Tolerance)))
+		case OnlyBase:
+			missing = append(missing, c.Name+" "+c.OrigUnit)
 		case TooFew:
-			if c.Better == 0 {
-				continue // an unjudged unit cannot fail the gate, so cannot leave it undecided
-			}
-			few = append(few, fmt.Sprintf("%s %s (n=%d+%d)", c.Name, c.Unit, c.NBase, c.NHead))
+			undecided = append(undecided, fmt.Sprintf("%s %s (n=%d+%d)", c.Name, c.OrigUnit, c.NBase, c.NHead))
 			need = c.Need
 		}
 	}
+	n := len(r.Comparisons)
+	var format []string
+	var errs []any
 	if len(reg) > 0 {
-		return fmt.Errorf("%w: %s", ErrRegression, strings.Join(reg, "; "))
+		format = append(format, "%w: %s")
+		errs = append(errs, ErrRegression, ofN(reg, n)+": "+few(reg))
 	}
-	if len(few) > 0 {
-		return fmt.Errorf("%w (need ≥ %d per side for alpha %v): %s", ErrTooFewSamples, need, r.Alpha, strings.Join(few, "; "))
+	if len(missing) > 0 {
+		format = append(format, "%w: %w: %s")
+		errs = append(errs, ErrInput, ErrMissing, ofN(missing, n)+": "+few(missing))
 	}
-	return nil
+	if len(undecided) > 0 {
+		format = append(format, "%w (need ≥ %d per side for alpha %v): %s")
+		errs = append(errs, ErrTooFewSamples, need, r.Alpha, ofN(undecided, n)+": "+few(undecided))
+	}
+	if len(format) == 0 {
+		return nil
+	}
+	return fmt.Errorf(strings.Join(format, "; "), errs...)
+}
+
+// ofN says how many of n metrics xs are: "1 of 4 metrics".
+func ofN(xs []string, n int) string {
+	return fmt.Sprintf("%d of %d metrics", len(xs), n)
+}
+
+// few joins the first three of xs and says how many more there are, so
+// that a message stays one readable line however many metrics it concerns.
+func few(xs []string) string {
+	const show = 3
+	if len(xs) <= show {
+		return strings.Join(xs, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(xs[:show], ", "), len(xs)-show)
 }
 
 // pct formats a fraction as a percentage without needless digits.

@@ -1,8 +1,8 @@
 // Package golden holds what Chimeraforge compares against: golden
-// baselines (the original study's raw data as benchfmt), the comparison of
-// a new run with a baseline or of a pull request's head with its base (the
-// gate behind cmd/chimeragate), and the pieces report fragments are built
-// from (markdown tables, published-versus-recomputed claims, SVG charts).
+// baselines (the original study's raw data as benchfmt), reading them, and
+// the comparison of a new run with a baseline or of a pull request's head
+// with its base (the gate behind cmd/chimeragate). Report fragments are
+// built from them by golden/report.
 //
 // # Baselines
 //
@@ -36,32 +36,45 @@
 //
 // # The gate
 //
-// Compare judges every metric of every benchmark: medians and confidence
-// intervals, the Mann-Whitney U test at alpha 0.05 (benchmath, as
-// benchstat), the direction from Unit … better= metadata, and a
-// tolerance. Report.WriteText prints a benchstat-style table, Report.Err
-// says whether to fail: ErrRegression for a significant regression beyond
-// tolerance, ErrTooFewSamples when the samples cannot reach significance
-// (at alpha 0.05 the U test needs at least 4 samples per side). Compare
-// refuses runs whose identifying config (IdentifyingKeys) differs
-// (ErrConfigMismatch) unless Options allow it. cmd/chimeragate is the
-// command; benchstat itself has no exit code. In a pull request:
+// Read (and ReadFile) refuse what a gate must not compare: a syntax error
+// (file:line), a NaN or infinite value (file:line and unit; benchmath's
+// Mann-Whitney test grows without bound on a NaN), and input beyond limits
+// no real run reaches (64 MiB a file, 10,000 values of one benchmark in
+// one unit, 64 KiB a line), so that the gate's memory is bounded on any
+// input. Errors wrap ErrInput.
+//
+// Compare judges every metric (benchmark and unit) of base and head:
+// medians and confidence intervals, the Mann-Whitney U test at alpha 0.05
+// (benchmath, as benchstat), and a tolerance. A unit's direction comes from
+// the files' "Unit <unit> better=higher|lower" lines (head's, then base's),
+// else from the registry in internal/units; a unit that is neither is an
+// input error, never guessed from its spelling, and units the registry
+// marks descriptive (prompt-tok, gpu-util-%) are shown but never judged.
+// Options.IgnoreUnits leaves units out altogether. Compare refuses runs
+// whose identifying config (IdentifyingKeys) differs (ErrConfigMismatch)
+// unless Options allow it.
+//
+// Report.Err says whether to fail, in one line: ErrRegression for a
+// significant regression beyond tolerance; ErrInput with ErrMissing when a
+// metric of the base is missing from the head (a metric only in the head
+// is reported, not judged); ErrTooFewSamples when a judged metric has
+// fewer samples per side than the U test needs (4 at alpha 0.05), whose
+// verdict is then "too few samples", never "ok". Report.WriteSummary
+// prints the failing metrics as a table (benchmark, unit, base and head
+// median ± CI scaled by benchunit, change, p, n) and counts the verdicts;
+// Report.WriteText prints every metric in benchstat's layout.
+//
+// cmd/chimeragate is the command (benchstat itself has no exit code); it is
+// a tool of the module, so go tool keeps its exit status. In a pull
+// request:
 //
 //	go tool benchstat -ignore harness-commit base.txt head.txt
-//	go run ./cmd/chimeragate base.txt head.txt
+//	go tool chimeragate base.txt head.txt
 //
 // (harness-commit differs between base and head by construction, so it is
 // not identifying, but benchstat would split the tables on it.) Against
-// the study's baseline, whose machine differs by definition:
+// the study's baseline, whose machine differs by definition and which
+// carries decode-ns, which our runs do not report:
 //
-//	go run ./cmd/chimeragate -allow-config-mismatch -ignore-name dir,study-agent,gomaxprocs tr111/testdata/baseline.bench new.txt
-//
-// # Fragments
-//
-// A tr package's report test renders its fragments (testdata/*.golden)
-// from committed .bench files only, with Table, ClaimsTable and BarChart,
-// and checks them with gotest.tools/v3/golden; go test ./trNNN -update
-// rewrites them. A fragment shows the published number (a constant quoted
-// from PUBLISHED.md with its row), the number recomputed from the data,
-// and our own definition, and says where they differ.
+//	go tool chimeragate -allow-config-mismatch -ignore-name dir,study-agent,gomaxprocs -ignore-unit decode-ns tr111/testdata/baseline.bench new.txt
 package golden

@@ -11,9 +11,11 @@ import (
 
 // Compare a pull request's head with its base the way cmd/chimeragate
 // does: a 10 % drop in decode throughput with 6 samples per side is a
-// significant regression beyond the 5 % tolerance.
+// significant regression beyond the 5 % tolerance. tok/s needs no Unit
+// line: internal/units registers it as higher-is-better. WriteSummary
+// lists only what fails the gate; WriteText would list every metric.
 func ExampleCompare() {
-	const config = "goos: linux\ngoarch: amd64\ngpu: none\nmodel: synthetic\nUnit tok/s better=higher\n"
+	const config = "goos: linux\ngoarch: amd64\ngpu: none\nmodel: synthetic\n"
 	run := func(tokPerSec ...float64) string {
 		var b strings.Builder
 		b.WriteString(config)
@@ -37,17 +39,19 @@ func ExampleCompare() {
 		fmt.Println(err)
 		return
 	}
-	rep.WriteText(os.Stdout)
-	fmt.Println(errors.Is(rep.Err(), golden.ErrRegression))
+	rep.WriteSummary(os.Stdout)
+	err = rep.Err()
+	fmt.Println(errors.Is(err, golden.ErrRegression))
+	fmt.Println(err)
 	// Output:
 	// base: base.txt
 	// head: head.txt
 	// alpha 0.05, confidence 0.95, tolerance 5%
 	//
-	// sec/op (lower is better)            base         head         vs base             verdict
-	// TR111/agent=baseline/start=warm-2   25.00 ± 0%   25.00 ± 0%   ~ (p=1.000 n=6+6)   ok
+	// benchmark                           unit    base                head                change    p       n     verdict
+	// TR111/agent=baseline/start=warm-2   tok/s   2.001 ktok/s ± 1%   1.800 ktok/s ± 1%   -10.00%   0.002   6+6   REGRESSION beyond 5%
 	//
-	// tok/s (higher is better)            base          head          vs base                   verdict
-	// TR111/agent=baseline/start=warm-2   2.001k ± 1%   1.800k ± 1%   -10.00% (p=0.002 n=6+6)   REGRESSION beyond 5%
+	// 2 metrics: 1 regressed beyond tolerance, 1 unchanged
 	// true
+	// significant regression beyond tolerance: 1 of 2 metrics: TR111/agent=baseline/start=warm-2 tok/s -10.00% (tolerance 5%)
 }

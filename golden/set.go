@@ -2,9 +2,11 @@ package golden
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 
@@ -23,6 +25,27 @@ type Set struct {
 	Units   benchfmt.UnitMetadataMap
 }
 
+// Limits on one input file, so that no input exhausts the gate's memory.
+// A real run stays far below them: the study's TR111 baseline is 254
+// results in 30 KB with at most 228 values per metric, and a pull
+// request's -count 10 run of every benchmark is a few thousand results in
+// well under 1 MiB. A line is at most 64 KiB (benchfmt's bufio.Scanner).
+const (
+	maxInputBytes = 64 << 20 // read of one file
+	// maxHeldBytes bounds the estimated size of the results kept: each
+	// result keeps its own copy of the file config, so a few thousand
+	// config lines followed by many short results would hold gigabytes
+	// though the file itself is small.
+	maxHeldBytes = 64 << 20
+	maxPerMetric = 10_000 // values of one benchmark in one unit
+)
+
+// limits are Read's bounds; tests lower them.
+type limits struct {
+	bytes, held int64
+	perMetric   int
+}
+
 // ReadFile reads a benchfmt file; see Read.
 func ReadFile(path string) (*Set, error) {
 	f, err := os.Open(path)
@@ -36,28 +59,95 @@ func ReadFile(path string) (*Set, error) {
 // Read reads benchfmt from r; name labels it in errors and tables. Unlike
 // benchstat, which warns and goes on, Read fails on the first syntax
 // error (naming file:line), because a gate must not silently compare less
-// than it was given, and on input with no benchmark result at all. Lines
-// that are neither results, config nor Unit lines (PASS, ok, logs) are
-// ignored, as benchfmt specifies. Errors wrap ErrInput.
+// than it was given; on a value that is NaN or infinite (naming file:line
+// and unit), because no statistic means anything with one, and benchmath's
+// Mann-Whitney test given a NaN grows without bound; on input with no
+// benchmark result at all; and on input beyond limits no real run reaches
+// (64 MiB, 10,000 values of one benchmark in one unit, 64 KiB per line).
+// Lines that are neither results, config nor Unit lines (PASS, ok, logs)
+// are ignored, as benchfmt specifies. Errors wrap ErrInput.
 func Read(r io.Reader, name string) (*Set, error) {
+	return read(r, name, limits{bytes: maxInputBytes, held: maxHeldBytes, perMetric: maxPerMetric})
+}
+
+func read(r io.Reader, name string, lim limits) (*Set, error) {
 	s := &Set{File: name}
-	rd := benchfmt.NewReader(r, name)
+	in := &countingReader{r: io.LimitReader(r, lim.bytes+1)}
+	rd := benchfmt.NewReader(in, name)
+	perMetric := map[sampleKey]int{}
+	var held int64
 	for rd.Scan() {
 		switch rec := rd.Result().(type) {
 		case *benchfmt.SyntaxError:
 			return nil, fmt.Errorf("%w: %w", ErrInput, rec)
 		case *benchfmt.Result:
+			for _, v := range rec.Values {
+				if err := finite(rec, v); err != nil {
+					return nil, err
+				}
+				k := sampleKey{string(rec.Name), v.Unit}
+				if perMetric[k]++; perMetric[k] > lim.perMetric {
+					return nil, fmt.Errorf("%s: %w: Benchmark%s has more than %d values in %s",
+						pos(rec), ErrInput, rec.Name, lim.perMetric, cmp.Or(v.OrigUnit, v.Unit))
+				}
+			}
+			if held += heldBytes(rec); held > lim.held {
+				return nil, fmt.Errorf("%s: %w: the results so far hold more than %d MiB", pos(rec), ErrInput, lim.held>>20)
+			}
 			s.Results = append(s.Results, rec.Clone())
 		}
 	}
 	if err := rd.Err(); err != nil {
 		return nil, fmt.Errorf("read %s: %w: %w", name, ErrInput, err)
 	}
+	if in.n > lim.bytes {
+		return nil, fmt.Errorf("read %s: %w: larger than %d MiB", name, ErrInput, lim.bytes>>20)
+	}
 	if len(s.Results) == 0 {
 		return nil, fmt.Errorf("read %s: %w: no benchmark results", name, ErrInput)
 	}
 	s.Units = rd.Units()
 	return s, nil
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// heldBytes estimates the memory a clone of r keeps.
+func heldBytes(r *benchfmt.Result) int64 {
+	n := int64(64 + len(r.Name) + 32*len(r.Values))
+	for _, c := range r.Config {
+		n += int64(48 + len(c.Value))
+	}
+	return n
+}
+
+// finite returns an error naming the position and unit of v if v is NaN
+// or infinite.
+func finite(r *benchfmt.Result, v benchfmt.Value) error {
+	if !math.IsNaN(v.Value) && !math.IsInf(v.Value, 0) {
+		return nil
+	}
+	return fmt.Errorf("%s: %w: %s value %v is not a finite number (a metric that was not measured is omitted, never reported as NaN or Inf)",
+		pos(r), ErrInput, cmp.Or(v.OrigUnit, v.Unit), v.Value)
+}
+
+// pos is "file:line" of a result read from a file, else its name.
+func pos(r *benchfmt.Result) string {
+	file, line := r.Pos()
+	if file == "" {
+		return "Benchmark" + string(r.Name)
+	}
+	return fmt.Sprintf("%s:%d", file, line)
 }
 
 // Keys returns the key=value segments of a benchmark name, plus

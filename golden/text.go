@@ -5,6 +5,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -12,31 +13,13 @@ import (
 	"golang.org/x/perf/benchunit"
 )
 
-// WriteText writes the report as text in benchstat's layout: one table
-// per unit, a row per benchmark with base and head medians ± their
-// confidence interval, the change with its p-value and sample sizes, and
-// the gate's verdict spelled out.
+// WriteText writes the whole report in benchstat's layout: one table per
+// unit, a row per benchmark with base and head medians ± their confidence
+// interval, the change with its p-value and sample sizes, and the gate's
+// verdict spelled out; then how many metrics got each verdict.
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "base: %s\nhead: %s\n", r.Base, r.Head)
-	fmt.Fprintf(&b, "alpha %v, confidence %v, tolerance %s", r.Alpha, r.Confidence, pct(r.Tolerance))
-	for _, u := range slices.Sorted(maps.Keys(r.UnitTolerance)) {
-		fmt.Fprintf(&b, ", %s %s", u, pct(r.UnitTolerance[u]))
-	}
-	b.WriteString("\n")
-	if len(r.Ignored) > 0 {
-		fmt.Fprintf(&b, "identifying config not compared (ignored): %s\n", strings.Join(r.Ignored, ", "))
-	}
-	if len(r.IgnoredNameKeys) > 0 {
-		fmt.Fprintf(&b, "name keys ignored: %s\n", strings.Join(r.IgnoredNameKeys, ", "))
-	}
-	if len(r.Config) > 0 {
-		b.WriteString("identifying config differs (comparison allowed anyway):\n")
-		for _, d := range r.Config {
-			fmt.Fprintf(&b, "\t%s\n", d)
-		}
-	}
-
+	r.writeHeader(&b)
 	var units []string
 	byUnit := map[string][]Comparison{}
 	for _, c := range r.Comparisons {
@@ -49,19 +32,111 @@ func (r *Report) WriteText(w io.Writer) error {
 		cs := byUnit[u]
 		b.WriteString("\n")
 		tw := tabwriter.NewWriter(&b, 0, 0, 3, ' ', 0)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", direction(u, cs[0].Better), "base", "head", "vs base", "verdict")
-		var centers []float64
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", direction(cs[0].OrigUnit, cs[0].Better), "base", "head", "vs base", "verdict")
 		for _, c := range cs {
-			centers = append(centers, c.Base.Center, c.Head.Center)
-		}
-		sc := benchunit.CommonScale(centers, benchunit.ClassOf(u))
-		for _, c := range cs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Name, summary(sc, c.Base, c.NBase), summary(sc, c.Head, c.NHead), change(c), verdictText(c, r.Alpha))
+			base, head := values(c)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Name, base, head, change(c), verdictText(c, r.Alpha))
 		}
 		tw.Flush()
 	}
+	b.WriteString("\n" + r.counts() + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// WriteSummary writes what the log of a gate needs: the header; a table of
+// the metrics that fail the gate or keep it from deciding (regressed,
+// missing from head, too few samples), one row each with the benchmark,
+// unit, base and head median ± confidence interval, change, p-value,
+// sample sizes and verdict; and how many metrics got each verdict. When
+// the gate passes there is no table.
+func (r *Report) WriteSummary(w io.Writer) error {
+	var b strings.Builder
+	r.writeHeader(&b)
+	var rows []Comparison
+	for _, v := range []Verdict{Regressed, OnlyBase, TooFew} {
+		for _, c := range r.Comparisons {
+			if c.Verdict == v {
+				rows = append(rows, c)
+			}
+		}
+	}
+	if len(rows) > 0 {
+		b.WriteString("\n")
+		tw := tabwriter.NewWriter(&b, 0, 0, 3, ' ', 0)
+		fmt.Fprint(tw, "benchmark\tunit\tbase\thead\tchange\tp\tn\tverdict\n")
+		for _, c := range rows {
+			base, head := values(c)
+			var chg, p string
+			switch c.Verdict {
+			case Regressed:
+				chg = fmt.Sprintf("%+.2f%%", 100*c.Delta)
+				p = pValue(c)
+			case TooFew:
+				chg = "?"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d+%d\t%s\n", c.Name, c.OrigUnit, base, head, chg, p, c.NBase, c.NHead, verdictText(c, r.Alpha))
+		}
+		tw.Flush()
+	}
+	b.WriteString("\n" + r.counts() + "\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeHeader writes what was compared and how.
+func (r *Report) writeHeader(b *strings.Builder) {
+	fmt.Fprintf(b, "base: %s\nhead: %s\n", r.Base, r.Head)
+	fmt.Fprintf(b, "alpha %v, confidence %v, tolerance %s", r.Alpha, r.Confidence, pct(r.Tolerance))
+	for _, u := range slices.Sorted(maps.Keys(r.UnitTolerance)) {
+		fmt.Fprintf(b, ", %s %s", u, pct(r.UnitTolerance[u]))
+	}
+	b.WriteString("\n")
+	if len(r.Ignored) > 0 {
+		fmt.Fprintf(b, "identifying config not compared (ignored): %s\n", strings.Join(r.Ignored, ", "))
+	}
+	if len(r.IgnoredNameKeys) > 0 {
+		fmt.Fprintf(b, "name keys ignored: %s\n", strings.Join(r.IgnoredNameKeys, ", "))
+	}
+	if len(r.IgnoredUnits) > 0 {
+		fmt.Fprintf(b, "units ignored (not compared, may be missing from head): %s\n", strings.Join(r.IgnoredUnits, ", "))
+	}
+	if len(r.Config) > 0 {
+		b.WriteString("identifying config differs (comparison allowed anyway):\n")
+		for _, d := range r.Config {
+			fmt.Fprintf(b, "\t%s\n", d)
+		}
+	}
+}
+
+// counts says how many metrics got each verdict, the failing ones first:
+// "5 metrics: 1 regressed beyond tolerance, 3 unchanged, 1 only in head".
+func (r *Report) counts() string {
+	n := map[Verdict]int{}
+	for _, c := range r.Comparisons {
+		n[c.Verdict]++
+	}
+	parts := []string{}
+	for _, v := range []Verdict{Regressed, OnlyBase, TooFew, Worse, Improved, Unchanged, NotJudged, OnlyHead} {
+		if n[v] == 0 {
+			continue
+		}
+		name := v.String()
+		switch v {
+		case Regressed:
+			name = "regressed beyond tolerance"
+		case Worse:
+			name = "worse within tolerance"
+		case NotJudged:
+			name = "descriptive, not judged"
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", n[v], name))
+	}
+	metrics := "metrics"
+	if len(r.Comparisons) == 1 {
+		metrics = "metric"
+	}
+	return fmt.Sprintf("%d %s: %s", len(r.Comparisons), metrics, strings.Join(parts, ", "))
 }
 
 func direction(unit string, better int) string {
@@ -71,14 +146,54 @@ func direction(unit string, better int) string {
 	case -1:
 		return unit + " (lower is better)"
 	}
-	return unit + " (direction unknown)"
+	return unit + " (descriptive, not judged)"
 }
 
-func summary(sc benchunit.Scaler, s benchmath.Summary, n int) string {
+// values formats the base and head medians of c ± their confidence
+// intervals on one benchunit scale, with the unit's symbol: 3.079 s ± 1%,
+// not 3078.9m; "-" for a side without values.
+func values(c Comparison) (base, head string) {
+	var centers []float64
+	if c.NBase > 0 {
+		centers = append(centers, c.Base.Center)
+	}
+	if c.NHead > 0 {
+		centers = append(centers, c.Head.Center)
+	}
+	sc := benchunit.CommonScale(centers, benchunit.ClassOf(c.Unit))
+	sym := symbol(c.Unit)
+	return summary(sc, sym, c.Base, c.NBase), summary(sc, sym, c.Head, c.NHead)
+}
+
+func summary(sc benchunit.Scaler, sym string, s benchmath.Summary, n int) string {
 	if n == 0 {
 		return "-"
 	}
-	return sc.Format(s.Center) + " ± " + s.PctRangeString()
+	v := strconv.FormatFloat(s.Center/sc.Factor, 'f', sc.Prec, 64)
+	return strings.TrimSpace(v+" "+sc.Prefix+sym) + " ± " + s.PctRangeString()
+}
+
+// symbol is what follows a scaled value of a (tidied) unit: the quantity,
+// without the per-op denominator and the metric's name: sec/op and
+// ttft-sec → s, B/op and peak-rss-B → B, agg-tok/s → tok/s, eff-% → %.
+func symbol(unit string) string {
+	u := strings.TrimSuffix(unit, "/op")
+	if i := strings.LastIndexByte(u, '-'); i >= 0 {
+		u = u[i+1:]
+	}
+	if u == "sec" || strings.HasPrefix(u, "sec/") {
+		u = "s" + u[len("sec"):]
+	}
+	return u
+}
+
+// pValue is the p column: the U test's p-value, or "exact" for units
+// compared exactly.
+func pValue(c Comparison) string {
+	if c.Exact {
+		return "exact"
+	}
+	return fmt.Sprintf("%.3f", c.P)
 }
 
 // change is benchstat's "vs base" cell.
@@ -88,6 +203,10 @@ func change(c Comparison) string {
 		return ""
 	case TooFew:
 		return fmt.Sprintf("? (n=%d+%d)", c.NBase, c.NHead)
+	case NotJudged:
+		if c.P != c.P { // too few samples for the test
+			return fmt.Sprintf("? (n=%d+%d)", c.NBase, c.NHead)
+		}
 	case Unchanged:
 		if c.Exact {
 			return "~"
@@ -110,10 +229,14 @@ func verdictText(c Comparison, alpha float64) string {
 		return "worse, within " + pct(c.Tolerance) + " tolerance"
 	case Regressed:
 		return "REGRESSION beyond " + pct(c.Tolerance)
-	case Changed:
-		return "changed; not judged (declare Unit " + c.Unit + " better=higher|lower)"
+	case NotJudged:
+		return "not judged (descriptive unit)"
 	case TooFew:
 		return fmt.Sprintf("too few samples to decide (need ≥ %d per side for alpha %v)", c.Need, alpha)
+	case OnlyBase:
+		return "MISSING from head"
+	case OnlyHead:
+		return "only in head, not judged"
 	}
 	return c.Verdict.String()
 }
