@@ -91,6 +91,16 @@ func (c Claim) Match() Match {
 	return Differs
 }
 
+// recomputed formats a recomputed value with one decimal more than the
+// published one, so that a reader sees how it rounds; a count (published
+// without decimals, recomputed whole) stays whole.
+func recomputed(v float64, decimals int) string {
+	if decimals == 0 && v == math.Trunc(v) {
+		return F(v, 0)
+	}
+	return F(v, decimals+1)
+}
+
 // ClaimsTable renders claims as a table: published, recomputed, whether the
 // published number follows from the data, ours, and the note.
 func ClaimsTable(claims []Claim) Table {
@@ -115,7 +125,7 @@ func ClaimsTable(claims []Claim) Table {
 		t.Rows = append(t.Rows, []string{
 			c.What,
 			fmt.Sprintf("%s%s (PUBLISHED.md #%d)", F(c.Published, c.Decimals), unit, c.Row),
-			F(c.Recomputed, c.Decimals+1) + unit,
+			recomputed(c.Recomputed, c.Decimals) + unit,
 			match,
 			c.Ours,
 			c.Note,

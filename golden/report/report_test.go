@@ -166,3 +166,21 @@ func TestAssertClaims(t *testing.T) {
 		})
 	}
 }
+
+func TestClaimsTable(t *testing.T) {
+	got := ClaimsTable([]Claim{
+		{What: "throughput", Row: 80, Published: 114.54, Decimals: 2, Unit: "tok/s", Recomputed: 114.5392, Ours: "114.06 tok/s Σ-rate", Note: "n"},
+		{What: "a count", Row: 87, Published: 57, Decimals: 0, Unit: "runs", Recomputed: 57},
+		{What: "cut digits", Row: 83, Published: 114.97, Decimals: 2, Recomputed: 114.9796},
+		{What: "does not follow", Row: 90, Published: 72.2, Decimals: 1, Unit: "%", Recomputed: 83.333},
+	}).Rows
+	want := [][]string{
+		{"throughput", "114.54 tok/s (PUBLISHED.md #80)", "114.539 tok/s", "yes", "114.06 tok/s Σ-rate", "n"},
+		{"a count", "57 runs (PUBLISHED.md #87)", "57 runs", "yes", "", ""},
+		{"cut digits", "114.97 (PUBLISHED.md #83)", "114.980", "yes, truncated (rounds to 114.98)", "", ""},
+		{"does not follow", "72.2 % (PUBLISHED.md #90)", "83.33 %", "**NO**", "", ""},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("claims table rows mismatch (-want +got):\n%s", diff)
+	}
+}
