@@ -218,16 +218,14 @@ func reportFragment(runs, alone *golden.Set) (string, []namedChart) {
 	eff.Series = []report.Series{{Name: "legacy efficiency (eff-%)", Bars: legacyBars}, {Name: "balance bound", Bars: balanceBars}}
 	b.WriteString(t.Markdown())
 
-	// Two agents versus one: one agent alone is the warm TR111_v2 calls
-	// that returned tokens.
+	// Two agents versus one: one agent alone is the warm TR111_v2 calls.
+	// A call that returned no tokens has no decode rate, but its wall
+	// time was spent (as in a TR114 run's wall): 0 tokens per wall second.
 	calls := report.StudyCalls(alone, "start=warm")
-	var decode, wall []float64
+	decode := calls.Rates()
+	var wall []float64
 	var tokens, wallNS float64
 	for _, c := range calls {
-		if c.NoTokens {
-			continue
-		}
-		decode = append(decode, c.TokPerSec)
 		wall = append(wall, c.Tokens/(c.E2ENS/1e9))
 		tokens += c.Tokens
 		wallNS += c.E2ENS
@@ -247,7 +245,9 @@ func reportFragment(runs, alone *golden.Set) (string, []namedChart) {
 	b.WriteString("\n#### Two agents together against one agent alone\n\n" +
 		"One agent alone is the study's own single-agent data of the same day, machine and model: the TR111_v2 calls " +
 		"(testdata/alone.bench), warm calls only. Per-call wall time there is the streamed request; in TR114 the wall is the whole run " +
-		"(ingest, which takes milliseconds, and both calls of both agents).\n\n")
+		"(ingest, which takes milliseconds, and both calls of both agents). ")
+	fmt.Fprintf(&b, "Of its %d warm calls, %d returned no tokens: they have no decode rate, but their wall time counts, "+
+		"as it does in a TR114 run's wall.\n\n", len(calls), calls.NoTokens())
 	tt := report.Table{
 		Header: []string{"", "one agent alone (TR111_v2)", "two agents together (TR114_v2)"},
 		Align:  "lrr",
