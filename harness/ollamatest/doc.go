@@ -19,9 +19,11 @@
 // reports load_duration (time from arrival until the load it waited for
 // finished; 0 when already loaded), prompt_eval_duration = prefill,
 // eval_count = n, eval_duration = n × InterToken and total_duration =
-// arrival → done, which includes queueing. As in Ollama, the response
-// headers go out with the first chunk, so the first response byte is the
-// first token.
+// arrival → done, which includes queueing. The done chunk always carries
+// load_duration and prompt_eval_duration, even when they are 0 (Ollama's
+// own are never 0, and the api types would omit a 0). As in Ollama, the
+// response headers go out with the first chunk, so the first response byte
+// is the first token.
 //
 // The prompt's token count is [PromptTokens]: ⌈bytes/4⌉, at least 1, where
 // the text is System+Prompt for generate and the concatenated message
@@ -47,7 +49,8 @@
 // generate/chat requests that carry a prompt, or for all of them: an error
 // status, a connection cut after k chunks, a stream that ends cleanly without
 // its done chunk (as Ollama does after ~30 identical tokens), a stall after k
-// chunks (nothing more until the client gives up), or a slow first byte.
+// chunks (nothing more until the client gives up), a slow first byte, or a
+// bare done line with no content and no counts or durations.
 //
 // # Virtual time
 //

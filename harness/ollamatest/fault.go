@@ -28,6 +28,12 @@ const (
 	// FaultSlowStart waits Fault.Delay before handling the request, then
 	// serves it normally; the delay is not in the server's durations.
 	FaultSlowStart
+	// FaultBare answers at once, before queueing or loading, with a bare
+	// done line: done:true and done_reason "stop", but no content before
+	// it and none of the server's counts and durations (no load_duration,
+	// prompt_eval_*, eval_*, total_duration), as a server that does no
+	// accounting would.
+	FaultBare
 )
 
 func (k FaultKind) String() string {
@@ -44,6 +50,8 @@ func (k FaultKind) String() string {
 		return "stall"
 	case FaultSlowStart:
 		return "slow-start"
+	case FaultBare:
+		return "bare"
 	}
 	return "FaultKind(?)"
 }

@@ -240,11 +240,35 @@ func (q inference) chunk(content string) any {
 }
 
 // final is the done line (or, with done false, a line without done).
+// Encoded with the api types, a zero duration is omitted.
 func (q inference) final(content string, done bool, reason string, m api.Metrics) any {
 	if q.chat {
 		return api.ChatResponse{Model: q.model, CreatedAt: time.Now().UTC(), Message: api.Message{Role: "assistant", Content: content}, Done: done, DoneReason: reason, Metrics: m}
 	}
 	return api.GenerateResponse{Model: q.model, CreatedAt: time.Now().UTC(), Response: content, Done: done, DoneReason: reason, Metrics: m}
+}
+
+// accounted is the done line of a served prompt. Ollama's own always
+// carries load_duration and prompt_eval_duration (they are never exactly
+// 0 there); the script's are 0 for a loaded model or a model without
+// prefill time, which the api types would omit, so they are written
+// explicitly, shadowing the embedded response's fields.
+func (q inference) accounted(content, reason string, m api.Metrics) any {
+	type explicit struct {
+		LoadDuration       time.Duration `json:"load_duration"`
+		PromptEvalDuration time.Duration `json:"prompt_eval_duration"`
+	}
+	ex := explicit{m.LoadDuration, m.PromptEvalDuration}
+	if q.chat {
+		return struct {
+			api.ChatResponse
+			explicit
+		}{q.final(content, true, reason, m).(api.ChatResponse), ex}
+	}
+	return struct {
+		api.GenerateResponse
+		explicit
+	}{q.final(content, true, reason, m).(api.GenerateResponse), ex}
 }
 
 // errClientGone marks a request the client abandoned.
@@ -296,6 +320,15 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request, q inference) {
 		}
 	case FaultStatus:
 		fail(f.Status, f.Message)
+		return
+	case FaultBare:
+		res.Status, res.Outcome = http.StatusOK, "bare done"
+		if !q.stream {
+			writeJSON(w, http.StatusOK, q.final("", true, "stop", api.Metrics{}))
+			return
+		}
+		w.Header().Set("Content-Type", "application/x-ndjson")
+		json.NewEncoder(w).Encode(q.final("", true, "stop", api.Metrics{}))
 		return
 	}
 
@@ -423,7 +456,7 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request, q inference) {
 	}
 	res.Status, res.Outcome = http.StatusOK, "done"
 	if q.stream {
-		if err := enc.Encode(q.final("", true, reason, metrics)); err != nil {
+		if err := enc.Encode(q.accounted("", reason, metrics)); err != nil {
 			gone(err)
 			return
 		}
@@ -431,7 +464,7 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request, q inference) {
 		return
 	}
 	res.Chunks = n
-	writeJSON(w, http.StatusOK, q.final(text.String(), true, reason, metrics))
+	writeJSON(w, http.StatusOK, q.accounted(text.String(), reason, metrics))
 }
 
 // blobDigest parses "sha256:<hex>" (or Ollama's file form "sha256-<hex>").

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -35,7 +36,8 @@ var prompt80 = strings.Repeat("abcd", 20)
 type reply struct {
 	status    int
 	lines     []api.GenerateResponse
-	at        []time.Duration // arrival of each line, from the request's start
+	raw       []map[string]json.RawMessage // each line's keys, to tell absent from 0
+	at        []time.Duration              // arrival of each line, from the request's start
 	firstByte time.Duration
 	bodyErr   error // the error that ended the body; nil = clean EOF
 	err       error // request error (no response)
@@ -81,11 +83,17 @@ func post(ctx context.Context, s *ollamatest.Server, path string, body any) repl
 		line, err := br.ReadBytes('\n')
 		if len(line) > 0 {
 			var g api.GenerateResponse
-			if jerr := json.Unmarshal(line, &g); jerr != nil {
+			var raw map[string]json.RawMessage
+			jerr := json.Unmarshal(line, &g)
+			if jerr == nil {
+				jerr = json.Unmarshal(line, &raw)
+			}
+			if jerr != nil {
 				r.bodyErr = jerr
 				return r
 			}
 			r.lines = append(r.lines, g)
+			r.raw = append(r.raw, raw)
 			r.at = append(r.at, time.Since(start))
 		}
 		if err != nil {
@@ -520,6 +528,17 @@ func TestFakeFaults(t *testing.T) {
 				t.Errorf("got %d chunks, body error %v; want 1 and the client's deadline", len(r.content()), r.bodyErr)
 			}
 		}},
+		{"bare answers done at once, without content or accounting", ollamatest.Fault{Kind: ollamatest.FaultBare}, func(t *testing.T, r reply) {
+			done, ok := r.done()
+			if !ok || len(r.lines) != 1 || r.firstByte != 0 || done.DoneReason != "stop" {
+				t.Fatalf("%d lines at %v, done %v (%q); want one done line at once, reason stop", len(r.lines), r.firstByte, ok, done.DoneReason)
+			}
+			for _, key := range []string{"load_duration", "prompt_eval_count", "prompt_eval_duration", "eval_count", "eval_duration", "total_duration"} {
+				if v, has := r.raw[0][key]; has {
+					t.Errorf("bare done line carries %s: %s", key, v)
+				}
+			}
+		}},
 		{"slow start delays the first byte only", ollamatest.Fault{Kind: ollamatest.FaultSlowStart, Delay: 300 * ms}, func(t *testing.T, r reply) {
 			done, ok := r.done()
 			if !ok || r.firstByte != 320*ms || done.TotalDuration != 70*ms {
@@ -572,4 +591,29 @@ func TestFakeColdLoadIsSharedByWaiters(t *testing.T) {
 			t.Errorf("[load A, load B, TTFT B, total B] mismatch (-want +got):\n%s", diff)
 		}
 	})
+}
+
+// Ollama's done line always carries load_duration and prompt_eval_duration
+// (its are never 0); the fake's are 0 when warm and without prefill time,
+// and must still be there, or a client would take them for unmeasured.
+func TestFakeDoneLineCarriesZeroDurations(t *testing.T) {
+	for _, stream := range []bool{true, false} {
+		t.Run(fmt.Sprintf("stream=%t", stream), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{{Name: "instant", Tokens: 2}}})
+				req := generate("instant", "x", nil)
+				req.Stream = &stream
+				r := post(t.Context(), s, "/api/generate", req)
+				if _, ok := r.done(); !ok {
+					t.Fatalf("no done line: %+v", r)
+				}
+				last := r.raw[len(r.raw)-1]
+				for _, key := range []string{"load_duration", "prompt_eval_duration"} {
+					if v := string(last[key]); v != "0" {
+						t.Errorf("done line %s = %q, want an explicit 0", key, v)
+					}
+				}
+			})
+		})
+	}
 }
