@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 
@@ -46,7 +47,8 @@ const (
 // response, as api.Client does: an HTTP error status becomes an
 // api.StatusError, a line carrying "error" ends the stream with that error.
 // A read error that is not a clean EOF (a connection cut mid-stream) is
-// returned wrapped in ErrCut.
+// returned wrapped in ErrCut. Errors from fn or from reading a line name the
+// line (see [readStream]).
 func (c *Client) stream(ctx context.Context, path string, req any, fn func(line []byte) error) error {
 	body, err := json.Marshal(req)
 	if err != nil {
@@ -64,30 +66,44 @@ func (c *Client) stream(ctx context.Context, path string, req any, fn func(line 
 	}
 	defer resp.Body.Close()
 
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 0, firstLineBuffer), maxLineBuffer)
-	for sc.Scan() {
-		line := sc.Bytes()
-		if resp.StatusCode >= http.StatusBadRequest {
-			var e struct {
-				Error string `json:"error"`
-			}
-			if json.Unmarshal(line, &e) != nil || e.Error == "" {
+	if resp.StatusCode >= http.StatusBadRequest {
+		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(make([]byte, 0, firstLineBuffer), maxLineBuffer)
+		var e struct {
+			Error string `json:"error"`
+		}
+		if sc.Scan() {
+			if line := sc.Bytes(); json.Unmarshal(line, &e) != nil || e.Error == "" {
 				e.Error = string(line)
 			}
-			return api.StatusError{StatusCode: resp.StatusCode, Status: resp.Status, ErrorMessage: e.Error}
 		}
-		if err := fn(line); err != nil {
-			return err
+		return api.StatusError{StatusCode: resp.StatusCode, Status: resp.Status, ErrorMessage: e.Error}
+	}
+	return readStream(resp.Body, fn)
+}
+
+// readStream calls fn with each line of the NDJSON stream r, numbered from
+// 1. An error from fn, a line over maxLineBuffer bytes and a read error
+// each come back naming the line ("stream line 3: …"); a read error that
+// is not a clean EOF is also wrapped in ErrCut.
+func readStream(r io.Reader, fn func(line []byte) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, firstLineBuffer), maxLineBuffer)
+	n := 0
+	for sc.Scan() {
+		n++
+		if err := fn(sc.Bytes()); err != nil {
+			return fmt.Errorf("stream line %d: %w", n, err)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%w: %w", ErrCut, err)
+	switch err := sc.Err(); {
+	case err == nil:
+		return nil
+	case errors.Is(err, bufio.ErrTooLong):
+		return fmt.Errorf("stream line %d: longer than %d bytes: %w", n+1, maxLineBuffer, err)
+	default:
+		return fmt.Errorf("stream line %d: %w: %w", n+1, ErrCut, err)
 	}
-	if resp.StatusCode >= http.StatusBadRequest {
-		return api.StatusError{StatusCode: resp.StatusCode, Status: resp.Status}
-	}
-	return nil
 }
 
 // streamError is the "error" field Ollama puts in a streamed line when a

@@ -46,8 +46,18 @@ func TestClientStreamSpeaksOllamasProtocol(t *testing.T) {
 			name: "an error line mid-stream ends the call with that error",
 			body: `{"model":"m","response":"a","done":false}` + "\n" + `{"error":"runner crashed"}` + "\n",
 			check: func(t *testing.T, r Record, err error) {
-				if err == nil || !strings.Contains(err.Error(), "runner crashed") || len(r.Chunks) != 1 {
+				if err == nil || !strings.Contains(err.Error(), "stream line 2: runner crashed") || len(r.Chunks) != 1 {
 					t.Errorf("err = %v after %d chunks; want runner crashed after 1", err, len(r.Chunks))
+				}
+			},
+		},
+		{
+			name: "a malformed line is named by number and quoted, cut to 200 bytes",
+			body: `{"model":"m","response":"a","done":false}` + "\n" + `{"response":` + strings.Repeat("y", 300) + "\n" + done,
+			check: func(t *testing.T, r Record, err error) {
+				quoted := `"{\"response\":` + strings.Repeat("y", 200-len(`{"response":`)) + `"`
+				if err == nil || !strings.Contains(err.Error(), "stream line 2: malformed line "+quoted+": invalid character") || len(r.Chunks) != 1 {
+					t.Errorf("err = %v after %d chunks; want stream line 2 quoting its first 200 bytes, after 1 chunk", err, len(r.Chunks))
 				}
 			},
 		},

@@ -11,17 +11,26 @@ type Reporter interface {
 }
 
 // CallMetrics accumulates Records into the per-call metrics of a benchmark
-// (DESIGN.md "What one measurement is"). Failed records are never pooled.
-// The zero value is ready to use.
+// (DESIGN.md "What one measurement is"). Failed records are never pooled,
+// and a measurement a record lacks is left out of its mean, never counted
+// as 0: a call with no content chunk has no TTFT (nor ITL, nor, as a
+// workflow's first call, a first TTFT), a done chunk without load_duration
+// or prompt_eval_duration adds nothing to load-ns or prefill-ns. How many
+// calls lacked each is reported. The zero value is ready to use.
 type CallMetrics struct {
 	calls        int
 	tokens       int
 	evalDuration time.Duration
-	ttft, e2e    []float64 // ns, one per call
+	e2e          []float64 // ns, one per call
+	ttft         []float64 // ns, one per call with a content chunk
+	first        []float64 // ns, TTFT of each workflow's first call, when it has one
 	itl          []float64 // ns, one per call with at least two content chunks
-	load         []float64
+	load         []float64 // ns, one per call whose done chunk carried it
 	prefill      []float64
-	first        []float64 // ns, TTFT of each workflow's first call
+	studyTTFT    []float64 // ns, load + prefill, one per call that carried both
+	promptTokens []float64
+
+	noTTFT, noLoad, noPrefill int
 }
 
 // Add pools the records of one workflow run; the first is the run's first call.
@@ -34,22 +43,47 @@ func (m *CallMetrics) Add(recs ...Record) {
 		m.calls++
 		m.tokens += r.EvalCount
 		m.evalDuration += r.EvalDuration
-		m.ttft = append(m.ttft, float64(r.TTFT()))
 		m.e2e = append(m.e2e, float64(r.E2E()))
+		ttft, ok := r.TTFT()
+		if ok {
+			m.ttft = append(m.ttft, float64(ttft))
+		} else {
+			m.noTTFT++
+		}
+		if !firstSeen {
+			if ok {
+				m.first = append(m.first, float64(ttft))
+			}
+			firstSeen = true
+		}
 		if itl, ok := r.ITL(); ok {
 			m.itl = append(m.itl, float64(itl))
 		}
-		m.load = append(m.load, float64(r.LoadDuration))
-		m.prefill = append(m.prefill, float64(r.PromptEvalDuration))
-		if !firstSeen {
-			m.first = append(m.first, float64(r.TTFT()))
-			firstSeen = true
+		if r.LoadDuration != nil {
+			m.load = append(m.load, float64(*r.LoadDuration))
+		} else {
+			m.noLoad++
+		}
+		if r.PromptEvalDuration != nil {
+			m.prefill = append(m.prefill, float64(*r.PromptEvalDuration))
+		} else {
+			m.noPrefill++
+		}
+		if st, ok := r.StudyTTFT(); ok {
+			m.studyTTFT = append(m.studyTTFT, float64(st))
+		}
+		if r.PromptEvalCount != nil {
+			m.promptTokens = append(m.promptTokens, float64(*r.PromptEvalCount))
 		}
 	}
 }
 
-// Values returns each measured metric by its benchfmt unit. A metric with
-// no measurement behind it is absent, never 0.
+// Values returns each measured metric by its benchfmt unit (internal/units):
+// tok/s, ttft-ns, first-ttft-ns, e2e-ns, itl-ns, load-ns, prefill-ns,
+// study-ttft-ns and prompt-tok, each the mean over the calls that measured
+// it and absent, never 0, when none did; and, whenever a call was pooled,
+// the counts no-ttft-calls, no-load-calls and no-prefill-calls, for which 0
+// is a measurement.
 func (m *CallMetrics) Values() map[string]float64 {
 	v := map[string]float64{}
 	if m.calls == 0 {
@@ -58,14 +92,23 @@ func (m *CallMetrics) Values() map[string]float64 {
 	if m.evalDuration > 0 {
 		v["tok/s"] = float64(m.tokens) / m.evalDuration.Seconds()
 	}
-	v["ttft-ns"] = mean(m.ttft)
-	v["first-ttft-ns"] = mean(m.first)
-	v["e2e-ns"] = mean(m.e2e)
-	v["load-ns"] = mean(m.load)
-	v["prefill-ns"] = mean(m.prefill)
-	if len(m.itl) > 0 {
-		v["itl-ns"] = mean(m.itl)
+	for unit, xs := range map[string][]float64{
+		"ttft-ns":       m.ttft,
+		"first-ttft-ns": m.first,
+		"e2e-ns":        m.e2e,
+		"itl-ns":        m.itl,
+		"load-ns":       m.load,
+		"prefill-ns":    m.prefill,
+		"study-ttft-ns": m.studyTTFT,
+		"prompt-tok":    m.promptTokens,
+	} {
+		if len(xs) > 0 {
+			v[unit] = mean(xs)
+		}
 	}
+	v["no-ttft-calls"] = float64(m.noTTFT)
+	v["no-load-calls"] = float64(m.noLoad)
+	v["no-prefill-calls"] = float64(m.noPrefill)
 	return v
 }
 

@@ -30,14 +30,17 @@ type Record struct {
 	Chunks       []time.Duration `json:"chunks_ns,omitempty"` // arrival of each non-empty content chunk
 	End          time.Duration   `json:"end_ns"`              // last chunk (the done chunk)
 
-	// Server accounting, from the final (done) chunk.
-	LoadDuration       time.Duration `json:"load_duration_ns"`
-	PromptEvalCount    int           `json:"prompt_eval_count"`
-	PromptEvalDuration time.Duration `json:"prompt_eval_duration_ns"`
-	EvalCount          int           `json:"eval_count"`
-	EvalDuration       time.Duration `json:"eval_duration_ns"`
-	TotalDuration      time.Duration `json:"total_duration_ns"`
-	DoneReason         string        `json:"done_reason,omitempty"`
+	// Server accounting, from the final (done) chunk. A nil field is one
+	// the done chunk did not carry: not a measurement, and never pooled as
+	// 0. (Ollama omits a zero value, so its absence also covers a server
+	// that reported 0; Ollama's own load and prompt eval times are never 0.)
+	LoadDuration       *time.Duration `json:"load_duration_ns,omitempty"`
+	PromptEvalCount    *int           `json:"prompt_eval_count,omitempty"`
+	PromptEvalDuration *time.Duration `json:"prompt_eval_duration_ns,omitempty"`
+	EvalCount          int            `json:"eval_count"`
+	EvalDuration       time.Duration  `json:"eval_duration_ns"`
+	TotalDuration      time.Duration  `json:"total_duration_ns"`
+	DoneReason         string         `json:"done_reason,omitempty"`
 
 	// Response is the concatenated content; the agent parses it.
 	Response string `json:"-"`
@@ -53,10 +56,14 @@ type Record struct {
 func (r Record) OK() bool { return r.Err == "" }
 
 // TTFT is the client's time to first token: request start → first
-// non-empty content chunk (the Rust harness's definition). It is 0 for a
-// record without content chunks (see len(r.Chunks)), which is not a
-// measurement.
-func (r Record) TTFT() time.Duration { return r.FirstContent }
+// non-empty content chunk (the Rust harness's definition). ok is false for
+// a record without content chunks (a bare done answer): nothing to measure.
+func (r Record) TTFT() (ttft time.Duration, ok bool) {
+	if len(r.Chunks) == 0 {
+		return 0, false
+	}
+	return r.FirstContent, true
+}
 
 // E2E is the client's end-to-end latency: request start → done chunk.
 func (r Record) E2E() time.Duration { return r.End }
@@ -69,6 +76,16 @@ func (r Record) ITL() (itl time.Duration, ok bool) {
 		return 0, false
 	}
 	return (r.Chunks[n-1] - r.Chunks[0]) / time.Duration(n-1), true
+}
+
+// StudyTTFT is the study's time to first token: the server's
+// load_duration + prompt_eval_duration. ok is false unless the done chunk
+// carried both.
+func (r Record) StudyTTFT() (ttft time.Duration, ok bool) {
+	if r.LoadDuration == nil || r.PromptEvalDuration == nil {
+		return 0, false
+	}
+	return *r.LoadDuration + *r.PromptEvalDuration, true
 }
 
 // DecodeRate is the server's decode throughput, eval_count / eval_duration

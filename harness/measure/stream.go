@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http/httptrace"
+	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -14,11 +15,31 @@ import (
 	"github.com/ollama/ollama/api"
 )
 
-// DefaultStall is the stall limit of a [Call] that sets none. The limit runs
-// from the request's start, so it also bounds model loading and queueing
-// before the first chunk: a cold load of a large model or a long queue
-// behind other agents needs a larger Call.Stall.
+// DefaultStall is the stall limit of a [Call] that sets none, when
+// CHIMERA_STALL is unset. The limit runs from the request's start, so it
+// also bounds model loading and queueing before the first chunk: a cold
+// load of a large model or a long queue behind other agents needs a larger
+// one (CHIMERA_STALL=10m, or Call.Stall).
 const DefaultStall = 2 * time.Minute
+
+// StallEnv names the environment variable that sets the stall limit of
+// calls that set none: a Go duration, e.g. "5m".
+const StallEnv = "CHIMERA_STALL"
+
+// StallFromEnv returns the stall limit for a [Call] that sets none:
+// CHIMERA_STALL, read now, or DefaultStall when it is unset or empty. A
+// value that is not a positive Go duration is an error naming the variable.
+func StallFromEnv() (time.Duration, error) {
+	v := os.Getenv(StallEnv)
+	if v == "" {
+		return DefaultStall, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s=%q: want a positive Go duration such as 5m", StallEnv, v)
+	}
+	return d, nil
+}
 
 // Errors of [Measure], for errors.Is. Each comes wrapped with the endpoint,
 // model, URL, content chunks and bytes received, and the elapsed time.
@@ -43,7 +64,7 @@ type Call struct {
 	Options   map[string]any // nil = no options: server defaults (the study's baseline)
 	KeepAlive *api.Duration  // nil = server default
 	// Stall is how long without a chunk (or, before the first one, since
-	// the start) counts as a hung server; 0 = DefaultStall.
+	// the start) counts as a hung server; 0 = [StallFromEnv].
 	Stall time.Duration
 
 	// Identity copied into the record.
@@ -57,11 +78,14 @@ type Call struct {
 // headers with the first token), FirstContent and Chunks for every chunk
 // with non-empty content (response for generate, message content for chat;
 // thinking text is not content), and End for the done chunk. The server's
-// durations, counts and done_reason are copied from the done chunk.
+// durations, counts and done_reason are copied from the done chunk; a
+// load_duration, prompt_eval_count or prompt_eval_duration it does not carry
+// stays nil in the Record.
 //
 // A call that fails returns an error and the partial Record with Err set
 // and End at the moment the failure was seen; nothing is ever returned as a
-// silently short sample. The error is, checked in this order: ctx's own
+// silently short sample. A malformed streamed line is an error naming its
+// line number and quoting it. The error is, checked in this order: ctx's own
 // error (cancelled or expired, with its cause), [ErrStall], an
 // [api.StatusError] for an HTTP error status (use errors.As), [ErrCut],
 // another request or decoding error, or [ErrNoDone].
@@ -70,14 +94,20 @@ func Measure(ctx context.Context, c Call) (Record, error) {
 	if endpoint == "" {
 		endpoint = "generate"
 	}
-	stall := c.Stall
-	if stall <= 0 {
-		stall = DefaultStall
-	}
 	r := Record{
 		Run: c.Run, Config: c.Config, Agent: c.Agent, Stage: c.Stage,
 		Model: c.Model, URL: c.URL, Endpoint: endpoint,
 		Options: maps.Clone(c.Options), Prompt: len(c.Prompt),
+	}
+	stall := c.Stall
+	if stall <= 0 {
+		var err error
+		if stall, err = StallFromEnv(); err != nil {
+			r.Start = time.Now()
+			err = fmt.Errorf("%s %s at %s: %w", endpoint, c.Model, c.URL, err)
+			r.Err = err.Error()
+			return r, err
+		}
 	}
 	guess := chunkGuess(c.Options)
 	r.Chunks = make([]time.Duration, 0, guess)
@@ -150,28 +180,44 @@ func Measure(ctx context.Context, c Call) (Record, error) {
 // streamLine is what Measure reads of a streamed line of /api/generate
 // (response) or /api/chat (message.content): the api package's response
 // types carry more (model, created_at, …) that would cost a decode and
-// allocations per chunk for nothing.
+// allocations per chunk for nothing. The durations that may be missing
+// are pointers, so that a key absent from the done line stays nil rather
+// than reading as 0 (api.Metrics cannot tell); only the done line carries
+// them, so the chunks before it allocate nothing for them.
 type streamLine struct {
 	Response string `json:"response"`
 	Message  struct {
 		Content string `json:"content"`
 	} `json:"message"`
-	Done       bool   `json:"done"`
-	DoneReason string `json:"done_reason"`
-	api.Metrics
+	Done               bool           `json:"done"`
+	DoneReason         string         `json:"done_reason"`
+	TotalDuration      time.Duration  `json:"total_duration"`
+	LoadDuration       *time.Duration `json:"load_duration"`
+	PromptEvalCount    *int           `json:"prompt_eval_count"`
+	PromptEvalDuration *time.Duration `json:"prompt_eval_duration"`
+	EvalCount          int            `json:"eval_count"`
+	EvalDuration       time.Duration  `json:"eval_duration"`
 	streamError
 }
 
-// line decodes one streamed line and times it.
+// maxQuotedLine bounds how much of a malformed line an error quotes.
+const maxQuotedLine = 200
+
+// line decodes one streamed line and times it. A line that does not
+// decode is an error quoting it (cut to maxQuotedLine bytes).
 func (m *meter) line(b []byte) error {
 	var l streamLine
 	if err := json.Unmarshal(b, &l); err != nil {
-		return err
+		q := b
+		if len(q) > maxQuotedLine {
+			q = q[:maxQuotedLine]
+		}
+		return fmt.Errorf("malformed line %q: %w", q, err)
 	}
 	if err := l.err(); err != nil {
 		return err
 	}
-	m.chunk(l.Response+l.Message.Content, l.Done, l.DoneReason, &l.Metrics)
+	m.chunk(&l)
 	return nil
 }
 
@@ -187,30 +233,31 @@ type meter struct {
 
 // chunk runs once per streamed line; it must stay allocation-free beyond
 // the amortised growth of r.Chunks and text.
-func (m *meter) chunk(content string, done bool, reason string, mt *api.Metrics) {
+func (m *meter) chunk(l *streamLine) {
 	now := time.Since(m.start)
 	r := m.r
-	if content != "" {
+	if n := len(l.Response) + len(l.Message.Content); n > 0 {
 		if len(r.Chunks) == 0 {
 			r.FirstContent = now
 		}
 		r.Chunks = append(r.Chunks, now)
-		m.text.WriteString(content)
+		m.text.WriteString(l.Response)
+		m.text.WriteString(l.Message.Content)
 	}
-	if !done {
+	if !l.Done {
 		m.timer.Reset(m.stall)
 		return
 	}
 	m.timer.Stop()
 	m.done = true
 	r.End = now
-	r.DoneReason = reason
-	r.LoadDuration = mt.LoadDuration
-	r.PromptEvalCount = mt.PromptEvalCount
-	r.PromptEvalDuration = mt.PromptEvalDuration
-	r.EvalCount = mt.EvalCount
-	r.EvalDuration = mt.EvalDuration
-	r.TotalDuration = mt.TotalDuration
+	r.DoneReason = l.DoneReason
+	r.LoadDuration = l.LoadDuration
+	r.PromptEvalCount = l.PromptEvalCount
+	r.PromptEvalDuration = l.PromptEvalDuration
+	r.EvalCount = l.EvalCount
+	r.EvalDuration = l.EvalDuration
+	r.TotalDuration = l.TotalDuration
 }
 
 // chunkGuess sizes Record.Chunks from num_predict (one chunk per token,

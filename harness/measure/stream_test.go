@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -71,15 +72,18 @@ func TestMeasureScriptedTimingIsExact(t *testing.T) {
 					Start:     r.Start,
 					FirstByte: 120 * ms, FirstContent: 120 * ms,
 					Chunks: steps(120*ms, 10*ms, 8), End: 200 * ms,
-					LoadDuration: 100 * ms, PromptEvalCount: 20, PromptEvalDuration: 20 * ms,
+					LoadDuration: Ptr(100 * ms), PromptEvalCount: Ptr(20), PromptEvalDuration: Ptr(20 * ms),
 					EvalCount: 8, EvalDuration: 80 * ms, TotalDuration: 200 * ms, DoneReason: "length",
 					Response: wantText, ResponseChars: len(wantText),
 				}
 				if diff := cmp.Diff(want, r); diff != "" {
 					t.Errorf("record mismatch (-want +got):\n%s", diff)
 				}
-				if !r.OK() || r.TTFT() != 120*ms || r.E2E() != 200*ms {
-					t.Errorf("OK %v TTFT %v E2E %v; want true 120ms 200ms", r.OK(), r.TTFT(), r.E2E())
+				if ttft, ok := r.TTFT(); !r.OK() || !ok || ttft != 120*ms || r.E2E() != 200*ms {
+					t.Errorf("OK %v TTFT %v, %v E2E %v; want true 120ms, true, 200ms", r.OK(), ttft, ok, r.E2E())
+				}
+				if st, ok := r.StudyTTFT(); !ok || st != 120*ms {
+					t.Errorf("StudyTTFT = %v, %v; want load + prefill, 120ms", st, ok)
 				}
 				if itl, ok := r.ITL(); !ok || itl != 10*ms {
 					t.Errorf("ITL = %v, %v; want the scripted 10ms", itl, ok)
@@ -236,6 +240,62 @@ func TestMeasureFaults(t *testing.T) {
 	}
 }
 
+func TestStallFromEnv(t *testing.T) {
+	for _, tc := range []struct {
+		name, env string
+		want      time.Duration
+		wantErr   bool
+	}{
+		{"unset is the default", "", DefaultStall, false},
+		{"a Go duration", "5m", 5 * time.Minute, false},
+		{"not a duration", "soon", 0, true},
+		{"a number without a unit", "300", 0, true},
+		{"zero would never stall", "0s", 0, true},
+		{"negative", "-1m", 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(StallEnv, tc.env)
+			got, err := StallFromEnv()
+			if got != tc.want || (err != nil) != tc.wantErr {
+				t.Errorf("StallFromEnv() = %v, %v; want %v, error %v", got, err, tc.want, tc.wantErr)
+			}
+			if err != nil && !strings.Contains(err.Error(), "CHIMERA_STALL="+strconv.Quote(tc.env)) {
+				t.Errorf("error %q does not name the variable and its value", err)
+			}
+		})
+	}
+}
+
+// A Call with no Stall takes CHIMERA_STALL at call time; a Call's own
+// Stall wins; a bad value fails the call before any request.
+func TestMeasureStallFromEnv(t *testing.T) {
+	for _, tc := range []struct {
+		name, env string
+		stall     time.Duration
+		wantEnd   time.Duration
+		wantErr   string
+	}{
+		{"CHIMERA_STALL sets the limit", "3s", 0, 3 * time.Second, "stream stalled: no chunk for 3s"},
+		{"Call.Stall wins", "3s", time.Second, time.Second, "stream stalled: no chunk for 1s"},
+		{"a bad value is an error naming the variable", "3", 0, 0, `CHIMERA_STALL="3": want a positive Go duration`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(StallEnv, tc.env)
+			synctest.Test(t, func(t *testing.T) {
+				s, c := fakeClient(t, ollamatest.Options{Models: []ollamatest.Model{scripted}})
+				s.Inject("tiny", ollamatest.Fault{Kind: ollamatest.FaultStall})
+				r, err := Measure(t.Context(), Call{Client: c, URL: s.URL, Model: "tiny", Prompt: prompt80, Stall: tc.stall})
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || r.Err != err.Error() || r.End != tc.wantEnd {
+					t.Errorf("err = %v, record Err %q, end %v; want %q in both, end %v", err, r.Err, r.End, tc.wantErr, tc.wantEnd)
+				}
+				if tc.wantEnd == 0 && len(s.Requests()) != 0 {
+					t.Errorf("%d requests sent with a bad CHIMERA_STALL, want none", len(s.Requests()))
+				}
+			})
+		})
+	}
+}
+
 func TestMeasureSlowFirstByteSucceeds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s, c := fakeClient(t, ollamatest.Options{Models: []ollamatest.Model{scripted}})
@@ -244,9 +304,9 @@ func TestMeasureSlowFirstByteSucceeds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.FirstByte != 420*ms || r.TTFT() != 420*ms || r.TotalDuration != 170*ms {
+		if ttft, _ := r.TTFT(); r.FirstByte != 420*ms || ttft != 420*ms || r.TotalDuration != 170*ms {
 			t.Errorf("first byte %v, TTFT %v, server total %v; want 420ms, 420ms (delay + load + prefill), 170ms",
-				r.FirstByte, r.TTFT(), r.TotalDuration)
+				r.FirstByte, ttft, r.TotalDuration)
 		}
 	})
 }
@@ -270,8 +330,8 @@ func TestMeasureQueueingShowsInTTFT(t *testing.T) {
 		<-first
 		// The first holds the only slot for 70 ms (prefill 20, tokens at
 		// 20…60, done at 70); the second, sent at 1 ms, waits 69 ms of it.
-		if second.TTFT() != 89*ms || second.TotalDuration != 139*ms || second.EvalDuration != 50*ms {
-			t.Errorf("queued call: TTFT %v, total %v, eval %v; want 89ms, 139ms, 50ms", second.TTFT(), second.TotalDuration, second.EvalDuration)
+		if ttft, _ := second.TTFT(); ttft != 89*ms || second.TotalDuration != 139*ms || second.EvalDuration != 50*ms {
+			t.Errorf("queued call: TTFT %v, total %v, eval %v; want 89ms, 139ms, 50ms", ttft, second.TotalDuration, second.EvalDuration)
 		}
 	})
 }
@@ -310,16 +370,26 @@ func TestMeasureRejectsUnknownEndpoint(t *testing.T) {
 
 func TestRecordMetricsNotMeasured(t *testing.T) {
 	for _, tc := range []struct {
-		name     string
-		r        Record
-		wantITL  bool
-		wantRate bool
+		name      string
+		r         Record
+		wantTTFT  bool
+		wantITL   bool
+		wantRate  bool
+		wantStudy bool
 	}{
-		{"no chunks", Record{}, false, false},
-		{"one chunk has no gap", Record{Chunks: []time.Duration{5}, EvalCount: 1, EvalDuration: ms}, false, true},
-		{"two chunks have one gap", Record{Chunks: []time.Duration{5, 9}}, true, false},
+		{"no chunks, no accounting", Record{}, false, false, false, false},
+		{"one chunk has no gap", Record{Chunks: []time.Duration{5}, EvalCount: 1, EvalDuration: ms}, true, false, true, false},
+		{"two chunks have one gap", Record{Chunks: []time.Duration{5, 9}}, true, true, false, false},
+		{"load without prefill is no study TTFT", Record{LoadDuration: Ptr(ms)}, false, false, false, false},
+		{"zero load and prefill reported are a study TTFT", Record{LoadDuration: Ptr(time.Duration(0)), PromptEvalDuration: Ptr(time.Duration(0))}, false, false, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if _, ok := tc.r.TTFT(); ok != tc.wantTTFT {
+				t.Errorf("TTFT ok = %v, want %v", ok, tc.wantTTFT)
+			}
+			if _, ok := tc.r.StudyTTFT(); ok != tc.wantStudy {
+				t.Errorf("StudyTTFT ok = %v, want %v", ok, tc.wantStudy)
+			}
 			if _, ok := tc.r.ITL(); ok != tc.wantITL {
 				t.Errorf("ITL ok = %v, want %v", ok, tc.wantITL)
 			}
@@ -350,6 +420,6 @@ func ExampleMeasure() {
 	}
 	trace.Write(r) // failed calls are written too, with Err set
 	itl, measured := r.ITL()
-	fmt.Println(r.OK(), len(r.Chunks), r.EvalCount, r.PromptEvalCount, r.DoneReason, measured, itl >= 0)
+	fmt.Println(r.OK(), len(r.Chunks), r.EvalCount, *r.PromptEvalCount, r.DoneReason, measured, itl >= 0)
 	// Output: true 4 4 8 stop true true
 }

@@ -18,7 +18,7 @@ func sampleRecord(run string) Record {
 		Options: map[string]any{"num_predict": 8.0}, Prompt: 80,
 		Start:     time.Date(2026, 11, 26, 1, 2, 3, 4, time.UTC),
 		FirstByte: 120 * ms, FirstContent: 120 * ms, Chunks: steps(120*ms, 10*ms, 3), End: 150 * ms,
-		LoadDuration: 100 * ms, PromptEvalCount: 20, PromptEvalDuration: 20 * ms,
+		LoadDuration: Ptr(100 * ms), PromptEvalCount: Ptr(20), PromptEvalDuration: Ptr(20 * ms),
 		EvalCount: 3, EvalDuration: 30 * ms, TotalDuration: 150 * ms, DoneReason: "length",
 		ResponseChars: 12,
 	}
@@ -152,5 +152,36 @@ func TestTraceWriteErrorIsReturned(t *testing.T) {
 	err = tr.Write(sampleRecord("1"))
 	if err == nil || !strings.Contains(err.Error(), "no space left") || !strings.Contains(err.Error(), "/dev/full") {
 		t.Errorf("Write to a full disk: err = %v, want ENOSPC naming the file", err)
+	}
+}
+
+// The server's accounting keeps "absent" apart from 0 through a trace: an
+// absent field stays absent, a reported 0 stays a 0, and a trace written
+// before absence was recorded (every field present) reads as it did.
+func TestTraceKeepsAbsentAccountingAbsent(t *testing.T) {
+	bare := sampleRecord("bare")
+	bare.LoadDuration, bare.PromptEvalCount, bare.PromptEvalDuration = nil, nil, nil
+	warm := sampleRecord("warm")
+	warm.LoadDuration = Ptr(time.Duration(0))
+	got, err := ReadTrace(writeTrace(t, bare, warm))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]Record{bare, warm}, got); diff != "" {
+		t.Errorf("round trip mismatch (-want +got):\n%s", diff)
+	}
+
+	old := `{"model":"tiny","url":"u","endpoint":"generate","prompt_chars":2,"start":"2026-11-26T01:02:03Z","first_byte_ns":0,"first_content_ns":0,"end_ns":5,` +
+		`"load_duration_ns":0,"prompt_eval_count":0,"prompt_eval_duration_ns":0,"eval_count":0,"eval_duration_ns":0,"total_duration_ns":5,"response_chars":0}` + "\n"
+	path := filepath.Join(t.TempDir(), "old.jsonl")
+	if err := os.WriteFile(path, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := ReadTrace(path)
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("old trace: %d records, %v", len(recs), err)
+	}
+	if r := recs[0]; r.LoadDuration == nil || r.PromptEvalCount == nil || r.PromptEvalDuration == nil {
+		t.Errorf("old trace's zeros read as absent: load %v, prompt count %v, prefill %v", r.LoadDuration, r.PromptEvalCount, r.PromptEvalDuration)
 	}
 }
