@@ -62,7 +62,8 @@ const SynthPrefix = "synth:"
 // Ollama tags (gemma3:latest,llama3.1:8b-instruct-q4_0), where an entry
 // "synth:<preset>" names a synthetic model instead. Unset or empty, it is the
 // synthetic synth.DefaultPreset alone, so every benchmark runs with nothing
-// downloaded.
+// downloaded. The user named these models, so one that cannot be had fails
+// the test, with the reason and the way out; it never skips.
 func Models(tb testing.TB, ins []*Instance) []ModelInfo {
 	tb.Helper()
 	specs, err := parseModels(os.Getenv("CHIMERA_MODELS"))
@@ -71,7 +72,7 @@ func Models(tb testing.TB, ins []*Instance) []ModelInfo {
 	}
 	var infos []ModelInfo
 	for _, s := range specs {
-		infos = append(infos, Model(tb, ins, s))
+		infos = append(infos, model(tb, ins, s, true))
 	}
 	return infos
 }
@@ -104,9 +105,17 @@ func parseModels(env string) ([]ModelSpec, error) {
 // models/<preset>-<fingerprint>.gguf, uploaded as a blob and created on each
 // server that lacks its tag; a server that has it is left alone. A real
 // model missing from a server is pulled; if no registry can be reached the
-// test is skipped, with the way out in the reason. Steps that take more than
-// a second report progress on stderr.
+// test is skipped, with the way out in the reason (the test, not the user,
+// asked for it; [Models] fails instead). Steps that take more than a second
+// report progress on stderr.
 func Model(tb testing.TB, ins []*Instance, spec ModelSpec) ModelInfo {
+	tb.Helper()
+	return model(tb, ins, spec, false)
+}
+
+// model is Model; named says that the user named spec (CHIMERA_MODELS), so
+// that a real model no registry can supply fails the test.
+func model(tb testing.TB, ins []*Instance, spec ModelSpec, named bool) ModelInfo {
 	tb.Helper()
 	if len(ins) == 0 {
 		tb.Fatalf("model %+v: no instances", spec)
@@ -124,8 +133,12 @@ func Model(tb testing.TB, ins []*Instance, spec ModelSpec) ModelInfo {
 	default:
 		var offline bool
 		info, offline, err = ensureReal(ctx, ins, spec.Real)
-		if offline {
-			tb.Skipf("model %s: not on the server and no registry reachable (%v); pull it beforehand (OLLAMA_HOST=<server> ollama pull %s), or unset CHIMERA_MODELS to run the synthetic default",
+		switch {
+		case offline && named:
+			tb.Fatalf("model %s, named by CHIMERA_MODELS: not on the server and no registry reachable (%v); pull it beforehand (OLLAMA_HOST=<server> ollama pull %s), or take it out of CHIMERA_MODELS (unset, the synthetic default runs)",
+				spec.Real, err, spec.Real)
+		case offline:
+			tb.Skipf("model %s: not on the server and no registry reachable (%v); pull it beforehand (OLLAMA_HOST=<server> ollama pull %s)",
 				spec.Real, err, spec.Real)
 		}
 	}

@@ -226,27 +226,68 @@ func TestModelReal(t *testing.T) {
 		}
 	})
 
-	t.Run("no registry skips", func(t *testing.T) {
-		// What Ollama v0.17.4 streams when it cannot resolve the registry.
-		offlinePull := func(w http.ResponseWriter, r *http.Request) bool {
-			if r.URL.Path != "/api/pull" {
-				return false
-			}
-			w.Header().Set("Content-Type", "application/x-ndjson")
-			io.WriteString(w, `{"status":"pulling manifest"}`+"\n"+
-				`{"error":"pull model manifest: Get \"https://registry.ollama.ai/v2/library/gemma3/manifests/latest\": dial tcp: lookup registry.ollama.ai on 10.255.255.53:53: no such host"}`+"\n")
-			return true
-		}
-		a, _ := mdlStartFake(t, ollamatest.Options{}, offlinePull)
-		var skipped bool
-		t.Run("model", func(t *testing.T) {
-			defer func() { skipped = t.Skipped() }()
-			Model(t, []*Instance{a}, ModelSpec{Real: "gemma3:latest"})
-		})
-		if !skipped {
-			t.Error("Model did not skip when the registry was unreachable")
+	t.Run("no registry skips a model the test asked for", func(t *testing.T) {
+		a, _ := mdlStartFake(t, ollamatest.Options{}, mdlOfflinePull)
+		skipped, fail := srvRecord(t, func(tb testing.TB) { Model(tb, []*Instance{a}, ModelSpec{Real: "gemma3:latest"}) })
+		if !strings.Contains(skipped, "no registry reachable") || fail != "" {
+			t.Errorf("skip %q, fail %q; want a skip", skipped, fail)
 		}
 	})
+}
+
+// mdlOfflinePull answers /api/pull as Ollama v0.17.4 does when it cannot
+// resolve the registry.
+func mdlOfflinePull(w http.ResponseWriter, r *http.Request) bool {
+	if r.URL.Path != "/api/pull" {
+		return false
+	}
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	io.WriteString(w, `{"status":"pulling manifest"}`+"\n"+
+		`{"error":"pull model manifest: Get \"https://registry.ollama.ai/v2/library/gemma3/manifests/latest\": dial tcp: lookup registry.ollama.ai on 10.255.255.53:53: no such host"}`+"\n")
+	return true
+}
+
+// A model the user named in CHIMERA_MODELS is enforced: one that cannot be
+// had fails the benchmark with the reason and the way out, never skips.
+func TestModelsNamedAreEnforced(t *testing.T) {
+	gemma := ollamatest.Model{Name: "gemma3:latest"}
+	for _, tc := range []struct {
+		name     string
+		opts     ollamatest.Options
+		offline  bool
+		wantFail []string // nil: the model is had
+	}{
+		{"present", ollamatest.Options{Models: []ollamatest.Model{gemma}}, false, nil},
+		{"pulled from the registry", ollamatest.Options{Registry: []ollamatest.Model{gemma}}, false, nil},
+		{"offline fails with the way out", ollamatest.Options{}, true,
+			[]string{"gemma3:latest, named by CHIMERA_MODELS", "no registry reachable", "no such host", "ollama pull gemma3:latest", "take it out of CHIMERA_MODELS"}},
+		{"not in the registry fails", ollamatest.Options{}, false, []string{"pull gemma3:latest", "file does not exist"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var override func(http.ResponseWriter, *http.Request) bool
+			if tc.offline {
+				override = mdlOfflinePull
+			}
+			a, _ := mdlStartFake(t, tc.opts, override)
+			t.Setenv("CHIMERA_MODELS", "gemma3:latest")
+			var got []ModelInfo
+			skipped, fail := srvRecord(t, func(tb testing.TB) { got = Models(tb, []*Instance{a}) })
+			if skipped != "" {
+				t.Errorf("skipped: %s", skipped)
+			}
+			if tc.wantFail == nil {
+				if fail != "" || len(got) != 1 || got[0].Tag != "gemma3:latest" {
+					t.Errorf("Models = %+v, failure %q; want gemma3:latest", got, fail)
+				}
+				return
+			}
+			for _, want := range tc.wantFail {
+				if !strings.Contains(fail, want) {
+					t.Errorf("failure lacks %q: %q", want, fail)
+				}
+			}
+		})
+	}
 }
 
 func TestModelsReadsEnv(t *testing.T) {
