@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/ollama/ollama/api"
@@ -22,32 +21,12 @@ import (
 // errServerAddrInUse: the server could not bind its port; try another.
 var errServerAddrInUse = errors.New("address already in use")
 
-// serverWatchdogGrace is how long the watchdog lets a server shut down
-// after SIGTERM before it SIGKILLs the group.
-const serverWatchdogGrace = "3"
-
-// serverWatchdogScript runs in the server's process group with stdin the
-// read end of a pipe whose only write end the test process holds. read
-// returns at EOF, when the test process has gone for any reason — an
-// interrupt, -test.timeout's panic, SIGKILL — none of which runs
-// tb.Cleanup. It then stops the whole group: the server, and the runner
-// processes it started (Ollama gives its runners no parent-death signal,
-// so a parent-death signal on the server alone would orphan them). It
-// ignores the signals it sends and the ones our normal stop sends, and dies
-// with the group's SIGKILL.
-const serverWatchdogScript = `trap '' TERM INT HUP
-read -r _line
-kill -s TERM 0
-sleep ` + serverWatchdogGrace + `
-kill -s KILL 0
-`
-
-// A serverProcess is a started server: its own process group (the server,
-// its runners and a watchdog), its log file and its exit.
+// A serverProcess is a started server: its process (on unix, its own
+// process group: the server, its runners and a watchdog), its log file and
+// its exit.
 type serverProcess struct {
 	cmd      *exec.Cmd
-	watchdog *exec.Cmd
-	watchW   *os.File // closing it (or our death) makes the watchdog stop the group
+	group    processGroup // what the platform needs to stop the server and what it started
 	logPath  string
 	logFile  *os.File
 	grace    time.Duration
@@ -56,11 +35,10 @@ type serverProcess struct {
 	stopOnce sync.Once
 }
 
-// startServerProcess starts bin with args and env in a new process group,
-// stdout and stderr to a new file at logPath. Cancelling ctx sends SIGTERM
-// to the group and, grace later, SIGKILL to the server; stop does the same
-// and also kills whatever else is left in the group. The caller must call
-// stop (from tb.Cleanup).
+// startServerProcess starts bin with args and env, stdout and stderr to a
+// new file at logPath; on unix in a new process group with a watchdog (see
+// process_unix.go). Cancelling ctx stops it as stop does, without waiting
+// for the group. The caller must call stop (from tb.Cleanup).
 func startServerProcess(ctx context.Context, bin string, args, env []string, logPath string, grace time.Duration) (*serverProcess, error) {
 	logFile, err := os.Create(logPath)
 	if err != nil {
@@ -70,47 +48,34 @@ func startServerProcess(ctx context.Context, bin string, args, env []string, log
 	cmd.Env = env
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM) }
 	cmd.WaitDelay = grace
+	ownProcessGroup(cmd)
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
 		return nil, fmt.Errorf("start ollama %s: %w", bin, err)
 	}
-	pgid := cmd.Process.Pid
-
 	// Until Wait below reaps the server, its group exists for the watchdog
 	// to join, even if the server has already exited.
-	watchR, watchW, err := os.Pipe()
-	if err == nil {
-		wd := exec.Command("/bin/sh", "-c", serverWatchdogScript)
-		wd.Env = env // so that whoever looks for the server's processes finds it too
-		wd.Stdin = watchR
-		wd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pgid: pgid}
-		err = wd.Start()
-		watchR.Close()
-		if err == nil {
-			p := &serverProcess{
-				cmd:      cmd,
-				watchdog: wd,
-				watchW:   watchW,
-				logPath:  logPath,
-				logFile:  logFile,
-				grace:    grace,
-				done:     make(chan struct{}),
-			}
-			go func() {
-				p.waitErr = cmd.Wait()
-				close(p.done)
-			}()
-			return p, nil
-		}
-		watchW.Close()
+	group, err := watchProcessGroup(cmd, env)
+	if err != nil {
+		killProcessGroup(cmd)
+		cmd.Wait()
+		logFile.Close()
+		return nil, fmt.Errorf("start ollama %s: watchdog: %w", bin, err)
 	}
-	syscall.Kill(-pgid, syscall.SIGKILL)
-	cmd.Wait()
-	logFile.Close()
-	return nil, fmt.Errorf("start ollama %s: watchdog: %w", bin, err)
+	p := &serverProcess{
+		cmd:     cmd,
+		group:   group,
+		logPath: logPath,
+		logFile: logFile,
+		grace:   grace,
+		done:    make(chan struct{}),
+	}
+	go func() {
+		p.waitErr = cmd.Wait()
+		close(p.done)
+	}()
+	return p, nil
 }
 
 // alive reports whether the server process has not exited.
@@ -120,6 +85,21 @@ func (p *serverProcess) alive() bool {
 		return false
 	default:
 		return true
+	}
+}
+
+// waitExit waits up to d for the server's exit to be observed, and
+// reports whether it was. A server that dies closes its connections a
+// moment before its exit is reaped: a caller that saw a connection drop
+// waits briefly before it concludes that the server lives.
+func (p *serverProcess) waitExit(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-p.done:
+		return true
+	case <-t.C:
+		return false
 	}
 }
 
@@ -135,24 +115,18 @@ func (p *serverProcess) exitErr() error {
 	return p.waitErr
 }
 
-// stop sends SIGTERM to the group (Ollama then stops its runners), waits
-// up to grace for the server to exit, SIGKILLs it if not, then SIGKILLs
-// the group: runners the server left behind and the watchdog. The watchdog
-// stays in the group until then, so the group id cannot have been reused.
-// It is idempotent.
+// stop asks the server to stop (on unix SIGTERM to its group, after which
+// Ollama stops its runners), waits up to grace for it to exit, kills it if
+// not, then kills whatever it left behind (see processGroup.release). It
+// is idempotent.
 func (p *serverProcess) stop() {
 	p.stopOnce.Do(func() {
-		pgid := p.cmd.Process.Pid
-		syscall.Kill(-pgid, syscall.SIGTERM)
-		select {
-		case <-p.done:
-		case <-time.After(p.grace):
-			syscall.Kill(-pgid, syscall.SIGKILL)
+		p.group.terminate(p.cmd)
+		if !p.waitExit(p.grace) {
+			p.group.kill(p.cmd)
 			<-p.done
 		}
-		syscall.Kill(-pgid, syscall.SIGKILL)
-		p.watchW.Close()
-		p.watchdog.Wait()
+		p.group.release(p.cmd)
 		p.logFile.Close()
 	})
 }

@@ -167,7 +167,7 @@ func findOllama(getenv func(string) string, lookPath func(string) (string, error
 		if err != nil {
 			return ServerSource{}, fmt.Errorf("CHIMERA_OLLAMA_BIN: %w", err)
 		}
-		if !fi.Mode().IsRegular() || fi.Mode()&0o111 == 0 {
+		if !fi.Mode().IsRegular() || !isExecutable(fi) {
 			return ServerSource{}, fmt.Errorf("CHIMERA_OLLAMA_BIN: %s is not an executable file", bin)
 		}
 		return ServerSource{Kind: SourceBin, Bin: bin}, nil
@@ -230,8 +230,8 @@ func RequireOllama(tb testing.TB) ServerSource {
 // A started server listens on 127.0.0.1 only, has its own HOME, shares
 // OLLAMA_MODELS (with OLLAMA_NOPRUNE=1) with the other instances of this
 // call, logs to LogPath and is stopped in tb.Cleanup. A test binary that is
-// killed, or panics on -test.timeout, runs no cleanup: a watchdog in each
-// server's process group then stops the server and its runners.
+// killed, or panics on -test.timeout, runs no cleanup: on unix a watchdog
+// in each server's process group then stops the server and its runners.
 func Servers(tb testing.TB, cfg ServerConfig) []*Instance {
 	tb.Helper()
 	n := max(cfg.Instances, 1)
@@ -306,8 +306,8 @@ func startServers(tb testing.TB, src ServerSource, cfg ServerConfig, n int, opts
 		if err := os.MkdirAll(home, 0o755); err != nil {
 			tb.Fatalf("harness: %v", err)
 		}
-		env := append(os.Environ(),
-			"HOME="+home,
+		env := append(os.Environ(), homeEnv(home)...)
+		env = append(env,
 			"OLLAMA_MODELS="+models,
 			"OLLAMA_NUM_PARALLEL="+strconv.Itoa(np),
 			// Instances share the models dir: one must not prune the
