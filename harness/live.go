@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/harness/agent"
@@ -27,6 +28,23 @@ type LiveConfig struct {
 	// Sampler measures the hardware during timed regions (NVML, RAPL); nil
 	// measures nothing.
 	Sampler Sampler
+	// Arms are further server setups the benchmark compares with the first
+	// (tr114: two instances, and one instance with OLLAMA_NUM_PARALLEL=2).
+	// Each is started, or connected to, with the same models; see [Arm].
+	Arms []ServerConfig
+	// Roofline measures the CPU's memory bandwidth once ([MemBandwidth])
+	// and prints it as a config line, so that [Live.RooflinePct] can say
+	// what share of it a run's decoding used.
+	Roofline bool
+}
+
+// An Arm is one further server setup of a [LiveConfig]. Live is nil when
+// the servers at hand cannot provide it, and Unavailable says why (and the
+// way out), for the arm's sub-benchmarks to skip with.
+type Arm struct {
+	Config      ServerConfig
+	Live        *Live
+	Unavailable string
 }
 
 // A Sampler measures the hardware while a benchmark runs: GPU power and
@@ -63,6 +81,13 @@ type Live struct {
 	// Units are the units the benchmark declared (LiveConfig.Units): the
 	// only ones [Live.Report] accepts.
 	Units []string
+	// Bandwidth is the memory bandwidth decoding shares, in bytes per
+	// second (LiveConfig.Roofline); 0 when not measured.
+	Bandwidth float64
+	// Arms are the setups of LiveConfig.Arms, in order. Each arm's Live
+	// shares this one's models, trace, corpus, sampler, units and bandwidth,
+	// and has its own instances and num_thread.
+	Arms []Arm
 }
 
 // NewLive finds or starts the servers and models cfg asks for, opens the
@@ -93,15 +118,117 @@ func LiveTo(tb testing.TB, cfg LiveConfig, stdout io.Writer) *Live {
 	}
 	l.Base.NumPredict = NumPredict(tb, models[0])
 	lines := Provenance(tb, ins, models, l.Base)
+	if len(cfg.Arms) > 0 {
+		l.Arms = startArms(tb, l, cfg.Arms)
+		lines = setupLines(lines, l)
+	}
 	lines = append(lines, "corpus: "+corpusDigest(tb, l.Corpus))
 	if l.Sampler != nil {
 		lines = append(lines, l.Sampler.Config()...)
+	}
+	if cfg.Roofline {
+		l.Bandwidth = MemBandwidth()
+		for _, a := range l.Arms {
+			if a.Live != nil {
+				a.Live.Bandwidth = l.Bandwidth
+			}
+		}
+		lines = append(lines, BandwidthConfigLine(l.Bandwidth))
 	}
 	PrintConfig(stdout, lines)
 	for _, u := range unitLines {
 		fmt.Fprintln(stdout, u)
 	}
 	return l
+}
+
+// startArms starts (or connects to) the servers of each arm and creates
+// l's models on them.
+func startArms(tb testing.TB, l *Live, cfgs []ServerConfig) []Arm {
+	tb.Helper()
+	src := RequireOllama(tb)
+	arms := make([]Arm, len(cfgs))
+	for i, cfg := range cfgs {
+		arms[i].Config = cfg
+		if why := armUnavailable(src, cfg); why != "" {
+			arms[i].Unavailable = why
+			continue
+		}
+		ins := Servers(tb, cfg)
+		a := *l
+		a.Instances, a.Models, a.Arms = ins, Models(tb, ins)[:len(l.Models)], nil
+		a.Base.NumThread = nil
+		if nt := ins[0].NumThread; nt > 0 {
+			a.Base.NumThread = measure.Ptr(nt)
+		}
+		arms[i].Live = &a
+	}
+	return arms
+}
+
+// armUnavailable says why servers from src cannot provide cfg, or "".
+// Servers the harness did not start keep their own OLLAMA_NUM_PARALLEL,
+// so an arm that sets it needs started servers.
+func armUnavailable(src ServerSource, cfg ServerConfig) string {
+	if src.Kind != SourceURLs {
+		return ""
+	}
+	n := max(cfg.Instances, 1)
+	if cfg.NumParallel > 1 {
+		return fmt.Sprintf("harness: OLLAMA_NUM_PARALLEL=%d needs servers the harness starts, and the CHIMERA_OLLAMA_URLS servers keep their own setting; unset CHIMERA_OLLAMA_URLS to let the harness start its own", cfg.NumParallel)
+	}
+	if len(src.URLs) < n {
+		return fmt.Sprintf("harness: %d instances are needed and CHIMERA_OLLAMA_URLS lists %d (%s); list %d URLs, or unset it to let the harness start its own servers",
+			n, len(src.URLs), strings.Join(src.URLs, ","), n)
+	}
+	return ""
+}
+
+// setupLines replaces the single-setup config lines (instances,
+// num-parallel, num-thread) with one "setups" line naming every setup that
+// runs, first the Live's own then its arms', as their sub-benchmarks name
+// them: one set of config lines for all of them keeps benchstat's tables
+// whole, so that -col /instances compares them.
+func setupLines(lines []string, l *Live) []string {
+	var kept []string
+	for _, line := range lines {
+		k, _, _ := strings.Cut(line, ": ")
+		if k != "instances" && k != "num-parallel" && k != "num-thread" {
+			kept = append(kept, line)
+		}
+	}
+	setups := []string{setupName(l)}
+	for _, a := range l.Arms {
+		if a.Live != nil {
+			setups = append(setups, setupName(a.Live))
+		}
+	}
+	return append(kept, "setups: "+strings.Join(setups, ", "))
+}
+
+// setupName is "instances=2/parallel=1/num-thread=1"; "server" stands for a
+// setting an external server keeps.
+func setupName(l *Live) string {
+	par, nt := "server", "server"
+	if np := l.Instances[0].NumParallel; np > 0 {
+		par = strconv.Itoa(np)
+	}
+	if l.Base.NumThread != nil {
+		nt = strconv.Itoa(*l.Base.NumThread)
+	}
+	return fmt.Sprintf("instances=%d/parallel=%s/num-thread=%s", len(l.Instances), par, nt)
+}
+
+// RooflinePct is the share of the measured bandwidth that decoding
+// tokPerSec tokens per second of the model uses ([RooflinePct]); false
+// when the bandwidth was not measured or the model's bytes per token are
+// not known ([BytesPerToken]).
+func (l *Live) RooflinePct(tokPerSec float64) (float64, bool) {
+	bpt, ok := BytesPerToken(l.Model())
+	if !ok || l.Bandwidth <= 0 {
+		return 0, false
+	}
+	return RooflinePct(tokPerSec, bpt, l.Bandwidth), true
 }
 
 // Model is the first (with AllModels false, the only) model.
@@ -183,7 +310,8 @@ func mapsKeys(m map[string]float64) func(func(string) bool) {
 }
 
 // CallUnits are the units [measure.CallMetrics] may report.
-var CallUnits = []string{"tok/s", "ttft-ns", "first-ttft-ns", "e2e-ns", "itl-ns", "load-ns", "prefill-ns"}
+var CallUnits = []string{"tok/s", "ttft-ns", "first-ttft-ns", "e2e-ns", "itl-ns", "load-ns", "prefill-ns",
+	"study-ttft-ns", "prompt-tok", "no-ttft-calls", "no-load-calls", "no-prefill-calls"}
 
 // NumPredict is CHIMERA_NUM_PREDICT, read here for the whole suite; else
 // 128 tokens for a synthetic model (its output is gibberish; a fixed length

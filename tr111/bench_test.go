@@ -1,8 +1,6 @@
 package tr111
 
 import (
-	"io"
-	"os"
 	"strconv"
 	"testing"
 
@@ -11,6 +9,12 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/measure"
 )
 
+// liveConfig is what TR111's benchmarks need: one server, the first model,
+// and the per-call units plus the agent process's.
+var liveConfig = harness.LiveConfig{
+	Units: append([]string{"ns/op", "startup-ns", "peak-rss-B"}, harness.CallUnits...),
+}
+
 // BenchmarkTR111 reproduces TR111_v2: one Go agent, the 2-call workflow,
 // the baseline agent and the 18-config sweep, each warm (model loaded with
 // the config's options by an excluded warm-up run) and cold (the model is
@@ -18,57 +22,25 @@ import (
 // runs fresh: a new server process before every run (the study's
 // "process isolation"; needs a server the harness started).
 func BenchmarkTR111(b *testing.B) {
-	e := setup(b, os.Stdout)
+	l := harness.NewLive(b, liveConfig)
+	type sub struct {
+		c     Config
+		start string
+	}
+	var subs []sub
 	for _, c := range Configs() {
 		starts := []string{"warm", "cold"}
-		if c.Agent == "baseline" && e.inst.Source != harness.SourceURLs {
+		if c.Agent == "baseline" && l.Instances[0].Source != harness.SourceURLs {
 			starts = append(starts, "fresh")
 		}
 		for _, start := range starts {
-			b.Run(c.Name()+"/start="+start, func(b *testing.B) { benchConfig(b, e, c, start) })
+			subs = append(subs, sub{c, start})
 		}
 	}
-}
-
-// env is what every TR111 sub-benchmark runs against.
-type env struct {
-	inst  *harness.Instance
-	model harness.ModelInfo
-	base  measure.Options // per-instance options: num_thread, num_predict
-	trace *measure.Trace
-}
-
-// setup finds or starts the server and the model, and writes the run's
-// provenance as benchfmt config lines to stdout.
-func setup(b *testing.B, stdout io.Writer) env {
-	b.Helper()
-	ins := harness.Servers(b, harness.ServerConfig{Instances: 1})
-	models := harness.Models(b, ins)
-	e := env{inst: ins[0], model: models[0], trace: harness.NewTrace(b)}
-	if e.inst.NumThread > 0 {
-		e.base.NumThread = measure.Ptr(e.inst.NumThread)
+	sw := harness.Sweep{Total: len(subs)}
+	for _, s := range subs {
+		sw.Run(b, s.c.Name()+"/start="+s.start, func(b *testing.B) { benchConfig(b, l, s.c, s.start) })
 	}
-	e.base.NumPredict = numPredict(b, e.model)
-	harness.PrintConfig(stdout, harness.Provenance(b, ins, models[:1], e.base))
-	return e
-}
-
-// numPredict is CHIMERA_NUM_PREDICT, else 128 tokens for a synthetic model
-// (its output is gibberish; a fixed length makes runs repeatable) and unset
-// for a real one (it stops when it is done, as in the study).
-func numPredict(tb testing.TB, m harness.ModelInfo) *int {
-	tb.Helper()
-	if s := os.Getenv("CHIMERA_NUM_PREDICT"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n <= 0 {
-			tb.Fatalf("CHIMERA_NUM_PREDICT=%q: want a positive integer", s)
-		}
-		return &n
-	}
-	if m.Synthetic {
-		return measure.Ptr(128)
-	}
-	return nil
 }
 
 // benchConfig is one sub-benchmark: one iteration is one workflow run
@@ -77,27 +49,28 @@ func numPredict(tb testing.TB, m harness.ModelInfo) *int {
 //
 // A server that died fails the sub-benchmark with its last log lines; the
 // next sub-benchmark starts on a restarted server.
-func benchConfig(b *testing.B, e env, c Config, start string) {
+func benchConfig(b *testing.B, l *harness.Live, c Config, start string) {
 	ctx := b.Context()
-	if !e.inst.Alive() {
-		b.Logf("instance %s had died; restarting it", e.inst.URL)
-		e.inst.Restart(b)
+	inst := l.Instances[0]
+	if !inst.Alive() {
+		b.Logf("instance %s had died; restarting it", inst.URL)
+		inst.Restart(b)
 	}
 	a := &agent.Agent{
 		Name:    c.Agent,
-		Client:  e.inst.Client,
-		URL:     e.inst.URL,
-		Model:   e.model.Tag,
-		Options: c.Options(e.base),
-		Corpus:  harness.CorpusDir(b),
-		Trace:   e.trace,
+		Client:  inst.Client,
+		URL:     inst.URL,
+		Model:   l.Model().Tag,
+		Options: c.Options(l.Base),
+		Corpus:  l.Corpus,
+		Trace:   l.Trace,
 		Config:  c.Name() + "/start=" + start,
 	}
 	// The warm-up loads the model with this config's options, so that a
 	// reload caused by the previous config is never counted. It is traced
 	// as run "warmup" and excluded from every metric.
 	if _, err := a.Run(ctx, "warmup"); err != nil {
-		b.Fatal(e.inst.Annotate(err))
+		b.Fatal(inst.Annotate(err))
 	}
 	var m measure.CallMetrics
 	run := 0
@@ -105,22 +78,22 @@ func benchConfig(b *testing.B, e env, c Config, start string) {
 		switch start {
 		case "cold":
 			b.StopTimer()
-			if err := e.inst.Unload(ctx, e.model.Tag); err != nil {
+			if err := inst.Unload(ctx, l.Model().Tag); err != nil {
 				b.Fatal(err)
 			}
 			b.StartTimer()
 		case "fresh":
 			b.StopTimer()
-			e.inst.Restart(b)
-			a.Client, a.URL = e.inst.Client, e.inst.URL
+			inst.Restart(b)
+			a.Client, a.URL = inst.Client, inst.URL
 			b.StartTimer()
 		}
 		run++
 		w, err := a.Run(ctx, strconv.Itoa(run))
 		if err != nil {
-			b.Fatal(e.inst.Annotate(err))
+			b.Fatal(inst.Annotate(err))
 		}
 		m.Add(w.Calls...)
 	}
-	m.Report(b)
+	l.Report(b, m.Values())
 }

@@ -1,17 +1,17 @@
 package tr111
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -25,22 +25,21 @@ import (
 // timestamps arrivals) and its peak RSS (getrusage maxrss). One iteration
 // is one agent process running one workflow with the baseline config.
 func BenchmarkTR111Process(b *testing.B) {
-	e := setup(b, os.Stdout)
+	l := harness.NewLive(b, liveConfig)
 	bin := buildAgent(b)
-	b.Run("agent=baseline", func(b *testing.B) { benchProcess(b, bin, e) })
+	b.Run("agent=baseline", func(b *testing.B) { benchProcess(b, bin, l) })
 }
 
 // benchProcess runs the agent process with the baseline config; one
 // iteration is one process running one workflow.
-func benchProcess(b *testing.B, bin string, e env) {
+func benchProcess(b *testing.B, bin string, l *harness.Live) {
 	{
-		corpus := harness.CorpusDir(b)
-		first := newArrivalProxy(b, e.inst.URL)
-		opts, err := json.Marshal(Configs()[0].Options(e.base).Map())
+		first := newArrivalProxy(b, l.Instances[0].URL)
+		opts, err := json.Marshal(Configs()[0].Options(l.Base).Map())
 		if err != nil {
 			b.Fatal(err)
 		}
-		args := []string{"-url", first.URL, "-model", e.model.Tag, "-corpus", corpus, "-trace", filepath.Join(b.TempDir(), "agent.jsonl")}
+		args := []string{"-url", first.URL, "-model", l.Model().Tag, "-corpus", l.Corpus, "-trace", filepath.Join(b.TempDir(), "agent.jsonl")}
 		if string(opts) != "null" {
 			args = append(args, "-options", string(opts))
 		}
@@ -48,24 +47,26 @@ func benchProcess(b *testing.B, bin string, e env) {
 		for b.Loop() {
 			first.reset()
 			cmd := exec.CommandContext(b.Context(), bin, args...)
-			cmd.Stderr = os.Stderr
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
 			start := time.Now()
 			if err := cmd.Run(); err != nil {
-				b.Fatalf("%s: %v", bin, err)
+				b.Fatalf("%s: %v; its stderr:\n%s", bin, err, lastLines(stderr.String(), 20))
 			}
 			arrived, ok := first.first()
 			if !ok {
 				b.Fatal("the agent process exited without sending a request")
 			}
 			startup = append(startup, float64(arrived.Sub(start)))
-			ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-			if !ok {
-				b.Fatal("no rusage for the agent process on this OS")
+			if r, ok := peakRSS(cmd.ProcessState); ok {
+				rss = append(rss, r)
 			}
-			rss = append(rss, float64(ru.Maxrss)*1024) // Linux reports KiB
 		}
-		b.ReportMetric(stats.Mean(startup), "startup-ns")
-		b.ReportMetric(stats.Max(rss), "peak-rss-B")
+		v := map[string]float64{"startup-ns": stats.Mean(startup)}
+		if len(rss) > 0 { // omitted where the OS does not say
+			v["peak-rss-B"] = stats.Max(rss)
+		}
+		l.Report(b, v)
 	}
 }
 
@@ -128,4 +129,10 @@ func (p *arrivalProxy) first() (time.Time, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.at, !p.at.IsZero()
+}
+
+// lastLines is the last n lines of s.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }

@@ -95,20 +95,24 @@ func TestTR111BodyReportsTheFakesTruth(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				e := env{
-					inst:  &harness.Instance{URL: fake.URL, Client: measure.NewClient(u, fake.Client())},
-					model: harness.ModelInfo{Tag: fakeModel.Name},
-					base:  measure.Options{NumPredict: measure.Ptr(fakePredict)},
-					trace: harness.NewTrace(t),
+				l := &harness.Live{
+					Instances: []*harness.Instance{{URL: fake.URL, Client: measure.NewClient(u, fake.Client())}},
+					Models:    []harness.ModelInfo{{Tag: fakeModel.Name}},
+					Base:      measure.Options{NumPredict: measure.Ptr(fakePredict)},
+					Trace:     harness.NewTrace(t),
+					Corpus:    harness.CorpusDir(t),
+					Units:     liveConfig.Units,
 				}
-				res := harness.BenchOnce(t, func(b *testing.B) { benchConfig(b, e, tc.c, tc.start) })
+				res := harness.BenchOnce(t, func(b *testing.B) { benchConfig(b, l, tc.c, tc.start) })
 				all := prompted(fake)
 				if len(all) != 4 {
 					t.Fatalf("%d prompted calls, want 4 (warm-up and one run, 2 calls each)", len(all))
 				}
 				calls := all[2:]
 				var ttft, prefill, load time.Duration
+				var promptTokens int
 				for _, r := range calls {
+					promptTokens += r.PromptTokens
 					pf := time.Duration(r.PromptTokens) * fakeModel.PrefillPerToken
 					prefill += pf
 					load += r.Load
@@ -124,6 +128,12 @@ func TestTR111BodyReportsTheFakesTruth(t *testing.T) {
 					"itl-ns":        float64(fakeModel.InterToken),
 					"prefill-ns":    float64(prefill / n),
 					"load-ns":       float64(load / n),
+					// The fake's TTFT is exactly the study's: load + prefill.
+					"study-ttft-ns":    float64(ttft / n),
+					"prompt-tok":       float64(promptTokens) / float64(n),
+					"no-ttft-calls":    0,
+					"no-load-calls":    0,
+					"no-prefill-calls": 0,
 				}
 				switch {
 				case tc.start == "cold" && (calls[0].Load != fakeModel.Load || calls[1].Load != 0):
@@ -145,14 +155,14 @@ func TestSetupFromTheEnvironment(t *testing.T) {
 	withFake(t)
 	var out strings.Builder
 	harness.BenchOnce(t, func(b *testing.B) {
-		e := setup(b, &out)
-		if e.model.Tag != fakeModel.Name || e.base.NumPredict == nil || *e.base.NumPredict != fakePredict {
-			b.Errorf("setup = %+v, want model %s and num_predict %d", e, fakeModel.Name, fakePredict)
+		l := harness.LiveTo(b, liveConfig, &out)
+		if l.Model().Tag != fakeModel.Name || l.Base.NumPredict == nil || *l.Base.NumPredict != fakePredict {
+			b.Errorf("live setup = %+v, want model %s and num_predict %d", l, fakeModel.Name, fakePredict)
 		}
 		for b.Loop() {
 		}
 	})
-	for _, want := range []string{"ollama-source: urls\n", "ollama-version: " + ollamatest.DefaultVersion + "\n", "model: " + fakeModel.Name + "\n", "num-predict: 24\n", "harness-commit: "} {
+	for _, want := range []string{"ollama-source: urls\n", "ollama-version: " + ollamatest.DefaultVersion + "\n", "model: " + fakeModel.Name + "\n", "num-predict: 24\n", "harness-commit: ", "corpus: sha256:", "Unit tok/s better=higher\n", "Unit startup-ns better=lower\n"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("config lines lack %q:\n%s", want, out.String())
 		}
@@ -165,7 +175,7 @@ func TestTR111ProcessBodyMeasuresARealProcess(t *testing.T) {
 	}
 	fake := withFake(t)
 	bin := buildAgent(t)
-	res := harness.BenchOnce(t, func(b *testing.B) { benchProcess(b, bin, setup(b, io.Discard)) })
+	res := harness.BenchOnce(t, func(b *testing.B) { benchProcess(b, bin, harness.LiveTo(b, liveConfig, io.Discard)) })
 	// The agent process made its two calls through the proxy to the fake.
 	var prompted int
 	for _, r := range fake.Requests() {
