@@ -33,7 +33,9 @@ import (
 //
 // It serves /api/version, /api/generate (a request loads the model; an empty
 // prompt with keep_alive 0 unloads it 100 ms later), /api/ps, and for the
-// tests /fake/env?key=K, /fake/pid and /fake/exit (dies with "fatal: fake crash").
+// tests /fake/env?key=K, /fake/pid, /fake/exit (dies with "fatal: fake
+// crash") and /fake/exit-later (drops the connection, then dies so 300 ms
+// later).
 func TestServersHelperFakeOllama(t *testing.T) {
 	mode, ok := os.LookupEnv("HARNESS_FAKE_OLLAMA")
 	if !ok {
@@ -123,6 +125,15 @@ func srvFakeOllamaMain(mode []string) int {
 		fmt.Fprint(w, os.Getpid())
 	})
 	mux.HandleFunc("/fake/exit", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(os.Stderr, "fatal: fake crash")
+		os.Exit(3)
+	})
+	mux.HandleFunc("/fake/exit-later", func(w http.ResponseWriter, r *http.Request) {
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+		time.Sleep(300 * time.Millisecond)
 		fmt.Fprintln(os.Stderr, "fatal: fake crash")
 		os.Exit(3)
 	})

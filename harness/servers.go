@@ -433,11 +433,23 @@ func (in *Instance) LogTail(n int) string {
 	return logtail.Tail(in.LogPath, n)
 }
 
+// annotateWait bounds how long Annotate waits for a server whose
+// connection broke to be seen exiting.
+const annotateWait = 2 * time.Second
+
 // Annotate returns err with the server's exit status and last 20 log lines
 // when the server has died, so that a failed call says why; otherwise err
-// unchanged. nil stays nil.
+// unchanged. nil stays nil. A dying server drops its connections a moment
+// before its exit is observed, so unless err shows that the server
+// answered (an HTTP status) or that the caller gave up (its context), it
+// waits up to 2 s for the exit before deciding that the server lives.
 func (in *Instance) Annotate(err error) error {
-	if err == nil || in.Alive() {
+	if err == nil || in.proc == nil {
+		return err
+	}
+	var status api.StatusError
+	answered := errors.As(err, &status) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+	if answered && in.proc.alive() || !answered && !in.proc.waitExit(annotateWait) {
 		return err
 	}
 	return fmt.Errorf("%w\nollama instance %d (%s) has exited (%v); last lines of %s:\n%s",

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/ollama/ollama/api"
 
 	"github.com/chimeraforge/chimeraforge/internal/logtail"
 	"github.com/chimeraforge/chimeraforge/internal/ollamabuild"
@@ -426,6 +427,31 @@ func TestInstanceDeadServerExplainsErrors(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
+	}
+}
+
+// A server that dies drops its connection before its exit is reaped; the
+// error of a call that saw the drop must still say that it exited.
+func TestInstanceAnnotateWaitsForTheExit(t *testing.T) {
+	srvUseBin(t, srvFakeOllama(t, ""))
+	in := Servers(t, ServerConfig{})[0]
+	_, callErr := http.Get(in.URL + "/fake/exit-later") // EOF now, exit 300 ms later
+	if callErr == nil {
+		t.Fatal("the fake answered /fake/exit-later")
+	}
+	err := in.Annotate(callErr)
+	for _, want := range []string{"has exited (exit status 3)", "fatal: fake crash"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	// A live server's answer is not waited on.
+	srvUseBin(t, srvFakeOllama(t, ""))
+	live := Servers(t, ServerConfig{})[0]
+	start := time.Now()
+	statusErr := api.StatusError{StatusCode: http.StatusNotFound, ErrorMessage: "model not found"}
+	if got := live.Annotate(statusErr); got != error(statusErr) || time.Since(start) > time.Second {
+		t.Errorf("Annotate of a live server's status = %v after %s; want it unchanged at once", got, time.Since(start))
 	}
 }
 
