@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/chimeraforge/chimeraforge/internal/logtail"
+	"github.com/chimeraforge/chimeraforge/internal/progress"
 )
 
 // srvFakeOllama writes an executable that runs the fake Ollama with the
@@ -190,7 +191,9 @@ func TestServersNoOrphan(t *testing.T) {
 					timeout = "6s"
 				}
 				child := exec.Command(self, "-test.run=^TestServersHelperOrphanChild$", "-test.timeout="+timeout)
+				tmp := t.TempDir() // the child's leftovers, apart from any other test's
 				child.Env = append(os.Environ(),
+					"TMPDIR="+tmp,
 					"CHIMERA_OLLAMA_URLS=",
 					"CHIMERA_OLLAMA_BIN="+b.bin,
 					"HARNESS_ORPHAN_MARKER_VALUE="+marker,
@@ -243,6 +246,19 @@ func TestServersNoOrphan(t *testing.T) {
 				// The watchdog allows the server serverWatchdogGrace seconds.
 				srvWaitGone(t, entry, 10*time.Second)
 
+				// Its server dir is left behind; the next start frees it.
+				left, err := filepath.Glob(filepath.Join(tmp, fmt.Sprintf("%s%d-*", serverDirPrefix, child.Process.Pid)))
+				if err != nil || len(left) != 1 {
+					t.Fatalf("leftover server dirs of the killed child: %q, %v; want one", left, err)
+				}
+				var said bytes.Buffer
+				reapServerDirs(tmp, progress.New(&said))
+				if _, err := os.Stat(left[0]); !os.IsNotExist(err) {
+					t.Errorf("after reaping, %s: %v; want it gone", left[0], err)
+				}
+				if want := fmt.Sprintf("# Freed %s (", left[0]); !strings.HasPrefix(said.String(), want) {
+					t.Errorf("reaping said %q, want it to start %q", said.String(), want)
+				}
 			})
 		}
 	}

@@ -231,7 +231,9 @@ func RequireOllama(tb testing.TB) ServerSource {
 // OLLAMA_MODELS (with OLLAMA_NOPRUNE=1) with the other instances of this
 // call, logs to LogPath and is stopped in tb.Cleanup. A test binary that is
 // killed, or panics on -test.timeout, runs no cleanup: on unix a watchdog
-// in each server's process group then stops the server and its runners.
+// in each server's process group then stops the server and its runners,
+// and the next start frees the models and homes it left in the OS temp
+// dir (chimera-ollama-<pid>-*), saying so on the progress output.
 func Servers(tb testing.TB, cfg ServerConfig) []*Instance {
 	tb.Helper()
 	n := max(cfg.Instances, 1)
@@ -290,7 +292,7 @@ func connectServers(tb testing.TB, urls []string, n int) []*Instance {
 
 func startServers(tb testing.TB, src ServerSource, cfg ServerConfig, n int, opts serverStartOptions) []*Instance {
 	tb.Helper()
-	root := tb.TempDir()
+	root := serverDir(tb)
 	logDir := tb.ArtifactDir()
 	np := max(cfg.NumParallel, 1)
 	models := filepath.Join(root, "models")
@@ -335,6 +337,74 @@ func startServers(tb testing.TB, src ServerSource, cfg ServerConfig, n int, opts
 		ins[i] = in
 	}
 	return ins
+}
+
+// serverDirPrefix starts the name of the directory that holds started
+// servers' models, uploaded blobs and homes; the owner's pid follows it:
+// chimera-ollama-<pid>-<random>.
+const serverDirPrefix = "chimera-ollama-"
+
+// serverDir makes the directory for one Servers call's servers in the OS
+// temp dir, named after this process, and removes it in tb.Cleanup (after
+// the servers stop). A test binary that is killed, or panics on
+// -test.timeout, runs no cleanup; so first it frees what such binaries left.
+func serverDir(tb testing.TB) string {
+	tb.Helper()
+	reapServerDirs(os.TempDir(), progress.Default())
+	dir, err := os.MkdirTemp("", serverDirPrefix+strconv.Itoa(os.Getpid())+"-")
+	if err != nil {
+		tb.Fatalf("harness: server dir: %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := os.RemoveAll(dir); err != nil {
+			tb.Errorf("harness: remove server dir: %v", err)
+		}
+	})
+	return dir
+}
+
+// reapServerDirs removes the server directories in root whose owner
+// process is gone, saying on p what each freed. Its own and those of live
+// processes stay. (Where processGone cannot tell, as on Windows, nothing
+// is removed.)
+func reapServerDirs(root string, p *progress.Printer) {
+	ents, err := os.ReadDir(root)
+	if err != nil {
+		return // nothing we can reap
+	}
+	for _, e := range ents {
+		rest, ok := strings.CutPrefix(e.Name(), serverDirPrefix)
+		if !ok || !e.IsDir() {
+			continue
+		}
+		digits, _, _ := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(digits)
+		if err != nil || pid <= 0 || pid == os.Getpid() || !processGone(pid) {
+			continue
+		}
+		dir := filepath.Join(root, e.Name())
+		size := dirSize(dir)
+		if err := os.RemoveAll(dir); err != nil {
+			p.Printf("Could not free %s, left by exited process %d: %v", dir, pid, err)
+			continue
+		}
+		p.Printf("Freed %s (%s), left by process %d, which has exited", dir, progressMiB(size), pid)
+	}
+}
+
+// dirSize is the total size of the regular files under dir, as far as it
+// can be read.
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
 }
 
 // launch starts the server and waits until it answers. It binds the

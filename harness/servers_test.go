@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/internal/logtail"
 	"github.com/chimeraforge/chimeraforge/internal/ollamabuild"
+	"github.com/chimeraforge/chimeraforge/internal/progress"
 )
 
 // srvRecordingTB stands in for the test's TB where Servers must skip or
@@ -452,6 +454,69 @@ func TestInstanceAnnotateWaitsForTheExit(t *testing.T) {
 	statusErr := api.StatusError{StatusCode: http.StatusNotFound, ErrorMessage: "model not found"}
 	if got := live.Annotate(statusErr); got != error(statusErr) || time.Since(start) > time.Second {
 		t.Errorf("Annotate of a live server's status = %v after %s; want it unchanged at once", got, time.Since(start))
+	}
+}
+
+// The directory of started servers is named after the test process, so
+// that a later start can tell when its owner has gone, and removed after
+// the servers stop.
+func TestServersDirNamesItsOwner(t *testing.T) {
+	srvUseBin(t, srvFakeOllama(t, ""))
+	var dir string
+	t.Run("servers", func(t *testing.T) {
+		dir = filepath.Dir(Servers(t, ServerConfig{})[0].ModelsDir)
+		if want := serverDirPrefix + strconv.Itoa(os.Getpid()) + "-"; !strings.HasPrefix(filepath.Base(dir), want) || filepath.Dir(dir) != filepath.Clean(os.TempDir()) {
+			t.Errorf("server dir %s, want %s<random> in %s", dir, want, os.TempDir())
+		}
+	})
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("server dir %s after the test: %v; want it removed", dir, err)
+	}
+}
+
+func TestReapServerDirs(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("leftover server dirs are reaped on unix only")
+	}
+	dead := exec.Command(os.Args[0], "-test.run=^$")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	name := func(pid int, rest string) string { return fmt.Sprintf("%s%d-%s", serverDirPrefix, pid, rest) }
+	leftover := name(dead.Process.Pid, "123")
+	keep := []string{
+		name(os.Getpid(), "456"),  // ours
+		name(os.Getppid(), "789"), // a live process's
+		serverDirPrefix + "x-1",   // not ours to judge
+		"unrelated",
+	}
+	for _, d := range append([]string{leftover}, keep...) {
+		if err := os.MkdirAll(filepath.Join(root, d, "models", "blobs"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	blob := filepath.Join(root, leftover, "models", "blobs", "sha256-00")
+	if err := os.WriteFile(blob, make([]byte, 3<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var said strings.Builder
+	reapServerDirs(root, progress.New(&said))
+	ents, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	for _, e := range ents {
+		left = append(left, e.Name())
+	}
+	slices.Sort(keep)
+	if diff := cmp.Diff(keep, left); diff != "" {
+		t.Errorf("dirs left mismatch (-want +got):\n%s", diff)
+	}
+	want := fmt.Sprintf("# Freed %s (3.0 MiB), left by process %d, which has exited\n", filepath.Join(root, leftover), dead.Process.Pid)
+	if said.String() != want {
+		t.Errorf("reaping said %q, want %q", said.String(), want)
 	}
 }
 
