@@ -12,7 +12,7 @@ import (
 // [Fingerprint], so caches keyed by it never serve a file written by an
 // older recipe. Bump it whenever [Write]'s bytes change for the same Spec;
 // TestWriteIsPinned fails until you do.
-const Version = 1
+const Version = 2
 
 // Families are the model families a Spec can be shaped after, in the
 // order [Presets] lists them.
@@ -33,7 +33,7 @@ type Spec struct {
 	KVHeads int // key/value heads (grouped-query attention when < Heads)
 	HeadDim int // per-head size; 0 means Width/Heads
 	FFN     int // feed-forward hidden size
-	Vocab   int // tokens, at least MinVocab
+	Vocab   int // tokens, at least MinVocab; those past it are padding
 	Ctx     int // trained context length written to the GGUF
 
 	// Seed selects the random weights; the same Spec always gives the
@@ -44,12 +44,6 @@ type Spec struct {
 	// are F32 either way), doubling the file for a bit-exact reference.
 	F32 bool
 }
-
-// MinVocab is the smallest Vocab a Spec may have: the control tokens, the
-// 256 byte tokens, the word separator, the printable ASCII characters and
-// at least two words, so that every step has a token to emit other than the
-// one it was fed.
-const MinVocab = firstWord + 2
 
 // Arch is the GGUF general.architecture the Spec's family is written as.
 func (s Spec) Arch() string {
@@ -120,22 +114,27 @@ type size struct {
 //   - qwen2.5: 7 query heads per KV head, FFN ≈5.3× width, widths that are
 //     multiples of 7 heads (896 is Qwen2.5-0.5B's own width).
 //
-// Depth is what is tuned to reach each nominal size.
+// Depth is what is tuned to reach each nominal size. Tiny has just the
+// 4096-token tokenizer, whose embedding and output matrices are then a
+// third to two fifths of its parameters (Qwen2.5-0.5B's embeddings are 27%
+// of its own, Gemma 3 270M's 63%); larger sizes pad the vocabulary, so
+// those matrices keep growing with the model, as in the study's
+// 128k–262k-token models.
 var shapes = map[string][]size{
 	"llama3.1": {
-		{"tiny", 5e6, 5, 256, 4, 1, 64, 896, 1024},
+		{"tiny", 5e6, 4, 256, 4, 1, 64, 896, 4096},
 		{"small", 50e6, 12, 512, 8, 2, 64, 1792, 8192},
 		{"medium", 200e6, 12, 1024, 16, 4, 64, 3584, 16384},
 		{"large", 1e9, 16, 2048, 32, 8, 64, 7168, 32768},
 	},
 	"gemma3": {
-		{"tiny", 5e6, 5, 256, 4, 2, 64, 1024, 1024},
+		{"tiny", 5e6, 3, 256, 4, 2, 64, 1024, 4096},
 		{"small", 50e6, 10, 512, 8, 4, 64, 2048, 8192},
 		{"medium", 200e6, 10, 1024, 8, 4, 128, 4096, 16384},
 		{"large", 1e9, 14, 2048, 8, 4, 256, 8192, 32768},
 	},
 	"qwen2.5": {
-		{"tiny", 5e6, 5, 224, 7, 1, 32, 1184, 1024},
+		{"tiny", 5e6, 4, 224, 7, 1, 32, 1184, 4096},
 		{"small", 50e6, 12, 448, 7, 1, 64, 2368, 8192},
 		{"medium", 200e6, 12, 896, 14, 2, 64, 4736, 16384},
 		{"large", 1e9, 15, 1792, 14, 2, 128, 9472, 32768},

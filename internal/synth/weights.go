@@ -14,10 +14,11 @@ import (
 //     of attn_output and ffn_down is zero), so after the final RMSNorm it
 //     is a fixed positive value at every position. llama has no output
 //     bias; this channel is one.
-//   - Output rows of tokens that must never be sampled (EOS, BOS, unknown,
-//     bytes, single characters, "▁") are -banLevel on the bias channel and
-//     zero elsewhere: their logits sit near -2·banLevel, far below any
-//     sampleable token, at every temperature that matters.
+//   - Output rows of tokens that must never be sampled (all but the
+//     word-start pieces: EOS, BOS, unknown, bytes, characters, subwords,
+//     padding) are -banLevel on the bias channel and zero elsewhere: their
+//     logits sit near -2·banLevel, far below any sampleable token, at
+//     every temperature that matters.
 //   - Output rows of the sampleable words are their own embedding scaled by
 //     -antiRepeat/√width (bias channel zeroed). The residual stream is
 //     mostly the current token's embedding, so the current token's logit is
@@ -164,13 +165,14 @@ func tensors(s Spec) []tensor {
 		}
 	}
 
+	v := newVocab(s.Vocab)
 	anti := -antiRepeat / math.Sqrt(float64(d))
 	return append(ts,
 		vec("output_norm.weight", d, ones),
 		tensor{
 			name: "output.weight", shape: []uint64{uint64(d), uint64(s.Vocab)}, f32: s.F32,
 			row: func(r int, dst []float32) {
-				if !sampleable(r) {
+				if !v.sampleable[r] {
 					clear(dst)
 					dst[0] = -banLevel
 					return
