@@ -5,9 +5,9 @@
 //
 // # Names and metrics
 //
-// Sub-benchmarks are named BenchmarkTR114/scenario=<scenario>/test=<id>/instances=2,
-// one result per concurrent run. testdata/baseline.bench holds the
-// study's 135 runs under those names, with
+// testdata/baseline.bench holds the study's 135 runs, one result per
+// concurrent run, named BenchmarkTR114/scenario=<scenario>/test=<id>/instances=2,
+// with
 //
 //	eff-%             legacy efficiency (a+b)/wall/2×100, as the study stored it
 //	legacy-speedup-x  legacy speedup (a+b)/wall
@@ -27,13 +27,69 @@
 // that of one agent alone (testdata/alone.bench: the study's TR111_v2
 // single-agent calls, same day, machine and model).
 //
+// # The benchmark
+//
+// BenchmarkTR114 runs the same 27 tests on the harness's live setup, each
+// in three setups of the two agents, named
+//
+//	BenchmarkTR114/scenario=<scenario>/test=<id>/instances=1/parallel=1  one instance, one slot (the study's TR113)
+//	BenchmarkTR114/scenario=<scenario>/test=<id>/instances=2/parallel=1  one instance per agent (TR114; the baseline's name plus /parallel=1)
+//	BenchmarkTR114/scenario=<scenario>/test=<id>/instances=1/parallel=2  one instance, OLLAMA_NUM_PARALLEL=2
+//
+// baseline_vs_chimera: agent A sends no options (server defaults), B the
+// test's num_gpu, num_ctx and temperature; chimera_hetero: A config 1, B
+// config 2; chimera_homo: both the same config (scenarios.go, checked
+// against the data pack). Every agent also sends its instance's num_thread
+// (one core left to the client, the rest shared by the instances: 1 on 2
+// cores) and num_predict.
+//
+// One iteration is one interleaved sample (harness/multiagent.Interleave):
+// agent A alone, agent B alone, then both together, so that the corrected
+// speedup compares each concurrent run with the same workloads run alone
+// on the same instances and configs, minutes apart at most. A warm-up
+// sample, which loads the model with each agent's options, is excluded.
+// Metrics, pooled over the samples:
+//
+//	eff-%, legacy-speedup-x, contention-%   the study's figures (times inside the concurrent run)
+//	speedup-x, true-eff-%                   Σ time alone / wall together, and / 2 × 100
+//	agg-tok/s, balance-%, overhead-ns, wall-ns
+//	roofline-%     agg-tok/s × bytes per token / mem-bandwidth × 100 (synthetic models: 2 bytes
+//	               per parameter; mem-bandwidth is a config line, measured once by a 256 MiB copy)
+//	tok/s, ttft-ns, load-ns   the concurrent calls' decode rate, time to first token, load time
+//	ns/op          one sample: both agents alone, then together
+//
+// Two agents whose runner options differ (num_ctx, num_gpu: every
+// baseline_vs_chimera and chimera_hetero test) cannot share one instance's
+// runner: it reloads the model whenever the other agent's call comes next,
+// and waits for the running call first, so a second slot does not help
+// them; load-ns shows it. Above 100 %, roofline-% says the weights were
+// read from cache, not from the memory whose bandwidth was measured.
+//
 // # Running
 //
+// The three setups, the question of ollama#9054, side by side (T011 alone
+// takes about a minute on 2 cores once Ollama is built):
+//
+//	go test -run '^$' -bench 'T011' -benchtime 3x ./tr114 > new.txt
+//	go tool benchstat -col /instances new.txt
+//	go tool benchstat -col /parallel new.txt
+//
+// The whole matrix, and ours against the study's:
+//
 //	go test -run '^$' -bench . -count 10 ./tr114 > new.txt
-//	go tool benchstat -table '' -ignore /gomaxprocs tr114/testdata/baseline.bench new.txt
+//	go tool benchstat -table '' -filter /instances:2 -ignore /gomaxprocs,/parallel tr114/testdata/baseline.bench new.txt
 //
 // An empty -table keeps the study's run and ours in one table although their
 // config lines (gpu, ollama-version, model …) differ.
+//
+// The setups that need servers the harness starts (instances=2 with fewer
+// than two CHIMERA_OLLAMA_URLS; parallel=2 with any) are skipped with the
+// reason when CHIMERA_OLLAMA_URLS is set.
+//
+// Environment (read by the harness): CHIMERA_OLLAMA_URLS, CHIMERA_OLLAMA_BIN,
+// CHIMERA_MODELS, CHIMERA_NUM_THREAD, CHIMERA_NUM_PREDICT, CHIMERA_CORPUS,
+// CHIMERA_CACHE, CHIMERA_TRACE_DIR; CHIMERA_STUDY_DIR for the tests that
+// read the data pack.
 //
 // # Report fragments
 //

@@ -1,0 +1,250 @@
+package tr114
+
+import (
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"golang.org/x/perf/benchfmt"
+
+	"github.com/chimeraforge/chimeraforge/harness"
+	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
+)
+
+// fakeModel is the fake's script for the hermetic runs; the wants below
+// are derived from it.
+var fakeModel = ollamatest.Model{
+	Name:            "fake-synth:tiny",
+	Load:            300 * time.Millisecond,
+	PrefillPerToken: 40 * time.Microsecond,
+	InterToken:      2 * time.Millisecond,
+}
+
+const (
+	fakePredict   = 32
+	fakeParams    = 5_000_000
+	fakeBandwidth = 20e9 // bytes/s
+)
+
+// fakeLive is a Live whose instances are fakes in the current synctest
+// bubble, one per numParallel entry.
+func fakeLive(t *testing.T, numParallel ...int) (*harness.Live, []*ollamatest.Server) {
+	t.Helper()
+	l := &harness.Live{
+		Models:    []harness.ModelInfo{{Tag: fakeModel.Name, Params: fakeParams, Synthetic: true}},
+		Base:      measure.Options{NumPredict: measure.Ptr(fakePredict)},
+		Trace:     harness.NewTrace(t),
+		Corpus:    harness.CorpusDir(t),
+		Units:     reportedUnits,
+		Bandwidth: fakeBandwidth,
+	}
+	var fakes []*ollamatest.Server
+	for i, np := range numParallel {
+		fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}, NumParallel: np})
+		u, err := url.Parse(fake.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.Instances = append(l.Instances, &harness.Instance{Index: i, URL: fake.URL, Client: measure.NewClient(u, fake.Client())})
+		fakes = append(fakes, fake)
+	}
+	return l, fakes
+}
+
+// prompted is every completed generate request the fakes served.
+func prompted(fakes []*ollamatest.Server) []ollamatest.RequestLog {
+	var rs []ollamatest.RequestLog
+	for _, f := range fakes {
+		for _, r := range f.Requests() {
+			if r.Path == "/api/generate" && r.Outcome == "done" {
+				rs = append(rs, r)
+			}
+		}
+	}
+	return rs
+}
+
+func testByID(t *testing.T, id string) Test {
+	t.Helper()
+	for _, tc := range Tests() {
+		if tc.ID == id {
+			return tc
+		}
+	}
+	t.Fatalf("no test %s", id)
+	return Test{}
+}
+
+// TestTR114BodyReportsTheFakesTruth runs the benchmark body once (a
+// warm-up sample and one measured sample) for a chimera_homo test in each
+// setup, against fakes whose timing is exact inside a synctest bubble, and
+// checks every reported metric against the fakes' script.
+//
+// One instance with one slot serves the four calls of the concurrent run
+// one after the other, in arrival order A1, B1, A2, B2: the wall time is
+// the sum of the agents' times alone, so the corrected speedup is exactly
+// 1, while the legacy efficiency reads the balance of the two agents' end
+// times (A ends one call before B) and calls the run uncontended. Two
+// instances, or two slots on one instance, serve both agents at once:
+// speedup 2.
+func TestTR114BodyReportsTheFakesTruth(t *testing.T) {
+	homo := testByID(t, "T013")
+	for _, tc := range []struct {
+		setup       Setup
+		numParallel []int
+	}{
+		{Setup{1, 1}, []int{1}},
+		{Setup{2, 1}, []int{1, 1}},
+		{Setup{1, 2}, []int{2}},
+	} {
+		t.Run(tc.setup.Name(), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				l, fakes := fakeLive(t, tc.numParallel...)
+				res := harness.BenchOnce(t, func(b *testing.B) { benchTest(b, l, homo, tc.setup) })
+				calls := prompted(fakes)
+				if len(calls) != 16 {
+					t.Fatalf("%d prompted calls, want 16 (warm-up and one sample, 8 calls each)", len(calls))
+				}
+				// Both agents send the same prompts: the analysis prompt
+				// of p1 tokens, then the report prompt of p2.
+				p1, p2 := time.Duration(calls[0].PromptTokens), time.Duration(calls[1].PromptTokens)
+				for _, c := range calls {
+					if pt := time.Duration(c.PromptTokens); pt != p1 && pt != p2 {
+						t.Fatalf("a call with %d prompt tokens; want only %d (analysis) and %d (report)", pt, p1, p2)
+					}
+				}
+				ppt, decode := fakeModel.PrefillPerToken, fakePredict*fakeModel.InterToken
+				d1, d2 := p1*ppt+decode, p2*ppt+decode // one call, alone
+				alone := 2 * (d1 + d2)                 // Σ T_i alone
+				var wall, tA time.Duration             // together; B ends last
+				var ttft time.Duration                 // Σ over the 4 concurrent calls
+				switch tc.setup.Instances * tc.setup.NumParallel {
+				case 1: // A1 [0,d1], B1 [d1,2d1], A2 [2d1,2d1+d2], B2 [2d1+d2, wall]
+					wall, tA = 2*(d1+d2), 2*d1+d2
+					ttft = p1*ppt + (d1 + p1*ppt) + (d1 + p2*ppt) + (d2 + p2*ppt)
+				default: // both at once, never waiting
+					wall, tA = d1+d2, d1+d2
+					ttft = 2 * (p1 + p2) * ppt
+				}
+				legacySpeedup := float64(tA+wall) / float64(wall)
+				agg := 4 * fakePredict / wall.Seconds()
+				want := map[string]float64{
+					"eff-%":            legacySpeedup / 2 * 100,
+					"legacy-speedup-x": legacySpeedup,
+					"contention-%":     0,
+					"balance-%":        legacySpeedup / 2 * 100,
+					"overhead-ns":      0,
+					"wall-ns":          float64(wall),
+					"speedup-x":        float64(alone) / float64(wall),
+					"true-eff-%":       float64(alone) / float64(wall) / 2 * 100,
+					"agg-tok/s":        agg,
+					"roofline-%":       agg * 2 * fakeParams / fakeBandwidth * 100,
+					"tok/s":            float64(time.Second / fakeModel.InterToken),
+					"ttft-ns":          float64(ttft / 4),
+					"load-ns":          0,
+				}
+				if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
+					t.Errorf("metrics mismatch (-want +got):\n%s", diff)
+				}
+				switch sp := res.Extra["speedup-x"]; tc.setup {
+				case Setup{1, 1}:
+					if sp != 1 || res.Extra["eff-%"] < 75 {
+						t.Errorf("one slot: speedup-x %v, eff-%% %v; want exactly 1 while the legacy figure reads over 75 %%", sp, res.Extra["eff-%"])
+					}
+				default:
+					if sp != 2 {
+						t.Errorf("two slots: speedup-x %v, want exactly 2", sp)
+					}
+				}
+			})
+		})
+	}
+}
+
+// TestTwoConfigsCannotShareARunner runs a chimera_hetero test (agents
+// with different num_ctx and num_gpu): one instance must reload the model
+// whenever the other agent's call comes next, and waits for the running
+// call before it can, so a second slot does not help and running the
+// agents together is slower than running them one after the other. Two
+// instances each keep their own runner: speedup exactly 2, no load.
+func TestTwoConfigsCannotShareARunner(t *testing.T) {
+	hetero := testByID(t, "T011")
+	for _, tc := range []struct {
+		setup       Setup
+		numParallel []int
+	}{
+		{Setup{1, 1}, []int{1}},
+		{Setup{1, 2}, []int{2}},
+		{Setup{2, 1}, []int{1, 1}},
+	} {
+		t.Run(tc.setup.Name(), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				l, _ := fakeLive(t, tc.numParallel...)
+				res := harness.BenchOnce(t, func(b *testing.B) { benchTest(b, l, hetero, tc.setup) })
+				sp, load := res.Extra["speedup-x"], res.Extra["load-ns"]
+				if tc.setup.Instances == 2 {
+					if sp != 2 || load != 0 {
+						t.Errorf("two instances: speedup-x %v, load-ns %v; want 2 and 0", sp, load)
+					}
+					return
+				}
+				// Every concurrent call reloads, and its load_duration also
+				// counts the wait for the other agent's call to end.
+				if !(sp < 1) || !(load >= float64(fakeModel.Load)) {
+					t.Errorf("one instance: speedup-x %v, load-ns %v; want below 1 and at least %v (a reload per call)", sp, load, float64(fakeModel.Load))
+				}
+			})
+		})
+	}
+}
+
+// TestSubBenchmarkNamesExtendTheBaselines checks that every test of the
+// matrix, in the instances=2 setup, is named as the study's run in
+// testdata/baseline.bench plus the parallel segment, so that benchstat
+// lines ours up with the study's.
+func TestSubBenchmarkNamesExtendTheBaselines(t *testing.T) {
+	f, err := os.Open("testdata/baseline.bench")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	study := map[string]bool{}
+	r := benchfmt.NewReader(f, "baseline.bench")
+	for r.Scan() {
+		if res, ok := r.Result().(*benchfmt.Result); ok {
+			study["Benchmark"+string(res.Name)] = true
+		}
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	ours := map[string]bool{}
+	for _, tc := range Tests() {
+		for _, s := range Setups() {
+			name := "BenchmarkTR114/" + tc.Name() + "/" + s.Name()
+			if ours[name] {
+				t.Errorf("duplicate sub-benchmark %s", name)
+			}
+			ours[name] = true
+			if s == (Setup{2, 1}) {
+				base, ok := strings.CutSuffix(name, "/parallel=1")
+				if !ok || !study[base] {
+					t.Errorf("%s does not extend a baseline name (no %s in baseline.bench)", name, base)
+				}
+				delete(study, base)
+			}
+		}
+	}
+	for name := range study {
+		t.Errorf("baseline run %s has no sub-benchmark", name)
+	}
+	if got, want := len(ours), 27*3; got != want {
+		t.Errorf("%d sub-benchmarks, want %d (27 tests × 3 setups)", got, want)
+	}
+}
