@@ -14,6 +14,7 @@ import (
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"golang.org/x/perf/benchmath"
+	"gonum.org/v1/plot/vg"
 	tgolden "gotest.tools/v3/golden"
 )
 
@@ -297,7 +298,7 @@ func rptWhere(name string, more ...string) []string {
 	return append(strings.Split(name, "/"), more...)
 }
 
-func rptFragment(s *golden.Set) (string, report.BarChart, error) {
+func rptFragment(s *golden.Set) (string, report.Chart, error) {
 	var b strings.Builder
 	b.WriteString("### TR111_v2: one agent, 19 configurations (from testdata/baseline.bench)\n\n")
 	b.WriteString("The study's Rust agent ran, per configuration directory and in one process, the baseline agent " +
@@ -312,23 +313,23 @@ func rptFragment(s *golden.Set) (string, report.BarChart, error) {
 		Header: []string{"benchmark (TR111/…)", "warm calls", "warm tok/s, mean [95 % CI]", "Σ-rate tok/s", "warm TTFT ms", "cold calls", "cold TTFT ms", "baseline agent, same directory, warm tok/s"},
 		Align:  "lrrrrrrr",
 	}
-	chart := report.BarChart{
-		Title:        "TR111_v2 decode throughput per configuration (warm calls, mean ± 95 % t-CI)",
-		YLabel:       "tok/s (axis from 100)",
-		YMin:         100,
-		YMax:         125,
-		Width:        18 * 28.3464567, // 18 cm in points
-		Height:       11 * 28.3464567,
-		RotateLabels: true,
+	// The configurations differ by a few per cent: dots with intervals on
+	// a fitted axis show that; bars from zero would hide it.
+	chart := report.Chart{
+		Title:  "TR111_v2 decode throughput per configuration (warm calls, mean ± 95 % t-CI)",
+		YLabel: "decode rate, tok/s",
+		Kind:   report.Dots,
+		Width:  18 * vg.Centimeter,
+		Height: 11 * vg.Centimeter,
 	}
-	var agentBars, baseBars []report.Bar
+	var agentDots, baseDots []report.Estimate
 	faster, slower, largest := 0, 0, 0.0
 	configs := rptConfigNames(s)
 	for _, name := range configs {
 		warm := s.Values("tok/s", rptWhere(name, "start=warm")...)
 		cold := s.Values("ttft-ns", rptWhere(name, "start=cold")...)
 		sameDirBase := math.NaN()
-		sameDirBar := report.Bar{Value: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
+		sameDirDot := report.Estimate{Value: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 		label := "baseline (pooled)"
 		if name != "agent=baseline" {
 			dirs := s.KeyValues("dir", rptWhere(name)...)
@@ -336,7 +337,7 @@ func rptFragment(s *golden.Set) (string, report.BarChart, error) {
 				return "", chart, fmt.Errorf("config %s spans directories %v", name, dirs)
 			}
 			bw := s.Values("tok/s", "dir="+dirs[0], "study-agent=baseline", "start=warm")
-			sameDirBase, sameDirBar = stats.Mean(bw), report.MeanBar(bw)
+			sameDirBase, sameDirDot = stats.Mean(bw), report.MeanEstimate(bw)
 			thr := &benchmath.Thresholds{CompareAlpha: 0.05}
 			if c := benchmath.AssumeNothing.Compare(benchmath.NewSample(bw, thr), benchmath.NewSample(warm, thr)); c.P <= 0.05 {
 				if stats.Mean(warm) > sameDirBase {
@@ -362,12 +363,12 @@ func rptFragment(s *golden.Set) (string, report.BarChart, error) {
 			f2(sameDirBase),
 		})
 		chart.Categories = append(chart.Categories, label)
-		agentBars = append(agentBars, report.MeanBar(warm))
-		baseBars = append(baseBars, sameDirBar)
+		agentDots = append(agentDots, report.MeanEstimate(warm))
+		baseDots = append(baseDots, sameDirDot)
 	}
 	chart.Series = []report.Series{
-		{Name: "the configuration's agent", Bars: agentBars},
-		{Name: "baseline agent, same directory", Bars: baseBars},
+		{Name: "the configuration's agent", Estimates: agentDots},
+		{Name: "baseline agent, same directory", Estimates: baseDots},
 	}
 	b.WriteString(t.Markdown())
 	b.WriteString("\n`agent=baseline` pools the baseline agent of all 19 directories and the option-less \"chimera\" agent of " +

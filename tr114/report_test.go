@@ -163,7 +163,7 @@ func claims(s *golden.Set) []report.Claim {
 
 type namedChart struct {
 	golden string
-	chart  report.BarChart
+	chart  report.Chart
 }
 
 func reportFragment(runs, alone *golden.Set) (string, []namedChart) {
@@ -187,8 +187,10 @@ func reportFragment(runs, alone *golden.Set) (string, []namedChart) {
 		Header: []string{"scenario", "runs", "legacy eff-%, mean [95 % CI]", "balance bound %", "contended", "overhead ms (wall − max t_i)", "agg-tok/s (both agents)"},
 		Align:  "lrrrrrr",
 	}
-	eff := report.BarChart{Title: "TR114_v2 efficiency by scenario (mean ± 95 % t-CI)", YLabel: "% (axis from 90)", YMin: 90, YMax: 102.5}
-	var legacyBars, balanceBars []report.Bar
+	// Scenarios differ by a point or two of efficiency: dots on a fitted
+	// axis, not bars from an offset that would make it look like a factor.
+	eff := report.Chart{Title: "TR114_v2 efficiency by scenario (mean ± 95 % t-CI)", YLabel: "%", Kind: report.Dots}
+	var legacyDots, balanceDots []report.Estimate
 	scenarios := runs.KeyValues("scenario")
 	slices.Sort(scenarios)
 	for _, sc := range append(scenarios, "all") {
@@ -212,10 +214,10 @@ func reportFragment(runs, alone *golden.Set) (string, []namedChart) {
 		t.Rows = append(t.Rows, []string{sc, fmt.Sprint(len(leg)), report.MeanCI(leg, 2), report.MeanCI(bal, 2), fmt.Sprint(contended),
 			report.MeanCI(over, 1), report.MeanCI(runs.Values("agg-tok/s", where...), 1)})
 		eff.Categories = append(eff.Categories, sc)
-		legacyBars = append(legacyBars, report.MeanBar(leg))
-		balanceBars = append(balanceBars, report.MeanBar(bal))
+		legacyDots = append(legacyDots, report.MeanEstimate(leg))
+		balanceDots = append(balanceDots, report.MeanEstimate(bal))
 	}
-	eff.Series = []report.Series{{Name: "legacy efficiency (eff-%)", Bars: legacyBars}, {Name: "balance bound", Bars: balanceBars}}
+	eff.Series = []report.Series{{Name: "legacy efficiency (eff-%)", Estimates: legacyDots}, {Name: "balance bound", Estimates: balanceDots}}
 	b.WriteString(t.Markdown())
 
 	// Two agents versus one: one agent alone is the warm TR111_v2 calls.
@@ -268,13 +270,14 @@ func reportFragment(runs, alone *golden.Set) (string, []namedChart) {
 		"    go test -run '^$' -bench . -count 10 ./tr114 > new.txt\n"+
 		"    go tool benchstat -table '' -ignore /gomaxprocs tr114/testdata/baseline.bench new.txt\n")
 
-	thr := report.BarChart{
+	// Two agents against one differ by a factor: bars from zero.
+	thr := report.Chart{
 		Title:      "Two agents together vs one alone (study data, mean ± 95 % t-CI)",
 		YLabel:     "tok/s",
 		Categories: []string{"decode rate per agent", "tokens per wall second, all agents"},
 		Series: []report.Series{
-			{Name: "one agent alone (TR111_v2)", Bars: []report.Bar{report.MeanBar(decode), report.MeanBar(wall)}},
-			{Name: "two agents together (TR114_v2)", Bars: []report.Bar{report.MeanBar(runs.Values("tok/s")), report.MeanBar(runs.Values("agg-tok/s"))}},
+			{Name: "one agent alone (TR111_v2)", Estimates: []report.Estimate{report.MeanEstimate(decode), report.MeanEstimate(wall)}},
+			{Name: "two agents together (TR114_v2)", Estimates: []report.Estimate{report.MeanEstimate(runs.Values("tok/s")), report.MeanEstimate(runs.Values("agg-tok/s"))}},
 		},
 	}
 	return b.String(), []namedChart{{"efficiency.svg.golden", eff}, {"throughput.svg.golden", thr}}

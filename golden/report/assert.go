@@ -39,11 +39,15 @@ func AssertClaims(tb testing.TB, claims []Claim, differ map[int]float64) {
 	}
 }
 
-// AssertChart renders c to SVG twice, fails tb if the two renders differ,
+// AssertChart renders c to SVG twice, fails tb if the two renders differ
+// or if Check finds text outside the canvas or over other text or marks,
 // and compares the SVG with testdata/name (gotest.tools golden: -update
 // rewrites it).
-func AssertChart(tb testing.TB, c BarChart, name string) {
+func AssertChart(tb testing.TB, c Chart, name string) {
 	tb.Helper()
+	if err := c.Check(); err != nil {
+		tb.Errorf("chart %s: layout:\n%v", name, err)
+	}
 	svg, err := c.SVG()
 	if err != nil {
 		tb.Fatal(err)
@@ -55,5 +59,5 @@ func AssertChart(tb testing.TB, c BarChart, name string) {
 	if !bytes.Equal(svg, again) {
 		tb.Fatalf("chart %s: two renders differ", name)
 	}
-	golden.AssertBytes(tb, svg, name)
+	golden.Assert(tb, string(svg), name) // as text: a mismatch shows a line diff
 }

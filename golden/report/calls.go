@@ -138,8 +138,9 @@ func MeanCI(xs []float64, d int) string {
 	return F(stats.Mean(xs), d) + " [" + F(iv.Lo, d) + ", " + F(iv.Hi, d) + "]"
 }
 
-// MeanBar is the mean of xs with its 95 % t-interval, as a chart bar.
-func MeanBar(xs []float64) Bar {
+// MeanEstimate is the mean of xs with its 95 % t-interval, as a chart
+// estimate.
+func MeanEstimate(xs []float64) Estimate {
 	iv := stats.TInterval(xs, 0.95)
-	return Bar{Value: stats.Mean(xs), Lo: iv.Lo, Hi: iv.Hi}
+	return Estimate{Value: stats.Mean(xs), Lo: iv.Lo, Hi: iv.Hi}
 }

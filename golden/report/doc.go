@@ -15,7 +15,14 @@
 //	report.AssertChart(t, chart, "throughput.svg.golden")
 //
 // go test ./trNNN -update rewrites the fragments (gotest.tools' golden
-// flag). A fragment shows the published number, the number recomputed from
+// flag).
+//
+// Charts are Chart values: Bars from zero where a ratio is the point, Dots
+// with intervals on a fitted axis where differences are small. Their
+// layout is fitted to their text, and Check (run by AssertChart) measures
+// every string's extent in the font, after rotation, against the canvas,
+// the other strings and the data, so that a clipped title, colliding
+// labels or a legend over the data fail the test that renders the chart. A fragment shows the published number, the number recomputed from
 // the data with the study's own definition, and Chimeraforge's definition,
 // and says where they differ.
 package report

@@ -9,6 +9,8 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 var nan = math.NaN()
@@ -40,17 +42,152 @@ func TestMarkdownTable(t *testing.T) {
 	}
 }
 
-func TestBarChartIsDeterministic(t *testing.T) {
-	c := BarChart{
-		Title: "test", YLabel: "tok/s", Categories: []string{"a", "b", "c"}, RotateLabels: true,
-		Series: []Series{
-			{Name: "one", Bars: []Bar{{100, 95, 105}, {110, 100, 120}, {90, nan, nan}}},
-			{Name: "two", Bars: []Bar{{80, 70, 90}, {nan, nan, nan}, {70, 69, 71}}},
-		},
+func TestChartGolden(t *testing.T) {
+	series := []Series{
+		{Name: "one", Estimates: []Estimate{{100, 95, 105}, {110, 100, 120}, {90, nan, nan}}},
+		{Name: "two", Estimates: []Estimate{{80, 70, 90}, {nan, nan, nan}, {70, 69, 71}}},
 	}
-	AssertChart(t, c, "chart.svg.golden")
-	if _, err := (BarChart{Categories: []string{"a"}, Series: []Series{{Bars: nil}}}).SVG(); err == nil {
-		t.Errorf("a series with the wrong number of bars rendered without error")
+	for _, tt := range []struct {
+		name string
+		kind Kind
+	}{{"bars.svg.golden", Bars}, {"dots.svg.golden", Dots}} {
+		t.Run(tt.name, func(t *testing.T) {
+			AssertChart(t, Chart{Title: "test", YLabel: "tok/s", Categories: []string{"a", "b", "c"}, Series: series, Kind: tt.kind}, tt.name)
+		})
+	}
+	if _, err := (Chart{Categories: []string{"a"}, Series: []Series{{Estimates: nil}}}).SVG(); err == nil {
+		t.Errorf("a series with the wrong number of estimates rendered without error")
+	}
+	if _, err := (Chart{Title: "empty"}).SVG(); err == nil {
+		t.Errorf("a chart without categories rendered without error")
+	}
+}
+
+// TestChartFitsItsText renders charts whose text would not fit a naive
+// layout and checks that Check finds every string inside the canvas, clear
+// of other strings and of the data, and that the layout did what it says.
+func TestChartFitsItsText(t *testing.T) {
+	two := func(n int) []Series {
+		var a, b []Estimate
+		for i := range n {
+			a = append(a, Estimate{Value: 114 + float64(i%3), Lo: 112 + float64(i%3), Hi: 116 + float64(i%3)})
+			b = append(b, Estimate{Value: 113, Lo: 111, Hi: 115})
+		}
+		return []Series{{Name: "the configuration's agent", Estimates: a}, {Name: "baseline agent, same directory", Estimates: b}}
+	}
+	var configs []string
+	for _, g := range []string{"60", "80", "120"} {
+		for _, c := range []string{"256", "512", "1024"} {
+			configs = append(configs, "g"+g+" c"+c+" t0.6", "g"+g+" c"+c+" t0.8")
+		}
+	}
+	configs = append([]string{"baseline (pooled)"}, configs...)
+	long := strings.Repeat("a title far longer than the default sixteen centimetres of canvas ", 2)
+	tests := []struct {
+		name  string
+		c     Chart
+		check func(t *testing.T, c Chart, svg string)
+	}{
+		{"a title wider than the canvas widens the canvas", Chart{Title: long, Categories: []string{"a"}, Series: two(1)},
+			func(t *testing.T, c Chart, svg string) {
+				if w, _ := c.Size(); w <= 16*vg.Centimeter {
+					t.Errorf("width %v, want more than 16 cm for the title", w)
+				}
+			}},
+		{"underscored labels that collide are wrapped", Chart{Categories: []string{"baseline_vs_chimera", "chimera_hetero", "chimera_homo", "all"}, Series: two(4), Kind: Dots},
+			func(t *testing.T, c Chart, svg string) {
+				if !strings.Contains(svg, ">baseline_vs_</text>") {
+					t.Errorf("baseline_vs_chimera not wrapped after an underscore")
+				}
+			}},
+		{"19 configuration labels are turned", Chart{Categories: configs, Series: two(19), Kind: Dots, Width: 18 * vg.Centimeter},
+			func(t *testing.T, c Chart, svg string) {
+				if !strings.Contains(svg, "rotate(") {
+					t.Errorf("labels not rotated")
+				}
+			}},
+		{"too many labels for 45° stand upright", Chart{Categories: configs, Series: two(19), Width: 12 * vg.Centimeter},
+			func(t *testing.T, c Chart, svg string) {
+				if !strings.Contains(svg, "rotate(90)") {
+					t.Errorf("labels not upright")
+				}
+			}},
+		{"too many labels to stand upright widen the canvas", Chart{Categories: configs, Series: two(19), Width: 6 * vg.Centimeter},
+			func(t *testing.T, c Chart, svg string) {
+				if w, _ := c.Size(); w <= 6*vg.Centimeter {
+					t.Errorf("width %v, want more than 6 cm for 19 upright labels", w)
+				}
+			}},
+		{"long labels in two categories fit as they are", Chart{Title: "Two agents together vs one alone", YLabel: "tok/s",
+			Categories: []string{"decode rate per agent", "tokens per wall second, all agents"}, Series: two(2)}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.c.Check(); err != nil {
+				t.Errorf("layout:\n%v", err)
+			}
+			svg, err := tt.c.SVG()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.check != nil {
+				tt.check(t, tt.c, string(svg))
+			}
+		})
+	}
+}
+
+// TestCheckFindsBadLayouts draws what Check must refuse straight onto its
+// measuring canvas.
+func TestCheckFindsBadLayouts(t *testing.T) {
+	sty := style(textSize)
+	sty.XAlign, sty.YAlign = draw.XLeft, draw.YBottom
+	rot := sty
+	rot.Rotation = math.Pi / 4
+	tests := []struct {
+		name string
+		draw func(c draw.Canvas)
+		want string
+	}{
+		{"title clipped at the right edge", func(c draw.Canvas) { c.FillText(sty, vg.Point{X: 90, Y: 50}, "a title") }, `"a title" reaches`},
+		{"labels running into each other", func(c draw.Canvas) {
+			c.FillText(sty, vg.Point{X: 10, Y: 10}, "baseline_vs_chimera")
+			c.FillText(sty, vg.Point{X: 40, Y: 10}, "chimera_hetero")
+		}, `"baseline_vs_chimera" overlaps "chimera_hetero"`},
+		{"turned labels too close", func(c draw.Canvas) {
+			c.FillText(rot, vg.Point{X: 10, Y: 10}, "g60 c256 t0.6")
+			c.FillText(rot, vg.Point{X: 15, Y: 10}, "g60 c256 t0.8")
+		}, `"g60 c256 t0.6" overlaps "g60 c256 t0.8"`},
+		{"two labels closer than a line apart", func(c draw.Canvas) {
+			c.FillText(sty, vg.Point{X: 10, Y: 19}, "one")
+			c.FillText(sty, vg.Point{X: 10, Y: 10}, "two")
+		}, `"one" overlaps "two"`},
+		{"legend over the data", func(c draw.Canvas) {
+			c.Fill(vg.Rectangle{Min: vg.Point{X: 20, Y: 0}, Max: vg.Point{X: 30, Y: 80}}.Path())
+			c.FillText(sty, vg.Point{X: 10, Y: 60}, "legend")
+		}, `"legend" overlaps a mark`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newMeasurer(100, 100)
+			tt.draw(draw.New(m))
+			err := m.check()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("check() = %v, want an error containing %s", err, tt.want)
+			}
+		})
+	}
+	// Turned labels far enough apart pass, and so do the lines of one
+	// wrapped label, which the text handler spaces by the font size.
+	multi := sty
+	multi.XAlign, multi.YAlign = draw.XCenter, draw.YTop
+	m := newMeasurer(200, 200)
+	c := draw.New(m)
+	c.FillText(rot, vg.Point{X: 30, Y: 10}, "g60 c256 t0.6")
+	c.FillText(rot, vg.Point{X: 50, Y: 10}, "g60 c256 t0.8")
+	c.FillText(multi, vg.Point{X: 100, Y: 190}, "baseline_vs_\nchimera")
+	if err := m.check(); err != nil {
+		t.Errorf("turned labels 20 pt apart: %v", err)
 	}
 }
 
@@ -118,9 +255,9 @@ func TestMeanCI(t *testing.T) {
 	if got, want := MeanCI(xs, 2), "2.00 [-0.48, 4.48]"; got != want {
 		t.Errorf("MeanCI = %q, want %q", got, want)
 	}
-	b := MeanBar(xs)
+	b := MeanEstimate(xs)
 	if got, want := fmt.Sprintf("%.2f %.2f %.2f", b.Value, b.Lo, b.Hi), "2.00 -0.48 4.48"; got != want {
-		t.Errorf("MeanBar = %s, want %s", got, want)
+		t.Errorf("MeanEstimate = %s, want %s", got, want)
 	}
 }
 
