@@ -1,20 +1,33 @@
-// Package harness runs Ollama servers and measures agents against them.
+// Package harness is the live setup every report's benchmarks run against:
+// Ollama servers, models, the per-request base options, the trace, and the
+// provenance and Unit lines that make a run's stdout clean benchfmt.
 //
-// It is imported by the tr1xx packages' tests and benchmarks:
-//
+//   - [NewLive] is the one setup a report calls from its top-level
+//     benchmark: it finds or starts the servers ([Servers]), makes sure the
+//     models exist ([Models]), reads CHIMERA_NUM_PREDICT once for the suite
+//     ([NumPredict]), opens the trace ([NewTrace]), prints the provenance
+//     (including the corpus digest) and a Unit line for every unit the
+//     benchmark declares, and holds a slot for a hardware [Sampler].
+//     [Live.Report] refuses a unit that is unregistered (internal/units) or
+//     undeclared.
 //   - [Servers] finds, connects to, starts or builds the servers
 //     (CHIMERA_OLLAMA_URLS, then CHIMERA_OLLAMA_BIN or ollama on PATH, then
 //     the embedded build of the Ollama version in go.mod); started servers
 //     bind loopback and never outlive the test.
 //   - [Models] makes sure the models exist on every instance: real ones
-//     named by CHIMERA_MODELS (pulled if absent), else deterministic
-//     synthetic ones (internal/synth) created through the real server.
-//   - [Measure] turns one streamed call into a [Record]; a [Trace] appends
-//     every record to a JSONL file before the next request starts.
-//   - [Agent] is the study's 2-call agent workflow; [RunConcurrent] starts
-//     N agents together; [CallMetrics] pools records into benchfmt metrics.
-//   - [Provenance] and [PrintConfig] write the config lines that identify a
-//     live run; [BenchOnce] drives a benchmark body once from a test.
+//     named by CHIMERA_MODELS (pulled if absent; a named model that cannot
+//     be had fails), else deterministic synthetic ones (internal/synth)
+//     created through the real server.
+//   - [Sweep] runs a benchmark's configurations with progress lines
+//     ("config 7/39 …, eta 2m10s") that benchfmt never reads
+//     (internal/progress); [BenchOnce] drives a benchmark body once from a
+//     test, so no benchmark rots unseen.
+//
+// Below it: harness/measure turns one streamed call into a Record (no
+// testing import), harness/agent is the study's 2-call agent workflow
+// (all that cmd/chimera-agent links), harness/multiagent runs N agents
+// together and interleaves each agent alone for the corrected speedup,
+// and harness/ollamatest is a fake Ollama with exact timing.
 //
 // The package's own benchmarks show that the harness is not what a
 // benchmark measures, and what synthetic models decode at here:
@@ -29,7 +42,8 @@
 //	BenchmarkDecode/instances=N/model=P   tok/s per instance and agg-tok/s, live
 //
 // Environment (read at call time): CHIMERA_OLLAMA_URLS, CHIMERA_OLLAMA_BIN,
-// CHIMERA_MODELS (real tags, or synth:<preset>), CHIMERA_NUM_THREAD, CHIMERA_CACHE (the Ollama
-// build and synthetic model files), CHIMERA_CORPUS (what agents ingest),
-// CHIMERA_TRACE_DIR (where traces go).
+// CHIMERA_MODELS (real tags, or synth:<preset>), CHIMERA_NUM_THREAD,
+// CHIMERA_NUM_PREDICT, CHIMERA_STALL, CHIMERA_CACHE (the Ollama build and
+// synthetic model files), CHIMERA_CORPUS (what agents ingest),
+// CHIMERA_TRACE_DIR (where traces go), CHIMERA_PROGRESS (stderr or off).
 package harness

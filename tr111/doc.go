@@ -31,6 +31,9 @@
 //	itl-ns         mean gap between content chunks after the first
 //	load-ns        server load_duration, mean over calls
 //	prefill-ns     server prompt_eval_duration, mean over calls
+//	study-ttft-ns  the study's TTFT: load_duration + prompt_eval_duration
+//	prompt-tok     prompt tokens per call (server prompt_eval_count)
+//	no-*-calls     calls that lacked a TTFT, load or prefill measurement (left out of those means)
 //	startup-ns     BenchmarkTR111Process: exec → first request at the server
 //	peak-rss-B     BenchmarkTR111Process: the agent process's peak RSS
 //
@@ -51,6 +54,10 @@
 //	CHIMERA_CORPUS        directory the agent ingests (default: the embedded 101-file corpus)
 //	CHIMERA_TRACE_DIR     where the JSONL trace of every call goes (default: the test's artifact dir)
 //	CHIMERA_CACHE         where the embedded Ollama build and synthetic models are cached
+//
+// The benchmarks run on harness.NewLive: provenance (server, model and its
+// digest, corpus digest, num_thread, num_predict) and a Unit line for every
+// unit are printed once on stdout; sweep progress goes to the terminal.
 //
 // The study's own data, as benchfmt, is testdata/baseline.bench; the report
 // fragments in testdata are rendered from it (go test ./tr111 -update).
