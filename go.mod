@@ -38,4 +38,7 @@ require (
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
 
-tool golang.org/x/perf/cmd/benchstat
+tool (
+	github.com/chimeraforge/chimeraforge/cmd/chimeragate
+	golang.org/x/perf/cmd/benchstat
+)
