@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchmath"
+	"golang.org/x/perf/benchunit"
 
 	"github.com/chimeraforge/chimeraforge/internal/units"
 )
@@ -348,7 +349,7 @@ func directions(base, head *Set, sets ...sampleSet) (map[string]int, error) {
 		}
 	}
 	if len(unknown) > 0 {
-		return nil, fmt.Errorf("%w: unit %s neither declared nor registered; declare it (Unit <unit> better=higher|lower) or add it to internal/units",
+		return nil, fmt.Errorf("%w: unit %s neither declared nor registered (a file cut mid-line shows as such a unit); declare it (Unit <unit> better=higher|lower) or add it to internal/units",
 			ErrInput, few(unknown))
 	}
 	return dirs, nil
@@ -377,7 +378,11 @@ func samples(s *Set, opt Options) (sampleSet, error) {
 			if err := finite(r, v); err != nil {
 				return sampleSet{}, err
 			}
-			k := sampleKey{opt.name(r), v.Unit}
+			// benchfmt leaves a value's unit untidied when tidying does not
+			// change the value, as for 0: a warm call's "0 load-ns" would
+			// otherwise be a metric of its own, apart from load-sec.
+			_, unit := benchunit.Tidy(1, v.Unit)
+			k := sampleKey{opt.name(r), unit}
 			if _, ok := ss.vals[k]; !ok {
 				ss.order = append(ss.order, k)
 				ss.orig[k] = orig

@@ -103,7 +103,7 @@ func TestNaNIsRefusedBeforeBenchmath(t *testing.T) {
 				Values: []benchfmt.Value{{Value: v, Unit: "tok/s"}}})
 		}
 		_, err := Compare(base, head, Options{})
-		if !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "BenchmarkA: unusable benchmark input: tok/s value NaN") {
+		if !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "unusable benchmark input: BenchmarkA: tok/s value NaN") {
 			t.Errorf("Compare with a NaN in head: err = %v, want ErrInput naming the benchmark, unit and value", err)
 		}
 		return
@@ -118,11 +118,11 @@ func TestReadRefusesNonFiniteValues(t *testing.T) {
 		name, value string
 		want        string
 	}{
-		{"NaN", "NaN", "base.txt:3: unusable benchmark input: ttft-ns value NaN is not a finite number"},
-		{"lower-case nan", "nan", "base.txt:3: unusable benchmark input: ttft-ns value NaN"},
-		{"+Inf", "+Inf", "base.txt:3: unusable benchmark input: ttft-ns value +Inf"},
-		{"-Inf", "-Inf", "base.txt:3: unusable benchmark input: ttft-ns value -Inf"},
-		{"infinity spelled out", "infinity", "base.txt:3: unusable benchmark input: ttft-ns value +Inf"},
+		{"NaN", "NaN", "unusable benchmark input: base.txt:3: ttft-ns value NaN is not a finite number"},
+		{"lower-case nan", "nan", "unusable benchmark input: base.txt:3: ttft-ns value NaN"},
+		{"+Inf", "+Inf", "unusable benchmark input: base.txt:3: ttft-ns value +Inf"},
+		{"-Inf", "-Inf", "unusable benchmark input: base.txt:3: ttft-ns value -Inf"},
+		{"infinity spelled out", "infinity", "unusable benchmark input: base.txt:3: ttft-ns value +Inf"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -142,12 +142,12 @@ func TestReadLimits(t *testing.T) {
 		want       string
 	}{
 		{"values of one metric beyond the cap", strings.Repeat("BenchmarkA 1 1 tok/s\n", 11),
-			"x:11: unusable benchmark input: BenchmarkA has more than 10 values in tok/s"},
+			"unusable benchmark input: x:11: BenchmarkA has more than 10 values in tok/s"},
 		{"input beyond the byte cap", strings.Repeat("BenchmarkA 1 1 tok/s\n", 9) + strings.Repeat("# filler\n", 1<<17),
 			"read x: unusable benchmark input: larger than 1 MiB"},
 		{"config copied into every result beyond the held cap",
 			strings.Repeat(fmt.Sprintf("k%%d: %s\n", strings.Repeat("v", 100)), 1000) + strings.Repeat("BenchmarkA 1 1 tok/s\n", 10),
-			"unusable benchmark input: the results so far hold more than 1 MiB"},
+			"the results so far hold more than 1 MiB"},
 		{"a line longer than 64 KiB", "BenchmarkA 1 1 tok/s\nBenchmark" + strings.Repeat("A", 70_000) + " 1 1 tok/s\n",
 			"read x: unusable benchmark input: x:1: bufio.Scanner: token too long"},
 	}
@@ -338,5 +338,23 @@ func TestTooFewSamplesAgreeInTableAndErr(t *testing.T) {
 	}
 	if !errors.Is(rep.Err(), ErrTooFewSamples) {
 		t.Errorf("Err() = %v, want ErrTooFewSamples", rep.Err())
+	}
+}
+
+// benchfmt leaves "0 load-ns" untidied (tidying does not change a zero),
+// so it would key a metric apart from the load-sec of the other results:
+// a missing metric in one file, a spurious one in the other.
+func TestZeroNanosecondsStayInTheirMetric(t *testing.T) {
+	base := runText(cfgA, 5, bench{"A", 1e6, "load-ns"}) + "BenchmarkA 1 0 load-ns\n"
+	head := runText(cfgA, 6, bench{"A", 1e6, "load-ns"})
+	rep, err := Compare(mustRead(t, base, "base.txt"), mustRead(t, head, "head.txt"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Comparisons) != 1 || rep.Comparisons[0].NBase != 6 {
+		t.Fatalf("comparisons = %+v, want one load-sec metric with 6 base values", rep.Comparisons)
+	}
+	if err := rep.Err(); err != nil {
+		t.Errorf("Err() = %v, want nil", err)
 	}
 }

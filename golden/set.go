@@ -87,12 +87,12 @@ func read(r io.Reader, name string, lim limits) (*Set, error) {
 				}
 				k := sampleKey{string(rec.Name), v.Unit}
 				if perMetric[k]++; perMetric[k] > lim.perMetric {
-					return nil, fmt.Errorf("%s: %w: Benchmark%s has more than %d values in %s",
-						pos(rec), ErrInput, rec.Name, lim.perMetric, cmp.Or(v.OrigUnit, v.Unit))
+					return nil, fmt.Errorf("%w: %s: Benchmark%s has more than %d values in %s",
+						ErrInput, pos(rec), rec.Name, lim.perMetric, cmp.Or(v.OrigUnit, v.Unit))
 				}
 			}
 			if held += heldBytes(rec); held > lim.held {
-				return nil, fmt.Errorf("%s: %w: the results so far hold more than %d MiB", pos(rec), ErrInput, lim.held>>20)
+				return nil, fmt.Errorf("%w: %s: the results so far hold more than %d MiB", ErrInput, pos(rec), lim.held>>20)
 			}
 			s.Results = append(s.Results, rec.Clone())
 		}
@@ -137,8 +137,8 @@ func finite(r *benchfmt.Result, v benchfmt.Value) error {
 	if !math.IsNaN(v.Value) && !math.IsInf(v.Value, 0) {
 		return nil
 	}
-	return fmt.Errorf("%s: %w: %s value %v is not a finite number (a metric that was not measured is omitted, never reported as NaN or Inf)",
-		pos(r), ErrInput, cmp.Or(v.OrigUnit, v.Unit), v.Value)
+	return fmt.Errorf("%w: %s: %s value %v is not a finite number (a metric that was not measured is omitted, never reported as NaN or Inf)",
+		ErrInput, pos(r), cmp.Or(v.OrigUnit, v.Unit), v.Value)
 }
 
 // pos is "file:line" of a result read from a file, else its name.

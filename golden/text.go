@@ -127,6 +127,8 @@ func (r *Report) counts() string {
 			name = "regressed beyond tolerance"
 		case Worse:
 			name = "worse within tolerance"
+		case TooFew:
+			name = "undecided (too few samples)"
 		case NotJudged:
 			name = "descriptive, not judged"
 		}
