@@ -2,31 +2,45 @@
 //
 // Usage:
 //
-//	chimeragate [flags] base.txt head.txt
+//	go tool chimeragate [flags] base.txt head.txt
 //
 // It compares head with base through golang.org/x/perf/benchmath as
 // benchstat does (medians, 95 % confidence intervals, Mann-Whitney U test
-// at alpha 0.05), prints a benchstat-style table with a verdict per metric
-// on stdout, and exits
+// at alpha 0.05). On stdout it prints what it compared, a table of the
+// metrics that fail the gate or keep it from deciding (benchmark, unit,
+// base and head median ± CI, change, p, n, verdict), and how many metrics
+// got each verdict; -v prints every metric in benchstat's layout instead.
+// On stderr it prints one line: the verdict, or what was wrong with the
+// input. It exits
 //
-//	0  no metric regressed significantly beyond its tolerance
-//	1  some metric did (each is named on stderr)
-//	2  usage or input error: bad flags, unreadable or corrupt input (file:line),
-//	   no benchmark in common, or an identifying config difference
-//	3  too few samples to decide: the U test cannot reach alpha with so few
-//	   runs (at alpha 0.05 it needs ≥ 4 per side; run with -count 10)
+//	0  pass: no metric regressed significantly beyond its tolerance
+//	1  some metric did
+//	2  usage or input error: bad flags; an unreadable or corrupt file
+//	   (file:line); a NaN or infinite value (file:line, unit); a unit whose
+//	   direction is neither declared nor registered; a metric of base
+//	   missing from head; no benchmark in common; input beyond the limits
+//	   no real run reaches; or an identifying config difference
+//	3  nothing regressed, but some metric could not be decided: fewer
+//	   samples per side than the U test needs (4 at alpha 0.05; run with
+//	   -count 10)
+//
+// When several apply, 1 wins over 2 and 2 over 3.
 //
 // Whether higher or lower is better comes from the inputs' "Unit <unit>
-// better=higher|lower" lines, else lower for durations (*-ns, ns/op) and
-// higher for rates (*/s) and efficiencies (*eff-%); a unit with no known
-// direction is reported but never fails the gate.
+// better=higher|lower" lines (head's, then base's), else from the registry
+// in internal/units, never from the unit's spelling. A unit that is
+// neither declared nor registered is an input error: a file cut mid-line
+// shows up as such a unit. Descriptive units (prompt-tok, gpu-util-%) are
+// shown but never judged. A metric (benchmark and unit) only in head is
+// reported, not judged; one only in base fails, unless -ignore-unit names
+// its unit.
 //
 // Runs whose identifying config lines differ (goos, goarch, cpu, gpu, os,
 // ollama-version, ollama-source, instances, num-parallel, num-predict,
 // num-thread, model, model-digest, model-synthetic; see
-// golden.IdentifyingKeys) measure
-// different things: chimeragate refuses to compare them and names the
-// keys, unless given -ignore-config or -allow-config-mismatch.
+// golden.IdentifyingKeys) measure different things: chimeragate refuses
+// to compare them and names the keys, unless given -ignore-config or
+// -allow-config-mismatch.
 //
 // Flags:
 //
@@ -37,13 +51,17 @@
 //	-ignore-config k,k     identifying keys not to compare
 //	-allow-config-mismatch compare anyway, listing the differences
 //	-ignore-name k,k       name keys to drop before matching benchmarks
+//	-ignore-unit u,u       units not to compare (head may lack them)
+//	-v                     print every metric, not only the failing ones
 //
-// To hold a run of ours against the study's baseline (other machine, so
-// the mismatch must be allowed; study-only name keys and GOMAXPROCS
-// dropped):
+// chimeragate is a tool of the module (go.mod's tool directive), so go
+// tool runs it and, unlike go run, passes its exit status through. To
+// hold a run of ours against the study's baseline (other machine, so the
+// mismatch must be allowed; study-only name keys and GOMAXPROCS dropped;
+// decode-ns is the study's and not reported by our runs):
 //
-//	go run ./cmd/chimeragate -allow-config-mismatch -ignore-name dir,study-agent,gomaxprocs \
-//		tr111/testdata/baseline.bench new.txt
+//	go tool chimeragate -allow-config-mismatch -ignore-name dir,study-agent,gomaxprocs \
+//		-ignore-unit decode-ns tr111/testdata/baseline.bench new.txt
 package main
 
 import (
@@ -65,24 +83,30 @@ func main() {
 // errUsage marks a command-line error.
 var errUsage = errors.New("usage")
 
-// exitCode maps run's error to the documented exit status.
+// exitCode maps run's error to the documented exit status. Report.Err
+// may wrap several sentinels; a regression wins, then an input error
+// (a missing metric), then too few samples.
 func exitCode(err error) int {
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, golden.ErrRegression):
 		return 1
+	case errors.Is(err, golden.ErrInput):
+		return 2
 	case errors.Is(err, golden.ErrTooFewSamples):
 		return 3
 	}
 	return 2
 }
 
-const usage = `usage: chimeragate [flags] base.txt head.txt
+const usage = `usage: go tool chimeragate [flags] base.txt head.txt
 
 Compares two benchfmt files (go test -bench output) and exits non-zero when
 a metric of head is significantly worse than base beyond its tolerance.
-Exit status: 0 pass, 1 regression, 2 usage/input error, 3 too few samples.
+Exit status: 0 pass, 1 regression, 2 usage/input error (also: a metric of
+base missing from head, a NaN/Inf value, a unit with no known direction),
+3 too few samples.
 
 `
 
@@ -128,7 +152,16 @@ func run(stdout, stderr io.Writer, args []string) error {
 		}
 		return nil
 	})
+	fs.Func("ignore-unit", "`units` (comma-separated, as written: decode-ns) not to compare; head may lack them", func(s string) error {
+		for u := range strings.SplitSeq(s, ",") {
+			if u = strings.TrimSpace(u); u != "" {
+				opt.IgnoreUnits = append(opt.IgnoreUnits, u)
+			}
+		}
+		return nil
+	})
 	fs.BoolVar(&opt.AllowConfigMismatch, "allow-config-mismatch", false, "compare runs whose identifying config differs, listing the differences")
+	verbose := fs.Bool("v", false, "print every metric in benchstat's layout, not only those that fail the gate")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -160,11 +193,19 @@ func run(stdout, stderr io.Writer, args []string) error {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	if err := rep.WriteText(stdout); err != nil {
+	write := rep.WriteSummary
+	if *verbose {
+		write = rep.WriteText
+	}
+	if err := write(stdout); err != nil {
 		return fail(stderr, fmt.Errorf("write report: %w", err))
 	}
 	if err := rep.Err(); err != nil {
-		return fail(stderr, err)
+		fail(stderr, err)
+		if errors.Is(err, golden.ErrMissing) {
+			fmt.Fprintln(stderr, "chimeragate: a head that lost a metric, or was cut short, must not pass; if it is meant to lack a unit, pass -ignore-unit UNIT,…")
+		}
+		return err
 	}
 	fmt.Fprintf(stderr, "chimeragate: pass: no metric of %s is significantly worse than %s beyond its tolerance\n", head.File, base.File)
 	return nil

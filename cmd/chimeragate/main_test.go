@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -44,6 +47,22 @@ var studyLike = func() string {
 	return b.String()
 }()
 
+// withLine inserts line before the run's trailing PASS.
+func withLine(run, line string) string {
+	return strings.Replace(run, "PASS\n", line+"\n"+"PASS\n", 1)
+}
+
+// withoutUnit drops every value in unit from a run's result lines.
+func withoutUnit(run, unit string) string {
+	return regexp.MustCompile(`[ \t]+\S+ `+regexp.QuoteMeta(unit)+`\b`).ReplaceAllString(run, "")
+}
+
+// cut ends the run in the middle of its last ttft-ns unit, as a job
+// killed while writing would.
+func cut(run string) string {
+	return run[:strings.LastIndex(run, "ttft-ns")+len("ttft")]
+}
+
 func TestRun(t *testing.T) {
 	tests := []struct {
 		name       string // also the golden file
@@ -66,6 +85,16 @@ func TestRun(t *testing.T) {
 		{"study_baseline_names_differ_without_ignore", studyLike, runN("aaaa", 10, 2000), []string{"-allow-config-mismatch"}, 2},
 		{"bad_tolerance_is_usage_error", runN("aaaa", 10, 2000), runN("aaaa", 10, 2000), []string{"-tol", "tok/s"}, 2},
 		{"nothing_in_common_is_input_error", runN("aaaa", 10, 2000), strings.ReplaceAll(runN("aaaa", 10, 2000), "BenchmarkTR111/", "BenchmarkTR114/"), nil, 2},
+		{"nan_value_refused", runN("aaaa", 10, 2000), withLine(runN("bbbb", 10, 2000), "BenchmarkTR111/agent=baseline/start=warm-2 \t 3 \t NaN tok/s \t 5e6 ttft-ns"), nil, 2},
+		{"inf_value_refused", withLine(runN("aaaa", 10, 2000), "BenchmarkTR111/agent=baseline/start=warm-2 \t 3 \t 2000 tok/s \t +Inf ttft-ns"), runN("bbbb", 10, 2000), nil, 2},
+		{"unit_missing_from_head_fails", runN("aaaa", 10, 2000), withoutUnit(runN("bbbb", 10, 2000), "ttft-ns"), nil, 2},
+		{"unit_missing_ignored_passes", runN("aaaa", 10, 2000), withoutUnit(runN("bbbb", 10, 2000), "ttft-ns"), []string{"-ignore-unit", "ttft-ns"}, 0},
+		{"unit_only_in_head_passes", withoutUnit(runN("aaaa", 10, 2000), "ttft-ns"), runN("bbbb", 10, 2000), nil, 0},
+		{"truncated_line_fails", runN("aaaa", 10, 2000), cut(runN("bbbb", 10, 2000)), nil, 2},
+		{"unregistered_unit_refused", withLine(runN("aaaa", 10, 2000), "BenchmarkTR111/agent=baseline/start=warm-2 \t 3 \t 7 widgets"),
+			withLine(runN("bbbb", 10, 2000), "BenchmarkTR111/agent=baseline/start=warm-2 \t 3 \t 7 widgets"), nil, 2},
+		{"regression_and_missing_metric_exit_1_names_both", runN("aaaa", 10, 2000), withoutUnit(runN("bbbb", 10, 1800), "ttft-ns"), nil, 1},
+		{"verbose_lists_every_metric", runN("aaaa", 10, 2000), runN("bbbb", 10, 1800), []string{"-v"}, 1},
 	}
 	testdata, err := filepath.Abs("testdata")
 	if err != nil {
@@ -102,7 +131,7 @@ func TestUsage(t *testing.T) {
 		{"no files", nil, 2, "want 2 files (base, head), got 0"},
 		{"missing file", []string{"nonexistent-base.txt", "nonexistent-head.txt"}, 2, "nonexistent-base.txt"},
 		{"unknown flag", []string{"-bogus"}, 2, "flag provided but not defined: -bogus"},
-		{"help", []string{"-h"}, 0, "Exit status: 0 pass, 1 regression, 2 usage/input error, 3 too few samples."},
+		{"help", []string{"-h"}, 0, "Exit status: 0 pass, 1 regression, 2 usage/input error"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,6 +142,55 @@ func TestUsage(t *testing.T) {
 			}
 			if !strings.Contains(stderr.String(), tt.want) {
 				t.Errorf("stderr lacks %q:\n%s", tt.want, stderr.String())
+			}
+		})
+	}
+}
+
+// go run reports any non-zero status of the command as its own exit 1, so
+// a CI step could not tell a regression from too few samples. go tool, for
+// a tool of the module (go.mod's tool directive), passes the status
+// through: the workflow in docs/ci runs the gate with it.
+func TestGoToolKeepsExitStatus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the gate with go tool (drop -short to run it)")
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("go: not found on PATH (go test puts its own toolchain there; run with go test): %v", err)
+	}
+	dir := t.TempDir()
+	file := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name       string
+		base, head string
+		want       int
+	}{
+		{"pass", runN("aaaa", 10, 2000), runN("bbbb", 10, 2000), 0},
+		{"regression", runN("aaaa", 10, 2000), runN("bbbb", 10, 1800), 1},
+		{"missing metric", runN("aaaa", 10, 2000), withoutUnit(runN("bbbb", 10, 2000), "ttft-ns"), 2},
+		{"too few samples", runN("aaaa", 3, 2000), runN("bbbb", 3, 2000), 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base, head := file(tt.name+"-base.txt", tt.base), file(tt.name+"-head.txt", tt.head)
+			out, err := exec.CommandContext(t.Context(), goBin, "tool", "chimeragate", base, head).CombinedOutput()
+			var exit *exec.ExitError
+			code := 0
+			switch {
+			case errors.As(err, &exit):
+				code = exit.ExitCode()
+			case err != nil:
+				t.Fatalf("go tool chimeragate: %v\n%s", err, out)
+			}
+			if code != tt.want {
+				t.Errorf("go tool chimeragate exit %d, want %d:\n%s", code, tt.want, out)
 			}
 		})
 	}
