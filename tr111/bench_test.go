@@ -24,11 +24,11 @@ var liveConfig = harness.LiveConfig{
 func BenchmarkTR111(b *testing.B) {
 	l := harness.NewLive(b, liveConfig)
 	type sub struct {
-		c     Config
+		c     harness.AgentConfig
 		start string
 	}
 	var subs []sub
-	for _, c := range Configs() {
+	for _, c := range harness.AgentConfigs() {
 		starts := []string{"warm", "cold"}
 		if c.Agent == "baseline" && l.Instances[0].Source != harness.SourceURLs {
 			starts = append(starts, "fresh")
@@ -49,7 +49,7 @@ func BenchmarkTR111(b *testing.B) {
 //
 // A server that died fails the sub-benchmark with its last log lines; the
 // next sub-benchmark starts on a restarted server.
-func benchConfig(b *testing.B, l *harness.Live, c Config, start string) {
+func benchConfig(b *testing.B, l *harness.Live, c harness.AgentConfig, start string) {
 	ctx := b.Context()
 	inst := l.Instances[0]
 	if !inst.Alive() {

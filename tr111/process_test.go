@@ -35,7 +35,7 @@ func BenchmarkTR111Process(b *testing.B) {
 func benchProcess(b *testing.B, bin string, l *harness.Live) {
 	{
 		first := newArrivalProxy(b, l.Instances[0].URL)
-		opts, err := json.Marshal(Configs()[0].Options(l.Base).Map())
+		opts, err := json.Marshal(harness.AgentConfigs()[0].Options(l.Base).Map())
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -17,28 +17,6 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
 )
 
-func TestConfigsAreTheStudysSweep(t *testing.T) {
-	cs := Configs()
-	if len(cs) != 19 {
-		t.Fatalf("%d configs, want 19 (baseline + 3×3×2)", len(cs))
-	}
-	names := map[string]bool{}
-	for _, c := range cs {
-		if names[c.Name()] {
-			t.Errorf("duplicate name %s", c.Name())
-		}
-		names[c.Name()] = true
-	}
-	for _, want := range []string{"agent=baseline", "agent=chimera/num_gpu=60/num_ctx=256/temp=0.6", "agent=chimera/num_gpu=120/num_ctx=1024/temp=0.8"} {
-		if !names[want] {
-			t.Errorf("no config named %s", want)
-		}
-	}
-	if m := cs[0].Options(measure.Options{}).Map(); m != nil {
-		t.Errorf("baseline agent sends options %v, want none (server defaults)", m)
-	}
-}
-
 // fakeModel is the fake's script for the hermetic runs: every metric the
 // benchmarks report is checked against it.
 var fakeModel = ollamatest.Model{
@@ -79,14 +57,15 @@ func prompted(fake *ollamatest.Server) []ollamatest.RequestLog {
 // fake inside a synctest bubble, where the fake's script is exact, and
 // checks every reported metric against that script.
 func TestTR111BodyReportsTheFakesTruth(t *testing.T) {
+	configs := harness.AgentConfigs()
 	for _, tc := range []struct {
-		c     Config
+		c     harness.AgentConfig
 		start string
 	}{
-		{Configs()[0], "warm"},
-		{Configs()[0], "cold"},
-		{Configs()[1], "warm"},
-		{Configs()[len(Configs())-1], "cold"},
+		{configs[0], "warm"},
+		{configs[0], "cold"},
+		{configs[1], "warm"},
+		{configs[len(configs)-1], "cold"},
 	} {
 		t.Run(tc.c.Name()+"/start="+tc.start, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {

@@ -1,4 +1,4 @@
-package tr111
+package harness
 
 import (
 	"fmt"
@@ -7,22 +7,25 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/measure"
 )
 
-// A Config is one agent configuration of the TR111_v2 sweep.
-type Config struct {
+// An AgentConfig is one agent configuration of the study's single-agent
+// sweeps: TR109 (the Python agent) and TR111_v2 (the Rust agent) ran the
+// same 19. Both reports' packages take them from here, so that the two
+// sweeps cannot drift apart.
+type AgentConfig struct {
 	Agent       string // "baseline" (sends no options) or "chimera"
 	NumGPU      int
 	NumCtx      int
 	Temperature float64
 }
 
-// Configs returns the study's 19 configurations: the baseline agent, then
-// num_gpu {60,80,120} × num_ctx {256,512,1024} × temperature {0.6,0.8}.
-func Configs() []Config {
-	cs := []Config{{Agent: "baseline"}}
+// AgentConfigs returns the study's 19 configurations: the baseline agent,
+// then num_gpu {60,80,120} × num_ctx {256,512,1024} × temperature {0.6,0.8}.
+func AgentConfigs() []AgentConfig {
+	cs := []AgentConfig{{Agent: "baseline"}}
 	for _, gpu := range []int{60, 80, 120} {
 		for _, ctx := range []int{256, 512, 1024} {
 			for _, temp := range []float64{0.6, 0.8} {
-				cs = append(cs, Config{Agent: "chimera", NumGPU: gpu, NumCtx: ctx, Temperature: temp})
+				cs = append(cs, AgentConfig{Agent: "chimera", NumGPU: gpu, NumCtx: ctx, Temperature: temp})
 			}
 		}
 	}
@@ -31,7 +34,7 @@ func Configs() []Config {
 
 // Name is the config's sub-benchmark name, in key=value segments so that
 // benchstat can pivot on any of them (-col /num_ctx).
-func (c Config) Name() string {
+func (c AgentConfig) Name() string {
 	if c.Agent == "baseline" {
 		return "agent=baseline"
 	}
@@ -41,7 +44,7 @@ func (c Config) Name() string {
 // Options returns the request options of this config on top of base (the
 // per-instance settings such as num_thread and num_predict). The baseline
 // agent adds nothing: the server's defaults apply, as in the study.
-func (c Config) Options(base measure.Options) measure.Options {
+func (c AgentConfig) Options(base measure.Options) measure.Options {
 	o := base
 	if c.Agent == "baseline" {
 		return o
