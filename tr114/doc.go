@@ -68,9 +68,11 @@
 // # Running
 //
 // The three setups, the question of ollama#9054, side by side (T011 alone
-// takes about a minute on 2 cores once Ollama is built):
+// takes under a minute on 2 cores once Ollama is built). The pattern's
+// empty element matches the scenario, so T011 is matched against the test:
+// a bare -bench T011 matches no top-level benchmark and runs nothing.
 //
-//	go test -run '^$' -bench 'T011' -benchtime 3x ./tr114 > new.txt
+//	go test -run '^$' -bench 'TR114//T011' -benchtime 3x ./tr114 > new.txt
 //	go tool benchstat -col /instances new.txt
 //	go tool benchstat -col /parallel new.txt
 //
