@@ -2,6 +2,7 @@ package harness
 
 import (
 	"bytes"
+	"flag"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +14,7 @@ import (
 func TestSweepProgressCountsAndEstimates(t *testing.T) {
 	var out bytes.Buffer
 	clock := time.Unix(0, 0)
-	s := &Sweep{Total: 3, Progress: progress.New(&out), now: func() time.Time { return clock }}
+	s := &Sweep{total: 3, Progress: progress.New(&out), now: func() time.Time { return clock }}
 	for _, name := range []string{"a=1", "a=2", "a=3", "extra"} {
 		s.step(name)
 		clock = clock.Add(10 * time.Second)
@@ -26,5 +27,45 @@ func TestSweepProgressCountsAndEstimates(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, strings.Split(strings.TrimSpace(out.String()), "\n")); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// The sweep counts what -test.bench selects, as the testing package
+// matches it, so a filtered run's "config i/N" is right.
+func TestSweepCountsOnlySelectedSubBenchmarks(t *testing.T) {
+	names := []string{
+		"scenario=homo/test=T011/instances=1",
+		"scenario=homo/test=T011/instances=2",
+		"scenario=hetero/test=T012/instances=1",
+		"agent=baseline/start=warm",
+	}
+	for _, tc := range []struct {
+		pattern string
+		want    []bool
+	}{
+		{".", []bool{true, true, true, true}},
+		{"TR114//T011", []bool{true, true, false, false}},
+		// A name with fewer levels than the pattern matches on the levels it
+		// has, as in testing.
+		{"TR114/.*/.*/instances=2", []bool{false, true, false, true}},
+		{"TR114/scenario=(homo|hetero)/T01[12]/instances=1", []bool{true, false, true, false}},
+		{"TR114/x|TR114/agent=baseline", []bool{false, false, false, true}},
+		{"T011", []bool{false, false, false, false}}, // level 0 is the top-level name
+		{"Other", []bool{false, false, false, false}},
+	} {
+		t.Run(tc.pattern, func(t *testing.T) {
+			f := flag.Lookup("test.bench")
+			old := f.Value.String()
+			f.Value.Set(tc.pattern)
+			defer f.Value.Set(old)
+			sel := benchFilter("BenchmarkTR114")
+			var got []bool
+			for _, n := range names {
+				got = append(got, sel(n))
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -37,7 +37,11 @@ func BenchmarkTR111(b *testing.B) {
 			subs = append(subs, sub{c, start})
 		}
 	}
-	sw := harness.Sweep{Total: len(subs)}
+	var names []string
+	for _, s := range subs {
+		names = append(names, s.c.Name()+"/start="+s.start)
+	}
+	sw := harness.NewSweep(b, names)
 	for _, s := range subs {
 		sw.Run(b, s.c.Name()+"/start="+s.start, func(b *testing.B) { benchConfig(b, l, s.c, s.start) })
 	}

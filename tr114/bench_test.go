@@ -47,7 +47,13 @@ func BenchmarkTR114(b *testing.B) {
 		skips = append(skips, a.Unavailable)
 	}
 	tests, setups := Tests(), Setups()
-	sw := harness.Sweep{Total: len(tests) * len(setups)}
+	var names []string
+	for _, t := range tests {
+		for _, s := range setups {
+			names = append(names, t.Name()+"/"+s.Name())
+		}
+	}
+	sw := harness.NewSweep(b, names)
 	for _, t := range tests {
 		for i, s := range setups {
 			sw.Run(b, t.Name()+"/"+s.Name(), func(b *testing.B) {
