@@ -62,6 +62,15 @@ func TestClientStreamSpeaksOllamasProtocol(t *testing.T) {
 			},
 		},
 		{
+			name: "a line after the done line is an error, not a chunk after the end",
+			body: done + `{"model":"m","response":"late","done":false}` + "\n",
+			check: func(t *testing.T, r Record, err error) {
+				if err == nil || !strings.Contains(err.Error(), "stream line 2: a line after the done line") || len(r.Chunks) != 0 {
+					t.Errorf("err = %v with %d chunks; want the line after done named, no chunk", err, len(r.Chunks))
+				}
+			},
+		},
+		{
 			name: "a stream with no done line is ErrNoDone",
 			body: `{"model":"m","response":"a","done":false}` + "\n",
 			check: func(t *testing.T, r Record, err error) {

@@ -203,9 +203,16 @@ type streamLine struct {
 // maxQuotedLine bounds how much of a malformed line an error quotes.
 const maxQuotedLine = 200
 
+// errAfterDone: the done line must be the last; content after it would
+// be timed after the call's end.
+var errAfterDone = errors.New("a line after the done line")
+
 // line decodes one streamed line and times it. A line that does not
 // decode is an error quoting it (cut to maxQuotedLine bytes).
 func (m *meter) line(b []byte) error {
+	if m.done {
+		return errAfterDone
+	}
 	var l streamLine
 	if err := json.Unmarshal(b, &l); err != nil {
 		q := b
