@@ -71,8 +71,8 @@ func TestBestConfigsAreThePublishedOnes(t *testing.T) {
 		got[m] = best(s, m).label
 	}
 	want := map[string]string{
-		"llama3.1:8b-instruct-q4_0": "g40_c1024_t0.4", // #15
-		"gemma3:latest":             "g60_c2048_t0.8", // #16 publishes g999_c4096_t0.4
+		"llama3.1:8b-instruct-q4_0": "g40_c1024_t0.4",  // #15
+		"gemma3:latest":             "g60_c2048_t0.8",  // #16 publishes g999_c4096_t0.4
 		"gemma3:270m":               "g999_c4096_t0.8", // #22
 		"gemma3:1b-it-qat":          "g60_c1024_t0.4",  // #26
 	}
@@ -267,7 +267,7 @@ func claims(s *golden.Set) []report.Claim {
 			Recomputed: prompt1.Values["tok/s"], Note: "one request"},
 		{What: "q4_0 'Mission failure' (prompt 1) eval count", Row: 11, Published: pubQ4Prompt1Eval, Decimals: 0, Unit: "tokens",
 			Recomputed: evalCount(prompt1),
-			Note: "tok/s × eval_duration of the stored row; the report's per-prompt table (TTFT, eval count, load) is not the stored rows"},
+			Note:       "tok/s × eval_duration of the stored row; the report's per-prompt table (TTFT, eval count, load) is not the stored rows"},
 		{What: "gemma3:latest baseline mean throughput", Row: 12, Published: pubGemmaTokS, Decimals: 2, Unit: "tok/s",
 			Recomputed: meanTokS(gemmaBase...), Ours: rate(gemmaBase...),
 			Note: "the stored baseline rows; the report's per-prompt table is not in the data"},
