@@ -416,10 +416,11 @@ type stepProgress struct {
 
 	stop chan struct{}
 	wg   sync.WaitGroup
+	out  *progress.Printer
 }
 
 func startStepProgress(label string, total int64) *stepProgress {
-	p := &stepProgress{label: label, start: time.Now(), stop: make(chan struct{})}
+	p := &stepProgress{label: label, start: time.Now(), stop: make(chan struct{}), out: progress.Default()}
 	p.total.Store(total)
 	p.wg.Go(func() {
 		t := time.NewTimer(time.Second)
@@ -482,7 +483,7 @@ func (p *stepProgress) print(final bool) {
 	} else {
 		fmt.Fprintf(&b, ", %v", elapsed)
 	}
-	progress.Default().Printf("%s", b.String())
+	p.out.Printf("%s", b.String())
 }
 
 func progressMiB(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }

@@ -80,7 +80,7 @@ func TestFindOllama(t *testing.T) {
 	if err := os.WriteFile(notExec, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	missing := &ollamabuild.PrereqError{Missing: []ollamabuild.Missing{{What: "stb/stb_image.h", Fix: "apt-get install -y nlohmann-json3-dev libstb-dev"}}}
+	missing := &ollamabuild.PrereqError{Missing: []ollamabuild.Missing{{What: "a C++ compiler (tried g++, c++, clang++)", Fix: "apt-get install -y g++, or set CXX"}}}
 	tests := []struct {
 		name       string
 		env        map[string]string
@@ -131,7 +131,7 @@ func TestFindOllama(t *testing.T) {
 			name:       "nothing at all skips with every way out",
 			embedded:   missing,
 			wantNoOll:  true,
-			wantErrHas: []string{"CHIMERA_OLLAMA_URLS and CHIMERA_OLLAMA_BIN are unset", "no ollama on PATH", "apt-get install -y nlohmann-json3-dev libstb-dev"},
+			wantErrHas: []string{"CHIMERA_OLLAMA_URLS and CHIMERA_OLLAMA_BIN are unset", "no ollama on PATH", "apt-get install -y g++, or set CXX"},
 		},
 		{
 			name:       "an embedded build that cannot be located is an error",
