@@ -19,8 +19,7 @@ const tr110Runs = "test_id,phase,scenario,run_number,run_dir,cfg_gpu_layers,cfg_
 
 // results returns the benchmark lines of recs: name and values by unit
 // (as benchfmt reads them back: durations in seconds).
-func results(t *testing.T, recs []benchfmt.Record) (names []string, vals []map[string]float64) {
-	t.Helper()
+func results(recs []benchfmt.Record) (names []string, vals []map[string]float64) {
 	for _, r := range recs {
 		if res, ok := r.(*benchfmt.Result); ok {
 			names = append(names, res.Name.String())
@@ -39,7 +38,7 @@ func TestTR110(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	names, vals := results(t, recs)
+	names, vals := results(recs)
 	wantNames := []string{
 		"TR110/scenario=chimera_hetero/test=T007/instances=2/config=gpu60-80_ctx512-1024_temp0.8-0.6",
 		"TR110/scenario=baseline_vs_chimera/test=T002/instances=2/config=gpu60_ctx1024_temp0.8",

@@ -1,0 +1,50 @@
+// Package tr113 reproduces TR113: two agents of the study's first Rust
+// multi-agent program (v1: one persona call each) started together on ONE
+// Ollama instance (OLLAMA_NUM_PARALLEL=1), in 19 configs of three
+// scenarios, one run each. It is the one-instance half of TR114's question:
+// does running two agents at once need two instances?
+//
+// # Baseline
+//
+// testdata/baseline.bench holds the study's 19 runs, converted from the
+// data pack (../shared/chimeraforge/tr113) by internal/studydata.TR113 and
+// named as the instances=1 half of the TR114 baseline:
+//
+//	BenchmarkTR114/scenario=<scenario>/test=<id>/instances=1/dir=<config_id>
+//
+// test is the TR114_v2 test whose agents sent the same num_gpu, num_ctx
+// and temperature (11 of the 19 configs; the others have no test segment);
+// dir is the study's config directory. Its metrics are TR114's (eff-%,
+// legacy-speedup-x, agg-tok/s, tok/s, balance-%, a-ns, b-ns, wall-ns,
+// overhead-ns; see package tr114) and load-ns, the server's load_duration
+// summed over the run's calls, which on one instance holds the reloads and
+// waits that agents with different options cause. There is no corrected
+// speedup-x: no agent ran alone next to these runs. The config lines say
+// what differs from TR114_v2: instances 1, and the v1 workflow (one call
+// per agent; its configured agents also sent top_p, top_k and
+// repeat_penalty).
+//
+// testdata/instances2.bench is TR114_v2's baseline (internal/studydata.TR114,
+// the same as tr114/testdata/baseline.bench), the two-instance half:
+//
+//	go tool benchstat -table '' -col /instances -ignore /dir tr113/testdata/baseline.bench tr113/testdata/instances2.bench
+//
+// # Report fragment
+//
+// testdata/report.md.golden recomputes every TR113 row of the data pack's
+// PUBLISHED.md (#93–#99) from the baseline with the study's legacy
+// definition, beside the published numbers (all follow but the contended
+// count: 13 of 19 runs, not 12), and compares one instance with two in
+// rates, since the workloads differ: per-call decode rate, both agents'
+// tokens per wall second, and the calls decoding at once. The charts
+// (efficiency.svg.golden, throughput.svg.golden) show the same. All are
+// rendered from the committed .bench files only; regenerate them, and the
+// baselines from the data pack (CHIMERA_STUDY_DIR, default
+// ../shared/chimeraforge), with
+//
+//	go test ./tr113 -update
+//
+// The benchmark comes with the multi-agent work: tr114's BenchmarkTR114
+// runs the instances=1/parallel=1 arm on the live setup, with the
+// corrected metrics beside the legacy ones.
+package tr113
