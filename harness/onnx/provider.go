@@ -1,0 +1,66 @@
+package onnx
+
+import (
+	"errors"
+	"fmt"
+)
+
+// A Provider is an ONNX Runtime execution provider, by the short name that
+// benchmark names and records carry ("provider=cpu").
+type Provider string
+
+const (
+	CPU      Provider = "cpu"
+	CUDA     Provider = "cuda"
+	TensorRT Provider = "tensorrt"
+)
+
+// Providers lists every provider a benchmark tries, CPU first.
+func Providers() []Provider { return []Provider{CPU, CUDA, TensorRT} }
+
+// ORTName is ONNX Runtime's own name for the provider.
+func (p Provider) ORTName() string {
+	switch p {
+	case CPU:
+		return "CPUExecutionProvider"
+	case CUDA:
+		return "CUDAExecutionProvider"
+	case TensorRT:
+		return "TensorrtExecutionProvider"
+	}
+	return string(p)
+}
+
+// ErrProviderUnavailable is wrapped when the loaded library, or this
+// machine, cannot run a provider: a benchmark skips it with the reason.
+var ErrProviderUnavailable = errors.New("execution provider unavailable")
+
+// ErrNoCgo is wrapped by [Start] in a binary built without cgo, which
+// cannot load a C library.
+var ErrNoCgo = errors.New("built without cgo (CGO_ENABLED=0): ONNX Runtime needs cgo")
+
+// SessionConfig says how to run a model. The zero value runs it on the CPU
+// with ONNX Runtime's default threads.
+type SessionConfig struct {
+	// Provider runs the graph; "" means CPU. Any other provider is strict:
+	// a node it cannot run fails the session instead of falling back to
+	// the CPU unseen (the study's "onnxruntime-gpu" ran on the CPU).
+	Provider Provider
+	// IntraOpThreads is the CPU threads per operator; 0 leaves ONNX
+	// Runtime's default (one per physical core).
+	IntraOpThreads int
+	// Inputs and Outputs are the graph's input and output names, in the
+	// order [Session.Run] takes and returns values.
+	Inputs, Outputs []string
+}
+
+func (c SessionConfig) provider() Provider {
+	if c.Provider == "" {
+		return CPU
+	}
+	return c.Provider
+}
+
+func unavailable(p Provider, why error) error {
+	return fmt.Errorf("%s (%s): %w: %v", p, p.ORTName(), ErrProviderUnavailable, why)
+}
