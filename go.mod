@@ -3,6 +3,7 @@ module github.com/chimeraforge/chimeraforge
 go 1.26.0
 
 require (
+	github.com/NVIDIA/go-nvml v0.13.4-1
 	github.com/google/go-cmp v0.7.0
 	github.com/ollama/ollama v0.17.4
 	github.com/x448/float16 v0.8.4

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/harness/agent"
+	"github.com/chimeraforge/chimeraforge/harness/gpu"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/internal/units"
 )
@@ -25,8 +26,9 @@ type LiveConfig struct {
 	// Units lists every unit the benchmark reports. Each must be registered
 	// in internal/units; [Live.Report] refuses any other.
 	Units []string
-	// Sampler measures the hardware during timed regions (NVML, RAPL); nil
-	// measures nothing.
+	// Sampler measures the hardware during timed regions; nil picks the
+	// machine's (gpu.Default: NVML, else RAPL, else none, and a config line
+	// says why; CHIMERA_SAMPLER forces one).
 	Sampler Sampler
 	// Arms are further server setups the benchmark compares with the first
 	// (tr114: two instances, and one instance with OLLAMA_NUM_PARALLEL=2).
@@ -34,7 +36,8 @@ type LiveConfig struct {
 	Arms []ServerConfig
 	// Roofline measures the CPU's memory bandwidth once ([MemBandwidth])
 	// and prints it as a config line, so that [Live.RooflinePct] can say
-	// what share of it a run's decoding used.
+	// what share of it a run's decoding used; with a GPU sampler, the GPU's
+	// peak bandwidth from NVML (its own config line) instead.
 	Roofline bool
 }
 
@@ -48,23 +51,13 @@ type Arm struct {
 }
 
 // A Sampler measures the hardware while a benchmark runs: GPU power and
-// energy, utilisation, memory. harness/gpu provides one; the live setup
-// only brackets regions with it.
-type Sampler interface {
-	// Config returns the provenance lines the sampler adds ("gpu-energy:
-	// nvml counter"), or the line that says why it measures nothing.
-	Config() []string
-	// Start begins a timed region.
-	Start(ctx context.Context) Region
-}
+// energy, utilisation, memory, or CPU package energy. harness/gpu provides
+// them; the live setup only brackets regions with one.
+type Sampler = gpu.Sampler
 
-// A Region is one timed region of a [Sampler].
-type Region interface {
-	// Stop ends the region and returns its metrics by registered unit;
-	// tokens is what was generated in it (for J/tok). A metric that could
-	// not be measured is absent.
-	Stop(tokens int) map[string]float64
-}
+// A Region is one timed region of a [Sampler]: Stop(tokens) returns W,
+// J/tok, gpu-util-% and gpu-mem-B, each only when measured.
+type Region = gpu.Region
 
 // Live is the setup every report's benchmarks run against: servers and
 // models found or started, the per-request base options, the trace, and the
@@ -112,7 +105,11 @@ func LiveTo(tb testing.TB, cfg LiveConfig, stdout io.Writer) *Live {
 	if !cfg.AllModels {
 		models = models[:1]
 	}
-	l := &Live{Instances: ins, Models: models, Trace: NewTrace(tb), Corpus: CorpusDir(tb), Sampler: cfg.Sampler, Units: cfg.Units}
+	sampler := cfg.Sampler
+	if sampler == nil {
+		sampler = defaultSampler(tb)
+	}
+	l := &Live{Instances: ins, Models: models, Trace: NewTrace(tb), Corpus: CorpusDir(tb), Sampler: sampler, Units: cfg.Units}
 	if nt := ins[0].NumThread; nt > 0 {
 		l.Base.NumThread = measure.Ptr(nt)
 	}
@@ -123,17 +120,23 @@ func LiveTo(tb testing.TB, cfg LiveConfig, stdout io.Writer) *Live {
 		lines = setupLines(lines, l)
 	}
 	lines = append(lines, "corpus: "+corpusDigest(tb, l.Corpus))
-	if l.Sampler != nil {
-		lines = append(lines, l.Sampler.Config()...)
-	}
+	lines = append(lines, l.Sampler.Config()...)
 	if cfg.Roofline {
-		l.Bandwidth = MemBandwidth()
+		bw, ok := 0.0, false
+		if g, isGPU := l.Sampler.(interface{ Bandwidth() (float64, bool) }); isGPU {
+			bw, ok = g.Bandwidth()
+		}
+		if ok {
+			l.Bandwidth = bw // the sampler's config lines state it
+		} else {
+			l.Bandwidth = MemBandwidth()
+			lines = append(lines, BandwidthConfigLine(l.Bandwidth))
+		}
 		for _, a := range l.Arms {
 			if a.Live != nil {
 				a.Live.Bandwidth = l.Bandwidth
 			}
 		}
-		lines = append(lines, BandwidthConfigLine(l.Bandwidth))
 	}
 	PrintConfig(stdout, lines)
 	for _, u := range unitLines {
@@ -244,6 +247,20 @@ func (l *Live) Options(config measure.Options) measure.Options {
 		o.NumPredict = l.Base.NumPredict
 	}
 	return o
+}
+
+// defaultSampler is gpu.Default's choice for this machine, closed when the
+// test ends. Opening it measures idle power for a second.
+func defaultSampler(tb testing.TB) Sampler {
+	tb.Helper()
+	s, err := gpu.Default(tb.Context(), gpu.Options{})
+	if err != nil {
+		tb.Fatalf("harness: %v", err)
+	}
+	if c, ok := s.(io.Closer); ok {
+		tb.Cleanup(func() { c.Close() })
+	}
+	return s
 }
 
 // Start begins a timed region of the sampler; with no sampler it measures
