@@ -1,0 +1,45 @@
+// Package tr115 reproduces TR115_v2: the study's two-agent Rust program
+// (TR114_v2's: an analysis and a report call per agent, two Ollama
+// instances) built for five async runtimes (tokio-default,
+// tokio-localset, async-std, smol, smol-1kb) and run in 6 configs × 5
+// runs each, every run its own process.
+//
+// # Baseline
+//
+// testdata/baseline.bench holds the study's 150 runs, converted from the
+// data pack (../shared/chimeraforge/tr115) by internal/studydata.TR115,
+// one result per run named
+//
+//	BenchmarkTR115/runtime=<runtime>/scenario=<scenario>/config=<config>/instances=2
+//
+// config is the study's config directory without its scenario prefix
+// (gpu80_ctx512, gpu80-100_ctx512-1024); the lines of a runtime and config
+// come in the study's run order. Its metrics are TR114's (eff-%,
+// legacy-speedup-x, agg-tok/s, tok/s, balance-%, a-ns, b-ns, wall-ns,
+// overhead-ns; see package tr114) and load-ns, the server's load_duration
+// summed over the run's calls. There is no corrected speedup-x: no agent
+// ran alone next to these runs.
+//
+// # Report fragment
+//
+// testdata/report.md.golden recomputes every TR115_v2 row of the data
+// pack's PUBLISHED.md (#110–#129) from the baseline with the study's
+// legacy definition, beside the published numbers: all follow but
+// async-std's minimum (49.99 %, not 50.00 %). It then shows what the
+// legacy metric hides: async-std's agents ran one after the other (50 % by
+// construction), each call decoding at the full rate of one, and in 4 of
+// the 6 configs finished sooner than tokio-default at 98.7 %; taking its
+// serial wall as the agents' time alone gives tokio-default a speedup
+// below 1. The charts (efficiency.svg.golden, throughput.svg.golden)
+// show the legacy efficiency and the rates by runtime. All are rendered
+// from the committed baseline only; regenerate them, and the baseline
+// from the data pack (CHIMERA_STUDY_DIR, default ../shared/chimeraforge),
+// with
+//
+//	go test ./tr115 -update
+//
+// The benchmark, the Go analogue of the runtimes (GOMAXPROCS, shared or
+// per-agent transport, keep-alive, a serialising mutex as the negative
+// control) with the corrected metrics beside the legacy ones, comes with
+// the multi-agent work.
+package tr115
