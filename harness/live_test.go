@@ -88,3 +88,21 @@ func TestLiveOutputIsCleanBenchfmt(t *testing.T) {
 		}
 	}
 }
+
+// Measured provenance (bandwidth, idle power) differs between two runs of
+// the same setup: as config it would split benchstat's tables, so it is a
+// comment that benchfmt skips.
+func TestPrintConfigKeepsMeasurementsOutOfTheConfig(t *testing.T) {
+	var out strings.Builder
+	PrintConfig(&out, []string{"model: m", "mem-bandwidth: 38.5 GB/s", "gpu-idle-power: 78.8 W", "not a line"})
+	want := "model: m\n# mem-bandwidth: 38.5 GB/s\n# gpu-idle-power: 78.8 W\n"
+	if out.String() != want {
+		t.Errorf("PrintConfig wrote\n%s\nwant\n%s", out.String(), want)
+	}
+	r := benchfmt.NewReader(strings.NewReader(out.String()+"BenchmarkZ 1 1 ns/op\n"), "cfg")
+	for r.Scan() {
+		if res, ok := r.Result().(*benchfmt.Result); ok && len(res.Config) != 1 {
+			t.Errorf("config %v, want only model", res.Config)
+		}
+	}
+}

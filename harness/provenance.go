@@ -50,6 +50,12 @@ func Provenance(tb testing.TB, ins []*Instance, models []ModelInfo, base measure
 // Call it from a benchmark that runs sub-benchmarks (it runs once), never
 // from a leaf benchmark: -count runs a leaf again after printing its name,
 // and the lines would split the result line.
+//
+// A line whose key is a measurement of the machine (measuredKeys: memory
+// bandwidth, idle power) is written as a "# key: value" comment instead: it
+// differs from run to run, and as a config line it would put two runs of
+// the same setup in separate benchstat tables. It stays in the file for a
+// reader, and benchfmt skips it.
 func PrintConfig(w io.Writer, lines []string) {
 	var b bytes.Buffer
 	for _, l := range lines {
@@ -57,10 +63,16 @@ func PrintConfig(w io.Writer, lines []string) {
 		if !ok || k == "" || strings.ContainsAny(k, " \t") {
 			continue // not a valid benchfmt config line: never corrupt the output
 		}
+		if measuredKeys[k] {
+			b.WriteString("# ")
+		}
 		fmt.Fprintf(&b, "%s: %s\n", k, strings.ReplaceAll(v, "\n", " "))
 	}
 	w.Write(b.Bytes())
 }
+
+// measuredKeys are provenance keys whose values are measured each run.
+var measuredKeys = map[string]bool{"mem-bandwidth": true, "gpu-idle-power": true, "cpu-idle-power": true}
 
 // gpuName names the GPUs nvidia-smi sees, or "none".
 func gpuName() string {

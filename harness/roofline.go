@@ -61,7 +61,8 @@ func copyAll(dst, src []byte) {
 }
 
 // BandwidthConfigLine is the benchfmt config line that records a measured
-// bandwidth ("mem-bandwidth: 12.3 GB/s", GB = 10⁹ bytes).
+// bandwidth ("mem-bandwidth: 12.3 GB/s", GB = 10⁹ bytes); PrintConfig writes
+// it as a comment, since it is measured.
 func BandwidthConfigLine(bytesPerSec float64) string {
 	return fmt.Sprintf("mem-bandwidth: %.1f GB/s", bytesPerSec/1e9)
 }

@@ -54,7 +54,8 @@
 //	speedup-x, true-eff-%                   Σ time alone / wall together, and / 2 × 100
 //	agg-tok/s, balance-%, overhead-ns, wall-ns
 //	roofline-%     agg-tok/s × bytes per token / mem-bandwidth × 100 (synthetic models: 2 bytes
-//	               per parameter; mem-bandwidth is a config line, measured once by a 256 MiB copy)
+//	               per parameter; mem-bandwidth, measured once by a 256 MiB copy, is printed as a
+//	               "# mem-bandwidth: …" comment: a config line would split benchstat tables between runs)
 //	tok/s, ttft-ns, load-ns   the concurrent calls' decode rate, time to first token, load time
 //	ns/op          one sample: both agents alone, then together
 //
