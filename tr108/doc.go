@@ -45,8 +45,8 @@
 //
 // With no environment set this starts the embedded default (an Ollama
 // server built from the module version pinned in go.mod) and the synthetic
-// llama3.1-tiny model; `-benchtime 1x` sweeps its 37 configs in about a
-// minute on two cores. Environment:
+// llama3.1-tiny model; `-benchtime 1x` sweeps its 37 configs in about
+// 15 s on two cores (a cached build). Environment:
 //
 //	CHIMERA_OLLAMA_URLS   use running servers (the first one here)
 //	CHIMERA_OLLAMA_BIN    start this ollama binary (else ollama on PATH, else the embedded build)

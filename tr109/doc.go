@@ -53,7 +53,7 @@
 //
 // With no environment set this starts the embedded default (an Ollama
 // server built from the module version pinned in go.mod) and the synthetic
-// llama3.1-tiny model; -count 10 takes about three minutes on two cores.
+// llama3.1-tiny model; -count 10 takes about two minutes on two cores.
 // Environment:
 //
 //	CHIMERA_OLLAMA_URLS   use running servers (the first one here)
