@@ -96,7 +96,15 @@ func NewLive(b *testing.B, cfg LiveConfig) *Live {
 // LiveTo is [NewLive] printing to stdout, for tests that check the lines.
 func LiveTo(tb testing.TB, cfg LiveConfig, stdout io.Writer) *Live {
 	tb.Helper()
-	unitLines, err := units.Lines(false, cfg.Units...)
+	// The sampler's units are declared for every benchmark: a timed
+	// region's metrics go through Report like the benchmark's own.
+	declared := slices.Clone(cfg.Units)
+	for _, u := range gpu.Units() {
+		if !slices.Contains(declared, u) {
+			declared = append(declared, u)
+		}
+	}
+	unitLines, err := units.Lines(false, declared...)
 	if err != nil {
 		tb.Fatalf("harness: %v", err)
 	}
@@ -109,7 +117,7 @@ func LiveTo(tb testing.TB, cfg LiveConfig, stdout io.Writer) *Live {
 	if sampler == nil {
 		sampler = defaultSampler(tb)
 	}
-	l := &Live{Instances: ins, Models: models, Trace: NewTrace(tb), Corpus: CorpusDir(tb), Sampler: sampler, Units: cfg.Units}
+	l := &Live{Instances: ins, Models: models, Trace: NewTrace(tb), Corpus: CorpusDir(tb), Sampler: sampler, Units: declared}
 	if nt := ins[0].NumThread; nt > 0 {
 		l.Base.NumThread = measure.Ptr(nt)
 	}

@@ -1,6 +1,7 @@
 package tr111
 
 import (
+	"maps"
 	"strconv"
 	"testing"
 
@@ -77,7 +78,8 @@ func benchConfig(b *testing.B, l *harness.Live, c harness.AgentConfig, start str
 		b.Fatal(inst.Annotate(err))
 	}
 	var m measure.CallMetrics
-	run := 0
+	run, tokens := 0, 0
+	region := l.Start(ctx) // GPU or CPU energy over the timed runs, where measured
 	for b.Loop() {
 		switch start {
 		case "cold":
@@ -98,6 +100,11 @@ func benchConfig(b *testing.B, l *harness.Live, c harness.AgentConfig, start str
 			b.Fatal(inst.Annotate(err))
 		}
 		m.Add(w.Calls...)
+		for _, c := range w.Calls {
+			tokens += c.EvalCount
+		}
 	}
-	l.Report(b, m.Values())
+	values := m.Values()
+	maps.Copy(values, region.Stop(tokens))
+	l.Report(b, values)
 }

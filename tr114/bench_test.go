@@ -1,6 +1,7 @@
 package tr114
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"testing"
@@ -84,7 +85,8 @@ func benchTest(b *testing.B, l *harness.Live, t Test, s Setup) {
 		b.Fatal(annotate(l, err))
 	}
 	var m multiagent.Metrics
-	run := 0
+	run, tokens := 0, 0
+	region := l.Start(ctx) // GPU or CPU energy over the timed samples, where measured
 	for b.Loop() {
 		run++
 		sample, err := multiagent.Interleave(ctx, strconv.Itoa(run), agents...)
@@ -92,7 +94,14 @@ func benchTest(b *testing.B, l *harness.Live, t Test, s Setup) {
 			b.Fatal(annotate(l, err))
 		}
 		m.Add(sample)
+		tokens += sample.Together.Tokens()
+		for _, w := range sample.Alone {
+			for _, c := range w.Calls {
+				tokens += c.EvalCount
+			}
+		}
 	}
+	energy := region.Stop(tokens)
 	values := map[string]float64{}
 	for u, x := range m.Values() {
 		if slices.Contains(reportedUnits, u) {
@@ -104,6 +113,7 @@ func benchTest(b *testing.B, l *harness.Live, t Test, s Setup) {
 			values["roofline-%"] = r
 		}
 	}
+	maps.Copy(values, energy)
 	l.Report(b, values)
 }
 
