@@ -1,0 +1,55 @@
+// Package tr116 reproduces TR116: two agents at once, each on its own
+// Ollama instance, across three models (gemma3:latest,
+// llama3.1:8b-instruct-q4_0, qwen2.5:7b) and two scenarios
+// (baseline_vs_chimera, chimera_homo), 5 runs each, in two programs: the
+// study's Rust agents (TR114_v2's: an analysis and a report call each) and
+// reconstructed Python agents (one persona call each); and one agent alone
+// on the same models the same day.
+//
+// # Baseline
+//
+// testdata/baseline.bench holds TR116's data, converted from the data pack
+// (../shared/chimeraforge/tr116) by internal/studydata.TR116:
+//
+//	BenchmarkTR116/model=<tag>/scenario=<scenario>/instances=2/lang=rust    30 Rust runs
+//	BenchmarkTR116/model=<tag>/scenario=<scenario>/instances=2/lang=python  30 Python runs
+//	BenchmarkTR116/model=<tag>/lang=rust/agent=…/start=…/dir=…/study-agent=…  224 Rust single-agent calls
+//	BenchmarkTR116/model=<tag>/lang=python/agent=…/dir=…/study-agent=…        112 Python single-agent runs
+//
+// agent=baseline names an agent that sent no options, agent=chimera one
+// that did, with the options it sent (the Python "baseline" agent sent
+// them too); dir and study-agent are the study's directory and label.
+// A Rust run carries TR114's metrics (see package tr114) and load-ns, the
+// server's load_duration summed over its calls. A Python run carries the
+// study's eff-% and legacy-speedup-x, which its code computed from the
+// agents' Ollama-internal durations (prompt_eval + eval, kept as
+// prefill-ns + decode-ns summed over both agents), with a-ns and b-ns the
+// agents' client wall clocks. A Rust single-agent call carries TR111's
+// metrics; a Python single-agent run only tok/s, the mean of its two
+// calls' decode rates (per-call data were not saved). There is no
+// corrected speedup-x: no agent ran alone next to the multi-agent runs.
+//
+// # Report fragment
+//
+// testdata/report.md.golden recomputes every TR116 row of the data pack's
+// PUBLISHED.md (#130–#174) from the baseline with the study's own
+// definitions (Rust: agent times inside the run; Python: Ollama-internal
+// durations) and sets each beside the published number: the means and
+// speedups follow; 18 rows do not (11 of the Rust table's 12 peaks and
+// SDs, e.g. qwen2.5 SD 8.6 and 10.2 pp, not 2.3 and 1.5; all six Python
+// peaks; "Python never exceeds 86 %", when a run reaches 91.7 %). It then
+// compares two Rust agents together with one alone per model: together
+// they made 69–81 % of one agent's tokens per wall second. The charts
+// (efficiency.svg.golden, throughput.svg.golden) show the legacy
+// efficiencies by model and the throughput comparison. All are rendered
+// from the committed baseline only; regenerate them, and the baseline
+// from the data pack (CHIMERA_STUDY_DIR, default ../shared/chimeraforge),
+// with
+//
+//	go test ./tr116 -update
+//
+// The benchmark, the multi-agent runs across models on the live setup
+// (the synthetic families by default, CHIMERA_MODELS for real ones) with
+// the corrected metrics beside the legacy ones, comes with the
+// multi-agent work.
+package tr116
