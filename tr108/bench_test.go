@@ -138,12 +138,17 @@ func benchConfig(b *testing.B, l *harness.Live, model string, c Config) {
 	}
 	call(len(prompts)-1, "warmup")
 	var m measure.CallMetrics
-	i := 0
+	i, tokens := 0, 0
+	region := l.Start(ctx) // GPU or CPU energy over the timed requests, where measured
 	for b.Loop() {
-		m.Add(call(i%len(prompts), strconv.Itoa(i+1)))
+		r := call(i%len(prompts), strconv.Itoa(i+1))
+		m.Add(r)
+		tokens += r.EvalCount
 		i++
 	}
+	energy := region.Stop(tokens)
 	vals := m.Values()
 	maps.DeleteFunc(vals, func(u string, _ float64) bool { return !slices.Contains(reportedUnits, u) })
+	maps.Copy(vals, energy)
 	l.Report(b, vals)
 }

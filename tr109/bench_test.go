@@ -1,6 +1,7 @@
 package tr109
 
 import (
+	"maps"
 	"strconv"
 	"testing"
 
@@ -59,7 +60,8 @@ func benchConfig(b *testing.B, l *harness.Live, c harness.AgentConfig) {
 		b.Fatal(inst.Annotate(err))
 	}
 	var m measure.CallMetrics
-	run := 0
+	run, tokens := 0, 0
+	region := l.Start(ctx) // GPU or CPU energy over the timed runs, where measured
 	for b.Loop() {
 		run++
 		w, err := a.Run(ctx, strconv.Itoa(run))
@@ -67,6 +69,11 @@ func benchConfig(b *testing.B, l *harness.Live, c harness.AgentConfig) {
 			b.Fatal(inst.Annotate(err))
 		}
 		m.Add(w.Calls...)
+		for _, c := range w.Calls {
+			tokens += c.EvalCount
+		}
 	}
-	l.Report(b, m.Values())
+	vals := m.Values()
+	maps.Copy(vals, region.Stop(tokens))
+	l.Report(b, vals)
 }
