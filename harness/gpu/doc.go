@@ -31,23 +31,27 @@
 //	gpu-mem-B   peak GPU memory used (summed over devices)
 //
 // Config lines: gpu-sampler (what, how often, energy counter or trapezoid,
-// readings a device lacks), gpu-idle-power, gpu-mem-bandwidth; or
-// cpu-energy and cpu-idle-power. The idle power is measured, so it
-// differs between runs: pass it to benchstat's -ignore like
-// harness-commit.
+// readings a device lacks), gpu-mem-bandwidth; or cpu-energy. The idle
+// power (gpu-idle-power, cpu-idle-power) is measured, so it differs
+// between runs: the live setup writes it as a "# key: value" comment that
+// benchfmt skips, so that two runs of one setup share benchstat's tables.
 //
-// Build: go-nvml needs cgo and Linux; elsewhere, or with CGO_ENABLED=0,
-// the package builds and [Default] says "no NVML". The first cgo build of
-// go-nvml prints C deprecation warnings on the go command's stderr (not
-// the benchmark's stdout); CGO_CFLAGS=-Wno-deprecated-declarations
-// silences them.
+// Build: NVML is built with -tags nvml, on Linux with cgo:
 //
-// Tests: hermetic, on go-nvml's mock H100 server and a fake powercap
-// directory, in testing/synctest bubbles: scripted power curves must give
-// their joules exactly. TestNVMLOnThisMachine reads a real GPU where there
-// is one (it skips elsewhere):
+//	CGO_CFLAGS=-Wno-deprecated-declarations go test -tags nvml -run '^$' -bench . ./tr114
 //
-//	go test -v -run OnThisMachine ./harness/gpu
+// Without the tag (or cgo, or on another OS) the package builds without
+// go-nvml and [Default] says why there is no NVML, naming the tag when an
+// NVIDIA driver is present. The tag keeps go-nvml out of default builds:
+// its first compile prints some 150 lines of C deprecation warnings, which
+// CGO_CFLAGS=-Wno-deprecated-declarations silences.
+//
+// Tests: hermetic, on go-nvml's mock H100 server (with -tags nvml) and a
+// fake powercap directory, in testing/synctest bubbles: scripted power
+// curves must give their joules exactly. TestNVMLOnThisMachine reads a
+// real GPU where there is one (it skips elsewhere):
+//
+//	CGO_CFLAGS=-Wno-deprecated-declarations go test -tags nvml -v -run OnThisMachine ./harness/gpu
 //
 // Environment (read at call time): CHIMERA_SAMPLER = nvml, rapl, none or
 // auto (the default) forces [Default]'s choice.
