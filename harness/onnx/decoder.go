@@ -19,6 +19,9 @@ type Decoder struct {
 	s     *Session
 	spec  onnxsynth.Spec
 	model string
+	// logits is reused by every forward: ONNX Runtime writes the logits
+	// into it in place, so a call costs no allocation or copy of them.
+	logits []float32
 }
 
 // NewDecoder starts a session for spec's model (onnxsynth.Model's bytes)
@@ -232,8 +235,11 @@ func (d *Decoder) Run(b Batch) (rec Record, err error) {
 	return rec, nil
 }
 
-// forward runs one step and times the session's Run alone.
-func (d *Decoder) forward(rows, seq int, ids []int64, mask [][]int64, past []*Value) ([]*Value, time.Duration, error) {
+// forward runs one step and times the session's Run alone. The outputs are
+// allocated here, in Go memory, for ONNX Runtime to write in place: the
+// logits in the decoder's buffer, the cache in new slices (the next step's
+// past).
+func (d *Decoder) forward(rows, seq int, ids []int64, mask [][]int64, past []*Value) (_ []*Value, took time.Duration, err error) {
 	idv, err := d.rt.NewInt64([]int64{int64(rows), int64(seq)}, ids)
 	if err != nil {
 		return nil, 0, err
@@ -245,18 +251,34 @@ func (d *Decoder) forward(rows, seq int, ids []int64, mask [][]int64, past []*Va
 		return nil, 0, err
 	}
 	defer mv.Close()
-	start := time.Now()
-	out, err := d.s.Run(append([]*Value{idv, mv}, past...)...)
-	took := time.Since(start)
+
+	s := d.spec
+	n := rows * seq * s.Vocab
+	if cap(d.logits) < n {
+		d.logits = make([]float32, n)
+	}
+	out := make([]*Value, 0, 1+2*s.Layers)
+	defer func() {
+		if err != nil {
+			closeAll(out)
+		}
+	}()
+	lv, err := d.rt.NewFloat32([]int64{int64(rows), int64(seq), int64(s.Vocab)}, d.logits[:n])
 	if err != nil {
-		return nil, took, err
+		return nil, 0, err
 	}
-	want := []int64{int64(rows), int64(seq), int64(d.spec.Vocab)}
-	if got := out[0].Shape(); !slices.Equal(got, want) {
-		closeAll(out)
-		return nil, took, fmt.Errorf("logits shaped %v, want %v", got, want)
+	out = append(out, lv)
+	total := int64(len(mask[0]))
+	for range 2 * s.Layers {
+		v, err := d.rt.NewFloat32([]int64{int64(rows), int64(s.Heads), total, int64(s.HeadDim())}, make([]float32, int64(rows*s.Heads*s.HeadDim())*total))
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, v)
 	}
-	return out, took, nil
+	start := time.Now()
+	_, err = d.s.Run(append([]*Value{idv, mv}, past...), out)
+	return out, time.Since(start), err
 }
 
 // greedy picks each row's most likely next token at its position pos[i];

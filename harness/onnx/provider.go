@@ -1,8 +1,13 @@
 package onnx
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"strings"
 )
 
 // A Provider is an ONNX Runtime execution provider, by the short name that
@@ -63,4 +68,39 @@ func (c SessionConfig) provider() Provider {
 
 func unavailable(p Provider, why error) error {
 	return fmt.Errorf("%s (%s): %w: %v", p, p.ORTName(), ErrProviderUnavailable, why)
+}
+
+// Provenance returns the benchfmt config lines that identify the runtime a
+// benchmark ran on: the library's version and SHA-256 (which build, from
+// anywhere), and the providers it can run here, so that runs on unlike
+// runtimes are never pooled.
+func (r *Runtime) Provenance() ([]string, error) {
+	sum, err := fileSHA256(r.Library())
+	if err != nil {
+		return nil, err
+	}
+	var can []string
+	for _, p := range Providers() {
+		if r.Available(p) == nil {
+			can = append(can, string(p))
+		}
+	}
+	return []string{
+		"onnxruntime: " + r.Version(),
+		"onnxruntime-sha256: " + sum,
+		"onnxruntime-providers: " + strings.Join(can, ","),
+	}, nil
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

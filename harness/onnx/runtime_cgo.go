@@ -116,26 +116,35 @@ func (r *Runtime) NewSession(model []byte, cfg SessionConfig) (*Session, error) 
 // any other would have failed NewSession.
 func (s *Session) Provider() Provider { return s.provider }
 
-// Run runs the graph on inputs (in SessionConfig.Inputs order) and returns
-// the outputs (in SessionConfig.Outputs order), allocated by ONNX Runtime
-// and owned by the caller, who closes them.
-func (s *Session) Run(inputs ...*Value) ([]*Value, error) {
+// Run runs the graph on inputs (in SessionConfig.Inputs order) into
+// outputs (in SessionConfig.Outputs order) and returns the outputs. A nil
+// outputs, or a nil entry, is allocated by ONNX Runtime and copied into Go
+// memory, owned by the caller, who closes it; a given Value must have the
+// output's shape, and is written in place, with no allocation and no copy.
+func (s *Session) Run(inputs, outputs []*Value) ([]*Value, error) {
+	if outputs != nil && len(outputs) != s.outputs {
+		return nil, fmt.Errorf("onnx: %d outputs given, the session has %d", len(outputs), s.outputs)
+	}
 	in := make([]ort.Value, len(inputs))
 	for i, v := range inputs {
 		in[i] = v.v
 	}
 	out := make([]ort.Value, s.outputs)
-	if err := s.s.Run(in, out); err != nil {
-		for _, o := range out {
-			if o != nil {
-				o.Destroy()
-			}
+	for i, v := range outputs {
+		if v != nil {
+			out[i] = v.v
 		}
+	}
+	if err := s.s.Run(in, out); err != nil {
 		return nil, err
 	}
 	vals := make([]*Value, len(out))
 	for i, o := range out {
-		vals[i] = &Value{v: o}
+		if outputs != nil && outputs[i] != nil {
+			vals[i] = outputs[i]
+		} else {
+			vals[i] = &Value{v: o}
+		}
 	}
 	return vals, nil
 }

@@ -26,9 +26,9 @@ func (r *Runtime) NewInt64([]int64, []int64) (*Value, error)     { return nil, E
 
 type Session struct{}
 
-func (s *Session) Provider() Provider              { return "" }
-func (s *Session) Run(...*Value) ([]*Value, error) { return nil, ErrNoCgo }
-func (s *Session) Close() error                    { return ErrNoCgo }
+func (s *Session) Provider() Provider                  { return "" }
+func (s *Session) Run(_, _ []*Value) ([]*Value, error) { return nil, ErrNoCgo }
+func (s *Session) Close() error                        { return ErrNoCgo }
 
 type Value struct{}
 

@@ -103,7 +103,7 @@ func checkAgainstReference(t *testing.T, rt *onnx.Runtime, p onnx.Provider, spec
 			tensorI(t, rt, []int64{batch, seq}, in),
 			tensorI(t, rt, []int64{batch, int64(len(mask) / batch)}, mask),
 		}, past...)
-		out, err := s.Run(args...)
+		out, err := s.Run(args, nil)
 		if err != nil {
 			t.Fatalf("step %d: %v", step, err)
 		}
@@ -362,5 +362,34 @@ func TestDecoderRefusesImpossibleCalls(t *testing.T) {
 		if _, err := d.Run(b); err == nil {
 			t.Errorf("%s: Run succeeded", name)
 		}
+	}
+}
+
+func TestRunRefusesAWrongOutputCount(t *testing.T) {
+	rt := onnxtest.Require(t)
+	w, err := onnxsynth.NewWeights(small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := rt.NewSession(onnxsynth.Model(w), onnx.SessionConfig{Inputs: onnxsynth.InputNames(small), Outputs: onnxsynth.OutputNames(small)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Run(nil, make([]*onnx.Value, 1)); err == nil {
+		t.Error("Run accepted 1 output for a graph of 7")
+	}
+}
+
+func TestProvenance(t *testing.T) {
+	rt := onnxtest.Require(t)
+	lines, err := rt.Provenance()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) != 3 || lines[0] != "onnxruntime: "+rt.Version() ||
+		!strings.HasPrefix(lines[1], "onnxruntime-sha256: ") || len(lines[1]) != len("onnxruntime-sha256: ")+64 ||
+		!strings.HasPrefix(lines[2], "onnxruntime-providers: cpu") {
+		t.Errorf("Provenance() = %q", lines)
 	}
 }
