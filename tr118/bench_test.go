@@ -12,6 +12,7 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
 	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
 	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
+	"github.com/chimeraforge/chimeraforge/internal/progress"
 	"github.com/chimeraforge/chimeraforge/internal/units"
 )
 
@@ -39,7 +40,7 @@ func BenchmarkTR118(b *testing.B) {
 	if threads > 0 {
 		threadLine = strconv.Itoa(threads)
 	}
-	lines = append(lines, "onnx-threads: "+threadLine, "onnxsynth: v"+strconv.Itoa(onnxsynth.Version))
+	lines = append(lines, "onnxruntime-threads: "+threadLine, "onnxsynth: v"+strconv.Itoa(onnxsynth.Version))
 	lines = append(lines, harness.Provenance(b, nil, nil, measure.Options{})...)
 	harness.PrintConfig(os.Stdout, lines)
 	if err := units.WriteLines(os.Stdout, false, allUnits()...); err != nil {
@@ -60,7 +61,7 @@ func BenchmarkTR118(b *testing.B) {
 	var names []string
 	for _, p := range onnx.Providers() {
 		if err := rt.Available(p); err != nil {
-			b.Logf("provider %s skipped: %v", p, err)
+			progress.Default().Printf("Skipping provider %s: %v", p, err)
 			continue
 		}
 		for _, spec := range specs {
