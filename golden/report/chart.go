@@ -54,7 +54,9 @@ const (
 // FontSlack wider than Liberation Sans: the canvas is widened to hold the
 // title, the legend sits between the title and the data, and category
 // labels that would collide are wrapped at spaces and underscores or, if
-// still too wide, turned by 45° or 90°. Check verifies the result.
+// still too wide, turned by 45° or 90° and the data lifted clear of them,
+// and the y axis's labels have no useless decimals and room before their
+// ticks. Check verifies the result.
 type Chart struct {
 	Title, YLabel string
 	Categories    []string
@@ -322,10 +324,90 @@ func (c Chart) plot() (*plot.Plot, *plot.Legend, error) {
 		}
 		p.Y.Min, p.Y.Max = lo-pad, hi+pad
 	}
+	yTickLabels(p)
 	if entries == 0 {
 		return p, nil, nil
 	}
 	return p, &legend, nil
+}
+
+// yTickLabels labels the y axis's ticks with no more decimals than the
+// values need, and leaves room between each label and its tick for a font
+// FontSlack wider: gonum right-aligns the labels a space before the
+// ticks, and a wider font runs on from where Liberation Sans would start.
+func yTickLabels(p *plot.Plot) {
+	p.Y.Tick.Marker = plainTicks{}
+	widest := vg.Length(0)
+	for _, t := range p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max) {
+		widest = max(widest, p.Y.Tick.Label.Width(t.Label))
+	}
+	p.Y.Tick.Label.Handler = padded{Handler: p.Y.Tick.Label.Handler, pad: (FontSlack - 1) * widest}
+}
+
+// plainTicks are gonum's default ticks, their labels written in fixed
+// point with the fewest decimals that give every labelled value: "50",
+// "75", "100", not "50.00", "75.00", "100.00" (gonum gives two decimals
+// whenever its step is 2.5 times a power of ten). Labels gonum writes as
+// exponents stay as they are.
+type plainTicks struct{}
+
+func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	var vs []float64
+	for _, t := range ts {
+		if t.IsMinor() {
+			continue
+		}
+		if strings.ContainsAny(t.Label, "eE") {
+			return ts
+		}
+		vs = append(vs, t.Value)
+	}
+	// Within a millionth of the labels' spacing is exact: tick values
+	// carry float noise (75.00000000000001).
+	tol := math.Abs(hi - lo)
+	for i := 1; i < len(vs); i++ {
+		tol = min(tol, math.Abs(vs[i]-vs[i-1]))
+	}
+	tol *= 1e-6
+	prec := 0
+	for ; prec < 6; prec++ {
+		exact := true
+		for _, v := range vs {
+			if r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'f', prec, 64), 64); math.Abs(r-v) > tol {
+				exact = false
+				break
+			}
+		}
+		if exact {
+			break
+		}
+	}
+	for i, t := range ts {
+		if !t.IsMinor() {
+			ts[i].Label = strconv.FormatFloat(t.Value, 'f', prec, 64)
+		}
+	}
+	return ts
+}
+
+// padded is a text handler whose unrotated strings take pad more room
+// after them than their text: right-aligned, the text ends pad before
+// where it is aligned, and a layout that sizes by the text's width (gonum's
+// axes) leaves that room.
+type padded struct {
+	text.Handler
+	pad vg.Length
+}
+
+func (h padded) Box(txt string, fnt font.Font) (width, height, depth vg.Length) {
+	width, height, depth = h.Handler.Box(txt, fnt)
+	return width + h.pad, height, depth
+}
+
+func (h padded) Draw(c vg.Canvas, txt string, sty text.Style, pt vg.Point) {
+	pt.X += vg.Length(sty.XAlign) * h.pad
+	h.Handler.Draw(c, txt, sty, pt)
 }
 
 // fitLabels sets the category labels so that they fit their share of the
@@ -364,9 +446,31 @@ func (c Chart) fitLabels(p *plot.Plot, area draw.Canvas) {
 	}
 	p.X.Tick.Label.Rotation = theta
 	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
-	// A turned label ends at its category; a wider font starts it at the
-	// same place and runs on towards the data: keep that much room.
-	p.X.Padding += (FontSlack - 1) / FontSlack * widest * vg.Length(math.Sin(theta))
+	// A turned label ends at its category, its anchor one descent above
+	// the axis line (where gonum puts every tick label), and its end
+	// corner rises above the anchor, the more so as a wider font runs on
+	// towards the data: lift the data by that much, so that the axis's
+	// own padding stays the gap between the labels and the data.
+	rise := vg.Length(0)
+	for _, l := range c.Categories {
+		rise = max(rise, reach(p.X.Tick.Label, l))
+	}
+	p.X.Padding += p.X.Tick.Label.FontExtents().Descent + rise
+}
+
+// reach is how far above its anchor s, drawn in sty and FontSlack wide,
+// extends on the canvas: measured as Check measures it.
+func reach(sty text.Style, s string) vg.Length {
+	m := newMeasurer(0, 0)
+	dc := draw.New(m)
+	dc.FillText(sty, vg.Point{}, s)
+	top := vg.Length(0)
+	for _, t := range m.texts {
+		for _, q := range t.box {
+			top = max(top, q.Y)
+		}
+	}
+	return top
 }
 
 // keepInside returns area narrowed, and the data moved right, by as much

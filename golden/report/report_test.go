@@ -120,6 +120,31 @@ func TestChartFitsItsText(t *testing.T) {
 			}},
 		{"long labels in two categories fit as they are", Chart{Title: "Two agents together vs one alone", YLabel: "tok/s",
 			Categories: []string{"decode rate per agent", "tokens per wall second, all agents"}, Series: two(2)}, nil},
+		{"turned labels clear the zero line of bars", Chart{Categories: configs, Series: two(19), Width: 18 * vg.Centimeter},
+			func(t *testing.T, c Chart, svg string) {
+				if !strings.Contains(svg, "rotate(-45)") && !strings.Contains(svg, "rotate(45)") {
+					t.Errorf("labels not turned by 45°")
+				}
+			}},
+		{"ticks on a 50-100 axis of dots are whole numbers clear of their marks", Chart{YLabel: "%", Categories: []string{"async-std", "smol", "tokio"},
+			Series: []Series{{Name: "eff", Estimates: []Estimate{{50, 49.9, 50.1}, {97.5, 95.7, 99.3}, {98.4, 97.9, 98.9}}}}, Kind: Dots},
+			func(t *testing.T, c Chart, svg string) {
+				for _, l := range []string{">50<", ">75<", ">100<"} {
+					if !strings.Contains(svg, l) {
+						t.Errorf("no tick label %s", l)
+					}
+				}
+				if strings.Contains(svg, ".00<") {
+					t.Errorf("a tick label with useless decimals")
+				}
+			}},
+		{"ticks that need decimals stay clear of their marks", Chart{YLabel: "share", Categories: []string{"a", "b"},
+			Series: []Series{{Name: "s", Estimates: []Estimate{{10.5, 10.2, 10.8}, {17.2, 17, 17.4}}}}, Kind: Dots},
+			func(t *testing.T, c Chart, svg string) {
+				if !strings.Contains(svg, ">12.5<") {
+					t.Errorf("no tick label 12.5")
+				}
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,6 +157,32 @@ func TestChartFitsItsText(t *testing.T) {
 			}
 			if tt.check != nil {
 				tt.check(t, tt.c, string(svg))
+			}
+		})
+	}
+}
+
+func TestPlainTicks(t *testing.T) {
+	tests := []struct {
+		name   string
+		lo, hi float64
+		want   []string
+	}{
+		{"a step of 25 needs no decimals", 46, 104, []string{"50", "75", "100"}},
+		{"a step of 2.5 needs one decimal, on every label", 9.624, 17.976, []string{"10.0", "12.5", "15.0", "17.5"}},
+		{"a step of 0.25 needs two", 0.9624, 1.7976, []string{"1.00", "1.25", "1.50", "1.75"}},
+		{"a step of 10 needs none", -42, 22, []string{"-40", "-20", "0", "20"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, tk := range (plainTicks{}).Ticks(tt.lo, tt.hi) {
+				if !tk.IsMinor() {
+					got = append(got, tk.Label)
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("labels mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}
