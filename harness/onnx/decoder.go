@@ -13,7 +13,8 @@ import (
 
 // A Decoder runs a GPT-2-style decoder with onnxsynth's inputs and outputs
 // on one session: a prefill over a right-padded batch, then greedy decode
-// steps that feed each step's KV cache to the next.
+// steps that feed each step's KV cache to the next. It runs one call at a
+// time.
 type Decoder struct {
 	rt    *Runtime
 	s     *Session
