@@ -70,6 +70,10 @@ var all = []Unit{
 	{"no-load-calls", Lower, "calls whose final chunk carried no load_duration"},
 	{"no-prefill-calls", Lower, "calls whose final chunk carried no prompt_eval_duration"},
 
+	// Inference backends (tr118).
+	{"padded-tok/s", Higher, "prefill throughput counting padding tokens, as the study did"},
+	{"degraded-calls", Lower, "calls that failed or fell back to another provider (classified, never dropped)"},
+
 	// The agent as a process.
 	{"startup-ns", Lower, "agent process: exec → first request received by the server"},
 	{"peak-rss-B", Lower, "agent process: peak resident set size"},
