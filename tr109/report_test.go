@@ -12,6 +12,7 @@ import (
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"golang.org/x/perf/benchfmt"
+	"gonum.org/v1/gonum/stat/distuv"
 	"gonum.org/v1/plot/vg"
 	tgolden "gotest.tools/v3/golden"
 )
@@ -213,6 +214,21 @@ func claims(in inputs) ([]report.Claim, error) {
 	}, nil
 }
 
+// welchDeltaPct is the 95 % Welch interval of mean(xs) − mean(base), in
+// per cent of mean(base): the whisker of a difference of means whose two
+// sides vary differently (NaN with fewer than two samples a side).
+func welchDeltaPct(xs, base []float64) (lo, hi float64) {
+	n, m := float64(len(xs)), float64(len(base))
+	if n < 2 || m < 2 {
+		return math.NaN(), math.NaN()
+	}
+	a, b := stats.SD(xs)*stats.SD(xs)/n, stats.SD(base)*stats.SD(base)/m
+	df := (a + b) * (a + b) / (a*a/(n-1) + b*b/(m-1))
+	half := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(0.975) * math.Sqrt(a+b)
+	d, mb := stats.Mean(xs)-stats.Mean(base), stats.Mean(base)
+	return 100 * (d - half) / mb, 100 * (d + half) / mb
+}
+
 // configLabel is "g60 c256 t0.6", short enough for a chart.
 func configLabel(c harness.AgentConfig) string {
 	return fmt.Sprintf("g%d c%d t%s", c.NumGPU, c.NumCtx, report.F(c.Temperature, 1))
@@ -304,7 +320,7 @@ func fragment(in inputs) (string, report.Chart, error) {
 		Align:  "lrrrrrl",
 	}
 	chart = report.Chart{
-		Title:  "Decode rate of each configuration against its baseline (difference of means)",
+		Title:  "Decode rate of each configuration against its baseline (difference of means; ours ± 95 % Welch CI)",
 		YLabel: "Δ mean vs baseline, %",
 		Kind:   report.Dots,
 		Width:  18 * vg.Centimeter,
@@ -346,12 +362,13 @@ func fragment(in inputs) (string, report.Chart, error) {
 		chart.Categories = append(chart.Categories, configLabel(c))
 		pyDots = append(pyDots, dot(py.MeanDeltaPct))
 		rustDots = append(rustDots, dot(rustDelta))
-		ourDots = append(ourDots, dot(o.MeanDeltaPct))
+		lo, hi := welchDeltaPct(in.ours.Values("tok/s", strings.Split(c.Name(), "/")...), in.ours.Values("tok/s", "agent=baseline"))
+		ourDots = append(ourDots, report.Estimate{Value: o.MeanDeltaPct, Lo: lo, Hi: hi})
 	}
 	chart.Series = []report.Series{
 		{Name: "TR109 Python, 1 run a side", Estimates: pyDots},
 		{Name: "TR111_v2 Rust, study means", Estimates: rustDots},
-		{Name: "ours, 10 runs a side", Estimates: ourDots},
+		{Name: "ours, 10 runs a side, 95 % Welch CI", Estimates: ourDots},
 	}
 	b.WriteString("Per configuration, the difference from its baseline (TR109 and TR111_v2: the baseline agent of the same " +
 		"directory; ours: the one baseline), and our test:\n\n")
