@@ -15,12 +15,18 @@ import (
 // Provenance returns the benchfmt config lines that identify a live run, so
 // that benchstat never silently pools unlike runs and the gate can refuse
 // to compare them: where the servers came from and their version, the
+// backend the embedded build runs on (ollama-backend: cuda or cpu), the
 // model and its digest, the GPU, the per-request settings that change the
 // workload, and the harness commit. (go test itself prints goos, goarch,
 // pkg and cpu.)
 func Provenance(tb testing.TB, ins []*Instance, models []ModelInfo, base measure.Options) []string {
 	tb.Helper()
 	lines := ServerConfigLines(ins)
+	if len(ins) > 0 && ins[0].Backend != "" {
+		// The embedded build runs on the CPU where no CUDA backend could be
+		// built, even where gpu names a GPU: say which ran.
+		lines = append(lines, "ollama-backend: "+ins[0].Backend)
+	}
 	for i, m := range models {
 		suffix := ""
 		if len(models) > 1 {

@@ -53,6 +53,10 @@ type Instance struct {
 	Client  *measure.Client // client for URL, without an overall timeout (streams run long)
 	Source  string          // SourceURLs, SourceBin or SourceEmbedded
 	Version string          // as the server's /api/version says
+	// Backend is what an embedded server runs on: ollamabuild.BackendCUDA
+	// or BackendCPU. "" for other sources, whose backends the harness
+	// does not know.
+	Backend string
 
 	// Set for started servers only.
 	Bin         string // the ollama executable
@@ -121,6 +125,9 @@ type ServerSource struct {
 	Kind string   // SourceURLs, SourceBin or SourceEmbedded
 	URLs []string // for SourceURLs
 	Bin  string   // for SourceBin; for SourceEmbedded, where the build is (or will be) cached
+	// Backend is what the embedded build runs on (ollamabuild.BackendCUDA
+	// or BackendCPU), once [Servers] has built it; "" for other sources.
+	Backend string
 }
 
 // FindOllama decides where servers come from, reading the environment at
@@ -242,14 +249,16 @@ func Servers(tb testing.TB, cfg ServerConfig) []*Instance {
 	case SourceURLs:
 		return connectServers(tb, src.URLs, n)
 	case SourceEmbedded:
-		bin, err := ollamabuild.Binary(tb.Context(), progress.Default())
+		// With the CUDA backend, Bin is <dir>/bin/ollama beside
+		// <dir>/lib/ollama/libggml-cuda.so, where Ollama looks for it.
+		srv, err := ollamabuild.Build(tb.Context(), progress.Default())
 		if errors.Is(err, ollamabuild.ErrMissingPrereq) {
 			tb.Skipf("harness: %v", err)
 		}
 		if err != nil {
 			tb.Fatalf("harness: embedded Ollama: %v", err)
 		}
-		src.Bin = bin
+		src.Bin, src.Backend = srv.Bin, srv.Backend
 	}
 	return startServers(tb, src, cfg, n, defaultServerStartOptions())
 }
@@ -321,6 +330,7 @@ func startServers(tb testing.TB, src ServerSource, cfg ServerConfig, n int, opts
 		in := &Instance{
 			Index:       i,
 			Source:      src.Kind,
+			Backend:     src.Backend,
 			Bin:         src.Bin,
 			ModelsDir:   models,
 			NumParallel: np,

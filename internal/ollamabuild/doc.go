@@ -1,9 +1,10 @@
 // Package ollamabuild builds the embedded default Ollama server: the
 // github.com/ollama/ollama module at the version pinned in our go.mod (the
 // same version as the api client the harness links), compiled from the Go
-// module cache with `go install` and cached for reuse.
+// module cache with `go install` and cached for reuse; on Linux with an
+// NVIDIA GPU and the CUDA toolkit, with Ollama's CUDA backend beside it.
 //
-// [Binary] returns the cached server, building it first when absent:
+// [Build] returns the cached server, building it first when absent:
 //
 //	go install -ldflags "-X github.com/ollama/ollama/version.Version=0.17.4" \
 //	    github.com/ollama/ollama@v0.17.4
@@ -23,7 +24,7 @@
 // whole output is in build.log next to the binary.
 //
 // The build needs a Go toolchain on PATH and a C and a C++ compiler; it
-// runs on Linux and macOS (on Windows, [Binary] and [CheckPrereqs] return
+// runs on Linux and macOS (on Windows, [Build] and [CheckPrereqs] return
 // an error wrapping [ErrMissingPrereq]: install Ollama, or set
 // CHIMERA_OLLAMA_BIN or CHIMERA_OLLAMA_URLS). Module zips leave Ollama's
 // vendor/ directories out, and with them three header-only C++ libraries.
@@ -57,6 +58,59 @@
 // concurrent test processes (go test ./... runs packages in parallel)
 // build once while the others wait.
 //
+// # The CUDA backend
+//
+// On Linux with an NVIDIA GPU, the CUDA toolkit's nvcc and cmake, [Build]
+// also builds Ollama's CUDA backend from the pinned module's own sources
+// in the module cache (CMakeLists.txt, CMakePresets.json and
+// ml/backend/ggml/ggml/, the module fetched with `go mod download`):
+//
+//	cmake -S <module dir> -B <tmp>/cmake -DCMAKE_BUILD_TYPE=Release \
+//	    -DCMAKE_CUDA_ARCHITECTURES=<arch> -DCMAKE_CUDA_COMPILER=<nvcc> \
+//	    -DCMAKE_BUILD_RPATH_USE_ORIGIN=ON -DCMAKE_DISABLE_FIND_PACKAGE_Vulkan=ON
+//	cmake --build <tmp>/cmake --target ggml-cuda -j<NumCPU>
+//
+// (146 s on 16 cores of an H100 machine for arch 90). <arch> is the GPUs'
+// compute capability as nvidia-smi reads it from NVML
+// (--query-gpu=compute_cap: 9.0 → 90; several kinds → 86;90), or
+// CHIMERA_CUDA_ARCH. The libraries (libggml-cuda.so and the libggml-base.so
+// it links) go to lib/ollama and the CPU build's binary is hard-linked
+// (else copied) to bin/ollama beside it, the layout the pinned Ollama's
+// ml/path.go searches on Linux (<dir of the executable>/../lib/ollama);
+// the server is started as that bin/ollama, and its runner loads the
+// backend from there. TestCUDALayoutMatchesPinnedOllama checks that path,
+// and CMakeLists.txt's output directory, in the pinned module.
+//
+//	$CHIMERA_CACHE/ollama/<version>-<key>/cuda-sm<arch>-<cudakey>/bin/ollama
+//	…/cuda-sm<arch>-<cudakey>/lib/ollama/libggml-cuda.so, libggml-base.so*
+//	…/cuda-sm<arch>-<cudakey>/build.log   cmake's output
+//	…/cuda-sm<arch>-<cudakey>/failed      the error of a failed build
+//	…/cuda-sm<arch>-<cudakey>/lock        flock(2): one build at a time
+//
+// The directory lies in the CPU build's (module version, CPU, headers);
+// <cudakey> hashes the architectures, the toolkit (nvcc --version's
+// release and build lines), cmake's version, the C and C++ compilers and
+// the recipe. bin/ollama is installed last, so its presence means a whole
+// layout. [Server.Backend] (cuda or cpu) is what the harness records as
+// the provenance line ollama-backend.
+//
+// Without a GPU, nvcc or cmake, the server is the CPU build exactly as
+// without this section, and a progress line says why there is no CUDA
+// backend. A CUDA build that fails is reported the same way (with the
+// compiler's last lines, indented) and the server runs on the CPU, which
+// the provenance then says; the failure is kept in the failed file and not
+// retried, for it takes minutes and would fail again, until that
+// directory is removed. CHIMERA_OLLAMA_BACKEND=cuda makes a missing
+// prerequisite an [ErrMissingPrereq] (skip) and a failed build an error,
+// so that a GPU check can never pass on the CPU; CHIMERA_OLLAMA_BACKEND=cpu
+// never builds the backend.
+//
+// This path is tested with fake nvidia-smi, nvcc and cmake scripts only:
+// it has not yet run against a real CUDA toolkit.
+//
 // Environment: CHIMERA_CACHE; CC and CXX if set (else go's defaults, falling
-// back to cc and c++); the go command's own (GOPROXY, GOMODCACHE, GOCACHE).
+// back to cc and c++); the go command's own (GOPROXY, GOMODCACHE, GOCACHE);
+// CHIMERA_OLLAMA_BACKEND (auto, the default; cpu; cuda); CHIMERA_CUDA_ARCH
+// (e.g. 90, or 86;90: instead of asking nvidia-smi); CUDACXX (the nvcc to
+// use, else nvcc on PATH, else /usr/local/cuda/bin/nvcc).
 package ollamabuild

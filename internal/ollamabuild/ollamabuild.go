@@ -73,7 +73,7 @@ func pinnedHeaders() headerSet {
 	}
 }
 
-// ErrMissingPrereq is wrapped by the error of [CheckPrereqs] and [Binary]
+// ErrMissingPrereq is wrapped by the error of [CheckPrereqs] and [Build]
 // when something the build needs is absent. Callers skip on it: an absent
 // prerequisite is not a failure, a build that fails with them present is.
 var ErrMissingPrereq = errors.New("missing prerequisite for building the embedded Ollama")
@@ -220,8 +220,8 @@ func CacheRoot() (string, error) {
 	return filepath.Join(dir, "chimeraforge"), nil
 }
 
-// Path returns where [Binary] installs the server for this module version
-// and CPU, whether or not it has been built yet.
+// Path returns where [Build] installs the CPU build of the server for this
+// module version and CPU, whether or not it has been built yet.
 func Path() (string, error) {
 	v, err := Version()
 	if err != nil {
@@ -386,25 +386,30 @@ func checkPrereqs(sys system) (toolchain, error) {
 	return tc, nil
 }
 
-// Binary returns the path of the embedded Ollama server, building it first
-// if the cache does not hold it for this module version and CPU. Progress
-// (what is built where, a tick every 15 s, waits for another process's
-// build) goes to progress, in lines that benchfmt ignores. It returns an
-// error wrapping [ErrMissingPrereq] when the build cannot run here.
-func Binary(ctx context.Context, progress io.Writer) (string, error) {
+// Build returns the embedded Ollama server, building it first if the
+// cache does not hold it for this module version and CPU: the CPU build
+// (go install), and on Linux with an NVIDIA GPU, nvcc and cmake also
+// Ollama's CUDA backend (see the package doc). Where the CUDA backend
+// cannot be had, the server runs on the CPU: Server.NoCUDA says why, and
+// so does a progress line. Progress (what is built where, a tick every
+// 15 s, waits for another process's build) goes to progress, in lines
+// that benchfmt ignores. It returns an error wrapping [ErrMissingPrereq]
+// when the build cannot run here (or, with CHIMERA_OLLAMA_BACKEND=cuda,
+// when the CUDA backend cannot).
+func Build(ctx context.Context, progress io.Writer) (Server, error) {
 	if err := checkOS(runtime.GOOS); err != nil {
-		return "", err
+		return Server{}, err
 	}
 	if progress == nil {
 		progress = io.Discard
 	}
 	v, err := Version()
 	if err != nil {
-		return "", err
+		return Server{}, err
 	}
 	dir, err := buildDir(v)
 	if err != nil {
-		return "", err
+		return Server{}, err
 	}
 	b := &builder{
 		version:      v,
@@ -415,9 +420,14 @@ func Binary(ctx context.Context, progress io.Writer) (string, error) {
 		headers:      pinnedHeaders(),
 		prereqs:      func() (toolchain, error) { return checkPrereqs(hostSystem()) },
 		fetchHeaders: goModDownload,
+		goos:         runtime.GOOS,
+		getenv:       os.Getenv,
+		findCUDA:     func(ctx context.Context) (cudaToolchain, error) { return findCUDA(ctx, hostCUDASystem()) },
+		fetchSource:  goModDownload,
+		runCUDA:      cmakeCUDA,
 	}
 	b.run = b.goInstall
-	return b.binary(ctx)
+	return b.server(ctx)
 }
 
 // builder holds one build's settings; tests replace run, prereqs and
@@ -437,6 +447,17 @@ type builder struct {
 	// run installs the ollama binary into gobin, compiling against the
 	// headers in b.includeDir(), writing its output to out.
 	run func(ctx context.Context, tc toolchain, gobin string, out io.Writer) error
+
+	// The CUDA backend (cuda.go).
+	goos     string
+	getenv   func(string) string
+	findCUDA func(ctx context.Context) (cudaToolchain, error)
+	// fetchSource returns the directory of modulePath@version, the
+	// sources the CUDA backend is built from.
+	fetchSource func(ctx context.Context, goBin, version string) (dir string, err error)
+	// runCUDA builds the backend from src in build (cmakeCUDA), writing
+	// its output to out; the libraries land in build/lib/ollama.
+	runCUDA func(ctx context.Context, ct cudaToolchain, tc toolchain, src, build string, out io.Writer) error
 }
 
 // say writes one progress line. `go test` merges stderr into stdout, which
@@ -474,11 +495,16 @@ func (b *builder) binary(ctx context.Context) (string, error) {
 	return bin, nil
 }
 
-// lock takes the cache directory's build lock, polling so that ctx can
-// cancel the wait. Closing the file (the returned func, or the process
-// dying) releases it.
+// lock takes the cache directory's build lock; see lockDir.
 func (b *builder) lock(ctx context.Context) (unlock func(), err error) {
-	path := filepath.Join(b.dir, "lock")
+	return b.lockDir(ctx, b.dir, b.version)
+}
+
+// lockDir takes the build lock of dir, where what is built, polling so
+// that ctx can cancel the wait. Closing the file (the returned func, or
+// the process dying) releases it.
+func (b *builder) lockDir(ctx context.Context, dir, what string) (unlock func(), err error) {
+	path := filepath.Join(dir, "lock")
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("open build lock: %w", err)
@@ -500,13 +526,13 @@ func (b *builder) lock(ctx context.Context) (unlock func(), err error) {
 			return func() { f.Close() }, nil
 		}
 		if stopTicks == nil {
-			b.say("waiting for another build of %s to finish (lock %s)…", b.version, path)
-			stopTicks = b.ticks(start, "still waiting for another build of "+b.version)
+			b.say("waiting for another build of %s to finish (lock %s)…", what, path)
+			stopTicks = b.ticks(start, "still waiting for another build of "+what)
 		}
 		select {
 		case <-ctx.Done():
 			f.Close()
-			return nil, fmt.Errorf("wait for ollama build lock %s: %w", path, context.Cause(ctx))
+			return nil, fmt.Errorf("wait for the build lock %s: %w", path, context.Cause(ctx))
 		case <-time.After(b.poll):
 		}
 	}

@@ -70,6 +70,43 @@ func TestProgressIsIgnoredByBenchfmt(t *testing.T) {
 		}
 	}
 
+	assertBenchfmtIgnores(t, out)
+}
+
+// The CUDA backend's progress, a failed build's quoted compiler output
+// included ("mmq.cu(12): error: …" would be a config line), is as
+// invisible to benchfmt.
+func TestCUDAProgressIsIgnoredByBenchfmt(t *testing.T) {
+	var progress bytes.Buffer
+	fakeCUDATools(t, "9.0", true)
+	if _, err := cudaBuilder(t, filepath.Join(t.TempDir(), "0.17.4-key"), &progress).server(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	fakeCUDATools(t, "9.0", false)
+	if _, err := cudaBuilder(t, filepath.Join(t.TempDir(), "0.17.4-key"), &progress).server(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CHIMERA_OLLAMA_BACKEND", "cpu")
+	if _, err := cudaBuilder(t, filepath.Join(t.TempDir(), "0.17.4-key"), &progress).server(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	out := progress.String()
+	for _, want := range []string{
+		"building the CUDA backend", "no CUDA backend (build the CUDA backend of ollama v0.17.4: cmake --build: exit status 1 (log: ",
+		`    ggml-cuda/mmq.cu(12): error: identifier "__nv_bfloat16" is undefined`, "built the CUDA backend in",
+		"no CUDA backend (CHIMERA_OLLAMA_BACKEND=cpu)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the progress lacks %q, so this test does not cover that line:\n%s", want, out)
+		}
+	}
+	assertBenchfmtIgnores(t, out)
+}
+
+// assertBenchfmtIgnores fails t if benchfmt reads anything from out but
+// the probe result appended to it.
+func assertBenchfmtIgnores(t *testing.T, out string) {
+	t.Helper()
 	// A benchmark line after the progress shows any configuration it set.
 	r := benchfmt.NewReader(strings.NewReader(out+"BenchmarkProbe 1 1 ns/op\n"), "go-test-output")
 	results := 0
