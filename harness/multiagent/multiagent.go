@@ -31,6 +31,12 @@ type Concurrent struct {
 // first error is returned after all agents have finished, with every
 // workflow's measurements kept.
 func Run(ctx context.Context, run string, agents ...*agent.Agent) (Concurrent, error) {
+	return start(ctx, run, nil, agents)
+}
+
+// start runs the agents as [Run] does; with lock non-nil, each agent holds
+// it for its whole workflow ([Serialised]).
+func start(ctx context.Context, run string, lock sync.Locker, agents []*agent.Agent) (Concurrent, error) {
 	c := Concurrent{Workflows: make([]agent.Workflow, len(agents))}
 	errs := make([]error, len(agents))
 	var ready, done sync.WaitGroup
@@ -42,6 +48,10 @@ func Run(ctx context.Context, run string, agents ...*agent.Agent) (Concurrent, e
 			defer done.Done()
 			ready.Done()
 			<-gate
+			if lock != nil {
+				lock.Lock()
+				defer lock.Unlock()
+			}
 			c.Workflows[i], errs[i] = a.Run(ctx, run)
 		}()
 	}
@@ -102,6 +112,12 @@ func (s Sample) AloneTotals() []float64 {
 // drift of the machine (thermal, other load) out of the ratio. On error the
 // Sample holds what was measured.
 func Interleave(ctx context.Context, run string, agents ...*agent.Agent) (Sample, error) {
+	return InterleaveWith(ctx, run, Run, agents...)
+}
+
+// InterleaveWith is [Interleave] with the together half run by together
+// ([Run], [Serialised], or either wrapped to measure around it).
+func InterleaveWith(ctx context.Context, run string, together Together, agents ...*agent.Agent) (Sample, error) {
 	s := Sample{Alone: make([]agent.Workflow, len(agents))}
 	for i, a := range agents {
 		w, err := a.Run(ctx, run+"/alone")
@@ -110,7 +126,7 @@ func Interleave(ctx context.Context, run string, agents ...*agent.Agent) (Sample
 			return s, err
 		}
 	}
-	c, err := Run(ctx, run+"/together", agents...)
+	c, err := together(ctx, run+"/together", agents...)
 	s.Together = c
 	return s, err
 }
@@ -123,6 +139,7 @@ type Metrics struct {
 	corrected, speedup, agg, wall            []float64
 	contended                                int
 	calls                                    measure.CallMetrics
+	inRun                                    [][]float64 // s, per agent position
 }
 
 // Add pools one sample. Samples whose together run has no agents are ignored.
@@ -141,6 +158,12 @@ func (m *Metrics) Add(s Sample) {
 	m.overhead = append(m.overhead, stats.CoordinationOverhead(in, wall)*1e9)
 	m.wall = append(m.wall, wall*1e9)
 	m.agg = append(m.agg, float64(s.Together.Tokens())/wall)
+	for i, t := range in {
+		if i == len(m.inRun) {
+			m.inRun = append(m.inRun, nil)
+		}
+		m.inRun[i] = append(m.inRun[i], t)
+	}
 	if alone := s.AloneTotals(); len(alone) == len(in) {
 		k := stats.CorrectedEfficiency(alone, wall)
 		m.corrected = append(m.corrected, k.EfficiencyPct)
@@ -173,6 +196,17 @@ func (m *Metrics) Values() map[string]float64 {
 		v["true-eff-%"] = stats.Mean(m.corrected)
 	}
 	return v
+}
+
+// InRunNs returns each agent's mean time inside the concurrent runs, in
+// nanoseconds and in the order of the agents: for two agents, the a-ns and
+// b-ns of the study's baselines. Nil when no sample was added.
+func (m *Metrics) InRunNs() []float64 {
+	var ns []float64
+	for _, ts := range m.inRun {
+		ns = append(ns, stats.Mean(ts)*1e9)
+	}
+	return ns
 }
 
 // Report reports every measured metric on r (a *testing.B). Call it once,
