@@ -1,8 +1,10 @@
 // Package multiagenttest runs the multi-agent reports' benchmark bodies on
 // fake Ollama servers (harness/ollamatest) inside a testing/synctest
 // bubble, where the fakes' script is the truth every reported metric must
-// equal (TestTR114BodyReportsTheFakesTruth and its siblings in tr110, tr115
-// and tr116).
+// equal (the body tests of tr110, tr115 and tr116). The fakes share one
+// in-memory listener and are told apart by host, so that a test can also
+// build its own clients, one transport for several instances or several
+// for one, as tr115's variants do.
 package multiagenttest
 
 import (
