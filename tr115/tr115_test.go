@@ -1,0 +1,411 @@
+package tr115
+
+import (
+	"context"
+	"encoding/csv"
+	"math"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"golang.org/x/perf/benchfmt"
+
+	"github.com/chimeraforge/chimeraforge/harness"
+	"github.com/chimeraforge/chimeraforge/harness/multiagent"
+	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
+	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
+	"github.com/chimeraforge/chimeraforge/internal/studydata"
+)
+
+// fakeModel is the fakes' script for the hermetic runs; the wants below
+// are derived from it.
+var fakeModel = ollamatest.Model{
+	Name:            "fake-synth:tiny",
+	Load:            300 * time.Millisecond,
+	PrefillPerToken: 40 * time.Microsecond,
+	InterToken:      2 * time.Millisecond,
+}
+
+const (
+	fakePredict   = 32
+	fakeParams    = 5_000_000
+	fakeBandwidth = 20e9 // bytes/s
+)
+
+func variant(t *testing.T, runtime string) Variant {
+	t.Helper()
+	for _, v := range Variants(4) {
+		if v.Runtime == runtime {
+			return v
+		}
+	}
+	t.Fatalf("no variant %s", runtime)
+	return Variant{}
+}
+
+// homo is the study's chimera_homo gpu80_ctx512 config.
+func homo(t *testing.T) multiagent.Test {
+	t.Helper()
+	for _, c := range Configs() {
+		if c.Scenario == multiagent.ChimeraHomo && c.Dir(false) == "gpu80_ctx512" {
+			return c
+		}
+	}
+	t.Fatal("no chimera_homo gpu80_ctx512 config")
+	return multiagent.Test{}
+}
+
+// TestTR115BodyReportsTheFakesTruth runs the benchmark body once (a
+// warm-up sample and one measured sample) in each variant, on two fakes
+// whose timing is exact inside a synctest bubble, one agent on each, and
+// checks every reported metric against the fakes' script.
+//
+// The instances are independent, so the agents run together gain all they
+// can: speedup exactly 2 and legacy 100 %, whatever the GOMAXPROCS,
+// transports or keep-alive. The mutex is the negative control: it serves
+// the same two workflows one after the other, so the corrected speedup is
+// exactly 1; the legacy efficiency reads exactly 50 % and calls every run
+// contended, because each agent's time starts when it holds the lock,
+// although the agents did the same work at the same rate (tok/s) as when
+// they ran at once.
+func TestTR115BodyReportsTheFakesTruth(t *testing.T) {
+	for _, v := range Variants(4) {
+		t.Run(v.Runtime, func(t *testing.T) {
+			procs := runtime.GOMAXPROCS(0)
+			synctest.Test(t, func(t *testing.T) {
+				f := multiagenttest.New(t, multiagenttest.Config{
+					Models: []ollamatest.Model{fakeModel}, Params: fakeParams, NumPredict: fakePredict,
+					Bandwidth: fakeBandwidth, Units: reportedUnits, NumParallel: []int{1, 1},
+				})
+				res := harness.BenchOnce(t, func(b *testing.B) { benchVariant(b, f.Live, homo(t), v, f.Transport) })
+				calls := f.Prompted()
+				if len(calls) != 16 {
+					t.Fatalf("%d prompted calls, want 16 (warm-up and one sample, 8 calls each)", len(calls))
+				}
+				p1, p2 := time.Duration(calls[0].PromptTokens), time.Duration(calls[1].PromptTokens)
+				for _, c := range calls {
+					if pt := time.Duration(c.PromptTokens); pt != p1 && pt != p2 {
+						t.Fatalf("a call with %d prompt tokens; want only %d (analysis) and %d (report)", pt, p1, p2)
+					}
+				}
+				ppt, decode := fakeModel.PrefillPerToken, fakePredict*fakeModel.InterToken
+				d := p1*ppt + decode + p2*ppt + decode // one workflow, never waiting for a slot
+				want := map[string]float64{
+					"eff-%":            100,
+					"legacy-speedup-x": 2,
+					"contention-%":     0,
+					"balance-%":        100,
+					"overhead-ns":      0,
+					"wall-ns":          float64(d),
+					"a-ns":             float64(d),
+					"b-ns":             float64(d),
+					"speedup-x":        2,
+					"true-eff-%":       100,
+					"tok/s":            float64(time.Second / fakeModel.InterToken),
+					"ttft-ns":          float64((p1 + p2) * ppt / 2),
+					"load-ns":          0,
+				}
+				if v.Mutex {
+					want["eff-%"], want["legacy-speedup-x"], want["contention-%"] = 50, 1, 100
+					want["speedup-x"], want["true-eff-%"] = 1, 50
+					want["wall-ns"], want["overhead-ns"] = float64(2*d), float64(d)
+				}
+				want["agg-tok/s"] = 4 * fakePredict / (time.Duration(want["wall-ns"]).Seconds())
+				want["roofline-%"] = want["agg-tok/s"] * 2 * fakeParams / fakeBandwidth * 100
+				// The scheduler's latency is the runtime's, not the fakes':
+				// check it was measured, then compare the rest.
+				p50, ok50 := res.Extra["sched-p50-ns"]
+				p99, ok99 := res.Extra["sched-p99-ns"]
+				if !ok50 || !ok99 || !(0 <= p50 && p50 <= p99) {
+					t.Errorf("sched-p50-ns %v (%v), sched-p99-ns %v (%v); want both, 0 ≤ p50 ≤ p99", p50, ok50, p99, ok99)
+				}
+				delete(res.Extra, "sched-p50-ns")
+				delete(res.Extra, "sched-p99-ns")
+				if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
+					t.Errorf("metrics mismatch (-want +got):\n%s", diff)
+				}
+			})
+			if got := runtime.GOMAXPROCS(0); got != procs {
+				t.Errorf("GOMAXPROCS is %d after the body, want %d restored", got, procs)
+			}
+		})
+	}
+}
+
+// The body runs under the variant's GOMAXPROCS, and dials once per call
+// only with keep-alive off: the 16 calls of a warm-up and one sample are
+// all its requests.
+func TestVariantsChangeWhatTheySay(t *testing.T) {
+	for _, tc := range []struct {
+		runtime string
+		dials   func(n int64) bool
+		want    string
+	}{
+		{"go-procs1", func(n int64) bool { return n < 16 }, "fewer than 16 (connections reused)"},
+		{"go-no-keepalive", func(n int64) bool { return n == 16 }, "16, one per call"},
+		{"go-transport-per-agent", func(n int64) bool { return n < 16 }, "fewer than 16 (connections reused)"},
+	} {
+		t.Run(tc.runtime, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := multiagenttest.New(t, multiagenttest.Config{
+					Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, Units: reportedUnits, NumParallel: []int{1, 1},
+				})
+				var dials atomic.Int64
+				var procs sync.Map // GOMAXPROCS seen while dialling
+				base := f.Transport.Clone()
+				dial := base.DialContext
+				base.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+					dials.Add(1)
+					procs.Store(runtime.GOMAXPROCS(0), true)
+					return dial(ctx, network, addr)
+				}
+				v := variant(t, tc.runtime)
+				harness.BenchOnce(t, func(b *testing.B) { benchVariant(b, f.Live, homo(t), v, base) })
+				want := v.GOMAXPROCS(runtime.NumCPU())
+				procs.Range(func(k, _ any) bool {
+					if k.(int) != want {
+						t.Errorf("GOMAXPROCS %d during the body, want %d", k, want)
+					}
+					return true
+				})
+				if n := dials.Load(); !tc.dials(n) {
+					t.Errorf("%d dials, want %s", n, tc.want)
+				}
+			})
+		})
+	}
+}
+
+// One transport is shared by both agents unless the variant gives each
+// its own; keep-alive is off in every transport of a variant that says so.
+func TestEndpointsTransports(t *testing.T) {
+	base := &http.Transport{}
+	urls := []string{"http://a", "http://b"}
+	for _, tc := range []struct {
+		runtime    string
+		transports int
+		keepAlive  bool
+	}{
+		{"go-default", 1, true},
+		{"go-transport-per-agent", 2, true},
+		{"go-no-keepalive", 1, false},
+		{"go-mutex", 1, true},
+	} {
+		t.Run(tc.runtime, func(t *testing.T) {
+			ends, trs, err := variant(t, tc.runtime).Endpoints(base, urls, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(trs) != tc.transports || len(ends) != 2 || ends[0].URL != "http://a" || ends[1].URL != "http://b" {
+				t.Fatalf("%d transports, endpoints %v; want %d, agent i on URL i", len(trs), ends, tc.transports)
+			}
+			for _, tr := range trs {
+				if tr == base || tr.DisableKeepAlives == tc.keepAlive {
+					t.Errorf("transport %p: base %v, keep-alive %v; want a clone, keep-alive %v", tr, tr == base, !tr.DisableKeepAlives, tc.keepAlive)
+				}
+			}
+		})
+	}
+}
+
+// Go's default runs at NumCPU; the GOMAXPROCS variants are 1 and 2, each
+// left out where it is NumCPU; every other variant changes one thing.
+func TestVariants(t *testing.T) {
+	for _, tc := range []struct {
+		numCPU int
+		want   []string
+	}{
+		{1, []string{"go-default", "go-procs2", "go-transport-per-agent", "go-no-keepalive", "go-mutex"}},
+		{2, []string{"go-default", "go-procs1", "go-transport-per-agent", "go-no-keepalive", "go-mutex"}},
+		{16, []string{"go-default", "go-procs1", "go-procs2", "go-transport-per-agent", "go-no-keepalive", "go-mutex"}},
+	} {
+		t.Run("numcpu="+strconv.Itoa(tc.numCPU), func(t *testing.T) {
+			var got []string
+			for _, v := range Variants(tc.numCPU) {
+				got = append(got, v.Runtime)
+				changes := 0
+				for _, c := range []bool{v.Procs > 0, v.PerAgentTransport, v.NoKeepAlive, v.Mutex} {
+					if c {
+						changes++
+					}
+				}
+				want := 1
+				if v.Runtime == "go-default" {
+					want = 0
+				}
+				if changes != want {
+					t.Errorf("%s changes %d things from go-default, want %d", v.Runtime, changes, want)
+				}
+				if v.Procs > 0 && v.GOMAXPROCS(tc.numCPU) == tc.numCPU {
+					t.Errorf("%s runs at NumCPU, as go-default does", v.Runtime)
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestHistQuantile(t *testing.T) {
+	inf := math.Inf(1)
+	for _, tc := range []struct {
+		name    string
+		buckets []float64
+		counts  []uint64
+		p, want float64
+		ok      bool
+	}{
+		{"empty", []float64{0, 1, 2}, []uint64{0, 0}, 0.5, 0, false},
+		{"median inside one bucket", []float64{0, 1, 2}, []uint64{0, 4}, 0.5, 1.5, true},
+		{"interpolates across buckets", []float64{0, 1, 2, 4}, []uint64{2, 2, 4}, 0.75, 3, true},
+		{"p99 in the last finite bucket", []float64{0, 1, 2}, []uint64{99, 1}, 0.99, 1, true},
+		{"an open top bucket gives its floor", []float64{0, 1, inf}, []uint64{1, 1}, 0.99, 1, true},
+		{"an open bottom bucket gives its ceiling", []float64{math.Inf(-1), 1, 2}, []uint64{1, 1}, 0.25, 1, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := histQuantile(tc.buckets, tc.counts, tc.p)
+			if ok != tc.ok || math.Abs(got-tc.want) > 1e-12 {
+				t.Errorf("histQuantile(%v) = %v, %v; want %v, %v", tc.p, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
+// Scheduler latency is measured over a region as the difference of the
+// runtime's cumulative histogram: goroutines that had to wait add to it.
+func TestSchedLatenciesMeasureARegion(t *testing.T) {
+	var l schedLatencies
+	before := readSched()
+	if before == nil {
+		t.Skip("runtime/metrics has no " + schedMetric)
+	}
+	done := make(chan struct{})
+	for range 64 {
+		go func() {
+			for range 1000 {
+				runtime.Gosched()
+			}
+			done <- struct{}{}
+		}()
+	}
+	for range 64 {
+		<-done
+	}
+	l.add(before, readSched())
+	p50, ok50 := l.quantileNs(0.5)
+	p99, ok99 := l.quantileNs(0.99)
+	if !ok50 || !ok99 || p50 < 0 || p99 < p50 {
+		t.Errorf("p50 %v ns (%v), p99 %v ns (%v); want both, 0 ≤ p50 ≤ p99", p50, ok50, p99, ok99)
+	}
+}
+
+// TestConfigsAreTheStudys checks the configs against the options the
+// study's runs.csv records for each agent of each config directory.
+func TestConfigsAreTheStudys(t *testing.T) {
+	f, err := os.Open(filepath.Join(studydata.Require(t), "tr115", "runs.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	config := func(row []string, agent string) multiagent.Config {
+		gpu, ctx, temp := row[col[agent+"_num_gpu"]], row[col[agent+"_num_ctx"]], row[col[agent+"_temperature"]]
+		if gpu == "" && ctx == "" && temp == "" {
+			return multiagent.Config{}
+		}
+		var c multiagent.Config
+		c.NumGPU, _ = strconv.Atoi(gpu)
+		c.NumCtx, _ = strconv.Atoi(ctx)
+		c.Temperature, _ = strconv.ParseFloat(temp, 64)
+		return c
+	}
+	want := map[string]multiagent.Test{}
+	for _, row := range rows[1:] {
+		tc := multiagent.Test{Scenario: row[col["scenario"]], A: config(row, "a"), B: config(row, "b")}
+		dir := row[col["config_id"]]
+		if prev, ok := want[dir]; ok && prev != tc {
+			t.Errorf("%s: runs disagree: %+v and %+v", dir, prev, tc)
+		}
+		want[dir] = tc
+	}
+	got := map[string]multiagent.Test{}
+	for _, c := range Configs() {
+		got[c.Scenario+"_"+c.Dir(false)] = c
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestSubBenchmarkNamesAreTheBaselines checks that every sub-benchmark is
+// named as the study's runs of the same config in testdata/baseline.bench,
+// with the Go variant as the runtime, so that benchstat -col /runtime puts
+// the Go variants next to the Rust runtimes; and that every config of the
+// baseline runs.
+func TestSubBenchmarkNamesAreTheBaselines(t *testing.T) {
+	f, err := os.Open("testdata/baseline.bench")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	study := map[string]bool{} // names with the runtime taken out
+	r := benchfmt.NewReader(f, "baseline.bench")
+	for r.Scan() {
+		if res, ok := r.Result().(*benchfmt.Result); ok {
+			rest, ok := strings.CutPrefix(string(res.Name), "TR115/runtime=")
+			if !ok {
+				t.Fatalf("baseline run %s has no runtime", res.Name)
+			}
+			_, rest, _ = strings.Cut(rest, "/")
+			study[rest] = true
+		}
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	ours := map[string]bool{}
+	var runtimes []string
+	for _, c := range Configs() {
+		for _, v := range Variants(runtime.NumCPU()) {
+			name := Name(v, c)
+			if ours[name] {
+				t.Errorf("duplicate sub-benchmark %s", name)
+			}
+			ours[name] = true
+			_, rest, _ := strings.Cut(name, "/")
+			if !study[rest] {
+				t.Errorf("sub-benchmark %s: no study run is named %s", name, rest)
+			}
+			if !slices.Contains(runtimes, v.Runtime) {
+				runtimes = append(runtimes, v.Runtime)
+			}
+		}
+	}
+	for rest := range study {
+		for _, rt := range runtimes {
+			if !ours["runtime="+rt+"/"+rest] {
+				t.Errorf("study config %s has no sub-benchmark for %s", rest, rt)
+			}
+		}
+	}
+}
