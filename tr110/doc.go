@@ -44,9 +44,21 @@
 //
 //	go test ./tr110 -update
 //
-// The benchmark, the same runs with Chimeraforge's agents on the live
-// setup and the corrected metrics beside the legacy ones, comes with the
-// multi-agent work (harness/multiagent). Compare a run with the study's:
+// # The benchmark
 //
-//	go tool benchstat -table '' -ignore /gomaxprocs,/config tr110/testdata/baseline.bench new.txt
+// BenchmarkTR110 runs all 30 tests with Go agents on the live setup, one
+// instance per agent, named exactly like the baseline
+// (BenchmarkTR110/scenario=…/test=T0xx/instances=2/config=…), with TR110's
+// configs: agent B at temperature 0.6 in chimera_hetero, and T101, T102,
+// T105, which TR114 lacks. The agents are the Go 2-call workflow with the
+// Rust prompts (the Python prompts are lost). One iteration is one
+// interleaved sample (harness/multiagent.Interleave: each agent alone,
+// then both together); metrics are tr114's (legacy eff-%,
+// legacy-speedup-x, contention-%; corrected speedup-x, true-eff-%;
+// agg-tok/s, balance-%, overhead-ns, wall-ns) plus a-ns, b-ns and
+// study-ttft-ns (per run, the slower agent's mean load + prefill, as the
+// lost harness recorded it). Run it and set it beside the study's Python:
+//
+//	go test -run '^$' -bench 'TR110//test=T0(01|11|13)/' -count 6 ./tr110 > new.txt
+//	go tool benchstat -table '' -ignore /gomaxprocs tr110/testdata/baseline.bench new.txt
 package tr110

@@ -38,8 +38,28 @@
 //
 //	go test ./tr115 -update
 //
-// The benchmark, the Go analogue of the runtimes (GOMAXPROCS, shared or
-// per-agent transport, keep-alive, a serialising mutex as the negative
-// control) with the corrected metrics beside the legacy ones, comes with
-// the multi-agent work.
+// # The benchmark
+//
+// BenchmarkTR115 is the Go analogue: ways of running the same two agents,
+// each one change from the default, named like the baseline so that the
+// Go variants sit beside tokio-default and async-std
+// (BenchmarkTR115/runtime=<variant>/scenario=…/config=…/instances=2):
+//
+//	go-default              GOMAXPROCS = NumCPU, one shared http.Transport, keep-alive on
+//	go-procs1, go-procs2    GOMAXPROCS 1 and 2 (one equal to NumCPU is go-default, left out)
+//	go-transport-per-agent  one http.Transport per agent
+//	go-no-keepalive         keep-alive off
+//	go-mutex                a serialising coordinator: a lock held across each agent's whole
+//	                        workflow, each agent's clock starting once it holds it, as async-std's
+//	                        runs behaved. The negative control: legacy eff-% is 50 % by
+//	                        construction; the corrected speedup-x says what it gained (≈ 1.0)
+//
+// One iteration is one interleaved sample (each agent alone, then both
+// together); metrics are tr114's plus sched-p50-ns and sched-p99-ns, the Go
+// scheduler's latency (runtime/metrics /sched/latencies:seconds, the
+// histogram's delta over the concurrent halves), Go's analogue of the
+// study's event-loop lag.
+//
+//	go test -run '^$' -bench 'TR115//scenario=chimera_homo/config=gpu80_ctx512' -count 6 ./tr115 > new.txt
+//	go tool benchstat -table '' -ignore /gomaxprocs -col /runtime tr115/testdata/baseline.bench new.txt
 package tr115

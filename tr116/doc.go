@@ -48,6 +48,26 @@
 //
 //	go test ./tr116 -update
 //
+// # The benchmark
+//
+// BenchmarkTR116 runs both scenarios with Go agents on the live setup, one
+// instance per agent, for every model
+// (BenchmarkTR116/model=<tag>/scenario=…/instances=2/lang=go; the
+// baseline's lines are lang=rust and lang=python, so benchstat -col /lang
+// sets Go beside them, -col /model compares the models). With
+// CHIMERA_MODELS unset it runs the three synthetic families
+// (synth:llama3.1-tiny, synth:qwen2.5-tiny, synth:gemma3-tiny); with it
+// set, any list of real tags (the study used gemma3:latest,
+// llama3.1:8b-instruct-q4_0 and qwen2.5:7b). On synthetic models the
+// chimera agents send num_ctx 1024 instead of the study's 512, for all
+// three families alike (a config line says so): the synthetic gemma3
+// crashes Ollama's KV-cache shift when prompt plus output exceed num_ctx,
+// and the analysis prompt is ~471 tokens. Real models keep 512. Metrics
+// are tr114's. One iteration is one interleaved sample.
+//
+//	go test -run '^$' -bench TR116 -count 6 ./tr116 > new.txt
+//	go tool benchstat -table '' -col /lang -ignore /gomaxprocs tr116/testdata/baseline.bench new.txt
+//
 // The benchmark, the multi-agent runs across models on the live setup
 // (the synthetic families by default, CHIMERA_MODELS for real ones) with
 // the corrected metrics beside the legacy ones, comes with the
