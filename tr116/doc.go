@@ -67,9 +67,4 @@
 //
 //	go test -run '^$' -bench TR116 -count 6 ./tr116 > new.txt
 //	go tool benchstat -table '' -col /lang -ignore /gomaxprocs tr116/testdata/baseline.bench new.txt
-//
-// The benchmark, the multi-agent runs across models on the live setup
-// (the synthetic families by default, CHIMERA_MODELS for real ones) with
-// the corrected metrics beside the legacy ones, comes with the
-// multi-agent work.
 package tr116
