@@ -44,7 +44,11 @@
 //
 //	go test ./tr113 -update
 //
-// The benchmark comes with the multi-agent work: tr114's BenchmarkTR114
-// runs the instances=1/parallel=1 arm on the live setup, with the
-// corrected metrics beside the legacy ones.
+// TR113 has no benchmark of its own: its question (two agents on one
+// instance) is the instances=1/parallel=1 arm of tr114's BenchmarkTR114,
+// with the corrected metrics beside the legacy ones. Set it beside the
+// study's TR113 runs with
+//
+//	go test -run '^$' -bench 'TR114//T013/instances=1/parallel=1' -count 6 ./tr114 > new.txt
+//	go tool benchstat -table '' -ignore /dir,/parallel,/gomaxprocs tr113/testdata/baseline.bench new.txt
 package tr113
