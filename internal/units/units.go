@@ -147,8 +147,9 @@ func Check(names ...string) error {
 
 // Lines returns the benchfmt Unit lines for names, in registry order:
 // "Unit <name> better=<dir>" for every judged unit, and
-// "Unit <name> assume=nothing" where assumeNothing is set (the study's few,
-// non-normal samples). A unit that is not registered is an error.
+// "Unit <name> assume=nothing" for a descriptive one and, where
+// assumeNothing is set (the study's few, non-normal samples), for every
+// unit. A unit that is not registered is an error.
 func Lines(assumeNothing bool, names ...string) ([]string, error) {
 	if err := Check(names...); err != nil {
 		return nil, err
@@ -161,7 +162,10 @@ func Lines(assumeNothing bool, names ...string) ([]string, error) {
 		if u.Better != Neither {
 			lines = append(lines, fmt.Sprintf("Unit %s better=%s", u.Name, u.Better))
 		}
-		if assumeNothing {
+		// A descriptive unit has no direction to declare; its assume line
+		// (benchstat's default assumption anyway) still gives it a Unit
+		// line, so every reported unit has one.
+		if assumeNothing || u.Better == Neither {
 			lines = append(lines, fmt.Sprintf("Unit %s assume=nothing", u.Name))
 		}
 	}

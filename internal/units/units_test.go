@@ -66,3 +66,13 @@ func TestUnregisteredUnitIsAnError(t *testing.T) {
 		t.Errorf("Lookup(sec/op) = %+v, %v; want ns/op, lower", u, ok)
 	}
 }
+
+// Every unit gets at least one Unit line, a descriptive one too.
+func TestEveryUnitHasALine(t *testing.T) {
+	for _, u := range All() {
+		lines, err := Lines(false, u.Name)
+		if err != nil || len(lines) == 0 {
+			t.Errorf("Lines(false, %q) = %q, %v; want a line", u.Name, lines, err)
+		}
+	}
+}
