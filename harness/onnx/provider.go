@@ -54,6 +54,11 @@ type SessionConfig struct {
 	// IntraOpThreads is the CPU threads per operator; 0 leaves ONNX
 	// Runtime's default (one per physical core).
 	IntraOpThreads int
+	// NoGraphOptimization runs the graph as written (ORT_DISABLE_ALL)
+	// instead of ONNX Runtime's default, every graph optimisation at
+	// session creation (fusions, constant folding, layout changes): the
+	// analogue of the study's eager against torch.compile (tr120).
+	NoGraphOptimization bool
 	// Inputs and Outputs are the graph's input and output names, in the
 	// order [Session.Run] takes and returns values.
 	Inputs, Outputs []string

@@ -101,6 +101,11 @@ func (r *Runtime) NewSession(model []byte, cfg SessionConfig) (*Session, error) 
 			return nil, err
 		}
 	}
+	if cfg.NoGraphOptimization {
+		if err := opts.SetGraphOptimizationLevel(ort.GraphOptimizationLevelDisableAll); err != nil {
+			return nil, err
+		}
+	}
 	p := cfg.provider()
 	if err := appendProvider(opts, p); err != nil {
 		return nil, err
