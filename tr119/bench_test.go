@@ -1,0 +1,122 @@
+package tr119
+
+import (
+	"context"
+	"io"
+	"maps"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chimeraforge/chimeraforge/harness"
+	"github.com/chimeraforge/chimeraforge/harness/measure"
+)
+
+// liveConfig is what TR119 needs: one server, the first model, the
+// decode rate and the cost units (the sampler's W, J/tok, gpu-util-% and
+// gpu-mem-B are declared by the harness).
+var liveConfig = harness.LiveConfig{Units: []string{"ns/op", "tok/s", "$/Mtok", "gCO2e/Mtok"}}
+
+// BenchmarkTR119 prices tokens with measured energy: for each of the
+// study's single-request scenarios, one iteration is one generate request
+// (num_predict tokens, the scenario's two prompts in turn), the sampler
+// brackets the iterations, and J/tok, W, tok/s, $/Mtok and gCO2e/Mtok are
+// reported once, after the loop.
+func BenchmarkTR119(b *testing.B) {
+	l, rates := setup(b, os.Stdout)
+	var names []string
+	for _, sc := range Scenarios() {
+		names = append(names, subName(sc))
+	}
+	sw := harness.NewSweep(b, names)
+	for _, sc := range Scenarios() {
+		sw.Run(b, subName(sc), func(b *testing.B) { benchScenario(b, l, rates, sc) })
+	}
+}
+
+func subName(sc Scenario) string { return "scenario=" + sc.Name + "/mode=generate" }
+
+// setup starts the live setup and prints, after its provenance, the rates
+// and whether energy is measured here (so which cost figures the results
+// will lack, and why).
+func setup(tb testing.TB, stdout io.Writer) (*harness.Live, Rates) {
+	tb.Helper()
+	l := harness.LiveTo(tb, liveConfig, stdout)
+	rates, err := RatesFromEnv(os.Getenv)
+	if err != nil {
+		tb.Fatalf("tr119: %v", err)
+	}
+	harness.PrintConfig(stdout, append(rates.ConfigLines(), energyLine(tb.Context(), l, rates)))
+	return l, rates
+}
+
+// energyProbe is how long energyLine's trial region lasts: two of the
+// samplers' default polls.
+const energyProbe = 200 * time.Millisecond
+
+// energyLine says whether the sampler measures energy, from a short trial
+// region: "energy: measured (J/tok)", or what is omitted for want of it.
+func energyLine(ctx context.Context, l *harness.Live, rates Rates) string {
+	r := l.Start(ctx)
+	select {
+	case <-ctx.Done():
+	case <-time.After(energyProbe):
+	}
+	if _, ok := r.Stop(1)["J/tok"]; ok {
+		return "energy: measured (J/tok, from the sampler above)"
+	}
+	omitted := rates.Omitted()
+	verb := " are"
+	if len(omitted) == 1 {
+		verb = " is"
+	}
+	return "energy: not measured here (see gpu-sampler and cpu-energy), so " + strings.Join(omitted, " and ") + verb + " omitted, not 0"
+}
+
+// benchScenario is one sub-benchmark. A warm-up request (traced as run
+// "warmup", excluded) loads the model; then iteration i sends prompt i mod
+// 2, so that no request finds its prompt in the server's prompt cache.
+func benchScenario(b *testing.B, l *harness.Live, rates Rates, sc Scenario) {
+	ctx := b.Context()
+	inst := l.Instances[0]
+	if !inst.Alive() {
+		b.Logf("instance %s had died; restarting it", inst.URL)
+		inst.Restart(b)
+	}
+	opts := l.Options(measure.Options{}).Map()
+	call := func(prompt int, run string) measure.Record {
+		r, err := measure.Measure(ctx, measure.Call{
+			Client: inst.Client, URL: inst.URL, Model: l.Model().Tag, Prompt: sc.Prompts[prompt], Options: opts,
+			Run: run, Config: b.Name(), Stage: "prompt=" + strconv.Itoa(prompt+1),
+		})
+		if terr := l.Trace.Write(r); terr != nil && err == nil {
+			err = terr
+		}
+		if err != nil {
+			b.Fatal(inst.Annotate(err))
+		}
+		return r
+	}
+	call(len(sc.Prompts)-1, "warmup")
+	var m measure.CallMetrics
+	i, tokens := 0, 0
+	region := l.Start(ctx)
+	start := time.Now()
+	for b.Loop() {
+		r := call(i%len(sc.Prompts), strconv.Itoa(i+1))
+		m.Add(r)
+		tokens += r.EvalCount
+		i++
+	}
+	wall := time.Since(start)
+	sampled := region.Stop(tokens)
+	vals := map[string]float64{}
+	if v, ok := m.Values()["tok/s"]; ok {
+		vals["tok/s"] = v
+	}
+	maps.Copy(vals, sampled)
+	maps.Copy(vals, rates.Metrics(sampled, float64(tokens)/wall.Seconds()))
+	l.Report(b, vals)
+}

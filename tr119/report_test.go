@@ -1,0 +1,529 @@
+package tr119
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chimeraforge/chimeraforge/golden"
+	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/internal/stats"
+	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	tgolden "gotest.tools/v3/golden"
+)
+
+// TestBaseline checks that the committed baseline is exactly what the
+// converter makes of the study's CSVs; -update regenerates it.
+func TestBaseline(t *testing.T) {
+	recs, err := studydata.TR119Files(studydata.Require(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := studydata.Bytes(recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgolden.Assert(t, string(b), "baseline.bench")
+}
+
+func readBaseline(t *testing.T) *golden.Set {
+	t.Helper()
+	s, err := golden.ReadFile("testdata/baseline.bench")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestReportFragment renders the TR119 fragment and charts from the
+// committed baseline only.
+func TestReportFragment(t *testing.T) {
+	md, charts := reportFragment(newStudy(readBaseline(t)))
+	tgolden.Assert(t, md, "report.md.golden")
+	for _, c := range charts {
+		report.AssertChart(t, c.chart, c.golden)
+	}
+}
+
+// TestReportReproducesPublished is the done-when check: all 21 TR119 rows
+// of PUBLISHED.md follow from the baseline with the study's formulas.
+func TestReportReproducesPublished(t *testing.T) {
+	st := newStudy(readBaseline(t))
+	cs := claims(st)
+	report.AssertClaims(t, cs, nil)
+	fs := findings(st)
+	report.AssertFindings(t, fs)
+	rows := map[int]bool{}
+	for _, c := range cs {
+		rows[c.Row] = true
+	}
+	for _, f := range fs {
+		rows[f.Row] = true
+	}
+	for row := 223; row <= 243; row++ {
+		if !rows[row] {
+			t.Errorf("no claim or finding cites PUBLISHED.md #%d", row)
+		}
+	}
+}
+
+// Published TR119 numbers, quoted from the data pack's PUBLISHED.md (row
+// numbers in the claims below).
+const (
+	pubOnDemand          = 1.006     // $/h, AWS g5.xlarge, #223-#232
+	pubSpot              = 0.302     // $/h, #233
+	pubAzure             = 0.90      // $/h, Azure NC T4 v3 on-demand, #235
+	pubSpotORTPrefill    = 0.03868   // #233
+	pubSpotSavingsPct    = 69.8      // #234
+	pubAzureORTPrefill   = 0.1144    // #235
+	pubORTPrefillThr     = 2246      // tok/s, #236
+	pubORTPrefillW       = 16.6      // #237
+	pubORTPrefillTokKWh  = 503440295 // #238
+	pubORTPrefillCarbon  = 1.043     // gCO2e/1M, #239
+	pubORTPrefillKWh     = 0.002087  // kWh/1M, #240
+	pubBestLatencyMS     = 16.5      // #241
+	pubRequestUSD        = 0.0001475 // #242
+	pubRuns, pubDegraded = 350, 0    // #243
+	// The request mix of #242.
+	requestPromptTok, requestGenTok = 256, 128
+	// telemetryInterval is the study's NVML/RAPL poll period (matrix.yaml).
+	telemetryMS = 250
+)
+
+// pubTotals are #223-#232: total $/1M tokens on demand, the study's
+// instance price plus electricity, by mode and backend.
+var pubTotals = []struct {
+	row           int
+	mode, backend string
+	usd           float64
+	decimals      int
+}{
+	{223, "prefill", "onnxruntime-gpu", 0.1279, 4},
+	{224, "prefill", "transformers-gpu-compile", 0.1995, 4},
+	{225, "prefill", "transformers-gpu", 0.2605, 4},
+	{226, "prefill", "onnxruntime-cpu", 0.2748, 4},
+	{227, "prefill", "transformers-cpu", 0.971, 3},
+	{228, "generate", "onnxruntime-gpu", 1.204, 3},
+	{229, "generate", "transformers-gpu-compile", 3.154, 3},
+	{230, "generate", "transformers-gpu", 3.626, 3},
+	{231, "generate", "onnxruntime-cpu", 5.37, 2},
+	{232, "generate", "transformers-cpu", 18.47, 2},
+}
+
+// backends and modes in the order the report ranks them.
+var (
+	backends = []string{"onnxruntime-gpu", "transformers-gpu-compile", "transformers-gpu", "onnxruntime-cpu", "transformers-cpu"}
+	modes    = []string{"prefill", "generate"}
+)
+
+// gpuBackend reports whether the study charged backend its GPU's power:
+// the CPU package's for a name with cpu and not gpu.
+func gpuBackend(backend string) bool {
+	return !strings.Contains(backend, "cpu") || strings.Contains(backend, "gpu")
+}
+
+// A cell is one backend × mode × scenario of the analysed files: the
+// study's throughput, charged power and latency, each the mean over the
+// scenario's repetitions (records).
+type cell struct {
+	scenario          string
+	thr, watts, latMS float64
+}
+
+// Per-cell quantities with the study's formulas (data pack README, TR119).
+func (c cell) jPerTok() float64                 { return c.watts / c.thr }
+func (c cell) kWh() float64                     { return kWhPerMtok(c.jPerTok()) }
+func (c cell) instance(usdPerH float64) float64 { return instanceUSDPerMtok(c.thr, usdPerH) }
+func (c cell) energyUSD() float64               { return c.kWh() * StudyUSDPerKWh }
+func (c cell) total(usdPerH float64) float64    { return c.instance(usdPerH) + c.energyUSD() }
+
+// A power record is one record's telemetry: the GPU's mean power and
+// utilisation over its readings, the CPU package's where read, and the
+// timed work (its samples' summed latency).
+type powerRecord struct {
+	readings      string
+	gpuW, utilPct float64
+	cpuW          float64
+	hasCPU        bool
+	workMS        float64
+}
+
+// study is the baseline seen as the published analysis saw it.
+type study struct {
+	runs         map[string]string           // mode → the raw file analysed (the latest)
+	cells        map[[2]string][]cell        // backend, mode → cells in scenario order
+	power        map[[2]string][]powerRecord // backend, mode → analysed records
+	records      int                         // analysed records
+	all          int                         // all records, re-runs included
+	reruns       map[string][]string         // mode → the files not analysed
+	rerunPrefill map[string][]float64        // run → onnxruntime-gpu prefill throughput per scenario
+}
+
+func newStudy(s *golden.Set) *study {
+	st := &study{runs: map[string]string{}, cells: map[[2]string][]cell{}, power: map[[2]string][]powerRecord{},
+		reruns: map[string][]string{}, rerunPrefill: map[string][]float64{}}
+	rows := s.Rows("TR119")
+	st.all = len(rows)
+	for _, r := range rows {
+		if m, run := r.Keys["mode"], r.Keys["run"]; run > st.runs[m] {
+			st.runs[m] = run
+		}
+	}
+	for _, m := range modes {
+		for _, run := range s.KeyValues("run", "TR119", "mode="+m) {
+			if run != st.runs[m] {
+				st.reruns[m] = append(st.reruns[m], run)
+			}
+		}
+	}
+	work := map[string][]float64{} // record key (name) → work of each repetition, in order
+	for _, res := range s.Results {
+		if name := res.Name.String(); strings.HasPrefix(name, "TR119/") {
+			for _, v := range res.Values {
+				if v.OrigUnit == "e2e-ns" {
+					work[name] = append(work[name], float64(res.Iters)*v.OrigValue/1e6)
+				}
+			}
+		}
+	}
+	for _, b := range backends {
+		for _, m := range modes {
+			where := []string{"TR119", "backend=" + b, "mode=" + m, "run=" + st.runs[m]}
+			for _, sc := range s.KeyValues("scenario", where...) {
+				w := append(slices.Clone(where), "scenario="+sc)
+				st.cells[[2]string{b, m}] = append(st.cells[[2]string{b, m}], cell{
+					scenario: sc,
+					thr:      stats.Mean(s.Values("tok/s", w...)),
+					watts:    stats.Mean(s.Values("W", w...)),
+					latMS:    stats.Mean(s.Values("e2e-ns", w...)) / 1e6,
+				})
+				st.records += len(s.Values("tok/s", w...))
+			}
+			// Each record's GPU line is followed by its CPU line, if any.
+			seen := map[string]int{}
+			k := [2]string{b, m}
+			for _, r := range s.Rows("TR119Power", "backend="+b, "mode="+m, "run="+st.runs[m]) {
+				if r.Keys["device"] == "cpu" {
+					last := &st.power[k][len(st.power[k])-1]
+					last.cpuW, last.hasCPU = r.Values["W"], true
+					continue
+				}
+				name := fmt.Sprintf("TR119/backend=%s/mode=%s/scenario=%s/run=%s", b, m, r.Keys["scenario"], st.runs[m])
+				st.power[k] = append(st.power[k], powerRecord{readings: r.Keys["readings"], gpuW: r.Values["W"], utilPct: r.Values["gpu-util-%"],
+					workMS: work[name][seen[name]]})
+				seen[name]++
+			}
+		}
+	}
+	for _, run := range st.reruns["prefill"] {
+		for _, sc := range s.KeyValues("scenario", "TR119", "mode=prefill", "run="+run) {
+			st.rerunPrefill[run] = append(st.rerunPrefill[run], stats.Mean(s.Values("tok/s", "TR119", "backend=onnxruntime-gpu", "mode=prefill", "scenario="+sc, "run="+run)))
+		}
+	}
+	return st
+}
+
+// over is the backend headline: the mean over scenarios of f.
+func (st *study) over(backend, mode string, f func(cell) float64) float64 {
+	var xs []float64
+	for _, c := range st.cells[[2]string{backend, mode}] {
+		xs = append(xs, f(c))
+	}
+	return stats.Mean(xs)
+}
+
+// perScenario is f of each scenario's cell.
+func (st *study) perScenario(backend, mode string, f func(cell) float64) []float64 {
+	var xs []float64
+	for _, c := range st.cells[[2]string{backend, mode}] {
+		xs = append(xs, f(c))
+	}
+	return xs
+}
+
+// requestUSD is #242: one request of 256 prompt and 128 generated tokens
+// on backend, with the study's backend means over scenarios.
+func (st *study) requestUSD(backend string) float64 {
+	thrP, thrG := st.over(backend, "prefill", func(c cell) float64 { return c.thr }), st.over(backend, "generate", func(c cell) float64 { return c.thr })
+	wP, wG := st.over(backend, "prefill", func(c cell) float64 { return c.watts }), st.over(backend, "generate", func(c cell) float64 { return c.watts })
+	tP, tG := requestPromptTok/thrP, requestGenTok/thrG
+	return (tP+tG)/3600*pubOnDemand + (wP*tP+wG*tG)/3.6e6*StudyUSDPerKWh
+}
+
+func claims(st *study) []report.Claim {
+	const ort = "onnxruntime-gpu"
+	var cs []report.Claim
+	for _, p := range pubTotals {
+		cs = append(cs, report.Claim{
+			What: fmt.Sprintf("%s %s, total $/1M tokens on demand ($%.3f/h)", p.backend, p.mode, pubOnDemand), Row: p.row,
+			Published: p.usd, Decimals: p.decimals, Unit: "$/Mtok",
+			Recomputed: st.over(p.backend, p.mode, func(c cell) float64 { return c.total(pubOnDemand) }),
+			Ours:       "instance only: $" + report.F(st.over(p.backend, p.mode, func(c cell) float64 { return c.instance(pubOnDemand) }), p.decimals+1),
+			Note:       "the study adds electricity to an hourly price that already includes it" + map[bool]string{true: "", false: "; a CPU backend priced at the GPU instance's rate"}[gpuBackend(p.backend)],
+		})
+	}
+	spot := st.over(ort, "prefill", func(c cell) float64 { return c.total(pubSpot) })
+	onDemand := st.over(ort, "prefill", func(c cell) float64 { return c.total(pubOnDemand) })
+	var latencies []report.Group
+	for _, b := range backends {
+		latencies = append(latencies, report.Group{Key: b, Value: st.over(b, "prefill", func(c cell) float64 { return c.latMS })})
+	}
+	best := report.Lowest(latencies)
+	gpuCPU := st.meanPower(ort, "prefill")
+	cs = append(cs,
+		report.Claim{What: fmt.Sprintf("onnxruntime-gpu prefill on spot ($%.3f/h)", pubSpot), Row: 233, Published: pubSpotORTPrefill, Decimals: 5, Unit: "$/Mtok",
+			Recomputed: spot, Ours: "instance only: " + report.F(st.over(ort, "prefill", func(c cell) float64 { return c.instance(pubSpot) }), 6) + " $/Mtok"},
+		report.Claim{What: "spot savings against on demand", Row: 234, Published: pubSpotSavingsPct, Decimals: 1, Unit: "%",
+			Recomputed: 100 * (1 - spot/onDemand), Note: "1 − spot/on-demand; the price ratio alone gives " + report.F(100*(1-pubSpot/pubOnDemand), 2) + " %"},
+		report.Claim{What: fmt.Sprintf("onnxruntime-gpu prefill on Azure NC T4 v3 ($%.2f/h)", pubAzure), Row: 235, Published: pubAzureORTPrefill, Decimals: 4, Unit: "$/Mtok",
+			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.total(pubAzure) })},
+		report.Claim{What: "onnxruntime-gpu prefill throughput", Row: 236, Published: pubORTPrefillThr, Decimals: 0, Unit: "tok/s",
+			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.thr }), Note: "padded tokens (batch × padded length) per second of one forward"},
+		report.Claim{What: "onnxruntime-gpu prefill mean GPU power", Row: 237, Published: pubORTPrefillW, Decimals: 1, Unit: "W",
+			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.watts }),
+			Ours:       fmt.Sprintf("GPU + CPU package: %s W", report.F(gpuCPU, 1)),
+			Note:       "one reading per record, the same whether the GPU was busy or idle at it (below): idle power, not the work's"},
+		report.Claim{What: "onnxruntime-gpu prefill energy efficiency", Row: 238, Published: pubORTPrefillTokKWh, Decimals: 0, Unit: "tok/kWh",
+			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return 1e6 / c.kWh() }), Note: "mean over scenarios of 1e6 / kWh per 1M; 1e6 / the mean kWh gives " +
+				report.F(1e6/st.over(ort, "prefill", cell.kWh), 0)},
+		report.Claim{What: "onnxruntime-gpu prefill emissions", Row: 239, Published: pubORTPrefillCarbon, Decimals: 3, Unit: "gCO2e/1M",
+			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.kWh() * StudyGCO2ePerKWh }), Note: "at 500 gCO2e/kWh"},
+		report.Claim{What: "onnxruntime-gpu prefill energy per 1M tokens", Row: 240, Published: pubORTPrefillKWh, Decimals: 6, Unit: "kWh",
+			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.kWh() })},
+		report.Claim{What: "best-latency backend (prefill), mean latency", Row: 241, Published: pubBestLatencyMS, Decimals: 1, Unit: "ms",
+			Recomputed: best.Value, Note: "lowest of the five: " + best.Key},
+		report.Claim{What: "onnxruntime-gpu cost of one request (256 prompt + 128 generated tokens)", Row: 242, Published: pubRequestUSD, Decimals: 7, Unit: "$",
+			Recomputed: st.requestUSD(ort)},
+	)
+	return cs
+}
+
+// meanPower is the mean over the analysed records of the GPU's and the CPU
+// package's power together: what both devices drew.
+func (st *study) meanPower(backend, mode string) float64 {
+	var xs []float64
+	for _, p := range st.power[[2]string{backend, mode}] {
+		if p.hasCPU {
+			xs = append(xs, p.gpuW+p.cpuW)
+		}
+	}
+	return stats.Mean(xs)
+}
+
+func findings(st *study) []report.Finding {
+	degraded := 0 // studydata.TR119 refuses degraded records: none reached the baseline
+	return []report.Finding{{
+		What: "records analysed / degraded", Row: 243, Published: fmt.Sprintf("%d / %d", pubRuns, pubDegraded),
+		Recomputed: fmt.Sprintf("%d / %d", st.records, degraded), Follows: st.records == pubRuns && degraded == pubDegraded,
+		Note: fmt.Sprintf("the latest raw file of each mode; the %d records of %d earlier files were not analysed",
+			st.all-st.records, len(st.reruns["prefill"])+len(st.reruns["generate"])),
+	}}
+}
+
+type namedChart struct {
+	golden string
+	chart  report.Chart
+}
+
+func reportFragment(st *study) (string, []namedChart) {
+	var b strings.Builder
+	b.WriteString("### TR119: cost and energy per million tokens (from testdata/baseline.bench)\n\n")
+	fmt.Fprintf(&b, "gpt2 on five backends, prefill (one forward of the padded prompt) and generate (an uncached greedy loop of up to "+
+		"8 steps), five scenarios × 7 repetitions × 2 prompts each, with the study's throughput per record (mean of tokens / latency) "+
+		"and the power it charged: the GPU's board power for GPU backends, the CPU package's for CPU backends. The published analysis "+
+		"used the latest raw file of each mode (runs %s and %s); every number below is recomputed from those records with the study's "+
+		"formulas (data pack README, TR119) and the prices of its matrix.yaml.\n\n", st.runs["prefill"], st.runs["generate"])
+
+	rows := report.ClaimsTable(claims(st))
+	for _, f := range findings(st) {
+		rows.Rows = append(rows.Rows, f.Cells())
+	}
+	b.WriteString(rows.Markdown())
+
+	// Per backend: the quantities, instance and energy costs apart.
+	b.WriteString("\n#### Per backend: instance and energy costs kept apart\n\n" +
+		"The study's total adds electricity at 0.20 $/kWh to an hourly cloud price that already pays for the instance's power. " +
+		"Below, the instance cost (on demand, $1.006/h) and the electricity cost are separate columns; for owned hardware " +
+		"(the study's on-prem tier, 0 $/h) the electricity is the whole cost. Means over the five scenarios.\n\n")
+	t := report.Table{
+		Header: []string{"backend", "mode", "tok/s", "latency ms", "charged W", "J/tok", "kWh/Mtok", "tok/kWh", "gCO2e/Mtok",
+			"instance $/Mtok", "electricity $/Mtok", "study's total $/Mtok"},
+		Align: "llrrrrrrrrrr",
+	}
+	for _, m := range modes {
+		for _, bk := range backends {
+			o := func(f func(cell) float64) float64 { return st.over(bk, m, f) }
+			t.Rows = append(t.Rows, []string{bk, m,
+				report.F(o(func(c cell) float64 { return c.thr }), 1),
+				report.F(o(func(c cell) float64 { return c.latMS }), 2),
+				report.F(o(func(c cell) float64 { return c.watts }), 2),
+				report.F(o(cell.jPerTok), 5),
+				report.F(o(cell.kWh), 6),
+				report.F(o(func(c cell) float64 { return 1e6 / c.kWh() }), 0),
+				report.F(o(func(c cell) float64 { return c.kWh() * StudyGCO2ePerKWh }), 3),
+				report.F(o(func(c cell) float64 { return c.instance(pubOnDemand) }), 4),
+				report.F(o(cell.energyUSD), 6),
+				report.F(o(func(c cell) float64 { return c.total(pubOnDemand) }), 4),
+			})
+		}
+	}
+	b.WriteString(t.Markdown())
+	share := st.over("onnxruntime-gpu", "prefill", cell.energyUSD) / st.over("onnxruntime-gpu", "prefill", func(c cell) float64 { return c.total(pubOnDemand) })
+	fmt.Fprintf(&b, "\nElectricity is %s %% of the study's onnxruntime-gpu prefill total: the double count is small in dollars. "+
+		"It matters for the energy figures themselves, which rest on the power readings below.\n", report.F(100*share, 2))
+
+	// The price table.
+	b.WriteString("\n#### The study's price table\n\n" +
+		"Instance cost per million tokens at each of the study's prices (each includes the instance's power), for onnxruntime-gpu, " +
+		"the cheapest backend; no electricity is added.\n\n")
+	pt := report.Table{Header: []string{"instance", "tier", "$/h", "prefill $/Mtok", "generate $/Mtok"}, Align: "llrrr"}
+	for _, p := range StudyPrices() {
+		pt.Rows = append(pt.Rows, []string{p.Instance, p.Tier, report.F(p.USD, 3),
+			report.F(st.over("onnxruntime-gpu", "prefill", func(c cell) float64 { return c.instance(p.USD) }), 5),
+			report.F(st.over("onnxruntime-gpu", "generate", func(c cell) float64 { return c.instance(p.USD) }), 4)})
+	}
+	b.WriteString(pt.Markdown())
+
+	// What the power readings measured.
+	pw, pwChart := st.powerSection()
+	b.WriteString(pw)
+
+	// Re-runs.
+	fmt.Fprintf(&b, "\n#### Re-runs the analysis left out\n\nThe baseline also holds the %d earlier prefill and %d earlier generate files "+
+		"(name key run=). onnxruntime-gpu prefill throughput, mean over scenarios, by file: ", len(st.reruns["prefill"]), len(st.reruns["generate"]))
+	var parts []string
+	for _, run := range st.reruns["prefill"] {
+		parts = append(parts, fmt.Sprintf("run %s %s tok/s", run, report.F(stats.Mean(st.rerunPrefill[run]), 0)))
+	}
+	parts = append(parts, fmt.Sprintf("run %s (analysed) %s tok/s", st.runs["prefill"], report.F(st.over("onnxruntime-gpu", "prefill", func(c cell) float64 { return c.thr }), 0)))
+	b.WriteString(strings.Join(parts, ", ") + ". The same backend and prompts differ by that much between runs of one afternoon.\n")
+
+	b.WriteString("\nOur benchmark (`go test -run '^$' -bench . ./tr119`) measures Ollama, not gpt2 on these backends: it prices " +
+		"generated tokens with the energy its sampler measured over the timed requests, above the idle power measured before " +
+		"(J/tok), and omits $/Mtok and gCO2e/Mtok where no energy can be read.\n")
+
+	// Cost charts, one per mode (generate costs 10-20× prefill): the
+	// ratio between backends is the point.
+	charts := []namedChart{}
+	for _, m := range modes {
+		c := report.Chart{Title: "TR119 " + m + ": on-demand $ per 1M tokens, the study's total (mean over 5 scenarios ± 95 % t-CI)",
+			YLabel: "$/Mtok", Categories: backends}
+		var es []report.Estimate
+		for _, bk := range backends {
+			es = append(es, report.MeanEstimate(st.perScenario(bk, m, func(c cell) float64 { return c.total(pubOnDemand) })))
+		}
+		c.Series = []report.Series{{Name: m, Estimates: es}}
+		charts = append(charts, namedChart{"cost-" + m + ".svg.golden", c})
+	}
+	return b.String(), append(charts, namedChart{"power.svg.golden", pwChart})
+}
+
+// powerSection shows what the study's power figures were: per record, the
+// mean of the few readings the monitor took over the whole record block.
+func (st *study) powerSection() (string, report.Chart) {
+	var b strings.Builder
+	b.WriteString("\n#### What the power readings measured\n\n")
+	fmt.Fprintf(&b, "A record's power is the plain mean of the NVML (GPU) or RAPL (CPU package) readings taken every %d ms over "+
+		"the whole record block (engine preparation, warm-ups, prompts), idle not subtracted. The table counts, per backend, the "+
+		"records whose power is a single reading, sets the timed work of a record (its two prompts) against the poll interval, and "+
+		"splits the GPU's readings by whether the GPU was busy at them (utilisation > 0).\n\n", telemetryMS)
+	t := report.Table{
+		Header: []string{"backend", "mode", "records", "one reading", "timed work ms per record", "GPU W, busy readings (n)", "GPU W, idle readings (n)", "CPU package W"},
+		Align:  "llrrrrrr",
+	}
+	chart := report.Chart{Title: "TR119 GPU power by whether the GPU was busy at the reading (mean ± 95 % t-CI)", YLabel: "W", Kind: report.Dots}
+	var busyDots, idleDots []report.Estimate
+	var gpuSingle, gpuRecords int
+	var cpuBackendGPU []float64
+	for _, m := range modes {
+		for _, bk := range backends {
+			ps := st.power[[2]string{bk, m}]
+			var busy, idle, cpu, work []float64
+			single := 0
+			for _, p := range ps {
+				if p.readings == "1" {
+					single++
+				}
+				if p.utilPct > 0 {
+					busy = append(busy, p.gpuW)
+				} else {
+					idle = append(idle, p.gpuW)
+				}
+				if p.hasCPU {
+					cpu = append(cpu, p.cpuW)
+				}
+				work = append(work, p.workMS)
+			}
+			w := func(xs []float64) string {
+				if len(xs) == 0 {
+					return "none"
+				}
+				return fmt.Sprintf("%s (%d)", report.F(stats.Mean(xs), 2), len(xs))
+			}
+			t.Rows = append(t.Rows, []string{bk, m, fmt.Sprint(len(ps)), fmt.Sprint(single), report.F(stats.Mean(work), 1), w(busy), w(idle), report.F(stats.Mean(cpu), 2)})
+			if gpuBackend(bk) {
+				gpuSingle += single
+				gpuRecords += len(ps)
+				chart.Categories = append(chart.Categories, bk+" "+m)
+				busyDots = append(busyDots, report.MeanEstimate(busy))
+				idleDots = append(idleDots, report.MeanEstimate(idle))
+			} else {
+				for _, p := range ps {
+					cpuBackendGPU = append(cpuBackendGPU, p.gpuW)
+				}
+			}
+		}
+	}
+	chart.Series = []report.Series{{Name: "GPU busy at the reading", Estimates: busyDots}, {Name: "GPU idle at the reading", Estimates: idleDots}}
+	b.WriteString(t.Markdown())
+
+	ort := st.power[[2]string{"onnxruntime-gpu", "prefill"}]
+	var ortBusy, ortIdle []float64
+	for _, p := range ort {
+		if p.utilPct > 0 {
+			ortBusy = append(ortBusy, p.gpuW)
+		} else {
+			ortIdle = append(ortIdle, p.gpuW)
+		}
+	}
+	gen := st.power[[2]string{"onnxruntime-gpu", "generate"}]
+	var genBusy, genIdle []float64
+	for _, p := range gen {
+		if p.utilPct > 0 {
+			genBusy = append(genBusy, p.gpuW)
+		} else {
+			genIdle = append(genIdle, p.gpuW)
+		}
+	}
+	fmt.Fprintf(&b, "\n%d of the %d GPU-backend records have a single power reading: one instantaneous value, taken somewhere in a "+
+		"block whose timed prompts last %s ms (onnxruntime-gpu prefill) against a %d ms poll. For onnxruntime-gpu prefill, the readings "+
+		"taken while the GPU was busy average %s W and those taken while it was idle %s W: the prefill power figure does not move "+
+		"with the work, so the published 16.6 W and everything derived from it (J/tok, kWh, tok/kWh, gCO2e, the electricity cost) "+
+		"measure what the GPU drew around the prompts, busy or not, charged to the tokens. Generate, whose prompts last longer, "+
+		"is the only place the work shows: onnxruntime-gpu's busy readings are %s W above its idle ones. While a CPU backend ran, "+
+		"the same GPU drew %s W, and the CPU package, never charged to a GPU backend, drew %s W during onnxruntime-gpu prefill. "+
+		"The active energy of the work (above idle, over the timed region) cannot be recovered from this data.\n",
+		gpuSingle, gpuRecords, report.F(stats.Mean(workOf(ort)), 1), telemetryMS,
+		report.F(stats.Mean(ortBusy), 2), report.F(stats.Mean(ortIdle), 2),
+		report.F(stats.Mean(genBusy)-stats.Mean(genIdle), 1), report.F(stats.Mean(cpuBackendGPU), 2), report.F(cpuOf(ort), 2))
+	return b.String(), chart
+}
+
+func workOf(ps []powerRecord) []float64 {
+	var xs []float64
+	for _, p := range ps {
+		xs = append(xs, p.workMS)
+	}
+	return xs
+}
+
+func cpuOf(ps []powerRecord) float64 {
+	var xs []float64
+	for _, p := range ps {
+		if p.hasCPU {
+			xs = append(xs, p.cpuW)
+		}
+	}
+	return stats.Mean(xs)
+}
