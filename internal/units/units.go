@@ -102,6 +102,8 @@ var all = []Unit{
 	{"W", Lower, "mean active power during the timed region"},
 	{"$/Mtok", Lower, "cost per million generated tokens"},
 	{"gCO2e/Mtok", Lower, "emissions per million generated tokens"},
+	{"kWh/Mtok", Lower, "energy per million generated tokens"},
+	{"tok/kWh", Higher, "generated tokens per kilowatt-hour"},
 	{"gpu-util-%", Neither, "mean GPU utilisation during the timed region"},
 	{"gpu-mem-B", Lower, "peak GPU memory used during the timed region"},
 
