@@ -29,24 +29,27 @@
 // (internal/units), computed from the calls' records through the harness's
 // measure.CallMetrics:
 //
-//	prefill: tok/s       real prompt tokens / prefill forward time
-//	         prefill-ns  prefill forward time per call
-//	decode:  tok/s       generated tokens (batch × 8) / decode steps' forward time
-//	         ttft-ns     call start → first token chosen (prefill + greedy pick)
-//	         itl-ns      mean gap between tokens after the first
-//	         e2e-ns      call start → last token
-//	         prefill-ns  prefill forward time per call
-//	both:    ns/op       wall time per call
+//	prefill: tok/s           real prompt tokens / prefill forward time
+//	         padded-tok/s    batch × padded length / prefill forward time (the study's count)
+//	         prefill-ns      prefill forward time per call
+//	decode:  tok/s           generated tokens (batch × 8) / decode steps' forward time
+//	         ttft-ns         call start → first token chosen (prefill + greedy pick)
+//	         itl-ns          mean gap between tokens after the first
+//	         e2e-ns          call start → last token
+//	         prefill-ns      prefill forward time per call
+//	both:    degraded-calls  calls left out of the metrics (0 when none)
+//	         ns/op           wall time per call
 //
 // tok/s counts real tokens. The study counted padded ones (batch × padded
-// length per prefill), which this run's padded count per call gives:
-// Scenario.Len() × Batch; single_micro's "Hello" is 1 real token of 8.
+// length per prefill): padded-tok/s is that count, the one to set against
+// the baseline; single_micro's "Hello" is 1 real token of 8.
 //
 // A call that fails or yields non-finite logits is degraded: it stays in
-// the trace with its reason (measure.Record.Err), is logged with a count,
-// and is never pooled; a sub-benchmark whose calls all degrade fails. The
-// config lines name the ONNX Runtime version, its library's SHA-256, the
-// providers it can run, the thread setting and the synthetic recipe.
+// the trace with its reason (measure.Record.Err), is logged and counted
+// (degraded-calls), and is never pooled; a sub-benchmark whose calls all
+// degrade fails. The config lines name the ONNX Runtime version, its
+// library's SHA-256, the providers it can run, the thread setting and the
+// synthetic recipe.
 //
 // Departures from the study: the study's "generate" re-ran the whole padded
 // forward at every step (no KV cache); decode here uses the cache, as
@@ -54,6 +57,19 @@
 // backends are ONNX Runtime's providers (Ollama is tr117's). Weights are
 // random, so the tokens are gibberish, but the work per token is the
 // architecture's.
+//
+// # Baseline and report
+//
+// testdata/baseline.bench is the study's TR118_v2.2 data (the raw files
+// its report used), one result per measured prompt execution, converted
+// by internal/studydata.TR118: padded-tok/s and prefill-ns (prefill),
+// tok/s, e2e-ns and ttft-ns (its uncached generate), degraded-calls for a
+// degraded record, ppl and build-ns for its perplexity gate and TensorRT
+// builds. testdata/report.md.golden recomputes every TR118_v2.2 row of
+// the data pack's PUBLISHED.md (#190–#222) from it, with the crossover
+// fit (golden/report.FitPowerLaw) and its charts:
+//
+//	go test ./tr118 -run 'Baseline|Report' -update
 //
 // # Environment
 //

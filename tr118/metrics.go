@@ -13,14 +13,16 @@ import (
 
 // Units are what BenchmarkTR118 reports per mode, all registered in
 // internal/units. tok/s counts real tokens: in prefill, the prompts' own
-// tokens per second of prefill forward (the study counted the padding
-// too; padded tokens per call are Scenario.Len × Batch); in decode, the
-// generated tokens per second of decode-step forward.
+// tokens per second of prefill forward; in decode, the generated tokens
+// per second of decode-step forward. padded-tok/s is prefill's rate as
+// the study counted it, padding included (Scenario.Len × Batch tokens per
+// call), so that it lines up with the baseline's. degraded-calls counts
+// the calls left out, 0 included: a clean run is a measurement too.
 func Units(m Mode) []string {
 	if m == Prefill {
-		return []string{"tok/s", "prefill-ns"}
+		return []string{"tok/s", "padded-tok/s", "prefill-ns", "degraded-calls"}
 	}
-	return []string{"tok/s", "ttft-ns", "itl-ns", "e2e-ns", "prefill-ns"}
+	return []string{"tok/s", "ttft-ns", "itl-ns", "e2e-ns", "prefill-ns", "degraded-calls"}
 }
 
 // allUnits is every unit BenchmarkTR118 may report, for its Unit lines.
@@ -39,25 +41,29 @@ func allUnits() []string {
 // Metrics computes mode m's metrics from the clean records, through the
 // harness's per-call metrics (measure.CallMetrics, the code that Ollama
 // calls go through): each the mean over the calls that measured it, absent
-// when none did. Degraded records are never pooled.
+// when none did. Degraded records are never pooled, only counted.
 func Metrics(m Mode, recs []onnx.Record) map[string]float64 {
 	var cm measure.CallMetrics
-	var real int
+	var real, padded, degraded int
 	var prefill time.Duration
 	for _, r := range recs {
 		if !r.OK() {
+			degraded++
 			continue
 		}
 		cm.Add(r.Measure())
 		real += r.Real
+		padded += r.Padded
 		prefill += r.Prefill
 	}
 	all := cm.Values()
+	all["degraded-calls"] = float64(degraded)
 	if m == Prefill {
 		// A prefill call generates nothing: its tok/s is the prefill's.
 		delete(all, "tok/s")
 		if prefill > 0 {
 			all["tok/s"] = float64(real) / prefill.Seconds()
+			all["padded-tok/s"] = float64(padded) / prefill.Seconds()
 		}
 	}
 	out := map[string]float64{}

