@@ -11,11 +11,18 @@
 // milliseconds or seconds at 100 ns resolution, so rounding loses nothing).
 // A metric the study did not measure is omitted, never written as 0.
 //
+// A converter refuses, naming the file, line and column, what benchfmt
+// would not read back as written: a cell of a name segment or config line
+// with white space, '/' or '=' (it would break the line or add name keys),
+// a name ending in '-' and digits (read as GOMAXPROCS), and a NaN or
+// infinite cell or value (read back as a measurement). The study's data
+// have none of these.
+//
 // The records are written and read with golang.org/x/perf/benchfmt, so a
 // baseline is valid benchfmt by construction. Regenerating a baseline is a
 // golden update in the tr package that owns it:
 //
-//	go test ./tr111 ./tr114 -run Baseline -update
+//	go test ./tr108 ./tr109 ./tr110 ./tr111 ./tr113 ./tr114 ./tr115 ./tr116 -run Baseline -update
 //
 // Those tests skip (with the reason) when the data pack is absent; set
 // CHIMERA_STUDY_DIR to use a copy elsewhere.

@@ -11,7 +11,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/chimeraforge/chimeraforge/internal/units"
 	"golang.org/x/perf/benchfmt"
@@ -189,16 +191,22 @@ func readTable(r io.Reader, file string) (*table, error) {
 // row is one CSV row; its accessors record the first error so that a
 // converter reads a whole row and checks once.
 type row struct {
-	t   *table
-	i   int
-	err error
+	t    *table
+	i    int
+	err  error
+	segs [][2]string // column and cell of every seg read, in order
 }
 
 func (t *table) row(i int) *row { return &row{t: t, i: i} }
 
 func (r *row) fail(col, msg string) {
+	r.failRow("column " + col + ": " + msg)
+}
+
+// failRow records an error of the row as a whole.
+func (r *row) failRow(msg string) {
 	if r.err == nil {
-		r.err = fmt.Errorf("%s:%d: column %s: %s", r.t.file, r.t.line[r.i], col, msg)
+		r.err = fmt.Errorf("%s:%d: %s", r.t.file, r.t.line[r.i], msg)
 	}
 }
 
@@ -211,12 +219,30 @@ func (r *row) str(col string) string {
 	return r.t.rows[r.i][j]
 }
 
+// seg returns the cell in col for a benchmark name's key=value segment or
+// a config line. benchfmt splits a line at white space and a name at '/'
+// and '=': such a cell would break the line or add name keys, so it is an
+// error.
+func (r *row) seg(col string) string {
+	s := r.str(col)
+	if strings.ContainsFunc(s, unicode.IsSpace) || strings.ContainsAny(s, "/=") {
+		r.fail(col, fmt.Sprintf("%q has white space, '/' or '=', which benchfmt would read as a line break or name keys", s))
+	}
+	r.segs = append(r.segs, [2]string{col, s})
+	return s
+}
+
+// float returns the number in col. NaN and ±Inf are errors: benchfmt would
+// write them, and read them back, as measurements.
 func (r *row) float(col string) float64 {
 	s := r.str(col)
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		r.fail(col, fmt.Sprintf("not a number: %q", s))
 		return math.NaN()
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		r.fail(col, fmt.Sprintf("%q is not a finite number", s))
 	}
 	return v
 }
@@ -228,6 +254,37 @@ func (r *row) int(col string) int {
 		r.fail(col, fmt.Sprintf("not an integer: %q", s))
 	}
 	return v
+}
+
+// result returns r's benchmark line, or the first error r recorded. A
+// value that is NaN or infinite (from cells that divide by zero) is an
+// error, as a NaN or infinite cell is, and so is a name that ends in '-'
+// and digits, which benchfmt reads as a GOMAXPROCS suffix and not as part
+// of the last segment (the error names the cell the segment came from).
+func (r *row) result(cfg []benchfmt.Config, name string, vals []benchfmt.Value) (*benchfmt.Result, error) {
+	for _, v := range vals {
+		if math.IsNaN(v.Value) || math.IsInf(v.Value, 0) {
+			u, x := v.Unit, v.Value
+			if v.OrigUnit != "" {
+				u, x = v.OrigUnit, v.OrigValue
+			}
+			r.failRow(fmt.Sprintf("%s is %v, from the row's values: not a measurement", u, x))
+		}
+	}
+	if _, parts := benchfmt.Name(name).Parts(); len(parts) > 0 && bytes.HasPrefix(parts[len(parts)-1], []byte("-")) {
+		msg := fmt.Sprintf("the name %s ends in %s, which benchfmt reads as GOMAXPROCS", name, parts[len(parts)-1])
+		i := len(r.segs) - 1
+		for ; i >= 0 && (r.segs[i][1] == "" || !strings.HasSuffix(name, r.segs[i][1])); i-- {
+		}
+		if i >= 0 {
+			msg = "column " + r.segs[i][0] + ": " + msg
+		}
+		r.failRow(msg)
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return &benchfmt.Result{Config: cfg, Name: benchfmt.Name(name), Iters: 1, Values: vals}, nil
 }
 
 // ns converts a duration in the given unit (1e-3 for ms, 1 for s) to

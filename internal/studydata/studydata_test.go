@@ -151,6 +151,27 @@ func TestConvertErrorsNameFileAndLine(t *testing.T) {
 			_, err := TR114(strings.NewReader(bad), strings.NewReader(tr114Calls), "runs.csv", "llm_calls.csv")
 			return err
 		}},
+		{"tr111 white space in a name segment", "llm_calls.csv:2: column config_id: \"gpu60 ctx256\" has white space", func() error {
+			_, err := TR111(strings.NewReader(tr111Header+"gpu60 ctx256,baseline,1,1,analysis,,,,,,,1,2,3,4,5,6,7\n"), "llm_calls.csv")
+			return err
+		}},
+		{"tr111 a name segment that adds a key", "llm_calls.csv:2: column agent: \"chimera/start=cold\"", func() error {
+			_, err := TR111(strings.NewReader(tr111Header+"d,chimera/start=cold,1,1,analysis,,,,,,,1,2,3,4,5,6,7\n"), "llm_calls.csv")
+			return err
+		}},
+		{"tr111 a last segment that benchfmt reads as GOMAXPROCS", "llm_calls.csv:2: column agent: the name TR111/agent=baseline/start=warm/dir=d/study-agent=chimera-2 ends in -2", func() error {
+			_, err := TR111(strings.NewReader(tr111Header+"d,chimera-2,1,1,analysis,,,,,,,1,2,3,4,5,6,7\n"), "llm_calls.csv")
+			return err
+		}},
+		{"tr111 a NaN cell", "llm_calls.csv:2: column throughput_tok_s: \"NaN\" is not a finite number", func() error {
+			_, err := TR111(strings.NewReader(tr111Header+"d,baseline,1,1,analysis,,,,,,,1,NaN,3,4,5,6,7\n"), "llm_calls.csv")
+			return err
+		}},
+		{"tr114 a NaN value from agents that took no time", "runs.csv:2: balance-% is NaN", func() error {
+			zero := "T001,baseline-vs-chimera,baseline_vs_chimera,1,http://localhost:11434,gemma3:latest,0,2406,http://localhost:11435,gemma3:latest,0,2021,56.5835561,0,0,true\n"
+			_, err := TR114(strings.NewReader(strings.SplitAfter(tr114Runs, "\n")[0]+zero), strings.NewReader(tr114Calls), "runs.csv", "llm_calls.csv")
+			return err
+		}},
 		{"tr114 run without calls", "runs.csv:2: column test_id", func() error {
 			_, err := TR114(strings.NewReader(tr114Runs), strings.NewReader("test_id,scenario_dir,run_number,agent,eval_count,eval_duration_ms\n"), "runs.csv", "llm_calls.csv")
 			return err
@@ -178,32 +199,37 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, recs := range map[string][]benchfmt.Record{"tr111": r111, "tr114": r114} {
-		t.Run(name, func(t *testing.T) {
-			b, err := Bytes(recs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var back []benchfmt.Record
-			rd := benchfmt.NewReader(bytes.NewReader(b), name)
-			for rd.Scan() {
-				switch rec := rd.Result().(type) {
-				case *benchfmt.Result:
-					back = append(back, rec.Clone())
-				case *benchfmt.UnitMetadata:
-					c := *rec
-					back = append(back, &c)
-				case *benchfmt.SyntaxError:
-					t.Errorf("syntax error in written benchfmt: %v", rec)
-				}
-			}
-			if err := rd.Err(); err != nil {
-				t.Fatal(err)
-			}
-			opt := cmpopts.IgnoreUnexported(benchfmt.Result{}, benchfmt.UnitMetadata{})
-			if diff := cmp.Diff(recs, back, opt); diff != "" {
-				t.Errorf("round trip mismatch (-written +read):\n%s", diff)
-			}
-		})
+		t.Run(name, func(t *testing.T) { assertReadsBack(t, recs) })
+	}
+}
+
+// assertReadsBack checks that what Write emits for recs, benchfmt.Reader
+// reads back as the same records, without syntax errors.
+func assertReadsBack(t *testing.T, recs []benchfmt.Record) {
+	t.Helper()
+	b, err := Bytes(recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back []benchfmt.Record
+	rd := benchfmt.NewReader(bytes.NewReader(b), "written")
+	for rd.Scan() {
+		switch rec := rd.Result().(type) {
+		case *benchfmt.Result:
+			back = append(back, rec.Clone())
+		case *benchfmt.UnitMetadata:
+			c := *rec
+			back = append(back, &c)
+		case *benchfmt.SyntaxError:
+			t.Errorf("syntax error in written benchfmt: %v", rec)
+		}
+	}
+	if err := rd.Err(); err != nil {
+		t.Fatal(err)
+	}
+	opt := cmpopts.IgnoreUnexported(benchfmt.Result{}, benchfmt.UnitMetadata{})
+	if diff := cmp.Diff(recs, back, opt); diff != "" {
+		t.Errorf("round trip mismatch (-written +read):\n%s", diff)
 	}
 }
 

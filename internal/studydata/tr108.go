@@ -116,10 +116,11 @@ func TR108(quant, tuning, gemma io.Reader, quantFile, tuningFile, gemmaFile stri
 			if _, ok := t.col["prompt_eval_count"]; ok {
 				vals = append(vals, value(r.float("prompt_eval_count"), "prompt-tok"))
 			}
-			if r.err != nil {
-				return nil, r.err
+			res, err := r.result(cfg, name, vals)
+			if err != nil {
+				return nil, err
 			}
-			recs = append(recs, &benchfmt.Result{Config: cfg, Name: benchfmt.Name(name), Iters: 1, Values: vals})
+			recs = append(recs, res)
 		}
 	}
 	return recs, nil
@@ -140,10 +141,11 @@ func tr108Machine() [][2]string {
 // column says it.
 func tr108Name(r *row, phase string) string {
 	var b strings.Builder
-	b.WriteString("TR108/model=" + r.str("model"))
+	model := r.seg("model")
+	b.WriteString("TR108/model=" + model)
 	if _, ok := r.t.col["quant_tag"]; ok {
-		b.WriteString("/quant=" + strings.ToLower(r.str("quant_tag")))
-	} else if q, ok := strings.CutPrefix(r.str("model"), "llama3.1:8b-instruct-"); ok {
+		b.WriteString("/quant=" + strings.ToLower(r.seg("quant_tag")))
+	} else if q, ok := strings.CutPrefix(model, "llama3.1:8b-instruct-"); ok {
 		b.WriteString("/quant=" + strings.ToLower(q))
 	}
 	if phase == "" {
@@ -167,7 +169,11 @@ func tr108Name(r *row, phase string) string {
 	}
 	b.WriteString("/start=" + start + "/phase=" + phase)
 	if phase == "baseline" {
-		b.WriteString("/prompt=" + strconv.Itoa(r.int("prompt_index")))
+		p := r.int("prompt_index")
+		if p < 0 {
+			r.fail("prompt_index", fmt.Sprintf("negative: %d", p))
+		}
+		b.WriteString("/prompt=" + strconv.Itoa(p))
 	}
 	return b.String()
 }

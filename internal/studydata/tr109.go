@@ -78,10 +78,11 @@ func TR109(agentRuns io.Reader, file string) ([]benchfmt.Record, error) {
 			value(r.float("avg_throughput_tok_s"), "tok/s"),
 			value(ns(r.float("avg_ttft_ms"), 1e-3), "study-ttft-ns"),
 		}
-		if r.err != nil {
-			return nil, r.err
+		res, err := r.result(cfg, name, vals)
+		if err != nil {
+			return nil, err
 		}
-		recs = append(recs, &benchfmt.Result{Config: cfg, Name: benchfmt.Name(name), Iters: 1, Values: vals})
+		recs = append(recs, res)
 	}
 	return recs, nil
 }
@@ -107,5 +108,5 @@ func tr109Name(r *row) string {
 	default:
 		r.fail("agent", fmt.Sprintf("unknown agent %q", agent))
 	}
-	return name + "/dir=" + r.str("config_id") + "/study-agent=" + agent
+	return name + "/dir=" + r.seg("config_id") + "/study-agent=" + agent
 }

@@ -112,11 +112,12 @@ func TR110(runs io.Reader, file string) ([]benchfmt.Record, error) {
 			value(wallNS, "wall-ns"),
 			value(wallNS-math.Max(aNS, bNS), "overhead-ns"),
 		}
-		name := fmt.Sprintf("TR110/scenario=%s/test=%s/instances=2/config=%s", r.str("scenario"), r.str("test_id"), tr110Config(r))
-		if r.err != nil {
-			return nil, r.err
+		name := fmt.Sprintf("TR110/scenario=%s/test=%s/instances=2/config=%s", r.seg("scenario"), r.seg("test_id"), tr110Config(r))
+		res, err := r.result(cfg, name, vals)
+		if err != nil {
+			return nil, err
 		}
-		recs = append(recs, &benchfmt.Result{Config: cfg, Name: benchfmt.Name(name), Iters: 1, Values: vals})
+		recs = append(recs, res)
 	}
 	return recs, nil
 }
@@ -125,10 +126,11 @@ func TR110(runs io.Reader, file string) ([]benchfmt.Record, error) {
 // A's and B's joined by '-' per option where the test has a second one.
 func tr110Config(r *row) string {
 	opt := func(c1, c2 string) string {
-		if v2 := r.str(c2); v2 != "" {
-			return r.str(c1) + "-" + v2
+		v1 := r.seg(c1)
+		if v2 := r.seg(c2); v2 != "" {
+			return v1 + "-" + v2
 		}
-		return r.str(c1)
+		return v1
 	}
 	gpu, ctx, temp := opt("cfg_gpu_layers", "cfg_gpu2_layers"), opt("cfg_context", "cfg_context2"), opt("cfg_temperature", "cfg_temperature2")
 	if gpu == "" || ctx == "" || temp == "" {

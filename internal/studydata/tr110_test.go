@@ -1,7 +1,6 @@
 package studydata
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
@@ -112,36 +111,6 @@ func assertUnitLines(t *testing.T, list []string) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Unit lines mismatch (-want +got):\n%s", diff)
-	}
-}
-
-// assertReadsBack checks that what Write emits for recs, benchfmt.Reader
-// reads back as the same records, without syntax errors.
-func assertReadsBack(t *testing.T, recs []benchfmt.Record) {
-	t.Helper()
-	b, err := Bytes(recs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var back []benchfmt.Record
-	rd := benchfmt.NewReader(bytes.NewReader(b), "written")
-	for rd.Scan() {
-		switch rec := rd.Result().(type) {
-		case *benchfmt.Result:
-			back = append(back, rec.Clone())
-		case *benchfmt.UnitMetadata:
-			c := *rec
-			back = append(back, &c)
-		case *benchfmt.SyntaxError:
-			t.Errorf("syntax error in written benchfmt: %v", rec)
-		}
-	}
-	if err := rd.Err(); err != nil {
-		t.Fatal(err)
-	}
-	opt := cmpopts.IgnoreUnexported(benchfmt.Result{}, benchfmt.UnitMetadata{})
-	if diff := cmp.Diff(recs, back, opt); diff != "" {
-		t.Errorf("round trip mismatch (-written +read):\n%s", diff)
 	}
 }
 

@@ -74,10 +74,11 @@ func TR111(llmCalls io.Reader, file string) ([]benchfmt.Record, error) {
 				value(ns(r.float("prompt_eval_duration_ms"), 1e-3), "prefill-ns"),
 				value(ns(r.float("eval_duration_ms"), 1e-3), "decode-ns"))
 		}
-		if r.err != nil {
-			return nil, r.err
+		res, err := r.result(cfg, name, vals)
+		if err != nil {
+			return nil, err
 		}
-		recs = append(recs, &benchfmt.Result{Config: cfg, Name: benchfmt.Name(name), Iters: 1, Values: vals})
+		recs = append(recs, res)
 	}
 	return recs, nil
 }
@@ -103,6 +104,6 @@ func tr111Name(r *row) (string, error) {
 	if r.float("load_duration_ms")*float64(time.Millisecond) > float64(ColdLoad) {
 		start = "cold"
 	}
-	name += "/start=" + start + "/dir=" + r.str("config_id") + "/study-agent=" + r.str("agent")
+	name += "/start=" + start + "/dir=" + r.seg("config_id") + "/study-agent=" + r.seg("agent")
 	return name, r.err
 }

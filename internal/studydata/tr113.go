@@ -149,7 +149,7 @@ func TR113(runs, llmCalls, tr114Runs io.Reader, runsFile, callsFile, tr114File s
 		r := matrix.row(i)
 		k := r.str("scenario") + " " + agentOptions(r, "a_") + " " + agentOptions(r, "b_")
 		if _, ok := testOf[k]; !ok {
-			testOf[k] = r.str("test_id")
+			testOf[k] = r.seg("test_id")
 		}
 		if r.err != nil {
 			return nil, r.err
@@ -175,7 +175,7 @@ func TR113(runs, llmCalls, tr114Runs io.Reader, runsFile, callsFile, tr114File s
 	var cfg []benchfmt.Config
 	for i := range t.rows {
 		r := t.row(i)
-		if m := r.str("a_model"); model == "" {
+		if m := r.seg("a_model"); model == "" {
 			model = m
 			cfg = fileConfig(append(withCommit(machine("github.com/chimeraforge/chimeraforge/tr114",
 				"chimeraforge-study TR113 src/rust/demo_multiagent/Demo_rust_multiagent_results"),
@@ -190,15 +190,16 @@ func TR113(runs, llmCalls, tr114Runs io.Reader, runsFile, callsFile, tr114File s
 			r.fail("b_url", "agents on two instances; the baseline's config line says instances: 1")
 		}
 		vals := rustRun(r, sums[joinKey(r, "config_id", "run_number")], callsFile)
-		name := "TR114/scenario=" + r.str("scenario")
+		name := "TR114/scenario=" + r.seg("scenario")
 		if id, ok := testOf[r.str("scenario")+" "+agentOptions(r, "a_")+" "+agentOptions(r, "b_")]; ok {
 			name += "/test=" + id
 		}
-		name += "/instances=1/dir=" + r.str("config_id")
-		if r.err != nil {
-			return nil, r.err
+		name += "/instances=1/dir=" + r.seg("config_id")
+		res, err := r.result(cfg, name, vals)
+		if err != nil {
+			return nil, err
 		}
-		recs = append(recs, &benchfmt.Result{Config: cfg, Name: benchfmt.Name(name), Iters: 1, Values: vals})
+		recs = append(recs, res)
 	}
 	return recs, nil
 }

@@ -73,7 +73,7 @@ func TR114(runs, llmCalls io.Reader, runsFile, callsFile string) ([]benchfmt.Rec
 	var cfg []benchfmt.Config
 	for i := range t.rows {
 		r := t.row(i)
-		if m := r.str("a_model"); model == "" {
+		if m := r.seg("a_model"); model == "" {
 			model = m
 			cfg = fileConfig(append(machine("github.com/chimeraforge/chimeraforge/tr114", "chimeraforge-study TR114_v2 data/research/tr110_rust_full"),
 				[2]string{"instances", "2"}, [2]string{"model", model}, [2]string{"agent-runtime", "rust tokio-default"}))
@@ -112,11 +112,12 @@ func TR114(runs, llmCalls io.Reader, runsFile, callsFile string) ([]benchfmt.Rec
 			value(wallNS, "wall-ns"),
 			value(wallNS-math.Max(aNS, bNS), "overhead-ns"),
 		)
-		name := fmt.Sprintf("TR114/scenario=%s/test=%s/instances=2", r.str("scenario"), r.str("test_id"))
-		if r.err != nil {
-			return nil, r.err
+		name := fmt.Sprintf("TR114/scenario=%s/test=%s/instances=2", r.seg("scenario"), r.seg("test_id"))
+		res, err := r.result(cfg, name, vals)
+		if err != nil {
+			return nil, err
 		}
-		recs = append(recs, &benchfmt.Result{Config: cfg, Name: benchfmt.Name(name), Iters: 1, Values: vals})
+		recs = append(recs, res)
 	}
 	return recs, nil
 }

@@ -66,7 +66,7 @@ func TR115(runs, llmCalls io.Reader, runsFile, callsFile string) ([]benchfmt.Rec
 		if r.int("run_number") != seen[k] {
 			r.fail("run_number", fmt.Sprintf("run %d of its runtime and config comes in line %d of them", r.int("run_number"), seen[k]))
 		}
-		if m := r.str("a_model"); model == "" {
+		if m := r.seg("a_model"); model == "" {
 			model = m
 			cfg = fileConfig(append(machine("github.com/chimeraforge/chimeraforge/tr115", "chimeraforge-study TR115_v2 data/research/tr115_results_v2"),
 				[2]string{"instances", "2"}, [2]string{"model", model}, [2]string{"agent-workflow", "v2 analysis and report calls per agent"}))
@@ -78,15 +78,16 @@ func TR115(runs, llmCalls io.Reader, runsFile, callsFile string) ([]benchfmt.Rec
 			r.fail("b_url", "both agents on one instance; the baseline's config line says instances: 2")
 		}
 		vals := rustRun(r, sums[joinKey(r, "runtime", "config_id", "run_number")], callsFile)
-		config, ok := strings.CutPrefix(r.str("config_id"), r.str("scenario")+"_")
+		config, ok := strings.CutPrefix(r.seg("config_id"), r.seg("scenario")+"_")
 		if !ok {
 			r.fail("config_id", "does not start with the scenario "+r.str("scenario"))
 		}
-		name := fmt.Sprintf("TR115/runtime=%s/scenario=%s/config=%s/instances=2", r.str("runtime"), r.str("scenario"), config)
-		if r.err != nil {
-			return nil, r.err
+		name := fmt.Sprintf("TR115/runtime=%s/scenario=%s/config=%s/instances=2", r.seg("runtime"), r.str("scenario"), config)
+		res, err := r.result(cfg, name, vals)
+		if err != nil {
+			return nil, err
 		}
-		recs = append(recs, &benchfmt.Result{Config: cfg, Name: benchfmt.Name(name), Iters: 1, Values: vals})
+		recs = append(recs, res)
 	}
 	return recs, nil
 }

@@ -88,10 +88,11 @@ func TR116(in TR116Inputs) ([]benchfmt.Record, error) {
 	cfg := fileConfig(append(machine("github.com/chimeraforge/chimeraforge/tr116", "chimeraforge-study TR116 experiments/TR116/results"),
 		[2]string{"agent-runtime", "rust tokio-default, python asyncio"}))
 	add := func(r *row, name string, vals []benchfmt.Value) error {
-		if r.err != nil {
-			return r.err
+		res, err := r.result(cfg, name, vals)
+		if err != nil {
+			return err
 		}
-		recs = append(recs, &benchfmt.Result{Config: cfg, Name: benchfmt.Name(name), Iters: 1, Values: vals})
+		recs = append(recs, res)
 		return nil
 	}
 
@@ -102,7 +103,7 @@ func TR116(in TR116Inputs) ([]benchfmt.Record, error) {
 	}
 	for i := range rustRuns.rows {
 		r := rustRuns.row(i)
-		slug, tag := r.str("model_slug"), r.str("a_model")
+		slug, tag := r.str("model_slug"), r.seg("a_model")
 		if have, ok := tags[slug]; ok && have != tag || r.str("b_model") != tag {
 			r.fail("a_model", fmt.Sprintf("model slug %s names more than one model", slug))
 		}
@@ -111,7 +112,7 @@ func TR116(in TR116Inputs) ([]benchfmt.Record, error) {
 			r.fail("b_url", "both agents on one instance; the name says instances=2")
 		}
 		vals := rustRun(r, sums[joinKey(r, "model_slug", "scenario_dir", "run_number")], in.Files[1])
-		if err := add(r, fmt.Sprintf("TR116/model=%s/scenario=%s/instances=2/lang=rust", tag, r.str("scenario")), vals); err != nil {
+		if err := add(r, fmt.Sprintf("TR116/model=%s/scenario=%s/instances=2/lang=rust", tag, r.seg("scenario")), vals); err != nil {
 			return nil, err
 		}
 	}
@@ -132,7 +133,7 @@ func TR116(in TR116Inputs) ([]benchfmt.Record, error) {
 		if r.str("a_url") == r.str("b_url") {
 			r.fail("b_url", "both agents on one instance; the name says instances=2")
 		}
-		if err := add(r, fmt.Sprintf("TR116/model=%s/scenario=%s/instances=2/lang=python", tag, r.str("scenario")), pythonRun(r)); err != nil {
+		if err := add(r, fmt.Sprintf("TR116/model=%s/scenario=%s/instances=2/lang=python", tag, r.seg("scenario")), pythonRun(r)); err != nil {
 			return nil, err
 		}
 	}
@@ -143,7 +144,7 @@ func TR116(in TR116Inputs) ([]benchfmt.Record, error) {
 		if r.float("load_duration_ms")*float64(time.Millisecond) > float64(ColdLoad) {
 			start = "cold"
 		}
-		name := fmt.Sprintf("TR116/model=%s/lang=rust/%s/start=%s/dir=%s/study-agent=%s", tagOf(r), singleAgent(r), start, r.str("config_id"), r.str("agent"))
+		name := fmt.Sprintf("TR116/model=%s/lang=rust/%s/start=%s/dir=%s/study-agent=%s", tagOf(r), singleAgent(r), start, r.seg("config_id"), r.seg("agent"))
 		if err := add(r, name, callValues(r)); err != nil {
 			return nil, err
 		}
@@ -155,7 +156,7 @@ func TR116(in TR116Inputs) ([]benchfmt.Record, error) {
 		if r.str("model") != tag {
 			r.fail("model", "is not the model tag "+tag)
 		}
-		name := fmt.Sprintf("TR116/model=%s/lang=python/%s/dir=%s/study-agent=%s", tag, singleAgent(r), r.str("config_id"), r.str("agent"))
+		name := fmt.Sprintf("TR116/model=%s/lang=python/%s/dir=%s/study-agent=%s", tag, singleAgent(r), r.seg("config_id"), r.seg("agent"))
 		if err := add(r, name, []benchfmt.Value{value(r.float("avg_throughput_tok_s"), "tok/s")}); err != nil {
 			return nil, err
 		}
@@ -244,7 +245,7 @@ func singleAgent(r *row) string {
 	}
 	name := fmt.Sprintf("agent=chimera/num_gpu=%d/num_ctx=%d/temp=%s", r.int("num_gpu"), r.int("num_ctx"), strconv.FormatFloat(r.float("temperature"), 'f', -1, 64))
 	for _, o := range []string{"top_p", "top_k", "repeat_penalty"} {
-		if v := r.str(o); v != "" {
+		if v := r.seg(o); v != "" {
 			name += "/" + o + "=" + v
 		}
 	}
