@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/harness"
@@ -24,23 +23,18 @@ func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
 // provider=…/model=…/scenario=…/mode=…. One iteration is one call.
 func BenchmarkTR118(b *testing.B) {
 	rt := onnxtest.Require(b)
-	specs, err := Models()
+	specs, err := onnx.Models(DefaultModels)
 	if err != nil {
 		b.Fatal(err)
 	}
-	threads, err := Threads()
+	threads, err := onnx.Threads()
 	if err != nil {
 		b.Fatal(err)
 	}
-	lines, err := rt.Provenance()
+	lines, err := onnx.ConfigLines(rt, threads)
 	if err != nil {
 		b.Fatal(err)
 	}
-	threadLine := "default"
-	if threads > 0 {
-		threadLine = strconv.Itoa(threads)
-	}
-	lines = append(lines, "onnxruntime-threads: "+threadLine, "onnxsynth: v"+strconv.Itoa(onnxsynth.Version))
 	lines = append(lines, harness.Provenance(b, nil, nil, measure.Options{})...)
 	harness.PrintConfig(os.Stdout, lines)
 	if err := units.WriteLines(os.Stdout, false, allUnits()...); err != nil {

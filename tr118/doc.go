@@ -78,7 +78,7 @@
 //	CHIMERA_ONNXRUNTIME_FETCH        1: tests may fetch the library; 0: nothing may
 //	                                 (benchmarks fetch it when absent by default)
 //	CHIMERA_NPM_REGISTRY             npm registry to fetch from
-//	CHIMERA_ONNX_MODELS              comma-separated onnxsynth presets
+//	CHIMERA_ONNX_MODELS              comma-separated onnxsynth presets (default: DefaultModels)
 //	CHIMERA_ONNX_THREADS             ONNX Runtime intra-op threads (default: its own)
 //	CHIMERA_TRACE_DIR                where the trace of every call goes
 //	CHIMERA_PROGRESS                 progress lines: stderr, or off

@@ -1,13 +1,7 @@
 package tr118
 
 import (
-	"fmt"
-	"os"
-	"strconv"
-	"strings"
-
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
-	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
 )
 
 // The scenarios' rows come from the study's prompt sets in GPT-2 tokens
@@ -88,44 +82,7 @@ func (s Scenario) Call(k int, m Mode) onnx.Batch {
 	return b
 }
 
-// EnvModels names the synthetic models to run, comma-separated
-// onnxsynth presets.
-const EnvModels = "CHIMERA_ONNX_MODELS"
-
 // DefaultModels span the study's range: tiny-gpt2 (0.1M), gpt2-5m (beside
-// the synthetic GGUF "tiny" presets), gpt2-25m and gpt2-100m.
+// the synthetic GGUF "tiny" presets), gpt2-25m and gpt2-100m; set
+// CHIMERA_ONNX_MODELS (onnx.EnvModels) for others.
 var DefaultModels = []string{"tiny-gpt2", "gpt2-5m", "gpt2-25m", "gpt2-100m"}
-
-// Models reads EnvModels (default DefaultModels) into presets.
-func Models() ([]onnxsynth.Spec, error) {
-	names := DefaultModels
-	if env := os.Getenv(EnvModels); env != "" {
-		names = strings.Split(env, ",")
-	}
-	var specs []onnxsynth.Spec
-	for _, n := range names {
-		s, err := onnxsynth.Preset(strings.TrimSpace(n))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", EnvModels, err)
-		}
-		specs = append(specs, s)
-	}
-	return specs, nil
-}
-
-// EnvThreads sets ONNX Runtime's intra-op threads (default: its own, one
-// per physical core).
-const EnvThreads = "CHIMERA_ONNX_THREADS"
-
-// Threads reads EnvThreads; 0 means ONNX Runtime's default.
-func Threads() (int, error) {
-	env := os.Getenv(EnvThreads)
-	if env == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(env)
-	if err != nil || n < 1 {
-		return 0, fmt.Errorf("%s=%q: want a positive thread count", EnvThreads, env)
-	}
-	return n, nil
-}

@@ -59,29 +59,6 @@ func TestUnitsAreRegistered(t *testing.T) {
 	}
 }
 
-func TestModels(t *testing.T) {
-	t.Setenv(EnvModels, "")
-	specs, err := Models()
-	if err != nil || len(specs) != len(DefaultModels) {
-		t.Errorf("default Models() = %d specs, %v", len(specs), err)
-	}
-	t.Setenv(EnvModels, "gpt2-5m, tiny-gpt2")
-	specs, err = Models()
-	if err != nil || len(specs) != 2 || specs[0].Name != "gpt2-5m" || specs[1].Name != "tiny-gpt2" {
-		t.Errorf("Models() = %v, %v", specs, err)
-	}
-	t.Setenv(EnvModels, "gpt2-5m,nonesuch")
-	if _, err := Models(); err == nil {
-		t.Error("an unknown model was accepted")
-	}
-	for env, ok := range map[string]bool{"": true, "4": true, "0": false, "x": false} {
-		t.Setenv(EnvThreads, env)
-		if _, err := Threads(); (err == nil) != ok {
-			t.Errorf("%s=%q: %v", EnvThreads, env, err)
-		}
-	}
-}
-
 const ms = time.Millisecond
 
 // A decode call on batch_medium: a 5 ms prefill, then 8 steps of 1 ms, the
