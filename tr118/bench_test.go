@@ -153,7 +153,7 @@ func benchScenario(b *testing.B, d caller, sc Scenario, m Mode, trace *measure.T
 	if err := errors.Join(errs...); err != nil {
 		b.Fatal(err)
 	}
-	if n, why := Degraded(recs); n > 0 {
+	if n, why := onnx.Degraded(recs); n > 0 {
 		if n == len(recs) {
 			b.Fatalf("all %d calls degraded (see the trace): %s", n, why)
 		}

@@ -1,10 +1,7 @@
 package tr118
 
 import (
-	"fmt"
-	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/chimeraforge/chimeraforge/harness/measure"
@@ -73,21 +70,4 @@ func Metrics(m Mode, recs []onnx.Record) map[string]float64 {
 		}
 	}
 	return out
-}
-
-// Degraded summarises the degraded records: how many, and each distinct
-// reason with its count ("" when none).
-func Degraded(recs []onnx.Record) (n int, reasons string) {
-	count := map[string]int{}
-	for _, r := range recs {
-		if !r.OK() {
-			n++
-			count[r.Degraded]++
-		}
-	}
-	var parts []string
-	for _, why := range slices.Sorted(maps.Keys(count)) {
-		parts = append(parts, fmt.Sprintf("%d× %s", count[why], why))
-	}
-	return n, strings.Join(parts, "; ")
 }

@@ -113,10 +113,6 @@ func TestMetrics(t *testing.T) {
 			}
 		})
 	}
-	n, why := Degraded([]onnx.Record{d, degraded(d, "b"), degraded(d, "a"), degraded(d, "b")})
-	if n != 3 || why != "1× a; 2× b" {
-		t.Errorf("Degraded = %d, %q", n, why)
-	}
 }
 
 // script is a caller that returns its records in turn and keeps the calls.
