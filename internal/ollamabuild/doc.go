@@ -106,7 +106,9 @@
 // never builds the backend.
 //
 // This path is tested with fake nvidia-smi, nvcc and cmake scripts only:
-// it has not yet run against a real CUDA toolkit.
+// it has not yet run against a real CUDA toolkit. testdata/cudacheck.sh
+// runs its recipe and layout on a GPU machine (which has no Go toolchain)
+// and checks that the server finds and uses the backend.
 //
 // Environment: CHIMERA_CACHE; CC and CXX if set (else go's defaults, falling
 // back to cc and c++); the go command's own (GOPROXY, GOMODCACHE, GOCACHE);
