@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
 )
@@ -17,7 +18,7 @@ import (
 // liveConfig is what TR119 needs: one server, the first model, the
 // decode rate and the cost units (the sampler's W, J/tok, gpu-util-% and
 // gpu-mem-B are declared by the harness).
-var liveConfig = harness.LiveConfig{Units: []string{"ns/op", "tok/s", "$/Mtok", "gCO2e/Mtok"}}
+var liveConfig = harness.LiveConfig{Units: []string{"ns/op", "tok/s", "$/Mtok", "gCO2e/Mtok", "kWh/Mtok", "tok/kWh"}}
 
 // BenchmarkTR119 prices tokens with measured energy: for each of the
 // study's single-request scenarios, one iteration is one generate request
@@ -25,31 +26,48 @@ var liveConfig = harness.LiveConfig{Units: []string{"ns/op", "tok/s", "$/Mtok", 
 // brackets the iterations, and J/tok, W, tok/s, $/Mtok and gCO2e/Mtok are
 // reported once, after the loop.
 func BenchmarkTR119(b *testing.B) {
-	l, rates := setup(b, os.Stdout)
+	l, rates, assumed := setup(b, os.Stdout)
 	var names []string
 	for _, sc := range Scenarios() {
 		names = append(names, subName(sc))
 	}
 	sw := harness.NewSweep(b, names)
 	for _, sc := range Scenarios() {
-		sw.Run(b, subName(sc), func(b *testing.B) { benchScenario(b, l, rates, sc) })
+		sw.Run(b, subName(sc), func(b *testing.B) { benchScenario(b, l, rates, assumed, sc) })
 	}
 }
 
 func subName(sc Scenario) string { return "scenario=" + sc.Name + "/mode=generate" }
 
 // setup starts the live setup and prints, after its provenance, the rates
-// and whether energy is measured here (so which cost figures the results
-// will lack, and why).
-func setup(tb testing.TB, stdout io.Writer) (*harness.Live, Rates) {
+// and whether energy is measured here. Where it is not, the cost figures
+// use a power assumption (CHIMERA_ASSUMED_W, else the study's own CPU
+// package power), which the energy config line states; assumed is nil
+// where energy is measured.
+func setup(tb testing.TB, stdout io.Writer) (*harness.Live, Rates, *Assumption) {
 	tb.Helper()
 	l := harness.LiveTo(tb, liveConfig, stdout)
 	rates, err := RatesFromEnv(os.Getenv)
 	if err != nil {
 		tb.Fatalf("tr119: %v", err)
 	}
-	harness.PrintConfig(stdout, append(rates.ConfigLines(), energyLine(tb.Context(), l, rates)))
-	return l, rates
+	line, measured := energyLine(tb.Context(), l, rates)
+	var assumed *Assumption
+	if !measured {
+		a, err := AssumptionFromEnv(os.Getenv, func() (Assumption, error) {
+			base, err := golden.ReadFile("testdata/baseline.bench")
+			if err != nil {
+				return Assumption{}, err
+			}
+			return StudyCPUPower(base)
+		})
+		if err != nil {
+			tb.Fatalf("tr119: power assumption: %v", err)
+		}
+		assumed, line = &a, a.ConfigLine()
+	}
+	harness.PrintConfig(stdout, append(rates.ConfigLines(), line))
+	return l, rates, assumed
 }
 
 // energyProbe is how long energyLine's trial region lasts: two of the
@@ -58,27 +76,27 @@ const energyProbe = 200 * time.Millisecond
 
 // energyLine says whether the sampler measures energy, from a short trial
 // region: "energy: measured (J/tok)", or what is omitted for want of it.
-func energyLine(ctx context.Context, l *harness.Live, rates Rates) string {
+func energyLine(ctx context.Context, l *harness.Live, rates Rates) (line string, measured bool) {
 	r := l.Start(ctx)
 	select {
 	case <-ctx.Done():
 	case <-time.After(energyProbe):
 	}
 	if _, ok := r.Stop(1)["J/tok"]; ok {
-		return "energy: measured (J/tok, from the sampler above)"
+		return "energy: measured (J/tok, from the sampler above)", true
 	}
 	omitted := rates.Omitted()
 	verb := " are"
 	if len(omitted) == 1 {
 		verb = " is"
 	}
-	return "energy: not measured here (see gpu-sampler and cpu-energy), so " + strings.Join(omitted, " and ") + verb + " omitted, not 0"
+	return "energy: not measured here (see gpu-sampler and cpu-energy), so " + strings.Join(omitted, " and ") + verb + " omitted, not 0", false
 }
 
 // benchScenario is one sub-benchmark. A warm-up request (traced as run
 // "warmup", excluded) loads the model; then iteration i sends prompt i mod
 // 2, so that no request finds its prompt in the server's prompt cache.
-func benchScenario(b *testing.B, l *harness.Live, rates Rates, sc Scenario) {
+func benchScenario(b *testing.B, l *harness.Live, rates Rates, assumed *Assumption, sc Scenario) {
 	ctx := b.Context()
 	inst := l.Instances[0]
 	if !inst.Alive() {
@@ -117,6 +135,15 @@ func benchScenario(b *testing.B, l *harness.Live, rates Rates, sc Scenario) {
 		vals["tok/s"] = v
 	}
 	maps.Copy(vals, sampled)
-	maps.Copy(vals, rates.Metrics(sampled, float64(tokens)/wall.Seconds()))
+	perSec := float64(tokens) / wall.Seconds()
+	priced := sampled
+	if _, ok := sampled["J/tok"]; !ok && assumed != nil {
+		// Priced with the assumed power, which the energy config line
+		// states; J/tok and W themselves stay unreported.
+		if j, ok := assumed.JPerTok(perSec); ok {
+			priced = map[string]float64{"J/tok": j}
+		}
+	}
+	maps.Copy(vals, rates.Metrics(priced, perSec))
 	l.Report(b, vals)
 }

@@ -106,6 +106,10 @@ func (r Rates) Metrics(sampled map[string]float64, tokPerWallSec float64) map[st
 	jPerTok, haveEnergy := sampled["J/tok"]
 	if haveEnergy {
 		m["gCO2e/Mtok"] = kWhPerMtok(jPerTok) * r.GCO2ePerKWh
+		m["kWh/Mtok"] = kWhPerMtok(jPerTok)
+		if jPerTok > 0 {
+			m["tok/kWh"] = 3.6e6 / jPerTok
+		}
 	}
 	var usd float64
 	switch {

@@ -22,6 +22,8 @@
 //	gpu-util-%, gpu-mem-B  with an NVML sampler
 //	gCO2e/Mtok  J/tok × 1e6 / 3.6e6 × CHIMERA_GCO2E_PER_KWH
 //	$/Mtok      J/tok × 1e6 / 3.6e6 × CHIMERA_USD_PER_KWH + 1e6 / (tokens per wall second × 3600) × CHIMERA_USD_PER_GPU_HOUR
+//	kWh/Mtok    J/tok × 1e6 / 3.6e6
+//	tok/kWh     3.6e6 / J/tok
 //
 // Instance and energy costs are kept apart ([Rates]): the GPU-hour price
 // is the hardware's cost without its electricity, and energy is priced
@@ -33,10 +35,14 @@
 // price a cloud instance, whose hourly price includes power, set
 // CHIMERA_USD_PER_GPU_HOUR to it (the study's AWS g5.xlarge on demand:
 // 1.006) and CHIMERA_USD_PER_KWH=0. Where no energy can be read (no GPU
-// and no RAPL, as on most VMs), gCO2e/Mtok and any $/Mtok that needs
-// energy are omitted, never 0, and the config line "energy: not measured
-// here …" says so. The rates are config lines too (usd-per-kwh,
-// gco2e-per-kwh, usd-per-gpu-hour).
+// and no RAPL, as on most VMs), J/tok and W are not reported, and the cost
+// and energy figures are priced from a stated power assumption instead:
+// CHIMERA_ASSUMED_W, else the study's own mean CPU package power during
+// its CPU backends' generate runs (computed from testdata/baseline.bench:
+// 81 W on its i9-13980HX). The config line "energy: assumed 81 W, not
+// measured (…)" labels every such run, and the gate refuses to compare it
+// with a measured one (energy is an identifying key). The rates are
+// config lines too (usd-per-kwh, gco2e-per-kwh, usd-per-gpu-hour).
 //
 // # Running
 //
@@ -49,6 +55,7 @@
 //	CHIMERA_USD_PER_KWH       electricity price, $/kWh (default 0.20, the study's)
 //	CHIMERA_GCO2E_PER_KWH     grid intensity, gCO2e/kWh (default 500, the study's)
 //	CHIMERA_USD_PER_GPU_HOUR  hardware price per hour without electricity (default 0, the study's on-prem tier)
+//	CHIMERA_ASSUMED_W         power assumed where none is measured (default: the study's CPU package power)
 //	CHIMERA_SAMPLER           nvml, rapl, none or auto (harness/gpu)
 //	CHIMERA_OLLAMA_URLS, CHIMERA_OLLAMA_BIN, CHIMERA_MODELS, CHIMERA_NUM_THREAD,
 //	CHIMERA_NUM_PREDICT, CHIMERA_TRACE_DIR, CHIMERA_CACHE   as for every report (harness)

@@ -14,9 +14,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
+	"github.com/chimeraforge/chimeraforge/internal/stats"
 )
 
 // fakeModel is the fake's script for the hermetic runs.
@@ -68,6 +70,7 @@ func TestTR119BodyPricesTheSamplersJoules(t *testing.T) {
 		name    string
 		env     map[string]string
 		sampler harness.Sampler // nil: nothing measured
+		assumed *Assumption     // the power assumed where nothing is measured
 		want    func(jPerTok, wallS float64) map[string]float64
 	}{
 		{
@@ -91,6 +94,13 @@ func TestTR119BodyPricesTheSamplersJoules(t *testing.T) {
 		{
 			name: "no energy measured: no $/Mtok, no gCO2e/Mtok",
 			want: func(float64, float64) map[string]float64 { return map[string]float64{} },
+		},
+		{
+			name: "no energy measured, a stated power assumed: the cost figures from it, no J/tok or W", assumed: &Assumption{W: 40, Source: "test"},
+			want: func(_, wall float64) map[string]float64 {
+				j := 40 * wall / fakePredict // assumed W × the region's wall time / tokens
+				return map[string]float64{"$/Mtok": j * 1e6 / 3.6e6 * 0.20, "gCO2e/Mtok": j * 1e6 / 3.6e6 * 500, "kWh/Mtok": j * 1e6 / 3.6e6, "tok/kWh": 3.6e6 / j}
+			},
 		},
 		{
 			name: "no energy measured, a cloud price: $/Mtok from the wall time alone", env: map[string]string{"CHIMERA_USD_PER_GPU_HOUR": "1.006", "CHIMERA_USD_PER_KWH": "0"},
@@ -118,7 +128,7 @@ func TestTR119BodyPricesTheSamplersJoules(t *testing.T) {
 					Units:     slices.Concat(liveConfig.Units, []string{"W", "J/tok"}),
 					Sampler:   tt.sampler,
 				}
-				res := harness.BenchOnce(t, func(b *testing.B) { benchScenario(b, l, rates, sc) })
+				res := harness.BenchOnce(t, func(b *testing.B) { benchScenario(b, l, rates, tt.assumed, sc) })
 				var calls []ollamatest.RequestLog
 				for _, r := range fake.Requests() {
 					if r.Path == "/api/generate" && r.Outcome == "done" {
@@ -141,6 +151,10 @@ func TestTR119BodyPricesTheSamplersJoules(t *testing.T) {
 				for k, v := range tt.want(joules/fakePredict, wall) {
 					want[k] = v
 				}
+				if tt.sampler != nil { // measured energy also gives kWh/Mtok and tok/kWh
+					j := joules / fakePredict
+					want["kWh/Mtok"], want["tok/kWh"] = j*1e6/3.6e6, 3.6e6/j
+				}
 				if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-12, 0)); diff != "" {
 					t.Errorf("metrics mismatch (-want +got):\n%s", diff)
 				}
@@ -160,6 +174,7 @@ func TestSetupFromTheEnvironment(t *testing.T) {
 	t.Setenv("CHIMERA_TRACE_DIR", t.TempDir())
 	t.Setenv("CHIMERA_SAMPLER", "none")
 	t.Setenv("CHIMERA_USD_PER_KWH", "0.31")
+	t.Setenv("CHIMERA_ASSUMED_W", "40")
 	var out strings.Builder
 	harness.BenchOnce(t, func(b *testing.B) {
 		setup(b, &out)
@@ -169,7 +184,7 @@ func TestSetupFromTheEnvironment(t *testing.T) {
 	for _, want := range []string{
 		"model: " + fakeModel.Name + "\n", "gpu-sampler: none (CHIMERA_SAMPLER=none)\n", "Unit $/Mtok better=lower\n", "Unit gCO2e/Mtok better=lower\n",
 		"usd-per-kwh: 0.31\ngco2e-per-kwh: 500\nusd-per-gpu-hour: 0\n",
-		"energy: not measured here (see gpu-sampler and cpu-energy), so gCO2e/Mtok and $/Mtok are omitted, not 0\n",
+		"energy: assumed 40 W, not measured (CHIMERA_ASSUMED_W); J/tok and W are not reported, the cost figures use it\n",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
@@ -190,7 +205,7 @@ func TestEnergyLine(t *testing.T) {
 			{"none, priced by the hour only", nil, Rates{GCO2ePerKWh: 500, USDPerGPUHour: 1.006}, "energy: not measured here (see gpu-sampler and cpu-energy), so gCO2e/Mtok is omitted, not 0"},
 		} {
 			l := &harness.Live{Sampler: tt.sampler}
-			if got := energyLine(t.Context(), l, tt.rates); got != tt.want {
+			if got, _ := energyLine(t.Context(), l, tt.rates); got != tt.want {
 				t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 			}
 		}
@@ -255,5 +270,31 @@ func TestStudyPrices(t *testing.T) {
 	}
 	if n := len(StudyPrices()); n != 13 {
 		t.Errorf("%d prices, want 13 (3 instances × 4 tiers + on-prem)", n)
+	}
+}
+
+// The default assumption is the study's own CPU package power in its CPU
+// backends' generate runs, computed from the committed baseline.
+func TestStudyCPUPowerIsTheBaselinesMean(t *testing.T) {
+	base, err := golden.ReadFile("testdata/baseline.bench")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := StudyCPUPower(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ws []float64
+	for _, r := range base.Rows("TR119Power") {
+		k := r.Keys
+		if (k["backend"] == "onnxruntime-cpu" || k["backend"] == "transformers-cpu") && k["mode"] == "generate" && k["device"] == "cpu" {
+			ws = append(ws, r.Values["W"])
+		}
+	}
+	if len(ws) == 0 || math.Abs(a.W-stats.Mean(ws)) > 1e-9*a.W {
+		t.Errorf("StudyCPUPower = %v W over %q; want the mean of %d readings, %v", a.W, a.Source, len(ws), stats.Mean(ws))
+	}
+	if _, err := AssumptionFromEnv(func(string) string { return "-3" }, nil); err == nil {
+		t.Error("CHIMERA_ASSUMED_W=-3 accepted")
 	}
 }
