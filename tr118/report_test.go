@@ -312,12 +312,7 @@ func fragment(s *golden.Set) (string, []namedChart) {
 		"whole padded forward: no KV cache), six scenarios × 5 repetitions, and the prefill of seven more sizes for a crossover fit. " +
 		"A throughput below is the study's: the mean of each clean record's per-prompt rates, then over repetitions, then over the " +
 		"scenarios that are not wholly degraded. Prefill rates count padding tokens as the study did (`padded-tok/s`).\n\n")
-	t := report.ClaimsTable(claims(s))
-	for _, f := range findings(s) {
-		t.Rows = append(t.Rows, f.Cells())
-	}
-	slices.SortStableFunc(t.Rows, func(a, b []string) int { return rowOf(a[1]) - rowOf(b[1]) })
-	b.WriteString(t.Markdown())
+	b.WriteString(report.RowsTable(claims(s), findings(s)).Markdown())
 
 	// Padding: what the study's prefill counted against what the prompts hold.
 	b.WriteString("\n#### Padded against real tokens\n\n" +
@@ -387,14 +382,6 @@ func fragment(s *golden.Set) (string, []namedChart) {
 		thr.Series = append(thr.Series, report.Series{Name: model, Estimates: es})
 	}
 	return b.String(), []namedChart{{"prefill.svg.golden", thr}, {"crossover.svg.golden", ratioChart}}
-}
-
-// rowOf is the PUBLISHED.md row a published cell cites.
-func rowOf(cell string) int {
-	_, after, _ := strings.Cut(cell, "#")
-	n := 0
-	fmt.Sscan(strings.TrimSuffix(after, ")"), &n)
-	return n
 }
 
 // Every result of the baseline has the name keys the fragment selects on.

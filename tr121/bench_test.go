@@ -1,0 +1,232 @@
+package tr121
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chimeraforge/chimeraforge/harness"
+	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/onnx"
+	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
+	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
+	"github.com/chimeraforge/chimeraforge/internal/units"
+)
+
+func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
+
+// DefaultONNXModels are the ONNX family's default sizes: 0.1M to 96M, the
+// study's TR121 Hugging Face family's span.
+var DefaultONNXModels = []string{"tiny-gpt2", "gpt2-5m", "gpt2-25m", "gpt2-100m"}
+
+// DefaultOllamaModels are the GGUF family's default sizes when
+// CHIMERA_MODELS is unset: ~5M and ~50M, a few minutes on two cores. Name
+// more (synth:llama3.1-medium, …-large, or real tags) in CHIMERA_MODELS.
+const DefaultOllamaModels = "synth:llama3.1-tiny,synth:llama3.1-small"
+
+// BenchmarkTR121 reproduces TR121's scaling study: prefill and decode
+// latency against parameter count, for a family of synthetic GGUF models
+// on Ollama and one of synthetic GPT-2 models on ONNX Runtime's CPU
+// provider, as backend=…/model=…/params=…/scenario=…. One iteration is one
+// call: a prefill of the scenario's prompt and GenTokens decoded tokens.
+func BenchmarkTR121(b *testing.B) {
+	b.Run("backend="+ONNXCPU, benchONNXFamily)
+	b.Run("backend="+Ollama, benchOllamaFamily)
+}
+
+func benchONNXFamily(b *testing.B) {
+	rt := onnxtest.Require(b)
+	specs, err := onnx.Models(DefaultONNXModels)
+	if err != nil {
+		b.Fatal(err)
+	}
+	threads, err := onnx.Threads()
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines, err := onnx.ConfigLines(rt, threads)
+	if err != nil {
+		b.Fatal(err)
+	}
+	harness.PrintConfig(os.Stdout, append(lines, harness.Provenance(b, nil, nil, measure.Options{})...))
+	if err := units.WriteLines(os.Stdout, false, allUnits()...); err != nil {
+		b.Fatal(err)
+	}
+	trace := harness.NewTrace(b)
+	type leaf struct {
+		spec onnxsynth.Spec
+		sc   Scenario
+		name string
+	}
+	var leaves []leaf
+	var names []string
+	for _, s := range specs {
+		for _, sc := range Scenarios() {
+			n := fmt.Sprintf("model=%s/params=%s/scenario=%s", s.Name, ParamsKey(onnxsynth.Params(s)), sc.Name)
+			leaves = append(leaves, leaf{s, sc, n})
+			names = append(names, n)
+		}
+	}
+	var cur struct {
+		model string
+		d     *onnx.Decoder
+	}
+	defer func() {
+		if cur.d != nil {
+			cur.d.Close()
+		}
+	}()
+	sw := harness.NewSweep(b, names)
+	for _, l := range leaves {
+		sw.Run(b, l.name, func(b *testing.B) {
+			if cur.model != l.spec.Name {
+				if cur.d != nil {
+					cur.d.Close()
+				}
+				cur.model, cur.d = l.spec.Name, nil
+				w, err := onnxsynth.NewWeights(l.spec)
+				if err != nil {
+					b.Fatal(err)
+				}
+				d, err := onnx.NewDecoder(rt, l.spec, onnxsynth.Model(w), onnx.SessionConfig{IntraOpThreads: threads})
+				if err != nil {
+					b.Fatal(err)
+				}
+				cur.d = d
+			}
+			benchONNX(b, cur.d, l.sc, trace)
+		})
+	}
+}
+
+// A caller runs calls: an onnx.Decoder, or a scripted one in tests.
+type caller interface {
+	Run(onnx.Batch) (onnx.Record, error)
+}
+
+// benchONNX is one ONNX sub-benchmark: an untimed warm-up call (the study
+// warmed each task once), then one call per iteration: the prompt's
+// prefill and GenTokens KV-cached decode steps. Every record goes to the
+// trace after the loop, degraded ones too (counted, never pooled).
+func benchONNX(b *testing.B, d caller, sc Scenario, trace *measure.Trace) {
+	batch := onnx.Batch{Prompts: [][]int64{sc.Prompt.Tokens}, Steps: GenTokens}
+	warm, err := d.Run(batch)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if !warm.OK() {
+		b.Logf("warm-up call degraded: %s", warm.Degraded)
+	}
+	var recs []onnx.Record
+	for b.Loop() {
+		r, err := d.Run(batch)
+		if err != nil {
+			b.Fatal(err)
+		}
+		recs = append(recs, r)
+	}
+	var mrs []measure.Record
+	var errs []error
+	for i, r := range recs {
+		mr := r.Measure()
+		mr.Run, mr.Config, mr.Stage = strconv.Itoa(i+1), b.Name(), "scenario="+sc.Name
+		mrs = append(mrs, mr)
+		errs = append(errs, trace.Write(mr))
+	}
+	if err := errors.Join(errs...); err != nil {
+		b.Fatal(err)
+	}
+	if n, why := onnx.Degraded(recs); n > 0 {
+		if n == len(recs) {
+			b.Fatalf("all %d calls degraded (see the trace): %s", n, why)
+		}
+		b.Logf("%d of %d calls degraded, left out of the metrics (see the trace): %s", n, len(recs), why)
+	}
+	for u, v := range Metrics(ONNXCPU, mrs) {
+		b.ReportMetric(v, u)
+	}
+}
+
+func benchOllamaFamily(b *testing.B) {
+	if os.Getenv("CHIMERA_MODELS") == "" {
+		b.Setenv("CHIMERA_MODELS", DefaultOllamaModels)
+	}
+	if os.Getenv("CHIMERA_NUM_PREDICT") == "" {
+		// The study's decode length, for synthetic and real models alike.
+		b.Setenv("CHIMERA_NUM_PREDICT", strconv.Itoa(GenTokens))
+	}
+	l := harness.NewLive(b, harness.LiveConfig{AllModels: true, Units: append([]string{"ns/op"}, Units(Ollama)...)})
+	type leaf struct {
+		model harness.ModelInfo
+		sc    Scenario
+		name  string
+	}
+	var leaves []leaf
+	var names []string
+	for _, m := range l.Models {
+		for _, sc := range Scenarios() {
+			n := fmt.Sprintf("model=%s/params=%s/scenario=%s", modelKey(m), ParamsKey(m.Params), sc.Name)
+			leaves = append(leaves, leaf{m, sc, n})
+			names = append(names, n)
+		}
+	}
+	sw := harness.NewSweep(b, names)
+	loaded := ""
+	for _, lf := range leaves {
+		sw.Run(b, lf.name, func(b *testing.B) {
+			if loaded != "" && loaded != lf.model.Tag {
+				// One model in memory at a time, as the study's runs had.
+				if err := l.Instances[0].Unload(b.Context(), loaded); err != nil {
+					b.Fatal(err)
+				}
+			}
+			loaded = lf.model.Tag
+			benchOllama(b, l, lf.model.Tag, lf.sc)
+		})
+	}
+}
+
+// benchOllama is one Ollama sub-benchmark: an untimed warm-up request
+// (traced as run "warmup"; it loads the model), then one streamed
+// generate request per iteration with the study's options (temperature
+// 0, top_p 1, num_predict from the live setup: GenTokens unless
+// CHIMERA_NUM_PREDICT says otherwise). prefill-ns and decode-ns are the
+// server's prompt_eval_duration and eval_duration.
+func benchOllama(b *testing.B, l *harness.Live, model string, sc Scenario) {
+	ctx := b.Context()
+	inst := l.Instances[0]
+	opts := l.Options(measure.Options{Temperature: measure.Ptr(0.0), TopP: measure.Ptr(1.0)}).Map()
+	call := func(run string) measure.Record {
+		r, err := measure.Measure(ctx, measure.Call{
+			Client: inst.Client, URL: inst.URL, Model: model, Prompt: sc.Prompt.Text, Options: opts,
+			Run: run, Config: b.Name(), Stage: "scenario=" + sc.Name,
+		})
+		if terr := l.Trace.Write(r); terr != nil && err == nil {
+			err = terr
+		}
+		if err != nil {
+			b.Fatal(inst.Annotate(err))
+		}
+		return r
+	}
+	call("warmup")
+	var recs []measure.Record
+	for i := 0; b.Loop(); i++ {
+		recs = append(recs, call(strconv.Itoa(i+1)))
+	}
+	l.Report(b, Metrics(Ollama, recs))
+}
+
+// modelKey is the model's name segment value: "synth:<preset>" for a
+// synthetic model (its fingerprint is in the model digest config line),
+// else the tag with '/' made '_'.
+func modelKey(m harness.ModelInfo) string {
+	if preset, ok := strings.CutPrefix(m.Tag, "chimera-synth/"); ok && m.Synthetic {
+		preset, _, _ = strings.Cut(preset, ":")
+		return harness.SynthPrefix + preset
+	}
+	return strings.ReplaceAll(m.Tag, "/", "_")
+}

@@ -1,0 +1,262 @@
+package tr121
+
+import (
+	"math"
+	"net/url"
+	"path/filepath"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/chimeraforge/chimeraforge/harness"
+	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
+	"github.com/chimeraforge/chimeraforge/harness/onnx"
+	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
+	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
+	"github.com/chimeraforge/chimeraforge/internal/units"
+)
+
+// The scenarios are the first prompt of the study's micro, short and
+// medium sets (its calls.csv prompt_chars: 5, 31, 83).
+func TestScenariosAreTheStudys(t *testing.T) {
+	var got []int
+	for _, s := range Scenarios() {
+		got = append(got, len(s.Prompt.Text))
+	}
+	if want := []int{5, 31, 83}; !cmp.Equal(want, got) {
+		t.Errorf("prompt lengths %v, want the study's %v", got, want)
+	}
+	if got := ParamsKey(102714); got != "0.102714" {
+		t.Errorf("ParamsKey(102714) = %q", got)
+	}
+}
+
+func TestUnitsAreRegistered(t *testing.T) {
+	if err := units.Check(allUnits()...); err != nil {
+		t.Error(err)
+	}
+}
+
+// Points takes each scenario's median, then the geometric mean over
+// scenarios, per model, as analyze_scaling.py did.
+func TestPointsAndFit(t *testing.T) {
+	samples := []Sample{
+		{"big", 100, "micro", 40}, {"big", 100, "micro", 10}, {"big", 100, "micro", 20}, // median 20
+		{"big", 100, "short", 80}, // median 80
+		{"small", 1, "micro", 2}, {"small", 1, "micro", 2},
+		{"small", 1, "short", 8},
+	}
+	want := []Point{{"small", 1, 4}, {"big", 100, 40}}
+	got := Points(samples)
+	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(1e-12, 0)); diff != "" {
+		t.Errorf("points mismatch (-want +got):\n%s", diff)
+	}
+	// latency = 4·params^0.5 through both points.
+	fit := Fit(got)
+	if math.Abs(fit.B-0.5) > 1e-12 || math.Abs(fit.A-4) > 1e-9 || fit.N != 2 || !math.IsNaN(fit.BInterval.Lo) {
+		t.Errorf("fit %+v, want 4·params^0.5 with no interval from two points", fit)
+	}
+	if !math.IsNaN(GeoMean(nil)) || !math.IsNaN(GeoMean([]float64{1, 0})) {
+		t.Error("GeoMean of nothing, or of a zero, is a number")
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	ms := time.Millisecond
+	rec := func(prefill, decode time.Duration, tokens int) measure.Record {
+		p, n := prefill, 9
+		return measure.Record{PromptEvalDuration: &p, PromptEvalCount: &n, EvalDuration: decode, EvalCount: tokens,
+			FirstContent: prefill, Chunks: []time.Duration{prefill}, End: prefill + decode}
+	}
+	bad := rec(ms, ms, 64)
+	bad.Err = "prefill: boom"
+	got := Metrics(ONNXCPU, []measure.Record{rec(2*ms, 60*ms, 64), rec(4*ms, 68*ms, 64), bad})
+	want := map[string]float64{"prefill-ns": 3e6, "decode-ns": 64e6, "e2e-ns": 67e6, "tok/s": 128 / 0.128, "prompt-tok": 9, "degraded-calls": 1}
+	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(1e-12, 0)); diff != "" {
+		t.Errorf("ONNX metrics mismatch (-want +got):\n%s", diff)
+	}
+	if _, ok := Metrics(Ollama, []measure.Record{rec(2*ms, 60*ms, 64)})["degraded-calls"]; ok {
+		t.Error("an Ollama sub-benchmark reports degraded-calls: a failed call fails it instead")
+	}
+}
+
+func TestModelKey(t *testing.T) {
+	for _, tc := range []struct {
+		m    harness.ModelInfo
+		want string
+	}{
+		{harness.ModelInfo{Tag: "chimera-synth/llama3.1-small:0123456789ab", Synthetic: true}, "synth:llama3.1-small"},
+		{harness.ModelInfo{Tag: "gemma3:270m"}, "gemma3:270m"},
+		{harness.ModelInfo{Tag: "hf.co/org/model:Q4_K_M"}, "hf.co_org_model:Q4_K_M"},
+	} {
+		if got := modelKey(tc.m); got != tc.want {
+			t.Errorf("modelKey(%s) = %q, want %q", tc.m.Tag, got, tc.want)
+		}
+	}
+}
+
+// script is a caller that returns its record and keeps the calls.
+type script struct {
+	rec   onnx.Record
+	calls []onnx.Batch
+}
+
+func (s *script) Run(b onnx.Batch) (onnx.Record, error) {
+	s.calls = append(s.calls, b)
+	return s.rec, nil
+}
+
+// The ONNX body reports exactly what its records say: a warm-up, then
+// one call of the scenario's prompt and GenTokens steps, traced.
+func TestTR121ONNXBodyReportsTheRecordsTruth(t *testing.T) {
+	ms := time.Millisecond
+	rec := onnx.Record{Model: "scripted", Provider: onnx.CPU, Batch: 1, Len: 9, Real: 9, Padded: 9, Prefill: 3 * ms}
+	at := rec.Prefill
+	rec.Tokens = append(rec.Tokens, at)
+	for range GenTokens {
+		rec.Steps = append(rec.Steps, ms)
+		at += ms
+		rec.Tokens = append(rec.Tokens, at)
+	}
+	rec.End = at
+	sc := Scenarios()[1]
+	s := &script{rec: rec}
+	path := filepath.Join(t.TempDir(), "trace.jsonl")
+	trace, err := measure.OpenTrace(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := harness.BenchOnce(t, func(b *testing.B) { benchONNX(b, s, sc, trace) })
+	trace.Close()
+	want := map[string]float64{"prefill-ns": 3e6, "decode-ns": 64e6, "e2e-ns": 67e6, "tok/s": 1000, "prompt-tok": 9, "degraded-calls": 0}
+	got := map[string]float64{}
+	for _, u := range Units(ONNXCPU) {
+		if v, ok := res.Extra[u]; ok {
+			got[u] = v
+		}
+	}
+	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(1e-12, 0)); diff != "" {
+		t.Errorf("reported metrics mismatch (-records +reported):\n%s", diff)
+	}
+	call := onnx.Batch{Prompts: [][]int64{sc.Prompt.Tokens}, Steps: GenTokens}
+	if diff := cmp.Diff([]onnx.Batch{call, call}, s.calls); diff != "" {
+		t.Errorf("calls mismatch, want the warm-up then one (-want +got):\n%s", diff)
+	}
+	traced, err := measure.ReadTrace(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(traced) != 1 || traced[0].Stage != "scenario=short" || traced[0].EvalCount != GenTokens {
+		t.Errorf("trace holds %+v, want the one measured call", traced)
+	}
+}
+
+// fakeModel is the fake's script for the Ollama body: every reported
+// metric is checked against it.
+var fakeModel = ollamatest.Model{
+	Name:            "fake-llama:small",
+	Load:            2 * time.Second,
+	PrefillPerToken: 300 * time.Microsecond,
+	InterToken:      4 * time.Millisecond,
+}
+
+// The Ollama body, against the fake in a synctest bubble where its script
+// is exact: the warm-up pays the load, the measured request sends the
+// scenario's prompt with the study's options, and prefill-ns, decode-ns,
+// e2e-ns and tok/s are the script's.
+func TestTR121OllamaBodyReportsTheFakesTruth(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}})
+		u, err := url.Parse(fake.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := &harness.Live{
+			Instances: []*harness.Instance{{URL: fake.URL, Client: measure.NewClient(u, fake.Client())}},
+			Models:    []harness.ModelInfo{{Tag: fakeModel.Name}},
+			Base:      measure.Options{NumPredict: measure.Ptr(GenTokens)},
+			Trace:     harness.NewTrace(t),
+			Units:     append([]string{"ns/op"}, Units(Ollama)...),
+		}
+		sc := Scenarios()[2]
+		res := harness.BenchOnce(t, func(b *testing.B) { benchOllama(b, l, fakeModel.Name, sc) })
+		var done []ollamatest.RequestLog
+		for _, r := range fake.Requests() {
+			if r.Path == "/api/generate" && r.Outcome == "done" {
+				done = append(done, r)
+			}
+		}
+		if len(done) != 2 {
+			t.Fatalf("%d generate calls, want a warm-up and one measured", len(done))
+		}
+		warm, got := done[0], done[1]
+		if warm.Load != fakeModel.Load || got.Load != 0 {
+			t.Errorf("loads %v then %v, want the warm-up to pay %v", warm.Load, got.Load, fakeModel.Load)
+		}
+		wantOpts := map[string]any{"temperature": 0.0, "top_p": 1.0, "num_predict": float64(GenTokens)}
+		if !cmp.Equal(wantOpts, got.Options) {
+			t.Errorf("options %v, want %v", got.Options, wantOpts)
+		}
+		if want := ollamatest.PromptTokens(sc.Prompt.Text); got.PromptTokens != want {
+			t.Errorf("%d prompt tokens, want the medium prompt's %d", got.PromptTokens, want)
+		}
+		prefill := time.Duration(got.PromptTokens) * fakeModel.PrefillPerToken
+		decode := GenTokens * fakeModel.InterToken
+		want := map[string]float64{
+			"prefill-ns": float64(prefill),
+			"decode-ns":  float64(decode),
+			"e2e-ns":     float64(prefill + decode),
+			"tok/s":      float64(time.Second / fakeModel.InterToken),
+			"prompt-tok": float64(got.PromptTokens),
+		}
+		gotVals := map[string]float64{}
+		for u, v := range res.Extra {
+			gotVals[u] = v
+		}
+		if diff := cmp.Diff(want, gotVals, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
+			t.Errorf("metrics mismatch (-script +reported):\n%s", diff)
+		}
+	})
+}
+
+// The ONNX body runs on ONNX Runtime itself: tiny-gpt2, every unit
+// measured, prefill and decode apart.
+func TestTR121OnONNXRuntime(t *testing.T) {
+	rt := onnxtest.Require(t)
+	spec, err := onnxsynth.Preset("tiny-gpt2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := onnxsynth.NewWeights(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := onnx.NewDecoder(rt, spec, onnxsynth.Model(w), onnx.SessionConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	trace, err := measure.OpenTrace(filepath.Join(t.TempDir(), "trace.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer trace.Close()
+	res := harness.BenchOnce(t, func(b *testing.B) { benchONNX(b, d, Scenarios()[0], trace) })
+	for _, u := range Units(ONNXCPU) {
+		v, ok := res.Extra[u]
+		if u == "degraded-calls" {
+			if !ok || v != 0 {
+				t.Errorf("%s = %v (reported: %t), want a clean call counted as 0", u, v, ok)
+			}
+		} else if !ok || v <= 0 {
+			t.Errorf("%s = %v (reported: %t), want a positive measurement", u, v, ok)
+		}
+	}
+	if res.Extra["e2e-ns"] < res.Extra["prefill-ns"]+res.Extra["decode-ns"] {
+		t.Errorf("e2e %v is less than prefill %v + decode %v", res.Extra["e2e-ns"], res.Extra["prefill-ns"], res.Extra["decode-ns"])
+	}
+}
