@@ -189,19 +189,29 @@ func benchOllamaFamily(b *testing.B) {
 	}
 }
 
+// flushPrompt is sent, untimed, before every measured Ollama request: it
+// shares no token with the scenarios' prompts, so that the server's prompt
+// cache (which keeps the last prompt of its one slot) holds nothing of the
+// next one, and the measured prefill evaluates the whole prompt, as ONNX
+// Runtime's does. (The study sent the same prompt repeatedly and its
+// Ollama prefill was partly cached: PUBLISHED.md's TR121v1 caveat.)
+const flushPrompt = "Ignore this line."
+
 // benchOllama is one Ollama sub-benchmark: an untimed warm-up request
-// (traced as run "warmup"; it loads the model), then one streamed
-// generate request per iteration with the study's options (temperature
-// 0, top_p 1, num_predict from the live setup: GenTokens unless
+// (traced as run "warmup"; it loads the model), then per iteration an
+// untimed one-token flush request (run "flush-<i>") and one timed,
+// streamed generate request with the study's options (temperature 0,
+// top_p 1, num_predict from the live setup: GenTokens unless
 // CHIMERA_NUM_PREDICT says otherwise). prefill-ns and decode-ns are the
 // server's prompt_eval_duration and eval_duration.
 func benchOllama(b *testing.B, l *harness.Live, model string, sc Scenario) {
 	ctx := b.Context()
 	inst := l.Instances[0]
 	opts := l.Options(measure.Options{Temperature: measure.Ptr(0.0), TopP: measure.Ptr(1.0)}).Map()
-	call := func(run string) measure.Record {
+	flushOpts := l.Options(measure.Options{Temperature: measure.Ptr(0.0), TopP: measure.Ptr(1.0), NumPredict: measure.Ptr(1)}).Map()
+	call := func(run, prompt string, opts map[string]any) measure.Record {
 		r, err := measure.Measure(ctx, measure.Call{
-			Client: inst.Client, URL: inst.URL, Model: model, Prompt: sc.Prompt.Text, Options: opts,
+			Client: inst.Client, URL: inst.URL, Model: model, Prompt: prompt, Options: opts,
 			Run: run, Config: b.Name(), Stage: "scenario=" + sc.Name,
 		})
 		if terr := l.Trace.Write(r); terr != nil && err == nil {
@@ -212,10 +222,13 @@ func benchOllama(b *testing.B, l *harness.Live, model string, sc Scenario) {
 		}
 		return r
 	}
-	call("warmup")
+	call("warmup", sc.Prompt.Text, opts)
 	var recs []measure.Record
 	for i := 0; b.Loop(); i++ {
-		recs = append(recs, call(strconv.Itoa(i+1)))
+		b.StopTimer()
+		call(fmt.Sprintf("flush-%d", i+1), flushPrompt, flushOpts)
+		b.StartTimer()
+		recs = append(recs, call(strconv.Itoa(i+1), sc.Prompt.Text, opts))
 	}
 	l.Report(b, Metrics(Ollama, recs))
 }

@@ -165,9 +165,11 @@ var fakeModel = ollamatest.Model{
 }
 
 // The Ollama body, against the fake in a synctest bubble where its script
-// is exact: the warm-up pays the load, the measured request sends the
-// scenario's prompt with the study's options, and prefill-ns, decode-ns,
-// e2e-ns and tok/s are the script's.
+// is exact: the warm-up pays the load, an untimed one-token flush with
+// another prompt precedes the measured request, which sends the
+// scenario's prompt with the study's options; prefill-ns, decode-ns,
+// e2e-ns and tok/s are the script's, and ns/op is the measured request's
+// alone.
 func TestTR121OllamaBodyReportsTheFakesTruth(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}})
@@ -190,10 +192,14 @@ func TestTR121OllamaBodyReportsTheFakesTruth(t *testing.T) {
 				done = append(done, r)
 			}
 		}
-		if len(done) != 2 {
-			t.Fatalf("%d generate calls, want a warm-up and one measured", len(done))
+		if len(done) != 3 {
+			t.Fatalf("%d generate calls, want a warm-up, a flush and one measured", len(done))
 		}
-		warm, got := done[0], done[1]
+		warm, flush, got := done[0], done[1], done[2]
+		if flush.PromptTokens != ollamatest.PromptTokens(flushPrompt) || flush.Options["num_predict"] != 1.0 {
+			t.Errorf("flush sent %d prompt tokens and options %v, want the flush prompt's %d and num_predict 1",
+				flush.PromptTokens, flush.Options, ollamatest.PromptTokens(flushPrompt))
+		}
 		if warm.Load != fakeModel.Load || got.Load != 0 {
 			t.Errorf("loads %v then %v, want the warm-up to pay %v", warm.Load, got.Load, fakeModel.Load)
 		}
@@ -219,6 +225,9 @@ func TestTR121OllamaBodyReportsTheFakesTruth(t *testing.T) {
 		}
 		if diff := cmp.Diff(want, gotVals, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
 			t.Errorf("metrics mismatch (-script +reported):\n%s", diff)
+		}
+		if got, want := float64(res.NsPerOp()), want["e2e-ns"]; got != want {
+			t.Errorf("ns/op = %v, want the measured request's e2e %v (the flush untimed)", got, want)
 		}
 	})
 }
