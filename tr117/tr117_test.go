@@ -1,0 +1,353 @@
+package tr117
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"net/url"
+	"slices"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/chimeraforge/chimeraforge/harness"
+	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
+	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
+	"github.com/chimeraforge/chimeraforge/harness/onnx"
+	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
+	"github.com/chimeraforge/chimeraforge/internal/stats"
+	"github.com/chimeraforge/chimeraforge/internal/units"
+)
+
+func TestUnitsAreRegistered(t *testing.T) {
+	if err := units.Check(slices.Concat(callUnits, runUnits, sleepUnits)...); err != nil {
+		t.Error(err)
+	}
+}
+
+// Each GGUF size is matched with the ONNX model nearest in parameters,
+// within 10 %.
+func TestSizesMatchParameterCounts(t *testing.T) {
+	sizes, err := Sizes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][2]string{}
+	for _, s := range sizes {
+		got[s.Name] = [2]string{s.GGUF, s.ONNX}
+		if r := float64(s.ONNXParams) / float64(s.GGUFParams); r < 0.9 || r > 1.1 {
+			t.Errorf("%s: %s has %d parameters, %s %d: ratio %.3f", s.Name, s.GGUF, s.GGUFParams, s.ONNX, s.ONNXParams, r)
+		}
+	}
+	want := map[string][2]string{"tiny": {"llama3.1-tiny", "gpt2-5m"}, "small": {"llama3.1-small", "gpt2-50m"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("sizes mismatch (-want +got):\n%s", diff)
+	}
+	if n, p, err := Nearest(102_714); n != "tiny-gpt2" || p != 102_714 || err != nil {
+		t.Errorf("Nearest(tiny-gpt2's count) = %s, %d, %v", n, p, err)
+	}
+	if _, _, err := Nearest(0); err == nil {
+		t.Error("Nearest(0) matched a model")
+	}
+}
+
+// The ONNX side gets one row of the Ollama side's prompt length, other ids
+// for the other prompt, and the warm-up is the prompt call 0 is not.
+func TestScenariosGiveBothBackendsOneLength(t *testing.T) {
+	var names []string
+	for _, sc := range Scenarios() {
+		names = append(names, sc.Name)
+		if sc.Prompt(WarmupCall) == sc.Prompt(0) {
+			t.Errorf("%s: the warm-up sends call 0's prompt, which Ollama would then serve from its cache", sc.Name)
+		}
+		var rows [][]int64
+		for k := range 2 {
+			b := sc.Batch(k, 7, 50257)
+			if len(b.Prompts) != 1 || len(b.Prompts[0]) != sc.Prompt(k).Tokens || b.Steps != 7 || b.Len != 0 {
+				t.Errorf("%s call %d: %d rows, %d tokens (want %d), %d steps, padded to %d", sc.Name, k, len(b.Prompts), len(b.Prompts[0]), sc.Prompt(k).Tokens, b.Steps, b.Len)
+			}
+			if slices.ContainsFunc(b.Prompts[0], func(id int64) bool { return id < 0 || id >= 50257 }) {
+				t.Errorf("%s call %d: a token outside the vocabulary: %v", sc.Name, k, b.Prompts[0])
+			}
+			rows = append(rows, b.Prompts[0])
+		}
+		if slices.Equal(rows[0][:min(len(rows[0]), len(rows[1]))], rows[1][:min(len(rows[0]), len(rows[1]))]) {
+			t.Errorf("%s: the two prompts' ids share their start", sc.Name)
+		}
+	}
+	if diff := cmp.Diff([]string{"single_micro", "single_short", "single_medium", "single_long"}, names); diff != "" {
+		t.Errorf("scenarios mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestLatencyStats(t *testing.T) {
+	var xs []float64
+	for i := 1; i <= 20; i++ {
+		xs = append(xs, float64(i))
+	}
+	l := LatencyStats(xs)
+	if l.N != 20 || l.Mean != 10.5 || l.Median != 10.5 || math.Abs(l.P95-19.05) > 1e-12 {
+		t.Errorf("n %d, mean %v, median %v, p95 %v; want 20, 10.5, 10.5, 19.05 (numpy linear)", l.N, l.Mean, l.Median, l.P95)
+	}
+	if want := stats.TInterval(xs, 0.95); l.MeanCI != want {
+		t.Errorf("mean CI %v, want the t-interval %v", l.MeanCI, want)
+	}
+	for _, c := range []struct {
+		name string
+		v    float64
+		ci   stats.Interval
+	}{{"mean", l.Mean, l.MeanCI}, {"median", l.Median, l.MedianCI}, {"p95", l.P95, l.P95CI}} {
+		if !(c.ci.Lo < c.v && c.v <= c.ci.Hi) || c.ci.Hi > 20 {
+			t.Errorf("%s %v: interval %v does not hold it, or reaches past the largest sample", c.name, c.v, c.ci)
+		}
+	}
+	if again := LatencyStats(xs); again != l {
+		t.Errorf("two summaries of the same data differ: %+v, %+v", l, again)
+	}
+	one := LatencyStats([]float64{5})
+	if one.Mean != 5 || !math.IsNaN(one.MeanCI.Lo) {
+		t.Errorf("one sample: %+v; want mean 5 and no t-interval", one)
+	}
+	if none := LatencyStats(nil); !math.IsNaN(none.Mean) || !math.IsNaN(none.P95) {
+		t.Errorf("no sample: %+v; want NaN", none)
+	}
+}
+
+// fakeModel scripts the fake Ollama of the body tests; the wants below are
+// derived from it.
+var fakeModel = ollamatest.Model{
+	Name:            "fake-synth:tiny",
+	Load:            300 * time.Millisecond,
+	PrefillPerToken: 40 * time.Microsecond,
+	InterToken:      2 * time.Millisecond,
+}
+
+const fakePredict = 16
+
+// The Ollama body reports exactly the fake's script: call 0 alone is
+// timed, after a warm-up with the other prompt that paid the load.
+func TestOllamaBodyReportsTheFakesTruth(t *testing.T) {
+	sc := Scenarios()[1]
+	fakeTokens := func(p Prompt) int { return ollamatest.PromptTokens(p.Text) }
+	synctest.Test(t, func(t *testing.T) {
+		f := multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, Units: callUnits})
+		l, in := f.Live, f.Live.Instances[0]
+		res := harness.BenchOnce(t, func(b *testing.B) { benchOllama(b, l, in, fakeModel.Name, sc, fakeTokens) })
+		calls := f.Prompted()
+		if len(calls) != 2 || calls[0].PromptTokens != fakeTokens(sc.Prompt(WarmupCall)) || calls[1].PromptTokens != fakeTokens(sc.Prompt(0)) {
+			t.Fatalf("served %+v; want the warm-up's prompt, then call 0's", calls)
+		}
+		prefill := time.Duration(fakeTokens(sc.Prompt(0))) * fakeModel.PrefillPerToken
+		want := map[string]float64{
+			"tok/s":      float64(time.Second / fakeModel.InterToken),
+			"ttft-ns":    float64(prefill),
+			"itl-ns":     float64(fakeModel.InterToken),
+			"e2e-ns":     float64(prefill + fakePredict*fakeModel.InterToken),
+			"prefill-ns": float64(prefill),
+		}
+		if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
+			t.Errorf("metrics mismatch (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// A server that counts other prompt tokens than the ONNX side is given
+// fails the benchmark: the lengths would no longer match.
+func TestOllamaBodyFailsOnAnotherPromptLength(t *testing.T) {
+	sc := Scenarios()[1]
+	synctest.Test(t, func(t *testing.T) {
+		f := multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, Units: callUnits})
+		l, in := f.Live, f.Live.Instances[0]
+		if !benchFails(t, func(b *testing.B) {
+			benchOllama(b, l, in, fakeModel.Name, sc, func(p Prompt) int { return ollamatest.PromptTokens(p.Text) + 1 })
+		}) {
+			t.Error("the body ran on prompts one token short")
+		}
+	})
+}
+
+// benchFails runs a benchmark body once, as harness.BenchOnce does, and
+// reports whether it failed (or skipped) instead of measuring.
+func benchFails(t *testing.T, f func(b *testing.B)) bool {
+	t.Helper()
+	bt := flag.Lookup("test.benchtime")
+	old := bt.Value.String()
+	if err := bt.Value.Set("1x"); err != nil {
+		t.Fatal(err)
+	}
+	defer bt.Value.Set(old)
+	return testing.Benchmark(f).N == 0
+}
+
+// script is an ONNX caller that returns its record and keeps the calls.
+type script struct {
+	rec   onnx.Record
+	calls []onnx.Batch
+}
+
+func (s *script) Run(b onnx.Batch) (onnx.Record, error) {
+	s.calls = append(s.calls, b)
+	return s.rec, nil
+}
+
+const ms = time.Millisecond
+
+// decodeRecord is a call of 3 steps: a 4 ms prefill, steps of 1 ms, each
+// token chosen 0.1 ms after its forward.
+func decodeRecord() onnx.Record {
+	r := onnx.Record{Model: "scripted", Provider: onnx.CPU, Batch: 1, Len: 12, Real: 12, Padded: 12, Prefill: 4 * ms}
+	at := r.Prefill + ms/10
+	r.Tokens = append(r.Tokens, at)
+	for range 3 {
+		r.Steps = append(r.Steps, ms)
+		at += ms + ms/10
+		r.Tokens = append(r.Tokens, at)
+	}
+	r.End = at + ms/10
+	return r
+}
+
+// The ONNX body reports exactly what its record says, through the same
+// per-call metrics as Ollama's calls.
+func TestONNXBodyReportsTheRecordsTruth(t *testing.T) {
+	sc := Scenarios()[1]
+	s := &script{rec: decodeRecord()}
+	trace := harness.NewTrace(t)
+	res := harness.BenchOnce(t, func(b *testing.B) { benchONNX(b, s, sc, 3, 50257, trace) })
+	want := map[string]float64{
+		"tok/s":      3 / 0.003,
+		"ttft-ns":    float64(4*ms + ms/10),
+		"itl-ns":     float64(ms + ms/10),
+		"e2e-ns":     float64(s.rec.End),
+		"prefill-ns": float64(4 * ms),
+	}
+	if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-12, 0)); diff != "" {
+		t.Errorf("metrics mismatch (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]onnx.Batch{sc.Batch(WarmupCall, 3, 50257), sc.Batch(0, 3, 50257)}, s.calls); diff != "" {
+		t.Errorf("calls mismatch, want the warm-up then call 0 (-want +got):\n%s", diff)
+	}
+	degraded := &script{rec: decodeRecord()}
+	degraded.rec.Degraded = "decode step 2: boom"
+	if !benchFails(t, func(b *testing.B) { benchONNX(b, degraded, sc, 3, 50257, trace) }) {
+		t.Error("a sub-benchmark whose every call degraded did not fail")
+	}
+}
+
+// The ONNX body runs on ONNX Runtime itself: tiny-gpt2 on the CPU, every
+// unit measured.
+func TestONNXBodyOnONNXRuntime(t *testing.T) {
+	rt := onnxtest.Require(t)
+	d, spec, err := buildDecoder(rt, "tiny-gpt2", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	res := harness.BenchOnce(t, func(b *testing.B) { benchONNX(b, d, Scenarios()[3], 7, spec.Vocab, harness.NewTrace(t)) })
+	for _, u := range callUnits {
+		if v, ok := res.Extra[u]; !ok || !(v > 0) || math.IsInf(v, 0) {
+			t.Errorf("%s = %v (reported %v), want a positive measurement", u, v, ok)
+		}
+	}
+}
+
+// schedOK checks that the scheduler latency was measured and is finite.
+func schedOK(t *testing.T, extra map[string]float64) {
+	t.Helper()
+	p50, ok50 := extra["sched-p50-ns"]
+	p99, ok99 := extra["sched-p99-ns"]
+	if !ok50 || !ok99 || !(p50 >= 0) || !(p99 >= p50) || math.IsInf(p99, 0) || p99 > 1e9 {
+		t.Errorf("scheduler latency p50 %v (%v), p99 %v (%v): want measured, finite, ordered and under a second", p50, ok50, p99, ok99)
+	}
+}
+
+// N agents on an instance with N slots never wait for each other: both
+// efficiencies are exactly 100 % and the speedup exactly N, and the
+// scheduler latency of the concurrent half is measured.
+func TestAgentsRunOnSlotsOfTheirOwnScorePerfectly(t *testing.T) {
+	for _, n := range []int{1, 2, 4} {
+		t.Run(fmt.Sprintf("agents=%d", n), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, NumParallel: []int{n}, Units: agentUnits()})
+				res := harness.BenchOnce(t, func(b *testing.B) { benchAgentsRun(b, f.Live, newAgents(f.Live, n, "run")) })
+				want := map[string]float64{"eff-%": 100, "legacy-speedup-x": float64(n), "speedup-x": float64(n), "true-eff-%": 100,
+					"balance-%": 100, "overhead-ns": 0, "tok/s": float64(time.Second / fakeModel.InterToken)}
+				got := map[string]float64{}
+				for u := range want {
+					got[u] = res.Extra[u]
+				}
+				if diff := cmp.Diff(want, got, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
+					t.Errorf("metrics mismatch (-want +got):\n%s", diff)
+				}
+				schedOK(t, res.Extra)
+			})
+		})
+	}
+}
+
+// Each iteration of op=sleep is one sleep of the requested period while
+// the agents stream: on the fake's virtual clock, exactly the period.
+func TestAgentsSleepIsOneSleepWhileTheyStream(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, NumParallel: []int{2}, Units: agentUnits()})
+		res := harness.BenchOnce(t, func(b *testing.B) { benchAgentsSleep(b, f.Live, newAgents(f.Live, 2, sleepOp), SleepPeriod) })
+		if got := res.NsPerOp(); got != int64(SleepPeriod) {
+			t.Errorf("ns/op %d, want exactly %d", got, SleepPeriod)
+		}
+		if got := res.Extra["tok/s"]; got != float64(time.Second/fakeModel.InterToken) {
+			t.Errorf("tok/s %v, want the fake's %v", got, float64(time.Second/fakeModel.InterToken))
+		}
+		schedOK(t, res.Extra)
+		// Two agents streamed: the warm-up run, then at least the workflow
+		// each was in when the sleep began, 2 calls a workflow.
+		if n := len(f.Prompted()); n < 8 {
+			t.Errorf("%d calls served, want at least 8", n)
+		}
+	})
+}
+
+// realLive is a Live on a fake served over loopback in real time, with
+// slots for every agent.
+func realLive(t *testing.T, slots int) *harness.Live {
+	t.Helper()
+	m := ollamatest.Model{Name: "fake-synth:tiny", PrefillPerToken: 20 * time.Microsecond, InterToken: time.Millisecond}
+	fake := ollamatest.Start(t, ollamatest.Options{Models: []ollamatest.Model{m}, NumParallel: slots})
+	u, err := url.Parse(fake.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness.Live{
+		Instances: []*harness.Instance{{URL: fake.URL, Client: measure.NewClient(u, fake.Client())}},
+		Models:    []harness.ModelInfo{{Tag: m.Name, Synthetic: true}},
+		Base:      measure.Options{NumPredict: measure.Ptr(32)},
+		Trace:     harness.NewTrace(t),
+		Corpus:    harness.CorpusDir(t),
+		Units:     agentUnits(),
+	}
+}
+
+// On the real clock, agents that do not share a slot show no ceiling: the
+// legacy efficiency stays near 100 % (what is lost is the goroutines'
+// start and end, not a loop's), the scheduler latency is measured and
+// small, and a 100 ms sleep overshoots by milliseconds at most.
+func TestGoHasNoCeilingOnTheRealClock(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real-time: about a second")
+	}
+	const n = 4
+	l := realLive(t, n)
+	res := harness.BenchOnce(t, func(b *testing.B) { benchAgentsRun(b, l, newAgents(l, n, "run")) })
+	if eff := res.Extra["eff-%"]; !(eff >= 90 && eff <= 100) {
+		t.Errorf("eff-%% %v with %d agents on slots of their own, want 90–100", eff, n)
+	}
+	schedOK(t, res.Extra)
+	res = harness.BenchOnce(t, func(b *testing.B) { benchAgentsSleep(b, l, newAgents(l, n, sleepOp), SleepPeriod) })
+	if over := time.Duration(res.NsPerOp()) - SleepPeriod; over < 0 || over > 50*time.Millisecond {
+		t.Errorf("a %v sleep took %v more, want 0–50 ms", SleepPeriod, over)
+	}
+	schedOK(t, res.Extra)
+}
