@@ -65,6 +65,8 @@ var all = []Unit{
 	{"prefill-ns", Lower, "server prompt_eval_duration"},
 	{"decode-ns", Lower, "server eval_duration (study baselines)"},
 	{"study-ttft-ns", Lower, "the study's TTFT: load_duration + prompt_eval_duration"},
+	{"e2e-p95-ns", Lower, "95th percentile of e2e-ns over a benchmark's calls"},
+	{"e2e-max-ns", Lower, "largest e2e-ns over a benchmark's calls"},
 	{"prompt-tok", Neither, "prompt tokens per call (server prompt_eval_count)"},
 	{"no-ttft-calls", Lower, "calls that ended with no content chunk, so no TTFT"},
 	{"no-load-calls", Lower, "calls whose final chunk carried no load_duration"},
@@ -73,6 +75,8 @@ var all = []Unit{
 	// Inference backends (tr118).
 	{"padded-tok/s", Higher, "prefill throughput counting padding tokens, as the study did"},
 	{"degraded-calls", Lower, "calls that failed or fell back to another provider (classified, never dropped)"},
+	{"build-ns", Lower, "time to build an inference session (model load and graph optimisation)"},
+	{"ppl", Lower, "perplexity of a model on a fixed text"},
 
 	// The agent as a process.
 	{"startup-ns", Lower, "agent process: exec → first request received by the server"},
@@ -96,6 +100,8 @@ var all = []Unit{
 	// Go runtime.
 	{"sched-p50-ns", Lower, "Go scheduler latency, median (/sched/latencies:seconds)"},
 	{"sched-p99-ns", Lower, "Go scheduler latency, 99th percentile"},
+	{"oversleep-p50-ns", Lower, "timer oversleep (actual − requested sleep), median, while agents stream"},
+	{"oversleep-p99-ns", Lower, "timer oversleep (actual − requested sleep), 99th percentile, while agents stream"},
 
 	// Energy and cost.
 	{"J/tok", Lower, "active energy per generated token"},
