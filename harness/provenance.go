@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/harness/measure"
@@ -94,8 +95,12 @@ func gpuName() string {
 }
 
 // harnessCommit is the commit of the working tree the test runs in, with
-// "-dirty" when it has uncommitted changes; "unknown" outside a git checkout.
-func harnessCommit() string {
+// "-dirty" when it has uncommitted changes; "unknown" outside a git
+// checkout. It is read once per process: the test binary was built from
+// one tree, and a commit landing mid-run must not split benchstat's tables.
+var harnessCommit = sync.OnceValue(readHarnessCommit)
+
+func readHarnessCommit() string {
 	out, err := exec.Command("git", "rev-parse", "--short=12", "HEAD").Output()
 	if err != nil {
 		return "unknown"
