@@ -89,11 +89,11 @@ func benchVariant(b *testing.B, l *harness.Live, t multiagent.Test, v Variant, b
 	if _, err := multiagent.InterleaveWith(ctx, "warmup", coord, agents...); err != nil {
 		b.Fatal(annotate(l, err))
 	}
-	var lat schedLatencies
+	var sched multiagent.SchedHist
 	together := func(ctx context.Context, run string, agents ...*agent.Agent) (multiagent.Concurrent, error) {
-		before := readSched()
+		region := multiagent.StartSched()
 		c, err := coord(ctx, run, agents...)
-		lat.add(before, readSched())
+		sched.Add(region.Stop())
 		return c, err
 	}
 	var m multiagent.Metrics
@@ -129,12 +129,7 @@ func benchVariant(b *testing.B, l *harness.Live, t multiagent.Test, v Variant, b
 			values["roofline-%"] = r
 		}
 	}
-	if p50, ok := lat.quantileNs(0.50); ok {
-		values["sched-p50-ns"] = p50
-	}
-	if p99, ok := lat.quantileNs(0.99); ok {
-		values["sched-p99-ns"] = p99
-	}
+	maps.Copy(values, sched.Values())
 	maps.Copy(values, energy)
 	l.Report(b, values)
 }

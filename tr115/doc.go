@@ -57,7 +57,8 @@
 // One iteration is one interleaved sample (each agent alone, then both
 // together); metrics are tr114's plus sched-p50-ns and sched-p99-ns, the Go
 // scheduler's latency (runtime/metrics /sched/latencies:seconds, the
-// histogram's delta over the concurrent halves), Go's analogue of the
+// histogram's delta over the concurrent halves, multiagent.SchedHist as
+// tr117 reads it), Go's analogue of the
 // study's event-loop lag.
 //
 //	go test -run '^$' -bench 'TR115//scenario=chimera_homo/config=gpu80_ctx512' -count 6 ./tr115 > new.txt

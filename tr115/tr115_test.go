@@ -3,7 +3,6 @@ package tr115
 import (
 	"context"
 	"encoding/csv"
-	"math"
 	"net"
 	"net/http"
 	"os"
@@ -256,59 +255,6 @@ func TestVariants(t *testing.T) {
 				t.Errorf("mismatch (-want +got):\n%s", diff)
 			}
 		})
-	}
-}
-
-func TestHistQuantile(t *testing.T) {
-	inf := math.Inf(1)
-	for _, tc := range []struct {
-		name    string
-		buckets []float64
-		counts  []uint64
-		p, want float64
-		ok      bool
-	}{
-		{"empty", []float64{0, 1, 2}, []uint64{0, 0}, 0.5, 0, false},
-		{"median inside one bucket", []float64{0, 1, 2}, []uint64{0, 4}, 0.5, 1.5, true},
-		{"interpolates across buckets", []float64{0, 1, 2, 4}, []uint64{2, 2, 4}, 0.75, 3, true},
-		{"p99 in the last finite bucket", []float64{0, 1, 2}, []uint64{99, 1}, 0.99, 1, true},
-		{"an open top bucket gives its floor", []float64{0, 1, inf}, []uint64{1, 1}, 0.99, 1, true},
-		{"an open bottom bucket gives its ceiling", []float64{math.Inf(-1), 1, 2}, []uint64{1, 1}, 0.25, 1, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, ok := histQuantile(tc.buckets, tc.counts, tc.p)
-			if ok != tc.ok || math.Abs(got-tc.want) > 1e-12 {
-				t.Errorf("histQuantile(%v) = %v, %v; want %v, %v", tc.p, got, ok, tc.want, tc.ok)
-			}
-		})
-	}
-}
-
-// Scheduler latency is measured over a region as the difference of the
-// runtime's cumulative histogram: goroutines that had to wait add to it.
-func TestSchedLatenciesMeasureARegion(t *testing.T) {
-	var l schedLatencies
-	before := readSched()
-	if before == nil {
-		t.Skip("runtime/metrics has no " + schedMetric)
-	}
-	done := make(chan struct{})
-	for range 64 {
-		go func() {
-			for range 1000 {
-				runtime.Gosched()
-			}
-			done <- struct{}{}
-		}()
-	}
-	for range 64 {
-		<-done
-	}
-	l.add(before, readSched())
-	p50, ok50 := l.quantileNs(0.5)
-	p99, ok99 := l.quantileNs(0.99)
-	if !ok50 || !ok99 || p50 < 0 || p99 < p50 {
-		t.Errorf("p50 %v ns (%v), p99 %v ns (%v); want both, 0 ≤ p50 ≤ p99", p50, ok50, p99, ok99)
 	}
 }
 
