@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/agent"
@@ -24,10 +23,11 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
 
-// callUnits are what BenchmarkTR117 reports for a call on either backend,
-// all from measure.CallMetrics: decode rate, time to first token, gap
-// between tokens, end-to-end latency and prefill time.
-var callUnits = []string{"tok/s", "ttft-ns", "itl-ns", "e2e-ns", "prefill-ns"}
+// callUnits are what BenchmarkTR117 reports for the calls on either
+// backend: from measure.CallMetrics the decode rate, time to first token,
+// gap between tokens, mean end-to-end latency and prefill time; from
+// TailValues the end-to-end latency's p95 and maximum.
+var callUnits = []string{"tok/s", "ttft-ns", "itl-ns", "e2e-ns", "e2e-p95-ns", "e2e-max-ns", "prefill-ns"}
 
 // BenchmarkTR117 is the study's cross-backend matrix on what Go can run:
 // Ollama serving a synthetic GGUF model against ONNX Runtime on the CPU
@@ -117,6 +117,7 @@ func benchOllama(b *testing.B, l *harness.Live, in *harness.Instance, model stri
 		b.Fatal(in.Annotate(err))
 	}
 	var m measure.CallMetrics
+	var e2e []float64
 	tokensOut := 0
 	region := l.Start(ctx) // energy over the timed calls, where measured
 	for k := 0; b.Loop(); k++ {
@@ -125,9 +126,11 @@ func benchOllama(b *testing.B, l *harness.Live, in *harness.Instance, model stri
 			b.Fatal(in.Annotate(err))
 		}
 		m.Add(r)
+		e2e = append(e2e, float64(r.E2E()))
 		tokensOut += r.EvalCount
 	}
 	values := pick(m.Values(), callUnits)
+	maps.Copy(values, TailValues(e2e))
 	maps.Copy(values, region.Stop(tokensOut))
 	l.Report(b, values)
 }
@@ -251,6 +254,7 @@ func benchONNX(b *testing.B, d caller, sc Scenario, steps, vocab int, trace *mea
 		recs = append(recs, r)
 	}
 	var m measure.CallMetrics
+	var e2e []float64
 	var errs []error
 	degraded := 0
 	for k, r := range recs {
@@ -259,6 +263,7 @@ func benchONNX(b *testing.B, d caller, sc Scenario, steps, vocab int, trace *mea
 		errs = append(errs, trace.Write(mr))
 		if r.OK() {
 			m.Add(mr)
+			e2e = append(e2e, float64(mr.E2E()))
 		} else {
 			degraded++
 		}
@@ -272,7 +277,9 @@ func benchONNX(b *testing.B, d caller, sc Scenario, steps, vocab int, trace *mea
 	if degraded > 0 {
 		b.Logf("%d of %d calls degraded, left out of the metrics (see the trace)", degraded, len(recs))
 	}
-	for u, v := range pick(m.Values(), callUnits) {
+	values := pick(m.Values(), callUnits)
+	maps.Copy(values, TailValues(e2e))
+	for u, v := range values {
 		b.ReportMetric(v, u)
 	}
 }
@@ -280,69 +287,43 @@ func benchONNX(b *testing.B, d caller, sc Scenario, steps, vocab int, trace *mea
 // AgentCounts are the numbers of agents BenchmarkTR117Agents runs at once.
 var AgentCounts = []int{1, 2, 4, 8}
 
-// SleepPeriod is what each timed sleep of an op=sleep sub-benchmark asks
-// for: the study's loop-lag monitor slept asyncio.sleep(0.1).
-const SleepPeriod = 100 * time.Millisecond
-
-// Units of BenchmarkTR117Agents, per op. op=run: the legacy and corrected
-// multi-agent figures (harness/multiagent; not contention-%, whose rule,
-// legacy speedup < 1.5, was made for two agents), the concurrent calls'
-// rate, TTFT and latency, and the scheduler latency of the concurrent
-// half.
-// op=sleep-100ms: ns/op is the sleep as it happened (SleepPeriod plus the
-// oversleep), with the scheduler latency over the sleeps and the decode
-// rate of the agents streaming meanwhile.
-var (
-	runUnits = []string{"ns/op", "eff-%", "legacy-speedup-x", "speedup-x", "true-eff-%", "agg-tok/s",
-		"balance-%", "overhead-ns", "wall-ns", "tok/s", "ttft-ns", "e2e-ns", "sched-p50-ns", "sched-p99-ns"}
-	sleepUnits = []string{"ns/op", "sched-p50-ns", "sched-p99-ns", "tok/s"}
-)
-
-// agentUnits is every unit BenchmarkTR117Agents reports.
-func agentUnits() []string {
-	all := slices.Clone(runUnits)
-	for _, u := range sleepUnits {
-		if !slices.Contains(all, u) {
-			all = append(all, u)
-		}
-	}
-	return all
-}
-
-// sleepOp names the op=sleep sub-benchmarks, as the baseline's loop-lag
-// samples are named.
-var sleepOp = "sleep-" + strconv.Itoa(int(SleepPeriod/time.Millisecond)) + "ms"
+// agentUnits are what BenchmarkTR117Agents reports: the legacy and
+// corrected multi-agent figures (harness/multiagent; not contention-%,
+// whose rule, legacy speedup < 1.5, was made for two agents), the
+// concurrent calls' rate, TTFT and latency (mean, p95 and maximum), the
+// scheduler latency of the concurrent halves, and the oversleep of the
+// sleeps taken meanwhile.
+var agentUnits = []string{"ns/op", "eff-%", "legacy-speedup-x", "speedup-x", "true-eff-%", "agg-tok/s",
+	"balance-%", "overhead-ns", "wall-ns", "tok/s", "ttft-ns", "e2e-ns", "e2e-p95-ns", "e2e-max-ns",
+	"sched-p50-ns", "sched-p99-ns", "oversleep-p50-ns", "oversleep-p99-ns"}
 
 // BenchmarkTR117Agents is the Go analogue of TR117_multi_agent's
 // event-loop study: N agents (AgentCounts) streaming at once from one
 // Ollama instance with N slots, as agents=N/op=run (one iteration: each
-// agent's workflow alone, then all together) and agents=N/op=sleep-100ms
-// (one iteration: one 100 ms time.Sleep while the agents stream).
+// agent's workflow alone, then all together), while a goroutine of the
+// benchmark sleeps OversleepPeriod after OversleepPeriod.
 func BenchmarkTR117Agents(b *testing.B) {
-	l := harness.NewLive(b, harness.LiveConfig{NumParallel: slices.Max(AgentCounts), Units: agentUnits()})
+	l := harness.NewLive(b, harness.LiveConfig{NumParallel: slices.Max(AgentCounts), Units: agentUnits})
 	var names []string
 	for _, n := range AgentCounts {
-		names = append(names, fmt.Sprintf("agents=%d/op=run", n), fmt.Sprintf("agents=%d/op=%s", n, sleepOp))
+		names = append(names, fmt.Sprintf("agents=%d/op=run", n))
 	}
 	sw := harness.NewSweep(b, names)
 	for _, n := range AgentCounts {
-		sw.Run(b, fmt.Sprintf("agents=%d/op=run", n), func(b *testing.B) { benchAgentsRun(b, l, newAgents(l, n, "run")) })
-		sw.Run(b, fmt.Sprintf("agents=%d/op=%s", n, sleepOp), func(b *testing.B) {
-			benchAgentsSleep(b, l, newAgents(l, n, sleepOp), SleepPeriod)
-		})
+		sw.Run(b, fmt.Sprintf("agents=%d/op=run", n), func(b *testing.B) { benchAgentsRun(b, l, newAgents(l, n)) })
 	}
 }
 
 // newAgents returns n agents (the harness's 2-call workflow) on l's first
 // instance, named agent1…agentN.
-func newAgents(l *harness.Live, n int, op string) []*agent.Agent {
+func newAgents(l *harness.Live, n int) []*agent.Agent {
 	in := l.Instances[0]
 	as := make([]*agent.Agent, n)
 	for i := range as {
 		as[i] = &agent.Agent{
 			Name: "agent" + strconv.Itoa(i+1), Client: in.Client, URL: in.URL, Model: l.Model().Tag,
 			Options: l.Options(measure.Options{}), Corpus: l.Corpus, Trace: l.Trace,
-			Config: fmt.Sprintf("agents=%d/op=%s", n, op),
+			Config: fmt.Sprintf("agents=%d/op=run", n),
 		}
 	}
 	return as
@@ -352,9 +333,13 @@ func newAgents(l *harness.Live, n int, op string) []*agent.Agent {
 // "warmup" and excluded, then per iteration every agent's workflow alone,
 // one after the other, and all of them together, the together half
 // bracketed by the scheduler latency histogram. The multi-agent metrics
-// pool the samples (multiagent.Metrics); sched-p50-ns and sched-p99-ns are
+// pool the samples (multiagent.Metrics), and e2e-p95-ns and e2e-max-ns
+// are the tail of the concurrent calls whose mean is e2e-ns (TailValues);
+// sched-p50-ns and sched-p99-ns are
 // the quantiles of every latency the runtime recorded during the
-// together halves.
+// together halves; oversleep-p50-ns and oversleep-p99-ns those of the
+// sleeps an OversleepRegion took through the whole timed region, as the
+// study's monitor slept through its runs.
 func benchAgentsRun(b *testing.B, l *harness.Live, agents []*agent.Agent) {
 	ctx := b.Context()
 	if _, err := multiagent.Interleave(ctx, "warmup", agents...); err != nil {
@@ -362,14 +347,24 @@ func benchAgentsRun(b *testing.B, l *harness.Live, agents []*agent.Agent) {
 	}
 	var m multiagent.Metrics
 	var sched multiagent.SchedHist
+	var e2e []float64 // ns, the concurrent calls that multiagent.Metrics pools
 	tokens := 0
 	region := l.Start(ctx)
+	sleeps := StartOversleep(OversleepPeriod)
+	defer sleeps.Stop() // when an iteration fails
 	for run := 1; b.Loop(); run++ {
 		s, err := multiagent.InterleaveWith(ctx, strconv.Itoa(run), schedRun(&sched), agents...)
 		if err != nil {
 			b.Fatal(annotate(l, err))
 		}
 		m.Add(s)
+		for _, w := range s.Together.Workflows {
+			for _, c := range w.Calls {
+				if c.OK() {
+					e2e = append(e2e, float64(c.E2E()))
+				}
+			}
+		}
 		tokens += s.Together.Tokens()
 		for _, w := range s.Alone {
 			for _, c := range w.Calls {
@@ -377,9 +372,13 @@ func benchAgentsRun(b *testing.B, l *harness.Live, agents []*agent.Agent) {
 			}
 		}
 	}
-	values := pick(m.Values(), runUnits)
+	energy := region.Stop(tokens)
+	over := sleeps.Stop()
+	values := pick(m.Values(), agentUnits)
+	maps.Copy(values, TailValues(e2e))
 	maps.Copy(values, sched.Values())
-	maps.Copy(values, region.Stop(tokens))
+	maps.Copy(values, over.Values())
+	maps.Copy(values, energy)
 	l.Report(b, values)
 }
 
@@ -392,38 +391,6 @@ func schedRun(sched *multiagent.SchedHist) multiagent.Together {
 		sched.Add(region.Stop())
 		return c, err
 	}
-}
-
-// benchAgentsSleep is agents=N/op=sleep-…: the agents run their workflows
-// over and over, all at once (multiagent.Background), after one together
-// run that loads the model (traced as "warmup"), and each iteration is
-// one time.Sleep(period) on the benchmark's goroutine, as the study's
-// monitor slept on its event loop while its agents streamed. ns/op is the
-// sleep as it happened; the scheduler latency is taken over the timed
-// sleeps, and tok/s over every call the agents made (the last ones end
-// after the sleeps: Stop lets each agent finish its workflow).
-func benchAgentsSleep(b *testing.B, l *harness.Live, agents []*agent.Agent, period time.Duration) {
-	ctx := b.Context()
-	if _, err := multiagent.Run(ctx, "warmup", agents...); err != nil {
-		b.Fatal(annotate(l, err))
-	}
-	bg := multiagent.StartBackground(ctx, "stream", agents...)
-	region := multiagent.StartSched()
-	for b.Loop() {
-		time.Sleep(period)
-	}
-	sched := region.Stop()
-	ws, err := bg.Stop()
-	if err != nil {
-		b.Fatal(annotate(l, err))
-	}
-	var cm measure.CallMetrics
-	for _, w := range ws {
-		cm.Add(w.Calls...)
-	}
-	values := pick(cm.Values(), sleepUnits)
-	maps.Copy(values, sched.Values())
-	l.Report(b, values)
 }
 
 // annotate adds, for every instance that has died, its exit status and

@@ -40,7 +40,11 @@
 //     the Ollama side fails if the server counts otherwise.
 //
 // Metrics, through measure.CallMetrics for both backends: tok/s (decode),
-// ttft-ns, itl-ns, e2e-ns, prefill-ns; ns/op is the wall time per call.
+// ttft-ns, itl-ns, e2e-ns (the mean), prefill-ns; and over the same calls
+// e2e-p95-ns and e2e-max-ns (TailValues: the p95 as LatencyStats computes
+// it, and the slowest call); ns/op is the wall time per call. With
+// -benchtime 1x a line is one call, so all three e2e units are that call's
+// and the fragment takes the tail across lines.
 // The Ollama side also brackets its calls with the hardware sampler (W,
 // J/tok where measured). Each backend is its own benchmark level, so a
 // pattern that leaves one out starts none of it: backend=onnxruntime alone
@@ -56,23 +60,29 @@
 // # BenchmarkTR117Agents
 //
 // N agents (AgentCounts: 1, 2, 4, 8; the harness's two-call workflow) on
-// one Ollama instance with OLLAMA_NUM_PARALLEL=8, as agents=N/op=…:
+// one Ollama instance with OLLAMA_NUM_PARALLEL=8, as agents=N/op=run: one
+// iteration is one interleaved sample, each agent's workflow alone, then
+// all together (harness/multiagent). Reported: the legacy eff-% and
+// legacy-speedup-x, the corrected speedup-x and true-eff-%, balance-%,
+// overhead-ns, wall-ns, agg-tok/s, the concurrent calls' tok/s, ttft-ns and
+// e2e-ns, and their e2e-p95-ns and e2e-max-ns (TailValues, over the line's
+// concurrent calls: 2N a sample); sched-p50-ns and sched-p99-ns, quantiles
+// of the Go scheduler's latency (runtime/metrics /sched/latencies:seconds,
+// the counts added over the together halves, multiagent.SchedHist), Go's
+// analogue of the study's event-loop lag; and oversleep-p50-ns and
+// oversleep-p99-ns, the median and p99 of the oversleep (actual −
+// requested) of the time.Sleep(OversleepPeriod) calls (10 ms) that a
+// goroutine of the benchmark makes one after the other through the whole
+// timed region (OversleepRegion), as the study's monitor slept
+// asyncio.sleep(0.1) on its loop through its runs. A sleep still running
+// when the timed region ends is left out. Only time.Sleep is sampled, not a
+// time.Ticker: its lag would need units or a sub-benchmark of its own to be
+// told apart.
 //
-//   - op=run: one iteration is one interleaved sample, each agent's
-//     workflow alone, then all together (harness/multiagent). Reported:
-//     the legacy eff-% and legacy-speedup-x, the corrected speedup-x and
-//     true-eff-%, balance-%, overhead-ns, wall-ns, agg-tok/s, the
-//     concurrent calls' tok/s, ttft-ns and e2e-ns, and sched-p50-ns and
-//     sched-p99-ns: quantiles of the Go scheduler's latency
-//     (runtime/metrics /sched/latencies:seconds, the counts added over
-//     the together halves), Go's analogue of the study's event-loop lag.
-//   - op=sleep-100ms: the agents stream workflow after workflow
-//     (multiagent.Background) and one iteration is one time.Sleep(100 ms)
-//     on the benchmark's goroutine, as the study's monitor slept
-//     asyncio.sleep(0.1) on its loop: ns/op is the sleep as it happened,
-//     100 ms plus the oversleep, and lines up with the baseline's
-//     loop-lag samples under the same name. Also sched-p50-ns and
-//     sched-p99-ns over the sleeps and the agents' tok/s.
+// The study's loop-lag samples stay in the baseline as op=sleep-100ms
+// iterations (ns/op = 100 ms + the lag). Ours are the oversleep itself,
+// in units of their own on the op=run lines: benchstat cannot line the two
+// up, and the fragment sets them side by side.
 //
 // The study's "ceiling" of ~86 % was output-length imbalance between its
 // two personas (its efficiency equals the balance bound in every pair)
@@ -86,7 +96,7 @@
 // Python pairs and Rust runs of TR117_multi_agent, its loop-lag samples,
 // and the tier-3 per-run-file summaries; testdata/chunks.bench its
 // per-chunk stream gaps. testdata/ours.bench is one run of both benchmarks
-// on the repository's two-core CPU (-benchtime 1x -count 10).
+// on the repository's two-core CPU: the two commands above with -count 6.
 // testdata/report.md.golden, latency.svg.golden and oversleep.svg.golden
 // are rendered from those files only; regenerate them, and the baselines
 // from ../shared/chimeraforge, with

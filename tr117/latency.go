@@ -34,3 +34,16 @@ func LatencyStats(xs []float64) Latency {
 		P95CI:    stats.BootstrapInterval(xs, p95, 0.95, bootstrapResamples, bootstrapSeed),
 	}
 }
+
+// TailValues returns e2e-p95-ns and e2e-max-ns (internal/units) of the
+// end-to-end latencies ns of a benchmark's calls: the p95 as LatencyStats
+// computes it, and the slowest call. Nothing when there was no call.
+func TailValues(ns []float64) map[string]float64 {
+	v := map[string]float64{}
+	if len(ns) == 0 {
+		return v
+	}
+	v["e2e-p95-ns"] = stats.Percentile(ns, 95)
+	v["e2e-max-ns"] = stats.Max(ns)
+	return v
+}

@@ -24,7 +24,7 @@ import (
 )
 
 func TestUnitsAreRegistered(t *testing.T) {
-	if err := units.Check(slices.Concat(callUnits, runUnits, sleepUnits)...); err != nil {
+	if err := units.Check(slices.Concat(callUnits, agentUnits)...); err != nil {
 		t.Error(err)
 	}
 }
@@ -117,6 +117,57 @@ func TestLatencyStats(t *testing.T) {
 	}
 }
 
+// The tail of a benchmark's calls is the p95 LatencyStats reports and the
+// slowest call; no call, no tail.
+func TestTailValues(t *testing.T) {
+	var xs []float64
+	for i := 20; i >= 1; i-- {
+		xs = append(xs, float64(i))
+	}
+	want := map[string]float64{"e2e-p95-ns": LatencyStats(xs).P95, "e2e-max-ns": 20}
+	if diff := cmp.Diff(want, TailValues(xs)); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+	if v := TailValues(nil); len(v) != 0 {
+		t.Errorf("no call reports %v", v)
+	}
+}
+
+// An oversleep region keeps one oversleep a sleep that ended in it, each
+// exactly 0 on synctest's clock; the sleep in progress at Stop is left out,
+// and a region too short for one sleep reports nothing.
+func TestOversleepRegionOnTheBubblesClock(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := StartOversleep(OversleepPeriod)
+		time.Sleep(9*OversleepPeriod + OversleepPeriod/2)
+		over := r.Stop()
+		if again := r.Stop(); !slices.Equal(over, again) {
+			t.Errorf("a second Stop returned %v, the first %v", again, over)
+		}
+		if diff := cmp.Diff(make(Oversleeps, 9), over); diff != "" {
+			t.Errorf("oversleeps mismatch (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(map[string]float64{"oversleep-p50-ns": 0, "oversleep-p99-ns": 0}, over.Values()); diff != "" {
+			t.Errorf("values mismatch (-want +got):\n%s", diff)
+		}
+		if v := StartOversleep(OversleepPeriod).Stop().Values(); len(v) != 0 {
+			t.Errorf("a region with no sleep reports %v", v)
+		}
+	})
+}
+
+// Oversleeps are actual − requested: their percentiles are numpy's.
+func TestOversleepsValues(t *testing.T) {
+	var o Oversleeps
+	for i := range 101 {
+		o = append(o, time.Duration(i)*time.Microsecond)
+	}
+	want := map[string]float64{"oversleep-p50-ns": 50e3, "oversleep-p99-ns": 99e3}
+	if diff := cmp.Diff(want, o.Values(), cmpopts.EquateApprox(1e-12, 0)); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
+
 // fakeModel scripts the fake Ollama of the body tests; the wants below are
 // derived from it.
 var fakeModel = ollamatest.Model{
@@ -142,11 +193,14 @@ func TestOllamaBodyReportsTheFakesTruth(t *testing.T) {
 			t.Fatalf("served %+v; want the warm-up's prompt, then call 0's", calls)
 		}
 		prefill := time.Duration(fakeTokens(sc.Prompt(0))) * fakeModel.PrefillPerToken
+		e2e := float64(prefill + fakePredict*fakeModel.InterToken)
 		want := map[string]float64{
 			"tok/s":      float64(time.Second / fakeModel.InterToken),
 			"ttft-ns":    float64(prefill),
 			"itl-ns":     float64(fakeModel.InterToken),
-			"e2e-ns":     float64(prefill + fakePredict*fakeModel.InterToken),
+			"e2e-ns":     e2e,
+			"e2e-p95-ns": e2e, // one call: its own tail
+			"e2e-max-ns": e2e,
 			"prefill-ns": float64(prefill),
 		}
 		if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
@@ -223,6 +277,8 @@ func TestONNXBodyReportsTheRecordsTruth(t *testing.T) {
 		"ttft-ns":    float64(4*ms + ms/10),
 		"itl-ns":     float64(ms + ms/10),
 		"e2e-ns":     float64(s.rec.End),
+		"e2e-p95-ns": float64(s.rec.End),
+		"e2e-max-ns": float64(s.rec.End),
 		"prefill-ns": float64(4 * ms),
 	}
 	if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-12, 0)); diff != "" {
@@ -266,19 +322,31 @@ func schedOK(t *testing.T, extra map[string]float64) {
 }
 
 // N agents on an instance with N slots never wait for each other: both
-// efficiencies are exactly 100 % and the speedup exactly N, and the
-// scheduler latency of the concurrent half is measured.
+// efficiencies are exactly 100 % and the speedup exactly N, the scheduler
+// latency of the concurrent half is measured, the concurrent calls' tail
+// is the fake's script, and the sleeps taken meanwhile, on the bubble's
+// clock, oversleep by exactly 0.
 func TestAgentsRunOnSlotsOfTheirOwnScorePerfectly(t *testing.T) {
 	for _, n := range []int{1, 2, 4} {
 		t.Run(fmt.Sprintf("agents=%d", n), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				f := multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, NumParallel: []int{n}, Units: agentUnits()})
-				res := harness.BenchOnce(t, func(b *testing.B) { benchAgentsRun(b, f.Live, newAgents(f.Live, n, "run")) })
+				f := multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, NumParallel: []int{n}, Units: agentUnits})
+				res := harness.BenchOnce(t, func(b *testing.B) { benchAgentsRun(b, f.Live, newAgents(f.Live, n)) })
+				// The timed together half is the last 2n calls served.
+				calls := f.Prompted()
+				var e2e []float64
+				for _, c := range calls[len(calls)-2*n:] {
+					e2e = append(e2e, float64(time.Duration(c.PromptTokens)*fakeModel.PrefillPerToken+fakePredict*fakeModel.InterToken))
+				}
 				want := map[string]float64{"eff-%": 100, "legacy-speedup-x": float64(n), "speedup-x": float64(n), "true-eff-%": 100,
-					"balance-%": 100, "overhead-ns": 0, "tok/s": float64(time.Second / fakeModel.InterToken)}
+					"balance-%": 100, "overhead-ns": 0, "tok/s": float64(time.Second / fakeModel.InterToken),
+					"e2e-ns": stats.Mean(e2e), "e2e-p95-ns": stats.Percentile(e2e, 95), "e2e-max-ns": stats.Max(e2e),
+					"oversleep-p50-ns": 0, "oversleep-p99-ns": 0}
 				got := map[string]float64{}
 				for u := range want {
-					got[u] = res.Extra[u]
+					if v, ok := res.Extra[u]; ok {
+						got[u] = v
+					}
 				}
 				if diff := cmp.Diff(want, got, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
 					t.Errorf("metrics mismatch (-want +got):\n%s", diff)
@@ -287,27 +355,6 @@ func TestAgentsRunOnSlotsOfTheirOwnScorePerfectly(t *testing.T) {
 			})
 		})
 	}
-}
-
-// Each iteration of op=sleep is one sleep of the requested period while
-// the agents stream: on the fake's virtual clock, exactly the period.
-func TestAgentsSleepIsOneSleepWhileTheyStream(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		f := multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, NumParallel: []int{2}, Units: agentUnits()})
-		res := harness.BenchOnce(t, func(b *testing.B) { benchAgentsSleep(b, f.Live, newAgents(f.Live, 2, sleepOp), SleepPeriod) })
-		if got := res.NsPerOp(); got != int64(SleepPeriod) {
-			t.Errorf("ns/op %d, want exactly %d", got, SleepPeriod)
-		}
-		if got := res.Extra["tok/s"]; got != float64(time.Second/fakeModel.InterToken) {
-			t.Errorf("tok/s %v, want the fake's %v", got, float64(time.Second/fakeModel.InterToken))
-		}
-		schedOK(t, res.Extra)
-		// Two agents streamed: the warm-up run, then at least the workflow
-		// each was in when the sleep began, 2 calls a workflow.
-		if n := len(f.Prompted()); n < 8 {
-			t.Errorf("%d calls served, want at least 8", n)
-		}
-	})
 }
 
 // realLive is a Live on a fake served over loopback in real time, with
@@ -326,28 +373,28 @@ func realLive(t *testing.T, slots int) *harness.Live {
 		Base:      measure.Options{NumPredict: measure.Ptr(32)},
 		Trace:     harness.NewTrace(t),
 		Corpus:    harness.CorpusDir(t),
-		Units:     agentUnits(),
+		Units:     agentUnits,
 	}
 }
 
 // On the real clock, agents that do not share a slot show no ceiling: the
 // legacy efficiency stays near 100 % (what is lost is the goroutines'
 // start and end, not a loop's), the scheduler latency is measured and
-// small, and a 100 ms sleep overshoots by milliseconds at most.
+// small, and the sleeps taken meanwhile overshoot by milliseconds at most.
 func TestGoHasNoCeilingOnTheRealClock(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real-time: about a second")
 	}
 	const n = 4
 	l := realLive(t, n)
-	res := harness.BenchOnce(t, func(b *testing.B) { benchAgentsRun(b, l, newAgents(l, n, "run")) })
+	res := harness.BenchOnce(t, func(b *testing.B) { benchAgentsRun(b, l, newAgents(l, n)) })
 	if eff := res.Extra["eff-%"]; !(eff >= 90 && eff <= 100) {
 		t.Errorf("eff-%% %v with %d agents on slots of their own, want 90–100", eff, n)
 	}
 	schedOK(t, res.Extra)
-	res = harness.BenchOnce(t, func(b *testing.B) { benchAgentsSleep(b, l, newAgents(l, n, sleepOp), SleepPeriod) })
-	if over := time.Duration(res.NsPerOp()) - SleepPeriod; over < 0 || over > 50*time.Millisecond {
-		t.Errorf("a %v sleep took %v more, want 0–50 ms", SleepPeriod, over)
+	p50, ok50 := res.Extra["oversleep-p50-ns"]
+	p99, ok99 := res.Extra["oversleep-p99-ns"]
+	if !ok50 || !ok99 || !(p50 >= 0) || !(p99 >= p50) || p99 > float64(50*time.Millisecond) {
+		t.Errorf("oversleep p50 %v (%v), p99 %v (%v) of %v sleeps: want measured, ordered and 0–50 ms", p50, ok50, p99, ok99, OversleepPeriod)
 	}
-	schedOK(t, res.Extra)
 }
