@@ -84,7 +84,7 @@ type session interface {
 type opener func() (session, time.Duration, error)
 
 // benchLeaf is one sub-benchmark. Cold: each iteration opens a new
-// session (timed apart, load-ns) and makes its first call. Warm: one
+// session (timed apart, build-ns) and makes its first call. Warm: one
 // session, a warm-up pass over the nine prompts in the leaf's shape, then
 // one call per iteration. Every record goes to the trace after the loop
 // (a cold one with its session creation as load_duration), degraded ones

@@ -31,8 +31,9 @@
 // Metrics (internal/units), over the sub-benchmark's clean calls:
 //
 //	prefill-ns      mean prefill forward time
-//	p50-ns, p99-ns  its median and 99th percentile (numpy-linear), the tail the study compared
-//	load-ns         cold only: mean session creation (graph optimisation included)
+//	prefill-p50-ns  its median (numpy-linear percentiles)
+//	prefill-p99-ns  its 99th percentile: the tail the study compared
+//	build-ns        cold only: mean session creation (graph optimisation included)
 //	degraded-calls  calls that failed or gave non-finite logits: traced, counted, never pooled
 //	ns/op           wall time per iteration (cold: creation, call and close)
 //

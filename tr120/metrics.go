@@ -10,11 +10,11 @@ import (
 // Units are what a sub-benchmark of start st reports, all registered in
 // internal/units: the prefill forward's mean, median and 99th percentile
 // over its clean calls, the calls left out, and for cold calls the
-// session creation (graph optimisation included) before each.
+// session creation (graph optimisation included) before each, build-ns.
 func Units(st Start) []string {
-	us := []string{"prefill-ns", "p50-ns", "p99-ns", "degraded-calls"}
+	us := []string{"prefill-ns", "prefill-p50-ns", "prefill-p99-ns", "degraded-calls"}
 	if st == Cold {
-		us = append(us, "load-ns")
+		us = append(us, "build-ns")
 	}
 	return us
 }
@@ -39,15 +39,15 @@ func Metrics(st Start, recs []onnx.Record, sessions []time.Duration) map[string]
 	m := map[string]float64{"degraded-calls": float64(degraded)}
 	if len(prefill) > 0 {
 		m["prefill-ns"] = stats.Mean(prefill)
-		m["p50-ns"] = stats.Percentile(prefill, 50)
-		m["p99-ns"] = stats.Percentile(prefill, 99)
+		m["prefill-p50-ns"] = stats.Percentile(prefill, 50)
+		m["prefill-p99-ns"] = stats.Percentile(prefill, 99)
 	}
 	if st == Cold && len(sessions) > 0 {
 		var ns []float64
 		for _, d := range sessions {
 			ns = append(ns, float64(d))
 		}
-		m["load-ns"] = stats.Mean(ns)
+		m["build-ns"] = stats.Mean(ns)
 	}
 	return m
 }

@@ -111,7 +111,7 @@ func tier3(s *golden.Set, backend string) []tier3File {
 				f.first = ms
 			case k["sample"] == "rest" && v.OrigUnit == "e2e-ns":
 				f.restMean, f.rest = ms, r.Iters
-			case k["sample"] == "rest" && v.OrigUnit == "p50-ns":
+			case k["sample"] == "rest" && v.OrigUnit == "e2e-p50-ns":
 				f.restMedian = ms
 			}
 		}
@@ -337,12 +337,12 @@ func fragment(study, run *golden.Set) (string, []namedChart) {
 		for _, o := range Opts() {
 			for _, sh := range Shapes() {
 				v := func(unit string, st Start) float64 { return ours(run, unit, model, o, sh, st) }
-				ot.Rows = append(ot.Rows, []string{string(o), string(sh), report.F(v("p50-ns", Warm), 3), report.F(v("p99-ns", Warm), 3), report.F(v("prefill-ns", Warm), 3),
-					report.F(v("p50-ns", Cold), 3), report.F(v("p99-ns", Cold), 3), report.F(v("load-ns", Cold), 2)})
+				ot.Rows = append(ot.Rows, []string{string(o), string(sh), report.F(v("prefill-p50-ns", Warm), 3), report.F(v("prefill-p99-ns", Warm), 3), report.F(v("prefill-ns", Warm), 3),
+					report.F(v("prefill-p50-ns", Cold), 3), report.F(v("prefill-p99-ns", Cold), 3), report.F(v("build-ns", Cold), 2)})
 				ch.Categories = append(ch.Categories, "opt="+string(o)+" "+string(sh))
-				wp50 = append(wp50, report.Estimate{Value: v("p50-ns", Warm), Lo: math.NaN(), Hi: math.NaN()})
-				wp99 = append(wp99, report.Estimate{Value: v("p99-ns", Warm), Lo: math.NaN(), Hi: math.NaN()})
-				cp50 = append(cp50, report.Estimate{Value: v("p50-ns", Cold), Lo: math.NaN(), Hi: math.NaN()})
+				wp50 = append(wp50, report.Estimate{Value: v("prefill-p50-ns", Warm), Lo: math.NaN(), Hi: math.NaN()})
+				wp99 = append(wp99, report.Estimate{Value: v("prefill-p99-ns", Warm), Lo: math.NaN(), Hi: math.NaN()})
+				cp50 = append(cp50, report.Estimate{Value: v("prefill-p50-ns", Cold), Lo: math.NaN(), Hi: math.NaN()})
 			}
 		}
 		ch.Series = []report.Series{{Name: "warm p50", Estimates: wp50}, {Name: "warm p99", Estimates: wp99}, {Name: "cold first call p50", Estimates: cp50}}
@@ -373,9 +373,9 @@ func factorTable(run *golden.Set, model string) report.Table {
 		{"lengths bucketed", OptAll, Bucketed, Warm},
 		{"cold: first call of a new session (creation apart)", OptAll, Dynamic, Cold},
 	} {
-		p50, p99 := oursRuns(run, "p50-ns", model, c.o, c.sh, c.st), oursRuns(run, "p99-ns", model, c.o, c.sh, c.st)
-		t.Rows = append(t.Rows, []string{c.name, spread(p50, 3), report.F(stats.Median(p50)/ref("p50-ns"), 2) + "×",
-			spread(p99, 3), report.F(stats.Median(p99)/ref("p99-ns"), 2) + "×"})
+		p50, p99 := oursRuns(run, "prefill-p50-ns", model, c.o, c.sh, c.st), oursRuns(run, "prefill-p99-ns", model, c.o, c.sh, c.st)
+		t.Rows = append(t.Rows, []string{c.name, spread(p50, 3), report.F(stats.Median(p50)/ref("prefill-p50-ns"), 2) + "×",
+			spread(p99, 3), report.F(stats.Median(p99)/ref("prefill-p99-ns"), 2) + "×"})
 	}
 	return t
 }
@@ -392,7 +392,7 @@ func paradox(run *golden.Set, model string) string {
 		if !withCold {
 			return warm
 		}
-		cold := ours(run, "load-ns", model, o, Dynamic, Cold) + ours(run, "prefill-ns", model, o, Dynamic, Cold)
+		cold := ours(run, "build-ns", model, o, Dynamic, Cold) + ours(run, "prefill-ns", model, o, Dynamic, Cold)
 		return (cold + (tr117Calls-1)*warm) / tr117Calls
 	}
 	faster := func(withCold bool) string {

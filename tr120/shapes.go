@@ -85,7 +85,7 @@ type Start string
 
 const (
 	// Cold: every call on a new session, whose creation is timed apart
-	// (load-ns): the first call of a process, or after a model reload.
+	// (build-ns): the first call of a process, or after a model reload.
 	Cold Start = "cold"
 	// Warm: calls on one session after a warm-up pass over every prompt,
 	// as in steady state.

@@ -93,13 +93,13 @@ func TestMetrics(t *testing.T) {
 		want     map[string]float64
 	}{
 		{"warm: mean, numpy-linear median and p99 of the prefills", Warm, hundred, nil,
-			map[string]float64{"prefill-ns": 50.5e6, "p50-ns": 50.5e6, "p99-ns": 99.01e6, "degraded-calls": 0}},
+			map[string]float64{"prefill-ns": 50.5e6, "prefill-p50-ns": 50.5e6, "prefill-p99-ns": 99.01e6, "degraded-calls": 0}},
 		{"cold: the session creations apart", Cold, []onnx.Record{prefill(2 * ms), prefill(4 * ms)}, []time.Duration{30 * ms, 50 * ms},
-			map[string]float64{"prefill-ns": 3e6, "p50-ns": 3e6, "p99-ns": 3.98e6, "degraded-calls": 0, "load-ns": 40e6}},
+			map[string]float64{"prefill-ns": 3e6, "prefill-p50-ns": 3e6, "prefill-p99-ns": 3.98e6, "degraded-calls": 0, "build-ns": 40e6}},
 		{"degraded calls are counted, never pooled", Warm, []onnx.Record{prefill(2 * ms), bad}, nil,
-			map[string]float64{"prefill-ns": 2e6, "p50-ns": 2e6, "p99-ns": 2e6, "degraded-calls": 1}},
+			map[string]float64{"prefill-ns": 2e6, "prefill-p50-ns": 2e6, "prefill-p99-ns": 2e6, "degraded-calls": 1}},
 		{"nothing clean, only the count (and the sessions made)", Cold, []onnx.Record{bad}, []time.Duration{30 * ms},
-			map[string]float64{"degraded-calls": 1, "load-ns": 30e6}},
+			map[string]float64{"degraded-calls": 1, "build-ns": 30e6}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

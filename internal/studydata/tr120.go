@@ -23,7 +23,7 @@ var tr120Units = []string{
 	"decode-ns",  // kv_decode: 64 single-token steps after an untimed prefill
 	"e2e-ns",     // e2e_kv: prefill and 64 steps; TR117: InferenceService.generate
 	"prompt-tok", // prefill: attention_mask.sum(), the prompt's own tokens
-	"p50-ns",     // TR117: the median of a run file's samples after its first
+	"e2e-p50-ns", // TR117: the median of a run file's calls after its first
 	"graphs",     // torch._dynamo unique_graphs of a run's mode
 }
 
@@ -70,7 +70,7 @@ var tr120Modes = map[string]string{"prefill": "prefill-ns", "kv_decode": "decode
 // file:
 //
 //	TR120/source=tr117-tier3/backend=<b>/scenario=<s>/quant=<q>/file=<f>/sample=first   1 iteration: the first call's e2e-ns
-//	TR120/source=tr117-tier3/backend=<b>/scenario=<s>/quant=<q>/file=<f>/sample=rest    n−1 iterations: their mean e2e-ns, median p50-ns
+//	TR120/source=tr117-tier3/backend=<b>/scenario=<s>/quant=<q>/file=<f>/sample=rest    n−1 iterations: their mean e2e-ns, median e2e-p50-ns
 //
 // so that the mean with and without each file's first call, and which
 // first calls stood out, can be recomputed. (The per-sample TR117 data
@@ -170,7 +170,7 @@ func TR120(in TR120Inputs) ([]benchfmt.Record, error) {
 		// Not rounded to whole nanoseconds: a mean over calls has more
 		// digits than the clock.
 		result(name+"/sample=first", 1, value(ns(first, 1e-3), "e2e-ns"))
-		result(name+"/sample=rest", n-1, value(rest*1e6, "e2e-ns"), value(r.float("median_rest_ms")*1e6, "p50-ns"))
+		result(name+"/sample=rest", n-1, value(rest*1e6, "e2e-ns"), value(r.float("median_rest_ms")*1e6, "e2e-p50-ns"))
 	}
 	return recs, nil
 }

@@ -64,7 +64,7 @@ func TestTR120(t *testing.T) {
 		{"prefill-sec": 0.0016914},
 		{"graphs": 5},
 		{"e2e-sec": 1.0619028},
-		{"e2e-sec": 0.3114910307692307, "p50-sec": 0.2931054},
+		{"e2e-sec": 0.3114910307692307, "e2e-p50-sec": 0.2931054},
 	}
 	if diff := cmp.Diff(want, vals, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
 		t.Errorf("values mismatch (-want +got):\n%s", diff)
