@@ -65,6 +65,9 @@ var all = []Unit{
 	{"prefill-ns", Lower, "server prompt_eval_duration"},
 	{"decode-ns", Lower, "server eval_duration (study baselines)"},
 	{"study-ttft-ns", Lower, "the study's TTFT: load_duration + prompt_eval_duration"},
+	{"e2e-p50-ns", Lower, "median e2e-ns over a benchmark's calls after the first"},
+	{"prefill-p50-ns", Lower, "median prefill time over a benchmark's calls"},
+	{"prefill-p99-ns", Lower, "99th percentile of prefill time over a benchmark's calls"},
 	{"e2e-p95-ns", Lower, "95th percentile of e2e-ns over a benchmark's calls"},
 	{"e2e-max-ns", Lower, "largest e2e-ns over a benchmark's calls"},
 	{"prompt-tok", Neither, "prompt tokens per call (server prompt_eval_count)"},
@@ -77,6 +80,7 @@ var all = []Unit{
 	{"degraded-calls", Lower, "calls that failed or fell back to another provider (classified, never dropped)"},
 	{"build-ns", Lower, "time to build an inference session (model load and graph optimisation)"},
 	{"ppl", Lower, "perplexity of a model on a fixed text"},
+	{"graphs", Neither, "compiled graphs a torch.compile run built (study baselines)"},
 
 	// The agent as a process.
 	{"startup-ns", Lower, "agent process: exec → first request received by the server"},
