@@ -1,12 +1,9 @@
 package tr110
 
 import (
-	"maps"
-	"strconv"
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/harness"
-	"github.com/chimeraforge/chimeraforge/harness/agent"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 )
@@ -42,71 +39,26 @@ func BenchmarkTR110(b *testing.B) {
 	}
 }
 
-// benchTest is one sub-benchmark: test t's two agents on l's instances. A
-// warm-up sample, traced as run "warmup" and excluded, loads the model
-// with each agent's options; then every iteration is one interleaved
-// sample, pooled and reported once.
+// benchTest is one sub-benchmark: test t's two agents on l's instances,
+// harness.BenchMultiAgent, with the baseline's study-ttft-ns per run: the
+// mean over the samples of slowestStudyTTFT.
 func benchTest(b *testing.B, l *harness.Live, t multiagent.Test) {
-	ctx := b.Context()
-	for _, in := range l.Instances {
-		if !in.Alive() {
-			b.Logf("instance %s had died; restarting it", in.URL)
-			in.Restart(b)
-		}
-	}
-	var ends []multiagent.Endpoint
-	for _, in := range l.Instances {
-		ends = append(ends, multiagent.Endpoint{URL: in.URL, Client: in.Client})
-	}
-	tmpl := agent.Agent{Model: l.Model().Tag, Corpus: l.Corpus, Trace: l.Trace, Config: Name(t)}
-	agents := t.Agents(tmpl, l.Base, ends)
-	if _, err := multiagent.Interleave(ctx, "warmup", agents...); err != nil {
-		b.Fatal(annotate(l, err))
-	}
-	var m multiagent.Metrics
 	var studyTTFT []float64
-	run, tokens := 0, 0
-	region := l.Start(ctx) // GPU or CPU energy over the timed samples, where measured
-	for b.Loop() {
-		run++
-		s, err := multiagent.Interleave(ctx, strconv.Itoa(run), agents...)
-		if err != nil {
-			b.Fatal(annotate(l, err))
-		}
-		m.Add(s)
-		if x, ok := slowestStudyTTFT(s.Together); ok {
-			studyTTFT = append(studyTTFT, x)
-		}
-		tokens += s.Together.Tokens()
-		for _, w := range s.Alone {
-			for _, c := range w.Calls {
-				tokens += c.EvalCount
+	harness.BenchMultiAgent(b, l, harness.MultiAgentBench{
+		Test: t, Model: l.Model(), Label: Name(t), Units: reportedUnits,
+		Sample: func(s multiagent.Sample) {
+			if x, ok := slowestStudyTTFT(s.Together); ok {
+				studyTTFT = append(studyTTFT, x)
 			}
-		}
-	}
-	energy := region.Stop(tokens)
-	values := map[string]float64{}
-	all := m.Values()
-	for _, u := range reportedUnits {
-		if x, ok := all[u]; ok {
-			values[u] = x
-		}
-	}
-	// The baseline's study-ttft-ns is per run, not per call.
-	delete(values, "study-ttft-ns")
-	if len(studyTTFT) > 0 {
-		values["study-ttft-ns"] = stats.Mean(studyTTFT)
-	}
-	if in := m.InRunNs(); len(in) == 2 {
-		values["a-ns"], values["b-ns"] = in[0], in[1]
-	}
-	if agg, ok := values["agg-tok/s"]; ok {
-		if r, ok := l.RooflinePct(agg); ok {
-			values["roofline-%"] = r
-		}
-	}
-	maps.Copy(values, energy)
-	l.Report(b, values)
+		},
+		Values: func(values map[string]float64) {
+			// The baseline's study-ttft-ns is per run, not per call.
+			delete(values, "study-ttft-ns")
+			if len(studyTTFT) > 0 {
+				values["study-ttft-ns"] = stats.Mean(studyTTFT)
+			}
+		},
+	})
 }
 
 // slowestStudyTTFT is the TR110 baseline's study-ttft-ns of one concurrent
@@ -128,13 +80,4 @@ func slowestStudyTTFT(c multiagent.Concurrent) (float64, bool) {
 		worst = max(worst, stats.Mean(ts))
 	}
 	return worst, len(c.Workflows) > 0
-}
-
-// annotate adds, for every instance that has died, its exit status and
-// last log lines to err.
-func annotate(l *harness.Live, err error) error {
-	for _, in := range l.Instances {
-		err = in.Annotate(err)
-	}
-	return err
 }

@@ -8,18 +8,7 @@ import "github.com/chimeraforge/chimeraforge/harness/multiagent"
 // TR114_v2 did not run, and in chimera_hetero agent B sends temperature
 // 0.6 where TR114_v2's kept 0.8.
 func Tests() []multiagent.Test {
-	c := func(gpu, ctx int, temp float64) multiagent.Config {
-		return multiagent.Config{NumGPU: gpu, NumCtx: ctx, Temperature: temp}
-	}
-	bvc := func(id string, b multiagent.Config) multiagent.Test {
-		return multiagent.Test{ID: id, Scenario: multiagent.BaselineVsChimera, B: b}
-	}
-	het := func(id string, a, b multiagent.Config) multiagent.Test {
-		return multiagent.Test{ID: id, Scenario: multiagent.ChimeraHetero, A: a, B: b}
-	}
-	homo := func(id string, a multiagent.Config) multiagent.Test {
-		return multiagent.Test{ID: id, Scenario: multiagent.ChimeraHomo, A: a, B: a}
-	}
+	c, bvc, het, homo := multiagent.Opts, multiagent.BaselineVs, multiagent.Hetero, multiagent.Homo
 	return []multiagent.Test{
 		bvc("T001", c(60, 512, 0.8)),
 		bvc("T002", c(60, 1024, 0.8)),

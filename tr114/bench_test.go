@@ -1,13 +1,9 @@
 package tr114
 
 import (
-	"maps"
-	"slices"
-	"strconv"
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/harness"
-	"github.com/chimeraforge/chimeraforge/harness/agent"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent"
 )
 
@@ -51,13 +47,13 @@ func BenchmarkTR114(b *testing.B) {
 	var names []string
 	for _, t := range tests {
 		for _, s := range setups {
-			names = append(names, t.Name()+"/"+s.Name())
+			names = append(names, Name(t)+"/"+s.Name())
 		}
 	}
 	sw := harness.NewSweep(b, names)
 	for _, t := range tests {
 		for i, s := range setups {
-			sw.Run(b, t.Name()+"/"+s.Name(), func(b *testing.B) {
+			sw.Run(b, Name(t)+"/"+s.Name(), func(b *testing.B) {
 				if lives[i] == nil {
 					b.Skip(skips[i])
 				}
@@ -68,83 +64,10 @@ func BenchmarkTR114(b *testing.B) {
 }
 
 // benchTest is one sub-benchmark: test t's two agents on l's instances
-// (agent i on instance i mod len). A warm-up sample, traced as run
-// "warmup" and excluded, loads the model with each agent's options; then
-// every iteration is one interleaved sample. The legacy and corrected
-// metrics are pooled over the samples and reported once.
-func benchTest(b *testing.B, l *harness.Live, t Test, s Setup) {
-	ctx := b.Context()
-	for _, in := range l.Instances {
-		if !in.Alive() {
-			b.Logf("instance %s had died; restarting it", in.URL)
-			in.Restart(b)
-		}
-	}
-	agents := newAgents(l, t, t.Name()+"/"+s.Name())
-	if _, err := multiagent.Interleave(ctx, "warmup", agents...); err != nil {
-		b.Fatal(annotate(l, err))
-	}
-	var m multiagent.Metrics
-	run, tokens := 0, 0
-	region := l.Start(ctx) // GPU or CPU energy over the timed samples, where measured
-	for b.Loop() {
-		run++
-		sample, err := multiagent.Interleave(ctx, strconv.Itoa(run), agents...)
-		if err != nil {
-			b.Fatal(annotate(l, err))
-		}
-		m.Add(sample)
-		tokens += sample.Together.Tokens()
-		for _, w := range sample.Alone {
-			for _, c := range w.Calls {
-				tokens += c.EvalCount
-			}
-		}
-	}
-	energy := region.Stop(tokens)
-	values := map[string]float64{}
-	for u, x := range m.Values() {
-		if slices.Contains(reportedUnits, u) {
-			values[u] = x
-		}
-	}
-	if agg, ok := values["agg-tok/s"]; ok {
-		if r, ok := l.RooflinePct(agg); ok {
-			values["roofline-%"] = r
-		}
-	}
-	maps.Copy(values, energy)
-	l.Report(b, values)
-}
-
-// newAgents returns test t's agents A ("collector") and B ("insight"), as
-// the study named them, on l's instances.
-func newAgents(l *harness.Live, t Test, config string) []*agent.Agent {
-	var as []*agent.Agent
-	for i, a := range []struct {
-		name string
-		c    Config
-	}{{"collector", t.A}, {"insight", t.B}} {
-		in := l.Instances[i%len(l.Instances)]
-		as = append(as, &agent.Agent{
-			Name:    a.name,
-			Client:  in.Client,
-			URL:     in.URL,
-			Model:   l.Model().Tag,
-			Options: a.c.Options(l.Base),
-			Corpus:  l.Corpus,
-			Trace:   l.Trace,
-			Config:  config,
-		})
-	}
-	return as
-}
-
-// annotate adds, for every instance that has died, its exit status and
-// last log lines to err.
-func annotate(l *harness.Live, err error) error {
-	for _, in := range l.Instances {
-		err = in.Annotate(err)
-	}
-	return err
+// (agent i on instance i mod len), harness.BenchMultiAgent. The legacy and
+// corrected metrics are pooled over the samples and reported once.
+func benchTest(b *testing.B, l *harness.Live, t multiagent.Test, s Setup) {
+	harness.BenchMultiAgent(b, l, harness.MultiAgentBench{
+		Test: t, Model: l.Model(), Label: Name(t) + "/" + s.Name(), Units: reportedUnits,
+	})
 }

@@ -3,61 +3,21 @@ package tr114
 import (
 	"strconv"
 
-	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/multiagent"
 )
 
-// Scenarios of the study's multi-agent runs, as its runs.csv and the
-// baseline's names spell them.
-const (
-	BaselineVsChimera = "baseline_vs_chimera" // A: server defaults; B: the test's config
-	ChimeraHetero     = "chimera_hetero"      // A: config 1; B: config 2
-	ChimeraHomo       = "chimera_homo"        // A and B: the same config
-)
-
-// A Config is the options one agent of a test sends. The zero Config is the
-// study's baseline agent, which sends none: the server's defaults apply.
-type Config struct {
-	NumGPU      int
-	NumCtx      int
-	Temperature float64
-}
-
-// Options returns the request options of c on top of base (the
-// per-instance num_thread and num_predict, which every agent sends).
-func (c Config) Options(base measure.Options) measure.Options {
-	o := base
-	if c == (Config{}) {
-		return o
-	}
-	o.NumGPU = measure.Ptr(c.NumGPU)
-	o.NumCtx = measure.Ptr(c.NumCtx)
-	o.Temperature = measure.Ptr(c.Temperature)
-	return o
-}
-
-// A Test is one test of the TR114_v2 matrix: two agents, A (the study's
-// "collector") and B ("insight"), each running the 2-call workflow.
-type Test struct {
-	ID       string // "T011"
-	Scenario string
-	A, B     Config
-}
-
-// Name is the test's part of a sub-benchmark name, as in the baseline:
+// Name is test t's part of a sub-benchmark name, as in the baseline:
 // "scenario=chimera_hetero/test=T011".
-func (t Test) Name() string { return "scenario=" + t.Scenario + "/test=" + t.ID }
+func Name(t multiagent.Test) string { return "scenario=" + t.Scenario + "/test=" + t.ID }
 
 // Tests returns the study's 27 tests, in its order, with the options its
 // runs.csv records for each agent (data pack tr114/runs.csv; the Rust
 // agents sent num_gpu, num_ctx and temperature only). TR110's matrix
 // had three more (T101, T102, T105) that TR114_v2 did not run, and set
 // agent B's temperature in chimera_hetero to 0.6 where TR114_v2 kept 0.8.
-func Tests() []Test {
-	c := func(gpu, ctx int, temp float64) Config { return Config{NumGPU: gpu, NumCtx: ctx, Temperature: temp} }
-	bvc := func(id string, b Config) Test { return Test{ID: id, Scenario: BaselineVsChimera, B: b} }
-	het := func(id string, a, b Config) Test { return Test{ID: id, Scenario: ChimeraHetero, A: a, B: b} }
-	homo := func(id string, a Config) Test { return Test{ID: id, Scenario: ChimeraHomo, A: a, B: a} }
-	return []Test{
+func Tests() []multiagent.Test {
+	c, bvc, het, homo := multiagent.Opts, multiagent.BaselineVs, multiagent.Hetero, multiagent.Homo
+	return []multiagent.Test{
 		bvc("T001", c(60, 512, 0.8)),
 		bvc("T002", c(60, 1024, 0.8)),
 		bvc("T003", c(80, 512, 0.8)),

@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/multiagent"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 )
 
@@ -29,12 +29,12 @@ func TestTestsAreTheStudysMatrix(t *testing.T) {
 	for i, name := range rows[0] {
 		col[name] = i
 	}
-	config := func(row []string, agent string) Config {
+	config := func(row []string, agent string) multiagent.Config {
 		gpu, ctx, temp := row[col[agent+"_num_gpu"]], row[col[agent+"_num_ctx"]], row[col[agent+"_temperature"]]
 		if gpu == "" && ctx == "" && temp == "" {
-			return Config{} // the baseline agent sent no options
+			return multiagent.Config{} // the baseline agent sent no options
 		}
-		var c Config
+		var c multiagent.Config
 		var errs [3]error
 		c.NumGPU, errs[0] = strconv.Atoi(gpu)
 		c.NumCtx, errs[1] = strconv.Atoi(ctx)
@@ -46,10 +46,10 @@ func TestTestsAreTheStudysMatrix(t *testing.T) {
 		}
 		return c
 	}
-	var want []Test
-	seen := map[string]Test{}
+	var want []multiagent.Test
+	seen := map[string]multiagent.Test{}
 	for _, row := range rows[1:] {
-		tc := Test{ID: row[col["test_id"]], Scenario: row[col["scenario"]], A: config(row, "a"), B: config(row, "b")}
+		tc := multiagent.Test{ID: row[col["test_id"]], Scenario: row[col["scenario"]], A: config(row, "a"), B: config(row, "b")}
 		if prev, ok := seen[tc.ID]; ok {
 			if prev != tc {
 				t.Errorf("%s: runs disagree: %+v and %+v", tc.ID, prev, tc)
@@ -60,22 +60,6 @@ func TestTestsAreTheStudysMatrix(t *testing.T) {
 		want = append(want, tc)
 	}
 	if diff := cmp.Diff(want, Tests()); diff != "" {
-		t.Errorf("mismatch (-want +got):\n%s", diff)
-	}
-}
-
-var perInstance = measure.Options{NumThread: measure.Ptr(1), NumPredict: measure.Ptr(128)}
-
-// A baseline agent sends only the per-instance options; a chimera agent
-// adds its three.
-func TestConfigOptions(t *testing.T) {
-	base := Config{}.Options(perInstance)
-	if got := base.Map(); len(got) != 2 {
-		t.Errorf("baseline agent sends %v, want num_thread and num_predict only", got)
-	}
-	got := Config{NumGPU: 120, NumCtx: 512, Temperature: 0.8}.Options(perInstance).Map()
-	want := map[string]any{"num_gpu": 120, "num_ctx": 512, "temperature": 0.8, "num_thread": 1, "num_predict": 128}
-	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/multiagent"
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
 )
 
@@ -70,7 +71,7 @@ func prompted(fakes []*ollamatest.Server) []ollamatest.RequestLog {
 	return rs
 }
 
-func testByID(t *testing.T, id string) Test {
+func testByID(t *testing.T, id string) multiagent.Test {
 	t.Helper()
 	for _, tc := range Tests() {
 		if tc.ID == id {
@@ -78,7 +79,7 @@ func testByID(t *testing.T, id string) Test {
 		}
 	}
 	t.Fatalf("no test %s", id)
-	return Test{}
+	return multiagent.Test{}
 }
 
 // TestTR114BodyReportsTheFakesTruth runs the benchmark body once (a
@@ -227,7 +228,7 @@ func TestSubBenchmarkNamesExtendTheBaselines(t *testing.T) {
 	ours := map[string]bool{}
 	for _, tc := range Tests() {
 		for _, s := range Setups() {
-			name := "BenchmarkTR114/" + tc.Name() + "/" + s.Name()
+			name := "BenchmarkTR114/" + Name(tc) + "/" + s.Name()
 			if ours[name] {
 				t.Errorf("duplicate sub-benchmark %s", name)
 			}

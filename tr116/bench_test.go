@@ -2,14 +2,11 @@ package tr116
 
 import (
 	"fmt"
-	"maps"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/harness"
-	"github.com/chimeraforge/chimeraforge/harness/agent"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent"
 )
 
@@ -66,69 +63,8 @@ func defaultModels(tb testing.TB) {
 }
 
 // benchTest is one sub-benchmark: test t's two agents on l's instances,
-// on model m. A warm-up sample, traced as run "warmup" and excluded, loads
-// the model with each agent's options (and unloads the previous model's
-// runner); then every iteration is one interleaved sample, pooled and
-// reported once.
+// on model m, harness.BenchMultiAgent. Its warm-up sample also unloads the
+// previous model's runner.
 func benchTest(b *testing.B, l *harness.Live, m harness.ModelInfo, t multiagent.Test) {
-	ctx := b.Context()
-	for _, in := range l.Instances {
-		if !in.Alive() {
-			b.Logf("instance %s had died; restarting it", in.URL)
-			in.Restart(b)
-		}
-	}
-	var ends []multiagent.Endpoint
-	for _, in := range l.Instances {
-		ends = append(ends, multiagent.Endpoint{URL: in.URL, Client: in.Client})
-	}
-	tmpl := agent.Agent{Model: m.Tag, Corpus: l.Corpus, Trace: l.Trace, Config: Name(m, t)}
-	agents := t.Agents(tmpl, l.Base, ends)
-	if _, err := multiagent.Interleave(ctx, "warmup", agents...); err != nil {
-		b.Fatal(annotate(l, err))
-	}
-	var ma multiagent.Metrics
-	run, tokens := 0, 0
-	region := l.Start(ctx) // GPU or CPU energy over the timed samples, where measured
-	for b.Loop() {
-		run++
-		s, err := multiagent.Interleave(ctx, strconv.Itoa(run), agents...)
-		if err != nil {
-			b.Fatal(annotate(l, err))
-		}
-		ma.Add(s)
-		tokens += s.Together.Tokens()
-		for _, w := range s.Alone {
-			for _, c := range w.Calls {
-				tokens += c.EvalCount
-			}
-		}
-	}
-	energy := region.Stop(tokens)
-	values := map[string]float64{}
-	all := ma.Values()
-	for _, u := range reportedUnits {
-		if x, ok := all[u]; ok {
-			values[u] = x
-		}
-	}
-	if in := ma.InRunNs(); len(in) == 2 {
-		values["a-ns"], values["b-ns"] = in[0], in[1]
-	}
-	if agg, ok := values["agg-tok/s"]; ok && l.Bandwidth > 0 {
-		if bpt, ok := harness.BytesPerToken(m); ok {
-			values["roofline-%"] = harness.RooflinePct(agg, bpt, l.Bandwidth)
-		}
-	}
-	maps.Copy(values, energy)
-	l.Report(b, values)
-}
-
-// annotate adds, for every instance that has died, its exit status and
-// last log lines to err.
-func annotate(l *harness.Live, err error) error {
-	for _, in := range l.Instances {
-		err = in.Annotate(err)
-	}
-	return err
+	harness.BenchMultiAgent(b, l, harness.MultiAgentBench{Test: t, Model: m, Label: Name(m, t), Units: reportedUnits})
 }

@@ -37,6 +37,11 @@ func (c Config) Options(base measure.Options) measure.Options {
 	return o
 }
 
+// Opts is the Config that sends the three options.
+func Opts(gpu, ctx int, temp float64) Config {
+	return Config{NumGPU: gpu, NumCtx: ctx, Temperature: temp}
+}
+
 // A Test is one multi-agent test of the study: two agents, A (the study's
 // "collector") and B ("insight"), each running the 2-call workflow. ID is
 // the study's test id (T011) where it had one (TR110, TR114_v2), else "".
@@ -44,6 +49,22 @@ type Test struct {
 	ID       string
 	Scenario string
 	A, B     Config
+}
+
+// BaselineVs is test id of [BaselineVsChimera]: A the baseline agent, B
+// sending b.
+func BaselineVs(id string, b Config) Test {
+	return Test{ID: id, Scenario: BaselineVsChimera, B: b}
+}
+
+// Hetero is test id of [ChimeraHetero]: A sending a, B sending b.
+func Hetero(id string, a, b Config) Test {
+	return Test{ID: id, Scenario: ChimeraHetero, A: a, B: b}
+}
+
+// Homo is test id of [ChimeraHomo]: A and B both sending a.
+func Homo(id string, a Config) Test {
+	return Test{ID: id, Scenario: ChimeraHomo, A: a, B: a}
 }
 
 // Dir spells the test's configuration as the study's result directories

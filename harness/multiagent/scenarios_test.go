@@ -75,3 +75,19 @@ func TestAgentsOfATest(t *testing.T) {
 		})
 	}
 }
+
+var perInstance = measure.Options{NumThread: measure.Ptr(1), NumPredict: measure.Ptr(128)}
+
+// A baseline agent sends only the per-instance options; a chimera agent
+// adds its three.
+func TestConfigOptions(t *testing.T) {
+	base := Config{}.Options(perInstance)
+	if got := base.Map(); len(got) != 2 {
+		t.Errorf("baseline agent sends %v, want num_thread and num_predict only", got)
+	}
+	got := Config{NumGPU: 120, NumCtx: 512, Temperature: 0.8}.Options(perInstance).Map()
+	want := map[string]any{"num_gpu": 120, "num_ctx": 512, "temperature": 0.8, "num_thread": 1, "num_predict": 128}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
