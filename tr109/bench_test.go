@@ -1,13 +1,9 @@
 package tr109
 
 import (
-	"maps"
-	"strconv"
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/harness"
-	"github.com/chimeraforge/chimeraforge/harness/agent"
-	"github.com/chimeraforge/chimeraforge/harness/measure"
 )
 
 // liveConfig is what TR109 needs: one server, the first model, the
@@ -34,46 +30,10 @@ func BenchmarkTR109(b *testing.B) {
 	}
 }
 
-// benchConfig is one sub-benchmark. A warm-up run, traced as run "warmup"
-// and excluded, loads the model with the config's options, so that the
+// benchConfig is one sub-benchmark, warm: harness.BenchAgent's excluded
+// warm-up run loads the model with the config's options, so that the
 // reload an option change causes is never counted (the study counted it,
-// and ran the chimera agent before the baseline in every directory). The
-// per-call metrics are pooled over the iterations and reported once.
+// and ran the chimera agent before the baseline in every directory).
 func benchConfig(b *testing.B, l *harness.Live, c harness.AgentConfig) {
-	ctx := b.Context()
-	inst := l.Instances[0]
-	if !inst.Alive() {
-		b.Logf("instance %s had died; restarting it", inst.URL)
-		inst.Restart(b)
-	}
-	a := &agent.Agent{
-		Name:    c.Agent,
-		Client:  inst.Client,
-		URL:     inst.URL,
-		Model:   l.Model().Tag,
-		Options: c.Options(l.Base),
-		Corpus:  l.Corpus,
-		Trace:   l.Trace,
-		Config:  c.Name(),
-	}
-	if _, err := a.Run(ctx, "warmup"); err != nil {
-		b.Fatal(inst.Annotate(err))
-	}
-	var m measure.CallMetrics
-	run, tokens := 0, 0
-	region := l.Start(ctx) // GPU or CPU energy over the timed runs, where measured
-	for b.Loop() {
-		run++
-		w, err := a.Run(ctx, strconv.Itoa(run))
-		if err != nil {
-			b.Fatal(inst.Annotate(err))
-		}
-		m.Add(w.Calls...)
-		for _, c := range w.Calls {
-			tokens += c.EvalCount
-		}
-	}
-	vals := m.Values()
-	maps.Copy(vals, region.Stop(tokens))
-	l.Report(b, vals)
+	harness.BenchAgent(b, l, c, c.Name(), nil)
 }

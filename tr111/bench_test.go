@@ -1,13 +1,10 @@
 package tr111
 
 import (
-	"maps"
-	"strconv"
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/agent"
-	"github.com/chimeraforge/chimeraforge/harness/measure"
 )
 
 // liveConfig is what TR111's benchmarks need: one server, the first model,
@@ -48,63 +45,23 @@ func BenchmarkTR111(b *testing.B) {
 	}
 }
 
-// benchConfig is one sub-benchmark: one iteration is one workflow run
-// (ingest, analysis call, report call); ns/op is its wall time. The
-// per-call metrics are pooled over the iterations and reported once.
-//
-// A server that died fails the sub-benchmark with its last log lines; the
-// next sub-benchmark starts on a restarted server.
+// benchConfig is one sub-benchmark, harness.BenchAgent: one iteration is
+// one workflow run. With start "cold" the model is unloaded before every
+// run, with "fresh" the server is restarted; both outside the timer.
 func benchConfig(b *testing.B, l *harness.Live, c harness.AgentConfig, start string) {
-	ctx := b.Context()
-	inst := l.Instances[0]
-	if !inst.Alive() {
-		b.Logf("instance %s had died; restarting it", inst.URL)
-		inst.Restart(b)
-	}
-	a := &agent.Agent{
-		Name:    c.Agent,
-		Client:  inst.Client,
-		URL:     inst.URL,
-		Model:   l.Model().Tag,
-		Options: c.Options(l.Base),
-		Corpus:  l.Corpus,
-		Trace:   l.Trace,
-		Config:  c.Name() + "/start=" + start,
-	}
-	// The warm-up loads the model with this config's options, so that a
-	// reload caused by the previous config is never counted. It is traced
-	// as run "warmup" and excluded from every metric.
-	if _, err := a.Run(ctx, "warmup"); err != nil {
-		b.Fatal(inst.Annotate(err))
-	}
-	var m measure.CallMetrics
-	run, tokens := 0, 0
-	region := l.Start(ctx) // GPU or CPU energy over the timed runs, where measured
-	for b.Loop() {
-		switch start {
-		case "cold":
-			b.StopTimer()
-			if err := inst.Unload(ctx, l.Model().Tag); err != nil {
+	var before func(*harness.Instance, *agent.Agent)
+	switch start {
+	case "cold":
+		before = func(in *harness.Instance, a *agent.Agent) {
+			if err := in.Unload(b.Context(), a.Model); err != nil {
 				b.Fatal(err)
 			}
-			b.StartTimer()
-		case "fresh":
-			b.StopTimer()
-			inst.Restart(b)
-			a.Client, a.URL = inst.Client, inst.URL
-			b.StartTimer()
 		}
-		run++
-		w, err := a.Run(ctx, strconv.Itoa(run))
-		if err != nil {
-			b.Fatal(inst.Annotate(err))
-		}
-		m.Add(w.Calls...)
-		for _, c := range w.Calls {
-			tokens += c.EvalCount
+	case "fresh":
+		before = func(in *harness.Instance, a *agent.Agent) {
+			in.Restart(b)
+			a.Client, a.URL = in.Client, in.URL
 		}
 	}
-	values := m.Values()
-	maps.Copy(values, region.Stop(tokens))
-	l.Report(b, values)
+	harness.BenchAgent(b, l, c, c.Name()+"/start="+start, before)
 }

@@ -1,0 +1,67 @@
+package harness
+
+import (
+	"maps"
+	"strconv"
+	"testing"
+
+	"github.com/chimeraforge/chimeraforge/harness/agent"
+	"github.com/chimeraforge/chimeraforge/harness/measure"
+)
+
+// BenchAgent runs one agent sub-benchmark: the agent of config c (its
+// name and options) on l's first instance and model, labelled label, a
+// dead instance restarted first. A warm-up run, traced as run "warmup" and
+// excluded, loads the model with the config's options, so that a reload
+// caused by the previous config is never counted; then every iteration is
+// one workflow run (ingest, analysis call, report call), ns/op its wall
+// time. before, if not nil, runs before every timed run with the timer
+// stopped (to unload the model, or restart the instance and point a at
+// it). The per-call metrics are pooled over the iterations and reported
+// once, with the energy over the timed runs.
+//
+// A server that died fails the sub-benchmark with its last log lines; the
+// next sub-benchmark starts on a restarted server.
+func BenchAgent(b *testing.B, l *Live, c AgentConfig, label string, before func(in *Instance, a *agent.Agent)) {
+	ctx := b.Context()
+	inst := l.Instances[0]
+	if !inst.Alive() {
+		b.Logf("instance %s had died; restarting it", inst.URL)
+		inst.Restart(b)
+	}
+	a := &agent.Agent{
+		Name:    c.Agent,
+		Client:  inst.Client,
+		URL:     inst.URL,
+		Model:   l.Model().Tag,
+		Options: c.Options(l.Base),
+		Corpus:  l.Corpus,
+		Trace:   l.Trace,
+		Config:  label,
+	}
+	if _, err := a.Run(ctx, "warmup"); err != nil {
+		b.Fatal(inst.Annotate(err))
+	}
+	var m measure.CallMetrics
+	run, tokens := 0, 0
+	region := l.Start(ctx) // GPU or CPU energy over the timed runs, where measured
+	for b.Loop() {
+		if before != nil {
+			b.StopTimer()
+			before(inst, a)
+			b.StartTimer()
+		}
+		run++
+		w, err := a.Run(ctx, strconv.Itoa(run))
+		if err != nil {
+			b.Fatal(inst.Annotate(err))
+		}
+		m.Add(w.Calls...)
+		for _, c := range w.Calls {
+			tokens += c.EvalCount
+		}
+	}
+	values := m.Values()
+	maps.Copy(values, region.Stop(tokens))
+	l.Report(b, values)
+}
