@@ -40,7 +40,7 @@ func Main(m *testing.M) int {
 	code := m.Run()
 	if process.rt != nil {
 		if err := process.rt.Close(); err != nil && code == 0 {
-			fmt.Fprintf(os.Stderr, "onnxtest: close ONNX Runtime: %v\n", err)
+			fmt.Fprintf(os.Stderr, "# onnxtest: closing ONNX Runtime failed: %v\n", err)
 			code = 1
 		}
 	}
