@@ -19,16 +19,7 @@ import (
 // TestBaseline checks that testdata/baseline.bench is exactly what the
 // converter makes of the study's TR108 CSVs; -update regenerates it.
 func TestBaseline(t *testing.T) {
-	dir := studydata.Require(t)
-	recs, err := studydata.TR108Files(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := studydata.Bytes(recs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tgolden.Assert(t, string(b), "baseline.bench")
+	studydata.AssertBaseline(t, "baseline.bench", studydata.TR108Files)
 }
 
 func readBaseline(t *testing.T) *golden.Set {

@@ -20,7 +20,6 @@ import (
 // TestBaseline checks that the committed study baselines are exactly what
 // the converters make of the data pack; -update regenerates them.
 func TestBaseline(t *testing.T) {
-	dir := studydata.Require(t)
 	for _, f := range []struct {
 		golden  string
 		convert func(string) ([]benchfmt.Record, error)
@@ -28,15 +27,7 @@ func TestBaseline(t *testing.T) {
 		{"baseline.bench", studydata.TR109File},
 		{"tr111.bench", studydata.TR111File},
 	} {
-		recs, err := f.convert(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := studydata.Bytes(recs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tgolden.Assert(t, string(b), f.golden)
+		studydata.AssertBaseline(t, f.golden, f.convert)
 	}
 }
 

@@ -21,16 +21,7 @@ import (
 // TestBaseline checks that testdata/baseline.bench is exactly what the
 // converter makes of the study's llm_calls.csv; -update regenerates it.
 func TestBaseline(t *testing.T) {
-	dir := studydata.Require(t)
-	recs, err := studydata.TR111File(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := studydata.Bytes(recs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tgolden.Assert(t, string(b), "baseline.bench")
+	studydata.AssertBaseline(t, "baseline.bench", studydata.TR111File)
 }
 
 func readBaseline(t *testing.T) *golden.Set {

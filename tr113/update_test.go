@@ -5,7 +5,6 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"golang.org/x/perf/benchfmt"
-	tgolden "gotest.tools/v3/golden"
 )
 
 // TestBaseline checks that the committed baselines are exactly what the
@@ -13,7 +12,6 @@ import (
 // instances2.bench is TR114_v2's baseline (tr114/testdata/baseline.bench),
 // the two-instance half the fragment compares TR113 with.
 func TestBaseline(t *testing.T) {
-	dir := studydata.Require(t)
 	for _, f := range []struct {
 		golden  string
 		convert func(string) ([]benchfmt.Record, error)
@@ -21,14 +19,6 @@ func TestBaseline(t *testing.T) {
 		{"baseline.bench", studydata.TR113Files},
 		{"instances2.bench", studydata.TR114Files},
 	} {
-		recs, err := f.convert(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := studydata.Bytes(recs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tgolden.Assert(t, string(b), f.golden)
+		studydata.AssertBaseline(t, f.golden, f.convert)
 	}
 }

@@ -18,7 +18,6 @@ import (
 // TestBaseline checks that the committed baselines are exactly what the
 // converter makes of the study's CSVs; -update regenerates them.
 func TestBaseline(t *testing.T) {
-	dir := studydata.Require(t)
 	for _, f := range []struct {
 		golden  string
 		convert func(string) ([]benchfmt.Record, error)
@@ -26,15 +25,7 @@ func TestBaseline(t *testing.T) {
 		{"baseline.bench", studydata.TR117Files},
 		{"chunks.bench", studydata.TR117ChunkFile},
 	} {
-		recs, err := f.convert(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := studydata.Bytes(recs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tgolden.Assert(t, string(b), f.golden)
+		studydata.AssertBaseline(t, f.golden, f.convert)
 	}
 }
 

@@ -16,15 +16,7 @@ import (
 // TestBaseline checks that the committed baseline is exactly what the
 // converter makes of the study's CSVs; -update regenerates it.
 func TestBaseline(t *testing.T) {
-	recs, err := studydata.TR119Files(studydata.Require(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := studydata.Bytes(recs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tgolden.Assert(t, string(b), "baseline.bench")
+	studydata.AssertBaseline(t, "baseline.bench", studydata.TR119Files)
 }
 
 func readBaseline(t *testing.T) *golden.Set {

@@ -17,15 +17,7 @@ import (
 // TestBaseline checks that the committed baseline is exactly what the
 // converter makes of the study's CSV; -update regenerates it.
 func TestBaseline(t *testing.T) {
-	recs, err := studydata.TR121File(studydata.Require(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := studydata.Bytes(recs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tgolden.Assert(t, string(b), "baseline.bench")
+	studydata.AssertBaseline(t, "baseline.bench", studydata.TR121File)
 }
 
 func readSet(t *testing.T, name string) *golden.Set {

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"unicode"
 
+	"gotest.tools/v3/golden"
+
 	"github.com/chimeraforge/chimeraforge/internal/units"
 	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchunit"
@@ -324,4 +326,21 @@ func TR114Files(dir string) ([]benchfmt.Record, error) {
 	}
 	defer calls.Close()
 	return TR114(runs, calls, rp, cp)
+}
+
+// AssertBaseline checks that testdata/<goldenFile> is exactly what convert
+// makes of the data pack (skipping, as [Require] does, where the pack is
+// absent); go test -update rewrites it. Every report's baseline test is
+// this one call.
+func AssertBaseline(tb testing.TB, goldenFile string, convert func(dir string) ([]benchfmt.Record, error)) {
+	tb.Helper()
+	recs, err := convert(Require(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	b, err := Bytes(recs)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	golden.Assert(tb, string(b), goldenFile)
 }
