@@ -280,7 +280,7 @@ func uploadBlob(ctx context.Context, in *Instance, path, digest string) error {
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := in.HTTPClient().Do(req)
 	if err != nil {
 		return fmt.Errorf("check blob on %s: %w", in.URL, err)
 	}

@@ -34,7 +34,7 @@ func BenchmarkTR111Process(b *testing.B) {
 // iteration is one process running one workflow.
 func benchProcess(b *testing.B, bin string, l *harness.Live) {
 	{
-		first := newArrivalProxy(b, l.Instances[0].URL)
+		first := newArrivalProxy(b, l.Instances[0])
 		opts, err := json.Marshal(harness.AgentConfigs()[0].Options(l.Base).Map())
 		if err != nil {
 			b.Fatal(err)
@@ -96,14 +96,15 @@ type arrivalProxy struct {
 	at  time.Time
 }
 
-func newArrivalProxy(tb testing.TB, target string) *arrivalProxy {
+func newArrivalProxy(tb testing.TB, target *harness.Instance) *arrivalProxy {
 	tb.Helper()
-	u, err := url.Parse(target)
+	u, err := url.Parse(target.URL)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	p := &arrivalProxy{}
 	rp := httputil.NewSingleHostReverseProxy(u)
+	rp.Transport = target.HTTPClient().Transport // the instance's credentials, if its URL had any
 	rp.FlushInterval = -1 // stream chunks through as they come
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		now := time.Now()
