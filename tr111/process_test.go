@@ -105,7 +105,7 @@ func newArrivalProxy(tb testing.TB, target *harness.Instance) *arrivalProxy {
 	p := &arrivalProxy{}
 	rp := httputil.NewSingleHostReverseProxy(u)
 	rp.Transport = target.HTTPClient().Transport // the instance's credentials, if its URL had any
-	rp.FlushInterval = -1 // stream chunks through as they come
+	rp.FlushInterval = -1                        // stream chunks through as they come
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		now := time.Now()
 		p.mu.Lock()
