@@ -489,7 +489,8 @@ func (in *Instance) launch() error {
 	return fmt.Errorf("start ollama %s: no free port in %d tries: %w", in.Bin, in.opts.portTries, lastErr)
 }
 
-// User info in raw (http://admin:pass@host) is taken out of the URL and
+// setURL points in, and a new client, at raw. User info in raw
+// (http://admin:pass@host) is taken out of the URL and
 // sent as each request's basic auth instead (measure.SplitCredentials):
 // the credentials still reach the server, while in.URL, which traces,
 // errors and progress print, and every URL the client's errors quote,

@@ -104,8 +104,9 @@ func newArrivalProxy(tb testing.TB, target *harness.Instance) *arrivalProxy {
 	}
 	p := &arrivalProxy{}
 	rp := httputil.NewSingleHostReverseProxy(u)
-	rp.Transport = target.HTTPClient().Transport // the instance's credentials, if its URL had any
-	rp.FlushInterval = -1                        // stream chunks through as they come
+	// The instance's transport carries its URL's credentials, if any.
+	rp.Transport = target.HTTPClient().Transport
+	rp.FlushInterval = -1 // stream chunks through as they come
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		now := time.Now()
 		p.mu.Lock()
