@@ -1,9 +1,14 @@
 package harness
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +16,7 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
+	"github.com/chimeraforge/chimeraforge/internal/progress"
 )
 
 // Issue 17: CHIMERA_OLLAMA_URLS=",,," ran nothing and passed (ok, exit
@@ -161,5 +167,74 @@ func TestNumericVariablesAreBounded(t *testing.T) {
 				t.Errorf("failure %q, want %q", fail, tt.wantFail)
 			}
 		})
+	}
+}
+
+// Issue 17: an unusable CHIMERA_TRACE_DIR or CHIMERA_CORPUS gave an error
+// naming the path (or none at all, for the corpus, until an agent read
+// it), never the variable.
+func TestPathVariablesAreNamed(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		env, value string
+		use        func(tb testing.TB)
+	}{
+		{"CHIMERA_TRACE_DIR", filepath.Join(file, "traces"), func(tb testing.TB) { NewTrace(tb) }},
+		{"CHIMERA_TRACE_DIR", file, func(tb testing.TB) { NewTrace(tb) }},
+		{"CHIMERA_CORPUS", filepath.Join(t.TempDir(), "absent"), func(tb testing.TB) { CorpusDir(tb) }},
+		{"CHIMERA_CORPUS", file, func(tb testing.TB) { CorpusDir(tb) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.env+"="+filepath.Base(tt.value), func(t *testing.T) {
+			t.Setenv(tt.env, tt.value)
+			_, fail := srvRecord(t, tt.use)
+			if want := tt.env + `="` + tt.value + `" is unusable`; !strings.Contains(fail, want) {
+				t.Errorf("failure %q, want one containing %q", fail, want)
+			}
+		})
+	}
+}
+
+// Issue 17: the ~0.5 MB default corpus of every benchmark went to
+// tb.TempDir, named after the test with no owner, so a killed run's copy
+// was never reaped. It now goes to a TempDir named after this process,
+// which the next start reaps once the process is gone.
+func TestTempDirsOfKilledRunsAreReaped(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("leftover dirs are reaped on unix only")
+	}
+	t.Setenv("CHIMERA_CORPUS", "")
+	corpus := CorpusDir(t)
+	if want := tempDirPrefix + strconv.Itoa(os.Getpid()) + "-"; !strings.HasPrefix(filepath.Base(corpus), want) {
+		t.Errorf("default corpus in %s, want a dir named %s<random>, which a later run can reap", corpus, want)
+	}
+	dead := exec.Command(os.Args[0], "-test.run=^$")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	leftover := filepath.Join(root, fmt.Sprintf("%s%d-123", tempDirPrefix, dead.Process.Pid))
+	ours := filepath.Join(root, fmt.Sprintf("%s%d-456", tempDirPrefix, os.Getpid()))
+	for _, d := range []string{leftover, ours} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(leftover, "corpus.txt"), make([]byte, 1<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var said strings.Builder
+	reapServerDirs(root, progress.New(&said))
+	if _, err := os.Stat(leftover); !os.IsNotExist(err) {
+		t.Errorf("%s, left by exited process %d: %v; want it reaped", leftover, dead.Process.Pid, err)
+	}
+	if _, err := os.Stat(ours); err != nil {
+		t.Errorf("our own %s: %v; want it kept", ours, err)
+	}
+	if want := fmt.Sprintf("# Freed %s (1.0 MiB), left by process %d, which has exited\n", leftover, dead.Process.Pid); said.String() != want {
+		t.Errorf("reaping said %q, want %q", said.String(), want)
 	}
 }

@@ -399,10 +399,11 @@ func serverDir(tb testing.TB) string {
 	return dir
 }
 
-// reapServerDirs removes the server directories in root whose owner
-// process is gone, saying on p what each freed. Its own and those of live
-// processes stay. (Where processGone cannot tell, as on Windows, nothing
-// is removed.)
+// reapServerDirs removes the directories in root that the harness made
+// for a process that is gone (server dirs, chimera-ollama-<pid>-*, and
+// [TempDir]s, chimera-tmp-<pid>-*), saying on p what each freed. Its own
+// and those of live processes stay. (Where processGone cannot tell, as on
+// Windows, nothing is removed.)
 func reapServerDirs(root string, p *progress.Printer) {
 	ents, err := os.ReadDir(root)
 	if err != nil {
@@ -410,6 +411,9 @@ func reapServerDirs(root string, p *progress.Printer) {
 	}
 	for _, e := range ents {
 		rest, ok := strings.CutPrefix(e.Name(), serverDirPrefix)
+		if !ok {
+			rest, ok = strings.CutPrefix(e.Name(), tempDirPrefix)
+		}
 		if !ok || !e.IsDir() {
 			continue
 		}

@@ -39,7 +39,7 @@ func benchProcess(b *testing.B, bin string, l *harness.Live) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		args := []string{"-url", first.URL, "-model", l.Model().Tag, "-corpus", l.Corpus, "-trace", filepath.Join(b.TempDir(), "agent.jsonl")}
+		args := []string{"-url", first.URL, "-model", l.Model().Tag, "-corpus", l.Corpus, "-trace", harness.TracePath(b)}
 		if string(opts) != "null" {
 			args = append(args, "-options", string(opts))
 		}
@@ -70,15 +70,15 @@ func benchProcess(b *testing.B, bin string, l *harness.Live) {
 	}
 }
 
-// buildAgent builds cmd/chimera-agent into a temporary directory (Go's
-// build cache makes this fast after the first time).
+// buildAgent builds cmd/chimera-agent into a harness.TempDir (Go's build
+// cache makes this fast after the first time).
 func buildAgent(tb testing.TB) string {
 	tb.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		tb.Skipf("go toolchain not on PATH (needed to build cmd/chimera-agent): %v", err)
 	}
-	bin := filepath.Join(tb.TempDir(), "chimera-agent")
+	bin := filepath.Join(harness.TempDir(tb), "chimera-agent") // reaped after a killed run
 	ctx, cancel := context.WithTimeout(tb.Context(), 5*time.Minute)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, goBin, "build", "-o", bin, "github.com/chimeraforge/chimeraforge/cmd/chimera-agent").CombinedOutput()
