@@ -321,16 +321,18 @@ func needPerSide(alpha float64) int {
 
 // side is one file's direction for a unit: its own declaration (only
 // higher or lower count; GetBetter's fallback for ns/op is a guess, so
-// Get is asked first), else the registry; known is false when neither
-// says. from says where the direction came from, for messages.
-func side(s *Set, unit string) (dir int, known bool, from string) {
+// Get is asked first), else, where the file has values in the unit, the
+// registry; known is false when neither says (a file that neither
+// declares nor measures a unit has no say in its direction). from says
+// where the direction came from, for messages.
+func side(s *Set, unit string, measured bool) (dir int, known bool, from string) {
 	if m := s.Units.Get(unit, "better"); m != nil {
 		if d := s.Units.GetBetter(unit); d != 0 {
 			file, line := m.Pos()
 			return d, true, fmt.Sprintf("declared at %s:%d", cmp.Or(file, s.File), line)
 		}
 	}
-	if u, ok := units.Lookup(unit); ok {
+	if u, ok := units.Lookup(unit); ok && measured {
 		return int(u.Better), true, "undeclared in " + s.File + ", so the registry's"
 	}
 	return 0, false, ""
@@ -351,16 +353,16 @@ func dirName(d int) string {
 // too: taking either side's word would let one file turn a regression
 // into an improvement (benchfmt already refuses the conflict within one
 // file).
-func directions(base, head *Set, sets ...sampleSet) (map[string]int, error) {
+func directions(base, head *Set, bs, hs sampleSet) (map[string]int, error) {
 	dirs := map[string]int{}
 	var unknown, conflict []string
-	for _, ss := range sets {
+	for _, ss := range []sampleSet{bs, hs} {
 		for _, k := range ss.order {
 			if _, ok := dirs[k.unit]; ok {
 				continue
 			}
-			bd, bok, bfrom := side(base, k.unit)
-			hd, hok, hfrom := side(head, k.unit)
+			bd, bok, bfrom := side(base, k.unit, bs.has(k.unit))
+			hd, hok, hfrom := side(head, k.unit, hs.has(k.unit))
 			dirs[k.unit] = hd
 			switch {
 			case bok && hok && bd != hd:
@@ -421,6 +423,11 @@ func samples(s *Set, opt Options) (sampleSet, error) {
 		}
 	}
 	return ss, nil
+}
+
+// has reports whether the set holds values in unit (tidied).
+func (ss sampleSet) has(unit string) bool {
+	return slices.ContainsFunc(ss.order, func(k sampleKey) bool { return k.unit == unit })
 }
 
 // mergeKeys returns a's keys, then b's keys not in a.

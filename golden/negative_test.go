@@ -84,3 +84,26 @@ func TestNegativeBaseMovesTheRightWay(t *testing.T) {
 		t.Errorf("Err() = %v, want a pass", rep.Err())
 	}
 }
+
+// A file that neither declares nor measures a unit has no say in its
+// direction: a head that adds tok/s, declared better=lower, conflicts with
+// nothing in a base without tok/s, while a base that measures it (going by
+// the registry's higher) does conflict.
+func TestOnlyAFileThatDeclaresOrMeasuresAUnitHasASay(t *testing.T) {
+	x := func(unit string) string { return runText(cfgA, 10, bench{"X", 5, unit}) }
+	base := mustRead(t, x("ttft-ns"), "base.txt")
+	head := mustRead(t, "Unit tok/s better=lower\n"+x("ttft-ns")+"BenchmarkX 1 5 tok/s\n", "head.txt")
+	rep, err := Compare(base, head, Options{})
+	if err != nil {
+		t.Fatalf("Compare: %v, want no conflict from a base without tok/s", err)
+	}
+	for _, c := range rep.Comparisons {
+		if c.OrigUnit == "tok/s" && (c.Better != -1 || c.Verdict != OnlyHead) {
+			t.Errorf("tok/s: better %d, verdict %v; want head's -1, only in head", c.Better, c.Verdict)
+		}
+	}
+	withTok := mustRead(t, x("ttft-ns")+"BenchmarkX 1 5 tok/s\n", "base.txt")
+	if _, err := Compare(withTok, head, Options{}); !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "tok/s is better=higher in base (undeclared in base.txt, so the registry's)") {
+		t.Errorf("Compare with tok/s in base: %v, want the conflict", err)
+	}
+}
