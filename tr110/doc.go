@@ -8,7 +8,7 @@
 // # Baseline
 //
 // testdata/baseline.bench holds the study's 150 runs, converted from the
-// data pack (../shared/chimeraforge/tr110/runs.csv) by
+// data pack (study/tr110/runs.csv) by
 // internal/studydata.TR110, one result per concurrent run named
 //
 //	BenchmarkTR110/scenario=<scenario>/test=<id>/instances=2/config=<config>
@@ -40,7 +40,7 @@
 // Appendix B's TTFT rule. testdata/efficiency.svg.golden charts the legacy
 // efficiency and the balance bound by scenario. Both are rendered from the
 // committed baseline only; regenerate them, and the baseline from the data
-// pack (CHIMERA_STUDY_DIR, default ../shared/chimeraforge), with
+// pack (study/, or CHIMERA_STUDY_DIR), with
 //
 //	go test ./tr110 -update
 //

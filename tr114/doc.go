@@ -24,7 +24,7 @@
 // efficiency equals the balance bound: it measures how evenly the two
 // agents finished, not whether running them together helped. The report
 // fragment sets it beside the combined throughput of the two agents and
-// that of one agent alone (testdata/alone.bench: the study's TR111_v2
+// that of one agent alone (tr111/testdata/baseline.bench: the study's TR111_v2
 // single-agent calls, same day, machine and model).
 //
 // # The benchmark
@@ -98,7 +98,7 @@
 //
 // testdata/report.md.golden, efficiency.svg.golden and throughput.svg.golden
 // are rendered from the committed .bench files only; regenerate them, and
-// the baselines from ../shared/chimeraforge, with
+// the baseline from the data pack (study/, or CHIMERA_STUDY_DIR), with
 //
 //	go test ./tr114 -update
 package tr114

@@ -7,7 +7,7 @@
 // # Baseline
 //
 // testdata/baseline.bench holds the study's 150 runs, converted from the
-// data pack (../shared/chimeraforge/tr115) by internal/studydata.TR115,
+// data pack (study/tr115) by internal/studydata.TR115,
 // one result per run named
 //
 //	BenchmarkTR115/runtime=<runtime>/scenario=<scenario>/config=<config>/instances=2
@@ -33,7 +33,7 @@
 // below 1. The charts (efficiency.svg.golden, throughput.svg.golden)
 // show the legacy efficiency and the rates by runtime. All are rendered
 // from the committed baseline only; regenerate them, and the baseline
-// from the data pack (CHIMERA_STUDY_DIR, default ../shared/chimeraforge),
+// from the data pack (study/, or CHIMERA_STUDY_DIR),
 // with
 //
 //	go test ./tr115 -update

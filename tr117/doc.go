@@ -99,7 +99,7 @@
 // on the repository's two-core CPU: the two commands above with -count 6.
 // testdata/report.md.golden, latency.svg.golden and oversleep.svg.golden
 // are rendered from those files only; regenerate them, and the baselines
-// from ../shared/chimeraforge, with
+// from the data pack (study/, or CHIMERA_STUDY_DIR), with
 //
 //	go test ./tr117 -update
 //

@@ -21,9 +21,8 @@ import (
 const relTol = 1e-9
 
 // readCSV reads a study CSV (a path in the data pack, found as
-// studydata.Dir finds it: $CHIMERA_STUDY_DIR or ../shared/chimeraforge next
-// to the module) into one map per row, keyed by header name. It skips the
-// test if the data pack is absent.
+// studydata.Dir finds it: $CHIMERA_STUDY_DIR or study/ at the module root)
+// into one map per row, keyed by header name.
 func readCSV(tb testing.TB, name string) []map[string]string {
 	tb.Helper()
 	f, err := os.Open(filepath.Join(studydata.Require(tb), name))
