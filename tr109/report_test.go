@@ -20,7 +20,7 @@ import (
 // TestBaseline checks that the committed study baselines are exactly what
 // the converters make of the data pack; -update regenerates them.
 func TestBaseline(t *testing.T) {
-	studydata.AssertBaseline(t, "baseline.bench", studydata.TR109File)
+	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR109File)
 }
 
 // inputs are the committed .bench files the fragment is rendered from.

@@ -18,7 +18,7 @@ import (
 // TestBaseline checks that the committed baselines are exactly what the
 // converter makes of the study's CSVs; -update regenerates them.
 func TestBaseline(t *testing.T) {
-	studydata.AssertBaseline(t, "baseline.bench", studydata.TR114Files)
+	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR114Files)
 }
 
 func readSets(t *testing.T) (runs, alone *golden.Set) {

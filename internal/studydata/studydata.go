@@ -11,10 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"testing"
 	"unicode"
-
-	"gotest.tools/v3/golden"
 
 	"github.com/chimeraforge/chimeraforge/internal/units"
 	"golang.org/x/perf/benchfmt"
@@ -83,19 +80,6 @@ func existingDir(d string) (string, error) {
 		return "", fmt.Errorf("study data %s: not a directory: %w", d, fs.ErrNotExist)
 	}
 	return d, nil
-}
-
-// Require returns Dir, or fails the test: the data pack is part of the
-// repository, so an absent one (or a $CHIMERA_STUDY_DIR that points at
-// nothing) is a broken checkout, and go test -update must not pass as a
-// no-op.
-func Require(tb testing.TB) string {
-	tb.Helper()
-	d, err := Dir()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return d
 }
 
 // unitRecords returns the Unit lines for the named units, in the order
@@ -354,21 +338,4 @@ func TR114Files(dir string) ([]benchfmt.Record, error) {
 	}
 	defer calls.Close()
 	return TR114(runs, calls, rp, cp)
-}
-
-// AssertBaseline checks that testdata/<goldenFile> is exactly what convert
-// makes of the data pack (skipping, as [Require] does, where the pack is
-// absent); go test -update rewrites it. Every report's baseline test is
-// this one call.
-func AssertBaseline(tb testing.TB, goldenFile string, convert func(dir string) ([]benchfmt.Record, error)) {
-	tb.Helper()
-	recs, err := convert(Require(tb))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	b, err := Bytes(recs)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	golden.Assert(tb, string(b), goldenFile)
 }
