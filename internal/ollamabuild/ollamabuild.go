@@ -208,7 +208,10 @@ func versionFromGoMod(dir string) (string, error) {
 	}
 }
 
-// CacheRoot returns $CHIMERA_CACHE, or os.UserCacheDir()/chimeraforge.
+// CacheRoot returns $CHIMERA_CACHE, or os.UserCacheDir()/chimeraforge: the
+// one root of every Chimeraforge cache (this package's builds, the harness's
+// synthetic models, harness/onnx's ONNX Runtime library), resolved here
+// only.
 func CacheRoot() (string, error) {
 	if dir := os.Getenv("CHIMERA_CACHE"); dir != "" {
 		return dir, nil
