@@ -67,7 +67,7 @@
 // degraded record, ppl and build-ns for its perplexity gate and TensorRT
 // builds. testdata/report.md.golden recomputes every TR118_v2.2 row of
 // the data pack's PUBLISHED.md (#190–#222) from it, with the crossover
-// fit (golden/report.FitPowerLaw) and its charts:
+// fit (internal/stats.FitPowerLaw) and its charts:
 //
 //	go test ./tr118 -run 'Baseline|Report' -update
 //

@@ -131,7 +131,7 @@ type crossover struct {
 	models []string
 	params []float64
 	ratios []float64
-	fit    report.PowerLaw
+	fit    stats.PowerLaw
 }
 
 func crossoverFit(s *golden.Set) crossover {
@@ -152,7 +152,7 @@ func crossoverFit(s *golden.Set) crossover {
 		c.params = append(c.params, x.params)
 		c.ratios = append(c.ratios, throughput(s, x.name, ortCPU, "prefill")/throughput(s, x.name, compile, "prefill"))
 	}
-	c.fit = report.FitPowerLaw(c.params, c.ratios, 0.95)
+	c.fit = stats.FitPowerLaw(c.params, c.ratios, 0.95)
 	return c
 }
 

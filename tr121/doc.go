@@ -48,7 +48,7 @@
 // (#276–#311) from the first, and fits both of our families from the
 // second: Points and Fit (the study's median per scenario, geometric mean
 // over scenarios, least squares of log10 latency on log10 parameters,
-// golden/report.FitPowerLaw) with the slope's 95 % t-interval, and how a
+// internal/stats.FitPowerLaw) with the slope's 95 % t-interval, and how a
 // call's time splits between prefill and decode:
 //
 //	go test ./tr121 -run 'Baseline|Report' -update

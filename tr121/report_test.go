@@ -283,7 +283,7 @@ func fragment(study, run *golden.Set) (string, []namedChart) {
 		"calls is one row of -count; a model's point is the same median-then-geometric-mean as the study's. An interval from two " +
 		"models does not exist (n/a).\n\n")
 	ft := report.Table{Header: []string{"family", "models (params, M)", "prefill b [95 % CI]", "decode b [95 % CI]", "prefill + decode b [95 % CI]", "R² (prefill + decode)"}, Align: "llrrrr"}
-	e2eFit := map[string]report.PowerLaw{}
+	e2eFit := map[string]stats.PowerLaw{}
 	for _, f := range families {
 		row := []string{f.label, ""}
 		var r2 float64
