@@ -29,7 +29,7 @@
 // (internal/units), computed from the calls' records through the harness's
 // measure.CallMetrics:
 //
-//	prefill: tok/s           real prompt tokens / prefill forward time
+//	prefill: prefill-tok/s   real prompt tokens / prefill forward time
 //	         padded-tok/s    batch × padded length / prefill forward time (the study's count)
 //	         prefill-ns      prefill forward time per call
 //	decode:  tok/s           generated tokens (batch × 8) / decode steps' forward time
@@ -40,7 +40,7 @@
 //	both:    degraded-calls  calls left out of the metrics (0 when none)
 //	         ns/op           wall time per call
 //
-// tok/s counts real tokens. The study counted padded ones (batch × padded
+// prefill-tok/s counts real tokens. The study counted padded ones (batch × padded
 // length per prefill): padded-tok/s is that count, the one to set against
 // the baseline; single_micro's "Hello" is 1 real token of 8.
 //

@@ -310,7 +310,7 @@ func fragment(s *golden.Set) (string, []namedChart) {
 	// Padding: what the study's prefill counted against what the prompts hold.
 	b.WriteString("\n#### Padded against real tokens\n\n" +
 		"Every record padded its prompts to the longest of the set (at least 8), and counted batch × padded length as its tokens. " +
-		"Our benchmark reports both: `padded-tok/s`, to set against this baseline, and `tok/s` over the prompts' own tokens. " +
+		"Our benchmark reports both: `padded-tok/s`, to set against this baseline, and `prefill-tok/s` over the prompts' own tokens. " +
 		"On the shortest prompts the study's count is mostly padding:\n\n")
 	pt := report.Table{Header: []string{"scenario", "batch", "padded tokens per call", "real tokens per call (mean of the set's calls)", "padded / real"}, Align: "lrrrr"}
 	for _, sc := range Scenarios() {
