@@ -44,6 +44,11 @@
 //
 //	go test ./tr110 -update
 //
+// Compare a run of ours with the study's baseline, as the report fragment
+// prints it (one table although the config lines differ):
+//
+//	go test -run '^$' -bench . -count 10 ./tr110 > new.txt
+//
 // # The benchmark
 //
 // BenchmarkTR110 runs all 30 tests with Go agents on the live setup, one
@@ -60,5 +65,5 @@
 // lost harness recorded it). Run it and set it beside the study's Python:
 //
 //	go test -run '^$' -bench 'TR110//test=T0(01|11|13)/' -count 6 ./tr110 > new.txt
-//	go tool benchstat -table '' -ignore /gomaxprocs tr110/testdata/baseline.bench new.txt
+//	go tool benchstat -table '' -ignore /gomaxprocs,/config tr110/testdata/baseline.bench new.txt
 package tr110

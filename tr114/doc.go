@@ -68,12 +68,14 @@
 //
 // # Running
 //
-// The three setups, the question of ollama#9054, side by side (T011 alone
-// takes under a minute on 2 cores once Ollama is built). The pattern's
-// empty element matches the scenario, so T011 is matched against the test:
-// a bare -bench T011 matches no top-level benchmark and runs nothing.
+// The three setups, the question of ollama#9054, side by side: T013, two
+// agents with the same config, which one instance's second slot can serve
+// without reloading the model (the README's main job runs the same). The
+// pattern's empty element matches the scenario, so T013 is matched against
+// the test: a bare -bench T013 matches no top-level benchmark and runs
+// nothing.
 //
-//	go test -run '^$' -bench 'TR114//T011' -benchtime 3x ./tr114 > new.txt
+//	go test -run '^$' -bench 'TR114//T013' -benchtime 1x -count 6 ./tr114 > new.txt
 //	go tool benchstat -col /instances new.txt
 //	go tool benchstat -col /parallel new.txt
 //

@@ -247,7 +247,7 @@ func reportFragment(runs, alone *golden.Set) (string, []namedChart) {
 		report.F(100*concAgg/aloneDecode, 0), report.F(aloneDecode, 1), verdict)
 	fmt.Fprintf(&b, "\nCompare a run of ours with this baseline (one table although the config lines differ):\n\n"+
 		"    go test -run '^$' -bench . -count 10 ./tr114 > new.txt\n"+
-		"    go tool benchstat -table '' -ignore /gomaxprocs tr114/testdata/baseline.bench new.txt\n")
+		"    go tool benchstat -table '' -filter /instances:2 -ignore /gomaxprocs,/parallel tr114/testdata/baseline.bench new.txt\n")
 
 	// Two agents against one differ by a factor: bars from zero.
 	thr := report.Chart{

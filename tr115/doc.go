@@ -38,6 +38,12 @@
 //
 //	go test ./tr115 -update
 //
+// Compare a run of ours with the study's baseline, as the report fragment
+// prints it (one table although the config lines differ):
+//
+//	go test -run '^$' -bench . -count 10 ./tr115 > new.txt
+//	go tool benchstat -table '' -ignore /gomaxprocs tr115/testdata/baseline.bench new.txt
+//
 // # The benchmark
 //
 // BenchmarkTR115 is the Go analogue: ways of running the same two agents,

@@ -48,6 +48,12 @@
 //
 //	go test ./tr116 -update
 //
+// Compare a run of ours with the study's baseline, as the report fragment
+// prints it (one table although the config lines differ):
+//
+//	go test -run '^$' -bench . -count 10 ./tr116 > new.txt
+//	go tool benchstat -table '' -ignore /gomaxprocs,/dir,/study-agent tr116/testdata/baseline.bench new.txt
+//
 // # The benchmark
 //
 // BenchmarkTR116 runs both scenarios with Go agents on the live setup, one

@@ -103,6 +103,12 @@
 //
 //	go test ./tr117 -update
 //
+// Compare a run of ours with the study's baseline, as the report fragment
+// prints it (one table although the config lines differ):
+//
+//	go test -run '^$' -bench '^BenchmarkTR117Agents$/agents=2/' -count 10 ./tr117 > new.txt
+//	go tool benchstat -table '' -ignore /lang,/model,/condition,/gomaxprocs -filter '/agents:2 /op:run -/lang:rust' tr117/testdata/baseline.bench new.txt
+//
 // # Environment
 //
 // Read by the harness: CHIMERA_OLLAMA_URLS, CHIMERA_OLLAMA_BIN,

@@ -71,6 +71,13 @@
 //
 //	go test ./tr118 -run 'Baseline|Report' -update
 //
+// Compare a CPU run of ours with the study's ONNX Runtime CPU prefill, as
+// the report fragment prints it:
+//
+//	go test -run '^$' -bench 'TR118/provider=cpu/.*/.*/mode=prefill' -count 5 ./tr118 > new.txt
+//	go tool benchstat -table '' -filter '(/backend:onnxruntime-cpu OR /provider:cpu) .unit:padded-tok/s' \
+//	    -ignore /rep,/params,/backend,/provider,/gomaxprocs tr118/testdata/baseline.bench new.txt
+//
 // # Environment
 //
 //	ONNXRUNTIME_SHARED_LIBRARY_PATH  the ONNX Runtime library (≥ 1.24) to load
