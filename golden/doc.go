@@ -12,7 +12,7 @@
 // sub-benchmark names, its machine and software as config lines (goos,
 // cpu, gpu, os, ollama-version, model, num-parallel, source), and a Unit
 // line with better= and assume=nothing for every unit. Regenerate a
-// baseline from ../shared/chimeraforge (next to the repository; or
+// baseline from the data pack (study/ in the repository, or
 // CHIMERA_STUDY_DIR) with
 //
 //	go test ./tr111 ./tr114 -run Baseline -update

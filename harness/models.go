@@ -202,7 +202,7 @@ func ensureSynthetic(ctx context.Context, ins []*Instance, preset string) (Model
 // absent. The write goes to a temporary file renamed into place, so a
 // reader (another test process) never sees a partial file.
 func synthFile(preset string, s synth.Spec) (string, error) {
-	dir, err := ollamabuild.CacheRoot() // one cache, resolved in one place
+	dir, err := ollamabuild.CacheRoot()
 	if err != nil {
 		return "", err
 	}

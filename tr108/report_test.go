@@ -12,6 +12,7 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 	"gonum.org/v1/plot/vg"
 	tgolden "gotest.tools/v3/golden"
 )
@@ -19,7 +20,7 @@ import (
 // TestBaseline checks that testdata/baseline.bench is exactly what the
 // converter makes of the study's TR108 CSVs; -update regenerates it.
 func TestBaseline(t *testing.T) {
-	studydata.AssertBaseline(t, "baseline.bench", studydata.TR108Files)
+	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR108Files)
 }
 
 func readBaseline(t *testing.T) *golden.Set {

@@ -11,7 +11,7 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
-	"golang.org/x/perf/benchfmt"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 	"gonum.org/v1/gonum/stat/distuv"
 	"gonum.org/v1/plot/vg"
 	tgolden "gotest.tools/v3/golden"
@@ -20,15 +20,7 @@ import (
 // TestBaseline checks that the committed study baselines are exactly what
 // the converters make of the data pack; -update regenerates them.
 func TestBaseline(t *testing.T) {
-	for _, f := range []struct {
-		golden  string
-		convert func(string) ([]benchfmt.Record, error)
-	}{
-		{"baseline.bench", studydata.TR109File},
-		{"tr111.bench", studydata.TR111File},
-	} {
-		studydata.AssertBaseline(t, f.golden, f.convert)
-	}
+	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR109File)
 }
 
 // inputs are the committed .bench files the fragment is rendered from.
@@ -42,13 +34,14 @@ func readInputs(t *testing.T) inputs {
 	for _, f := range []struct {
 		s    **golden.Set
 		path string
-	}{{&in.python, "testdata/baseline.bench"}, {&in.rust, "testdata/tr111.bench"}, {&in.ours, "testdata/ours.bench"}} {
+	}{{&in.python, "testdata/baseline.bench"}, {&in.ours, "testdata/ours.bench"}} {
 		s, err := golden.ReadFile(f.path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		*f.s = s
 	}
+	in.rust = studydatatest.ReadBaseline(t, "tr111")
 	return in
 }
 
@@ -254,7 +247,7 @@ func fragment(in inputs) (string, report.Chart, error) {
 		return "", chart, err
 	}
 	var b strings.Builder
-	b.WriteString("### TR109: one agent, 18 configurations against the baseline (from testdata/baseline.bench, tr111.bench and ours.bench)\n\n")
+	b.WriteString("### TR109: one agent, 18 configurations against the baseline (from testdata/baseline.bench, tr111/testdata/baseline.bench and ours.bench)\n\n")
 	b.WriteString("The study's Python agent ran, in each of 18 configuration directories, the chimera agent (the swept options, " +
 		"plus top_p 0.9, top_k 40, repeat_penalty 1.1) for one workflow run, then the baseline agent (no options) for one; each " +
 		"run is an analysis call and a report call, and only the runs' means survive. TR112_v2 compared the resulting " +
@@ -267,7 +260,7 @@ func fragment(in inputs) (string, report.Chart, error) {
 		rule        Rule
 	}{
 		{"TR109, Python, 1 run a side", "baseline.bench", in.python, pythonRule},
-		{"TR111_v2, Rust, 3 runs (6 calls) a side", "tr111.bench", in.rust, rustRule},
+		{"TR111_v2, Rust, 3 runs (6 calls) a side", "tr111/testdata/baseline.bench", in.rust, rustRule},
 		{"Chimeraforge, Go agent, 10 runs a side", "ours.bench", in.ours, oursRule},
 	}
 	var rs []Rate

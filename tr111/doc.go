@@ -61,4 +61,9 @@
 //
 // The study's own data, as benchfmt, is testdata/baseline.bench; the report
 // fragments in testdata are rendered from it (go test ./tr111 -update).
+//
+// Compare a run of ours with the study's baseline, as the report fragment
+// prints it (one table although the config lines differ):
+//
+//	go tool benchstat -table '' -ignore /dir,/study-agent,/gomaxprocs tr111/testdata/baseline.bench new.txt
 package tr111

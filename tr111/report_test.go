@@ -13,6 +13,7 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 	"golang.org/x/perf/benchmath"
 	"gonum.org/v1/plot/vg"
 	tgolden "gotest.tools/v3/golden"
@@ -21,7 +22,7 @@ import (
 // TestBaseline checks that testdata/baseline.bench is exactly what the
 // converter makes of the study's llm_calls.csv; -update regenerates it.
 func TestBaseline(t *testing.T) {
-	studydata.AssertBaseline(t, "baseline.bench", studydata.TR111File)
+	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR111File)
 }
 
 func readBaseline(t *testing.T) *golden.Set {

@@ -10,6 +10,7 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 	tgolden "gotest.tools/v3/golden"
 )
 
@@ -19,11 +20,7 @@ func readSets(t *testing.T) (one, two *golden.Set) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	two, err = golden.ReadFile("testdata/instances2.bench")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return one, two
+	return one, studydatatest.ReadBaseline(t, "tr114")
 }
 
 // TestReportFragment renders the TR113 fragment and its charts from the
@@ -123,7 +120,7 @@ func fragment(one, two *golden.Set) (string, map[string]report.Chart) {
 	b.WriteString(report.ClaimsTable(claims(one)).Markdown())
 
 	b.WriteString("\n#### One instance (TR113) against two (TR114_v2)\n\n" +
-		"testdata/instances2.bench is TR114_v2's baseline: the same machine and model, two instances, " +
+		"tr114/testdata/baseline.bench is TR114_v2's baseline: the same machine and model, two instances, " +
 		"the v2 agents (an analysis and a report call each, no top_p/top_k/repeat_penalty), 5 runs per test. Wall times " +
 		"differ by workload, so compare rates: tok/s is the server's decode rate over the run's calls (Σ eval_count / " +
 		"Σ eval_duration), agg-tok/s both agents' tokens per wall second, and their ratio Σ decode time / wall, the mean " +
@@ -196,7 +193,7 @@ func fragment(one, two *golden.Set) (string, map[string]report.Chart) {
 	fmt.Fprintf(&b, "\n%d of TR113's %d configs have no TR114_v2 test (temperature 0.6 against the baseline agent, and both hetero pairs).\n",
 		len(r1)-len(pt.Rows), len(r1))
 	b.WriteString("\nSide by side with benchstat (`dir` is TR113's config directory, absent from TR114's names):\n\n" +
-		"    go tool benchstat -table '' -col /instances -ignore /dir tr113/testdata/baseline.bench tr113/testdata/instances2.bench\n")
+		"    go tool benchstat -table '' -col /instances -ignore /dir tr113/testdata/baseline.bench tr114/testdata/baseline.bench\n")
 
 	// One instance against two differ by a factor: bars from zero.
 	thr := report.Chart{

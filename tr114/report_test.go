@@ -11,22 +11,14 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
-	"golang.org/x/perf/benchfmt"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 	tgolden "gotest.tools/v3/golden"
 )
 
 // TestBaseline checks that the committed baselines are exactly what the
 // converter makes of the study's CSVs; -update regenerates them.
 func TestBaseline(t *testing.T) {
-	for _, f := range []struct {
-		golden  string
-		convert func(string) ([]benchfmt.Record, error)
-	}{
-		{"baseline.bench", studydata.TR114Files},
-		{"alone.bench", studydata.TR111File},
-	} {
-		studydata.AssertBaseline(t, f.golden, f.convert)
-	}
+	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR114Files)
 }
 
 func readSets(t *testing.T) (runs, alone *golden.Set) {
@@ -35,11 +27,7 @@ func readSets(t *testing.T) (runs, alone *golden.Set) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	alone, err = golden.ReadFile("testdata/alone.bench")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return runs, alone
+	return runs, studydatatest.ReadBaseline(t, "tr111")
 }
 
 // TestReportFragment renders the TR114 fragment and charts from the
@@ -237,7 +225,7 @@ func reportFragment(runs, alone *golden.Set) (string, []namedChart) {
 	}
 	b.WriteString("\n#### Two agents together against one agent alone\n\n" +
 		"One agent alone is the study's own single-agent data of the same day, machine and model: the TR111_v2 calls " +
-		"(testdata/alone.bench), warm calls only. Per-call wall time there is the streamed request; in TR114 the wall is the whole run " +
+		"(tr111/testdata/baseline.bench), warm calls only. Per-call wall time there is the streamed request; in TR114 the wall is the whole run " +
 		"(ingest, which takes milliseconds, and both calls of both agents). ")
 	fmt.Fprintf(&b, "Of its %d warm calls, %d returned no tokens: they have no decode rate, but their wall time counts, "+
 		"as it does in a TR114 run's wall.\n\n", len(calls), calls.NoTokens())
@@ -259,7 +247,7 @@ func reportFragment(runs, alone *golden.Set) (string, []namedChart) {
 		report.F(100*concAgg/aloneDecode, 0), report.F(aloneDecode, 1), verdict)
 	fmt.Fprintf(&b, "\nCompare a run of ours with this baseline (one table although the config lines differ):\n\n"+
 		"    go test -run '^$' -bench . -count 10 ./tr114 > new.txt\n"+
-		"    go tool benchstat -table '' -ignore /gomaxprocs tr114/testdata/baseline.bench new.txt\n")
+		"    go tool benchstat -table '' -filter /instances:2 -ignore /gomaxprocs,/parallel tr114/testdata/baseline.bench new.txt\n")
 
 	// Two agents against one differ by a factor: bars from zero.
 	thr := report.Chart{

@@ -18,7 +18,7 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/multiagent"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
-	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
 
 // The fakes serve two models that decode at different rates; the wants
@@ -126,7 +126,7 @@ func TestTestsOfAModel(t *testing.T) {
 // TestTestsAreTheStudys checks the tests of a real model against the
 // options the study's Rust multi-agent runs.csv records, per scenario.
 func TestTestsAreTheStudys(t *testing.T) {
-	f, err := os.Open(filepath.Join(studydata.Require(t), "tr116", "multi_rust_runs.csv"))
+	f, err := os.Open(filepath.Join(studydatatest.Require(t), "tr116", "multi_rust_runs.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

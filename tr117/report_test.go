@@ -11,6 +11,7 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 	"golang.org/x/perf/benchfmt"
 	tgolden "gotest.tools/v3/golden"
 )
@@ -25,7 +26,7 @@ func TestBaseline(t *testing.T) {
 		{"baseline.bench", studydata.TR117Files},
 		{"chunks.bench", studydata.TR117ChunkFile},
 	} {
-		studydata.AssertBaseline(t, f.golden, f.convert)
+		studydatatest.AssertBaseline(t, f.golden, f.convert)
 	}
 }
 

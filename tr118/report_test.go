@@ -14,12 +14,13 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
 
 // TestBaseline checks that the committed baseline is exactly what the
 // converter makes of the study's CSVs; -update regenerates it.
 func TestBaseline(t *testing.T) {
-	studydata.AssertBaseline(t, "baseline.bench", studydata.TR118Files)
+	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR118Files)
 }
 
 func readBaseline(t *testing.T) *golden.Set {
@@ -130,7 +131,7 @@ type crossover struct {
 	models []string
 	params []float64
 	ratios []float64
-	fit    report.PowerLaw
+	fit    stats.PowerLaw
 }
 
 func crossoverFit(s *golden.Set) crossover {
@@ -151,7 +152,7 @@ func crossoverFit(s *golden.Set) crossover {
 		c.params = append(c.params, x.params)
 		c.ratios = append(c.ratios, throughput(s, x.name, ortCPU, "prefill")/throughput(s, x.name, compile, "prefill"))
 	}
-	c.fit = report.FitPowerLaw(c.params, c.ratios, 0.95)
+	c.fit = stats.FitPowerLaw(c.params, c.ratios, 0.95)
 	return c
 }
 
@@ -309,7 +310,7 @@ func fragment(s *golden.Set) (string, []namedChart) {
 	// Padding: what the study's prefill counted against what the prompts hold.
 	b.WriteString("\n#### Padded against real tokens\n\n" +
 		"Every record padded its prompts to the longest of the set (at least 8), and counted batch × padded length as its tokens. " +
-		"Our benchmark reports both: `padded-tok/s`, to set against this baseline, and `tok/s` over the prompts' own tokens. " +
+		"Our benchmark reports both: `padded-tok/s`, to set against this baseline, and `prefill-tok/s` over the prompts' own tokens. " +
 		"On the shortest prompts the study's count is mostly padding:\n\n")
 	pt := report.Table{Header: []string{"scenario", "batch", "padded tokens per call", "real tokens per call (mean of the set's calls)", "padded / real"}, Align: "lrrrr"}
 	for _, sc := range Scenarios() {

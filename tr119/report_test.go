@@ -10,13 +10,14 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 	tgolden "gotest.tools/v3/golden"
 )
 
 // TestBaseline checks that the committed baseline is exactly what the
 // converter makes of the study's CSVs; -update regenerates it.
 func TestBaseline(t *testing.T) {
-	studydata.AssertBaseline(t, "baseline.bench", studydata.TR119Files)
+	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR119Files)
 }
 
 func readBaseline(t *testing.T) *golden.Set {

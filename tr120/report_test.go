@@ -12,12 +12,13 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
 
 // TestBaseline checks that the committed baseline is exactly what the
 // converter makes of the study's CSVs; -update regenerates it.
 func TestBaseline(t *testing.T) {
-	studydata.AssertBaseline(t, "baseline.bench", studydata.TR120Files)
+	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR120Files)
 }
 
 func readSet(t *testing.T, name string) *golden.Set {

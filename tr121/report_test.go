@@ -12,12 +12,13 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
 
 // TestBaseline checks that the committed baseline is exactly what the
 // converter makes of the study's CSV; -update regenerates it.
 func TestBaseline(t *testing.T) {
-	studydata.AssertBaseline(t, "baseline.bench", studydata.TR121File)
+	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR121File)
 }
 
 func readSet(t *testing.T, name string) *golden.Set {
@@ -282,7 +283,7 @@ func fragment(study, run *golden.Set) (string, []namedChart) {
 		"calls is one row of -count; a model's point is the same median-then-geometric-mean as the study's. An interval from two " +
 		"models does not exist (n/a).\n\n")
 	ft := report.Table{Header: []string{"family", "models (params, M)", "prefill b [95 % CI]", "decode b [95 % CI]", "prefill + decode b [95 % CI]", "R² (prefill + decode)"}, Align: "llrrrr"}
-	e2eFit := map[string]report.PowerLaw{}
+	e2eFit := map[string]stats.PowerLaw{}
 	for _, f := range families {
 		row := []string{f.label, ""}
 		var r2 float64

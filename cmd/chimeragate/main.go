@@ -40,11 +40,14 @@
 // its unit.
 //
 // Runs whose identifying config lines differ (goos, goarch, cpu, gpu, os,
-// ollama-version, ollama-source, instances, num-parallel, num-predict,
-// num-thread, model, model-digest, model-synthetic; see
-// golden.IdentifyingKeys) measure different things: chimeragate refuses
-// to compare them and names the keys, unless given -ignore-config or
-// -allow-config-mismatch.
+// ollama-version, ollama-source, ollama-backend, ollama-cflags, protocol,
+// instances, num-parallel, num-predict, num-thread, setups, corpus, energy,
+// usd-per-kwh, gco2e-per-kwh, usd-per-gpu-hour, model, model-digest,
+// model-synthetic; model keys also numbered: model2, model2-digest; the
+// list is golden.IdentifyingKeys) measure different things: chimeragate
+// refuses to compare them and names the keys, unless given -ignore-config
+// or -allow-config-mismatch. -ignore-config refuses a key that is not
+// identifying: it would ignore nothing.
 //
 // Flags:
 //
@@ -144,6 +147,9 @@ func run(stdout, stderr io.Writer, args []string) error {
 	fs.Func("ignore-config", "identifying config `keys` (comma-separated) not to compare", func(s string) error {
 		for k := range strings.SplitSeq(s, ",") {
 			if k = strings.TrimSpace(k); k != "" {
+				if !golden.IsIdentifying(k) {
+					return fmt.Errorf("%q is not an identifying key (those are %s, model keys also numbered)", k, strings.Join(golden.IdentifyingKeys(), ", "))
+				}
 				opt.IgnoreConfig = append(opt.IgnoreConfig, k)
 			}
 		}

@@ -78,6 +78,7 @@ func TestRun(t *testing.T) {
 		{"too_few_samples_explains", runN("aaaa", 3, 2000), runN("bbbb", 3, 1800), nil, 3},
 		{"config_mismatch_refused", runN("aaaa", 10, 2000), strings.Replace(runN("aaaa", 10, 2000), "gpu: none", "gpu: NVIDIA H100 80GB HBM3", 1), nil, 2},
 		{"config_mismatch_ignored", runN("aaaa", 10, 2000), strings.Replace(runN("aaaa", 10, 2000), "gpu: none", "gpu: NVIDIA H100 80GB HBM3", 1), []string{"-ignore-config", "gpu"}, 0},
+		{"ignore_config_refuses_a_key_that_is_not_identifying", runN("aaaa", 10, 2000), runN("aaaa", 10, 2000), []string{"-ignore-config", "harness-commit"}, 2},
 		{"config_mismatch_allowed", runN("aaaa", 10, 2000), strings.Replace(runN("aaaa", 10, 2000), "model: synthetic", "model: gemma3:latest", 1), []string{"-allow-config-mismatch"}, 0},
 		{"corrupt_baseline_names_line", strings.Replace(runN("aaaa", 10, 2000), "PASS\n", "BenchmarkTR111/agent=baseline/start=warm-2 \t 3 \t 2,000 tok/s\n", 1), runN("aaaa", 10, 2000), nil, 2},
 		{"study_baseline_with_name_keys_ignored", studyLike, runN("aaaa", 10, 2000),

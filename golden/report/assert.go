@@ -61,3 +61,22 @@ func AssertChart(tb testing.TB, c Chart, name string) {
 	}
 	golden.Assert(tb, string(svg), name) // as text: a mismatch shows a line diff
 }
+
+// AssertFindings fails tb for every finding that does not follow from the
+// data unless its row is in no (the rows PUBLISHED.md marks NO), and for
+// every finding in no that does follow; a row in no that no finding cites
+// fails too.
+func AssertFindings(tb testing.TB, findings []Finding, no ...int) {
+	tb.Helper()
+	for _, row := range no {
+		if !slices.ContainsFunc(findings, func(f Finding) bool { return f.Row == row }) {
+			tb.Errorf("no finding cites PUBLISHED.md #%d", row)
+		}
+	}
+	for _, f := range findings {
+		if marked := slices.Contains(no, f.Row); f.Follows == marked {
+			tb.Errorf("%s (PUBLISHED.md #%d): follows from the data = %v, PUBLISHED.md marks it %s; the data show: %s",
+				f.What, f.Row, f.Follows, map[bool]string{true: "NO", false: "yes"}[marked], f.Recomputed)
+		}
+	}
+}

@@ -2,8 +2,6 @@ package report
 
 import (
 	"fmt"
-	"slices"
-	"testing"
 )
 
 // A Finding is a published statement that is not a number (a rule, where
@@ -26,23 +24,4 @@ func (f Finding) Cells() []string {
 		match = "**NO**"
 	}
 	return []string{f.What, fmt.Sprintf("%s (PUBLISHED.md #%d)", f.Published, f.Row), f.Recomputed, match, "", f.Note}
-}
-
-// AssertFindings fails tb for every finding that does not follow from the
-// data unless its row is in no (the rows PUBLISHED.md marks NO), and for
-// every finding in no that does follow; a row in no that no finding cites
-// fails too.
-func AssertFindings(tb testing.TB, findings []Finding, no ...int) {
-	tb.Helper()
-	for _, row := range no {
-		if !slices.ContainsFunc(findings, func(f Finding) bool { return f.Row == row }) {
-			tb.Errorf("no finding cites PUBLISHED.md #%d", row)
-		}
-	}
-	for _, f := range findings {
-		if marked := slices.Contains(no, f.Row); f.Follows == marked {
-			tb.Errorf("%s (PUBLISHED.md #%d): follows from the data = %v, PUBLISHED.md marks it %s; the data show: %s",
-				f.What, f.Row, f.Follows, map[bool]string{true: "NO", false: "yes"}[marked], f.Recomputed)
-		}
-	}
 }

@@ -42,27 +42,6 @@ func TestMarkdownTable(t *testing.T) {
 	}
 }
 
-func TestChartGolden(t *testing.T) {
-	series := []Series{
-		{Name: "one", Estimates: []Estimate{{100, 95, 105}, {110, 100, 120}, {90, nan, nan}}},
-		{Name: "two", Estimates: []Estimate{{80, 70, 90}, {nan, nan, nan}, {70, 69, 71}}},
-	}
-	for _, tt := range []struct {
-		name string
-		kind Kind
-	}{{"bars.svg.golden", Bars}, {"dots.svg.golden", Dots}} {
-		t.Run(tt.name, func(t *testing.T) {
-			AssertChart(t, Chart{Title: "test", YLabel: "tok/s", Categories: []string{"a", "b", "c"}, Series: series, Kind: tt.kind}, tt.name)
-		})
-	}
-	if _, err := (Chart{Categories: []string{"a"}, Series: []Series{{Estimates: nil}}}).SVG(); err == nil {
-		t.Errorf("a series with the wrong number of estimates rendered without error")
-	}
-	if _, err := (Chart{Title: "empty"}).SVG(); err == nil {
-		t.Errorf("a chart without categories rendered without error")
-	}
-}
-
 // TestChartFitsItsText renders charts whose text would not fit a naive
 // layout and checks that Check finds every string inside the canvas, clear
 // of other strings and of the data, and that the layout did what it says.
@@ -309,49 +288,6 @@ func TestMeanCI(t *testing.T) {
 	b := MeanEstimate(xs)
 	if got, want := fmt.Sprintf("%.2f %.2f %.2f", b.Value, b.Lo, b.Hi), "2.00 -0.48 4.48"; got != want {
 		t.Errorf("MeanEstimate = %s, want %s", got, want)
-	}
-}
-
-// recordTB records the errors a helper reports.
-type recordTB struct {
-	testing.TB
-	errs []string
-}
-
-func (r *recordTB) Helper() {}
-func (r *recordTB) Errorf(format string, args ...any) {
-	r.errs = append(r.errs, fmt.Sprintf(format, args...))
-}
-
-func TestAssertClaims(t *testing.T) {
-	follows := Claim{What: "a", Row: 1, Published: 114.54, Decimals: 2, Recomputed: 114.5431}
-	no := Claim{What: "b", Row: 2, Published: 72.2, Decimals: 1, Recomputed: 83.333}
-	tests := []struct {
-		name   string
-		claims []Claim
-		differ map[int]float64
-		want   []string // substrings, one per error
-	}{
-		{"published numbers that follow pass", []Claim{follows}, nil, nil},
-		{"a row marked NO that differs as the pack says passes", []Claim{follows, no}, map[int]float64{2: 83.3}, nil},
-		{"an unexpected difference fails", []Claim{no}, nil, []string{"#2) does not follow"}},
-		{"a row marked NO that follows fails", []Claim{follows}, map[int]float64{1: 114.6}, []string{"#1, marked NO) follows"}},
-		{"a difference other than the pack's fails", []Claim{no}, map[int]float64{2: 83.4}, []string{"recomputed 83.3, the data pack recomputed 83.4"}},
-		{"a row marked NO that no claim cites fails", []Claim{follows}, map[int]float64{9: 1}, []string{"no claim cites PUBLISHED.md #9"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := &recordTB{TB: t}
-			AssertClaims(r, tt.claims, tt.differ)
-			if len(r.errs) != len(tt.want) {
-				t.Fatalf("errors %q, want %d", r.errs, len(tt.want))
-			}
-			for i, w := range tt.want {
-				if !strings.Contains(r.errs[i], w) {
-					t.Errorf("error %q lacks %q", r.errs[i], w)
-				}
-			}
-		})
 	}
 }
 

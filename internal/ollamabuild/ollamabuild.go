@@ -208,10 +208,12 @@ func versionFromGoMod(dir string) (string, error) {
 	}
 }
 
-// CacheRoot returns $CHIMERA_CACHE, or os.UserCacheDir()/chimeraforge.
-// A CHIMERA_CACHE that cannot hold the cache (not a directory, not
-// writable) is an error naming the variable, here, rather than a path
-// error from deep inside a build or a model write.
+// CacheRoot returns $CHIMERA_CACHE, or os.UserCacheDir()/chimeraforge: the
+// one root of every Chimeraforge cache (this package's builds, the harness's
+// synthetic models, harness/onnx's ONNX Runtime library), resolved here
+// only. A CHIMERA_CACHE that cannot hold the cache (not a directory, not
+// writable) is an error naming the variable, here, rather than a path error
+// from deep inside a build or a model write.
 func CacheRoot() (string, error) {
 	if dir := os.Getenv("CHIMERA_CACHE"); dir != "" {
 		if err := usableDir(dir); err != nil {

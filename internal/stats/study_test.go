@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/internal/stats"
-	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
 
 // relTol is the agreement required between a value recomputed from raw times
@@ -21,12 +21,11 @@ import (
 const relTol = 1e-9
 
 // readCSV reads a study CSV (a path in the data pack, found as
-// studydata.Dir finds it: $CHIMERA_STUDY_DIR or ../shared/chimeraforge next
-// to the module) into one map per row, keyed by header name. It skips the
-// test if the data pack is absent.
+// studydata.Dir finds it: $CHIMERA_STUDY_DIR or study/ at the module root)
+// into one map per row, keyed by header name.
 func readCSV(tb testing.TB, name string) []map[string]string {
 	tb.Helper()
-	f, err := os.Open(filepath.Join(studydata.Require(tb), name))
+	f, err := os.Open(filepath.Join(studydatatest.Require(tb), name))
 	if err != nil {
 		tb.Fatalf("open %s: %v", name, err)
 	}
@@ -66,7 +65,7 @@ type claim struct{ published, recomputed, match string }
 // publishedClaim returns row n (its "#" column) of PUBLISHED.md.
 func publishedClaim(tb testing.TB, n int) claim {
 	tb.Helper()
-	b, err := os.ReadFile(filepath.Join(studydata.Require(tb), "PUBLISHED.md"))
+	b, err := os.ReadFile(filepath.Join(studydatatest.Require(tb), "PUBLISHED.md"))
 	if err != nil {
 		tb.Fatalf("read PUBLISHED.md: %v", err)
 	}

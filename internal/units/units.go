@@ -77,6 +77,7 @@ var all = []Unit{
 
 	// Inference backends (tr118).
 	{"padded-tok/s", Higher, "prefill throughput counting padding tokens, as the study did"},
+	{"prefill-tok/s", Higher, "prefill throughput: real prompt tokens / prefill forward time"},
 	{"degraded-calls", Lower, "calls that failed or fell back to another provider (classified, never dropped)"},
 	{"build-ns", Lower, "time to build an inference session (model load and graph optimisation)"},
 	{"ppl", Lower, "perplexity of a model on a fixed text"},
