@@ -381,7 +381,7 @@ func fragment(s *golden.Set) string {
 		t.Rows = append(t.Rows, []string{
 			"`" + strings.TrimPrefix(w[0], "model=") + "`",
 			fmt.Sprint(len(s.Rows(w...))),
-			report.MeanCI(s.Values("tok/s", w...), 2),
+			report.MeanCI(s.Values("tok/s", w...), 2, "tok/s"),
 			report.F(sigmaRate(s, w...), 2),
 			report.F(stats.Mean(seconds(s, "study-ttft-ns", w...)), 3),
 			report.F(stats.Mean(seconds(s, "study-ttft-ns", append(w, "start=warm")...)), 3),

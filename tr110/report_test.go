@@ -343,8 +343,8 @@ func fragment(s *golden.Set) (string, map[string]report.Chart) {
 		for _, v := range rs.Values("overhead-ns") {
 			over = append(over, v/1e6)
 		}
-		st.Rows = append(st.Rows, []string{sc, fmt.Sprint(len(rs)), report.MeanCI(rs.Eff(), 2), report.MeanCI(rs.Balance(), 2),
-			fmt.Sprint(rs.Contended()), report.MeanCI(over, 1), report.MeanCI(rs.Values("agg-tok/s"), 1)})
+		st.Rows = append(st.Rows, []string{sc, fmt.Sprint(len(rs)), report.MeanCI(rs.Eff(), 2, "eff-%"), report.MeanCI(rs.Balance(), 2, "balance-%"),
+			fmt.Sprint(rs.Contended()), report.MeanCI(over, 1, "overhead-ns"), report.MeanCI(rs.Values("agg-tok/s"), 1, "agg-tok/s")})
 		eff.Categories = append(eff.Categories, sc)
 		legacyDots = append(legacyDots, report.MeanEstimate(rs.Eff()))
 		balanceDots = append(balanceDots, report.MeanEstimate(rs.Balance()))

@@ -346,7 +346,7 @@ func rptFragment(s *golden.Set) (string, report.Chart, error) {
 		t.Rows = append(t.Rows, []string{
 			"`" + name + "`",
 			warmCalls(report.StudyCalls(s, rptWhere(name, "start=warm")...)),
-			report.MeanCI(warm, 2),
+			report.MeanCI(warm, 2, "tok/s"),
 			f2(report.StudyCalls(s, rptWhere(name, "start=warm")...).DecodeRate()),
 			report.F(stats.Mean(s.Values("ttft-ns", rptWhere(name, "start=warm")...))/1e6, 0),
 			fmt.Sprint(len(cold)),

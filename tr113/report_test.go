@@ -149,10 +149,10 @@ func fragment(one, two *golden.Set) (string, map[string]report.Chart) {
 				for _, r := range rs {
 					share = append(share, r.Values["load-ns"]/r.Values["wall-ns"])
 				}
-				load = report.MeanCI(share, 2)
+				load = report.MeanCI(share, 2, "load-ns")
 			}
-			t.Rows = append(t.Rows, []string{sc, fmt.Sprint(i + 1), fmt.Sprint(len(rs)), report.MeanCI(rs.Eff(), 1),
-				report.MeanCI(rs.Values("tok/s"), 1), report.MeanCI(rs.Values("agg-tok/s"), 1), report.MeanCI(concurrency(rs), 2), load})
+			t.Rows = append(t.Rows, []string{sc, fmt.Sprint(i + 1), fmt.Sprint(len(rs)), report.MeanCI(rs.Eff(), 1, "eff-%"),
+				report.MeanCI(rs.Values("tok/s"), 1, "tok/s"), report.MeanCI(rs.Values("agg-tok/s"), 1, "agg-tok/s"), report.MeanCI(concurrency(rs), 2, "decode-ns"), load})
 		}
 		eff.Categories = append(eff.Categories, sc)
 		effOne = append(effOne, estimate(report.StudyRuns(one, where...).Eff()))

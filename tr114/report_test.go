@@ -202,8 +202,8 @@ func reportFragment(runs, alone *golden.Set) (string, []namedChart) {
 		for _, v := range runs.Values("overhead-ns", where...) {
 			over = append(over, v/1e6)
 		}
-		t.Rows = append(t.Rows, []string{sc, fmt.Sprint(len(leg)), report.MeanCI(leg, 2), report.MeanCI(bal, 2), fmt.Sprint(contended),
-			report.MeanCI(over, 1), report.MeanCI(runs.Values("agg-tok/s", where...), 1)})
+		t.Rows = append(t.Rows, []string{sc, fmt.Sprint(len(leg)), report.MeanCI(leg, 2, "eff-%"), report.MeanCI(bal, 2, "balance-%"), fmt.Sprint(contended),
+			report.MeanCI(over, 1, "overhead-ns"), report.MeanCI(runs.Values("agg-tok/s", where...), 1, "agg-tok/s")})
 		eff.Categories = append(eff.Categories, sc)
 		legacyDots = append(legacyDots, report.MeanEstimate(leg))
 		balanceDots = append(balanceDots, report.MeanEstimate(bal))
@@ -245,8 +245,8 @@ func reportFragment(runs, alone *golden.Set) (string, []namedChart) {
 		Header: []string{"", "one agent alone (TR111_v2)", "two agents together (TR114_v2)"},
 		Align:  "lrr",
 		Rows: [][]string{
-			{"decode rate per agent, tok/s: mean of per-call / per-run rates [95 % CI]", report.MeanCI(decode, 2), report.MeanCI(runs.Values("tok/s"), 2)},
-			{"tokens per wall second, all agents: mean [95 % CI]", report.MeanCI(wall, 2), report.MeanCI(runs.Values("agg-tok/s"), 2)},
+			{"decode rate per agent, tok/s: mean of per-call / per-run rates [95 % CI]", report.MeanCI(decode, 2, "tok/s"), report.MeanCI(runs.Values("tok/s"), 2, "tok/s")},
+			{"tokens per wall second, all agents: mean [95 % CI]", report.MeanCI(wall, 2, "agg-tok/s"), report.MeanCI(runs.Values("agg-tok/s"), 2, "agg-tok/s")},
 			{"tokens per wall second, all agents: Σ tokens / Σ wall", report.F(aloneWall, 2), report.F(concAgg, 2)},
 			{"decode rate, Σ tokens / Σ decode time", report.F(aloneDecode, 2), "n/a"},
 		},

@@ -154,9 +154,9 @@ func fragment(s *golden.Set) (string, map[string]report.Chart) {
 	var effDots, balDots, rateBars, aggBars []report.Estimate
 	for _, rtm := range runtimes {
 		rs := report.StudyRuns(s, "runtime="+rtm)
-		rt.Rows = append(rt.Rows, []string{rtm, fmt.Sprint(len(rs)), report.MeanCI(rs.Eff(), 2), report.MeanCI(rs.Balance(), 2),
-			report.MeanCI(concurrency(rs), 2), report.MeanCI(rs.Values("tok/s"), 1), report.MeanCI(rs.Values("agg-tok/s"), 1),
-			report.MeanCI(secs(rs.Values("wall-ns")), 1)})
+		rt.Rows = append(rt.Rows, []string{rtm, fmt.Sprint(len(rs)), report.MeanCI(rs.Eff(), 2, "eff-%"), report.MeanCI(rs.Balance(), 2, "balance-%"),
+			report.MeanCI(concurrency(rs), 2, "decode-ns"), report.MeanCI(rs.Values("tok/s"), 1, "tok/s"), report.MeanCI(rs.Values("agg-tok/s"), 1, "agg-tok/s"),
+			report.MeanCI(secs(rs.Values("wall-ns")), 1, "wall-ns")})
 		eff.Categories = append(eff.Categories, rtm)
 		thr.Categories = append(thr.Categories, rtm)
 		effDots = append(effDots, report.MeanEstimate(rs.Eff()))

@@ -271,8 +271,8 @@ func fragment(s *golden.Set) (string, map[string]report.Chart) {
 		rateShare = append(rateShare, 100*stats.Mean(rs.Values("tok/s"))/stats.Mean(calls.Rates()))
 		legacy = append(legacy, stats.Mean(rs.Eff()))
 		ratios = append(ratios, m.short+" "+report.F(100*ratio, 0)+" %")
-		t.Rows = append(t.Rows, []string{m.tag, report.MeanCI(calls.Rates(), 1), report.MeanCI(wall, 1),
-			report.MeanCI(rs.Values("tok/s"), 1), report.MeanCI(rs.Values("agg-tok/s"), 1), report.MeanCI(concurrency(rs), 2),
+		t.Rows = append(t.Rows, []string{m.tag, report.MeanCI(calls.Rates(), 1, "tok/s"), report.MeanCI(wall, 1, "agg-tok/s"),
+			report.MeanCI(rs.Values("tok/s"), 1, "tok/s"), report.MeanCI(rs.Values("agg-tok/s"), 1, "agg-tok/s"), report.MeanCI(concurrency(rs), 2, "decode-ns"),
 			report.F(ratio, 2)})
 		thr.Categories = append(thr.Categories, m.tag)
 		aloneBars = append(aloneBars, report.MeanEstimate(wall))

@@ -373,12 +373,12 @@ func fragment(s sets) (string, []namedChart) {
 			lag = report.F(stats.Mean(l), 2) + " / " + report.F(stats.Percentile(l, 99), 2)
 			chunks = fmt.Sprint(len(gapMS(s.chunks, c)))
 		}
-		ct.Rows = append(ct.Rows, []string{"Python, " + c, fmt.Sprint(len(rs)), report.MeanCI(rs.Eff(), 2), report.F(stats.Mean(rs.Balance()), 2),
+		ct.Rows = append(ct.Rows, []string{"Python, " + c, fmt.Sprint(len(rs)), report.MeanCI(rs.Eff(), 2, "eff-%"), report.F(stats.Mean(rs.Balance()), 2),
 			report.F(stats.Mean(rs.Values("overhead-ns"))/1e6, 1), lag, chunks})
 	}
 	for _, m := range s.base.KeyValues("model", "TR117Agents", "lang=rust") {
 		rs := report.StudyRuns(s.base, "TR117Agents", "lang=rust", "model="+m)
-		ct.Rows = append(ct.Rows, []string{"Rust (phase 2), " + m, fmt.Sprint(len(rs)), report.MeanCI(rs.Eff(), 2), report.F(stats.Mean(rs.Balance()), 2),
+		ct.Rows = append(ct.Rows, []string{"Rust (phase 2), " + m, fmt.Sprint(len(rs)), report.MeanCI(rs.Eff(), 2, "eff-%"), report.F(stats.Mean(rs.Balance()), 2),
 			report.F(stats.Mean(rs.Values("overhead-ns"))/1e6, 1), "", ""})
 	}
 	b.WriteString("\nPer condition (the read buffer, or a 60 tok/s throttle; Rust: phase 2's two-call agents):\n\n")

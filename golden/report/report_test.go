@@ -302,13 +302,32 @@ func TestPerKey(t *testing.T) {
 }
 
 func TestMeanCI(t *testing.T) {
-	xs := []float64{1, 2, 3}
-	if got, want := MeanCI(xs, 2), "2.00 [-0.48, 4.48]"; got != want {
-		t.Errorf("MeanCI = %q, want %q", got, want)
+	tests := []struct {
+		name string
+		xs   []float64
+		unit string
+		want string
+	}{
+		{"three samples give an interval", []float64{11, 12, 13}, "tok/s", "12.00 [9.52, 14.48]"},
+		{"two samples give none", []float64{1, 2}, "tok/s", "1.50 (n = 2: no interval)"},
+		{"one sample gives none", []float64{1}, "tok/s", "1.00 (n = 1: no interval)"},
+		{"an interval below 0 says so", []float64{1, 2, 3}, "ttft-ns", "2.00 [-0.48, 4.48] (n = 3: too few samples for their spread, the interval passes 0)"},
+		{"a share above 100 says so", []float64{97, 99, 101}, "eff-%", "99.00 [94.03, 103.97] (n = 3: too few samples for their spread, the interval passes 100)"},
+		{"a percentage that is no share may pass 100", []float64{97, 99, 101}, "true-eff-%", "99.00 [94.03, 103.97]"},
 	}
-	b := MeanEstimate(xs)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := MeanCI(tt.xs, 2, tt.unit); got != tt.want {
+				t.Errorf("MeanCI = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	b := MeanEstimate([]float64{1, 2, 3})
 	if got, want := fmt.Sprintf("%.2f %.2f %.2f", b.Value, b.Lo, b.Hi), "2.00 -0.48 4.48"; got != want {
 		t.Errorf("MeanEstimate = %s, want %s", got, want)
+	}
+	if b := MeanEstimate([]float64{1, 2}); !math.IsNaN(b.Lo) || !math.IsNaN(b.Hi) || b.Value != 1.5 {
+		t.Errorf("MeanEstimate of two samples = %+v, want 1.5 and no interval", b)
 	}
 }
 

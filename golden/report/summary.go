@@ -1,0 +1,63 @@
+package report
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/chimeraforge/chimeraforge/internal/stats"
+	"github.com/chimeraforge/chimeraforge/internal/units"
+)
+
+// MinIntervalN is the fewest samples a fragment gives an interval from: a
+// t-interval from two samples spans ±12.7 standard deviations and says
+// nothing a reader can use.
+const MinIntervalN = 3
+
+// MeanCI formats the mean of xs with d decimals and its 95 % t-interval:
+// "113.90 [113.52, 114.29]". unit is the registered unit the samples were
+// measured in (internal/units), whose physical range bounds the quantity
+// whatever scale xs are in (ns or ms, both are at least 0). Fewer than
+// MinIntervalN samples give the mean and n, no interval:
+// "73.0 (n = 2: no interval)". An interval that reaches past what the
+// unit can measure (below 0; above 100 for a share) is printed with that
+// said: "0.16 [-0.24, 0.56] (n = 4: too few samples for their spread, the
+// interval passes 0)". The tables that hold it give n in a column of their
+// own.
+func MeanCI(xs []float64, d int, unit string) string {
+	m := F(stats.Mean(xs), d)
+	if len(xs) < MinIntervalN {
+		return fmt.Sprintf("%s (n = %d: no interval)", m, len(xs))
+	}
+	iv := stats.TInterval(xs, 0.95)
+	s := m + " [" + F(iv.Lo, d) + ", " + F(iv.Hi, d) + "]"
+	if bound, ok := passes(iv, unit); ok {
+		s += fmt.Sprintf(" (n = %d: too few samples for their spread, the interval passes %s)", len(xs), bound)
+	}
+	return s
+}
+
+// passes returns the physical bound of unit that iv reaches past,
+// formatted, and whether there is one.
+func passes(iv stats.Interval, unit string) (string, bool) {
+	lo, hi, ok := units.PhysicalRange(unit)
+	if !ok {
+		panic(fmt.Sprintf("report: unit %q is not registered in internal/units", unit))
+	}
+	switch {
+	case iv.Lo < lo:
+		return F(lo, 0), true
+	case iv.Hi > hi:
+		return F(hi, 0), true
+	}
+	return "", false
+}
+
+// MeanEstimate is the mean of xs with its 95 % t-interval, as a chart
+// estimate; from fewer than MinIntervalN samples it has no interval.
+func MeanEstimate(xs []float64) Estimate {
+	if len(xs) < MinIntervalN {
+		return Estimate{Value: stats.Mean(xs), Lo: math.NaN(), Hi: math.NaN()}
+	}
+	iv := stats.TInterval(xs, 0.95)
+	return Estimate{Value: stats.Mean(xs), Lo: iv.Lo, Hi: iv.Hi}
+}
