@@ -245,6 +245,7 @@ func reportFragment(runs, alone *golden.Set) (string, []namedChart) {
 		Header: []string{"", "one agent alone (TR111_v2)", "two agents together (TR114_v2)"},
 		Align:  "lrr",
 		Rows: [][]string{
+			{"n: calls alone (with tokens) / runs together", fmt.Sprintf("%d (%d)", len(calls), len(decode)), fmt.Sprint(len(runs.Values("agg-tok/s")))},
 			{"decode rate per agent, tok/s: mean of per-call / per-run rates [95 % CI]", report.MeanCI(decode, 2, "tok/s"), report.MeanCI(runs.Values("tok/s"), 2, "tok/s")},
 			{"tokens per wall second, all agents: mean [95 % CI]", report.MeanCI(wall, 2, "agg-tok/s"), report.MeanCI(runs.Values("agg-tok/s"), 2, "agg-tok/s")},
 			{"tokens per wall second, all agents: Σ tokens / Σ wall", report.F(aloneWall, 2), report.F(concAgg, 2)},

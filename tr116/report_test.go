@@ -249,8 +249,8 @@ func fragment(s *golden.Set) (string, map[string]report.Chart) {
 		"rate over a run's calls, agg-tok/s both agents' tokens per wall second, and their ratio Σ decode time / wall the " +
 		"mean number of calls decoding at once.\n\n")
 	t := report.Table{
-		Header: []string{"model", "alone: tok/s per call", "alone: tokens per wall second", "together: tok/s per call", "together: agg-tok/s", "calls decoding at once", "together / alone, tokens per wall second"},
-		Align:  "lrrrrrr",
+		Header: []string{"model", "alone: calls", "alone: tok/s per call", "alone: tokens per wall second", "together: runs", "together: tok/s per call", "together: agg-tok/s", "calls decoding at once", "together / alone, tokens per wall second"},
+		Align:  "lrrrrrrrr",
 	}
 	thr := report.Chart{Title: "TR116 Rust: one agent alone vs two together, tokens per wall second (mean ± 95 % t-CI)", YLabel: "tok/s"}
 	var aloneBars, togetherBars []report.Estimate
@@ -271,8 +271,12 @@ func fragment(s *golden.Set) (string, map[string]report.Chart) {
 		rateShare = append(rateShare, 100*stats.Mean(rs.Values("tok/s"))/stats.Mean(calls.Rates()))
 		legacy = append(legacy, stats.Mean(rs.Eff()))
 		ratios = append(ratios, m.short+" "+report.F(100*ratio, 0)+" %")
-		t.Rows = append(t.Rows, []string{m.tag, report.MeanCI(calls.Rates(), 1, "tok/s"), report.MeanCI(wall, 1, "agg-tok/s"),
-			report.MeanCI(rs.Values("tok/s"), 1, "tok/s"), report.MeanCI(rs.Values("agg-tok/s"), 1, "agg-tok/s"), report.MeanCI(concurrency(rs), 2, "decode-ns"),
+		aloneN := fmt.Sprint(len(calls))
+		if r := len(calls.Rates()); r != len(calls) {
+			aloneN += fmt.Sprintf(" (%d with tokens)", r)
+		}
+		t.Rows = append(t.Rows, []string{m.tag, aloneN, report.MeanCI(calls.Rates(), 1, "tok/s"), report.MeanCI(wall, 1, "agg-tok/s"),
+			fmt.Sprint(len(rs)), report.MeanCI(rs.Values("tok/s"), 1, "tok/s"), report.MeanCI(rs.Values("agg-tok/s"), 1, "agg-tok/s"), report.MeanCI(concurrency(rs), 2, "decode-ns"),
 			report.F(ratio, 2)})
 		thr.Categories = append(thr.Categories, m.tag)
 		aloneBars = append(aloneBars, report.MeanEstimate(wall))

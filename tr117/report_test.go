@@ -229,9 +229,10 @@ func oursCalls(s *golden.Set, unit, backend, size, scenario string) []float64 {
 // fmtMS formats nanoseconds as milliseconds with d decimals.
 func fmtMS(ns float64, d int) string { return report.F(ns/1e6, d) }
 
-// ciMS formats an estimate and its interval, given in ns, in ms.
-func ciMS(v float64, ci stats.Interval, d int) string {
-	return fmtMS(v, d) + " [" + fmtMS(ci.Lo, d) + ", " + fmtMS(ci.Hi, d) + "]"
+// ciMS formats an end-to-end latency estimate from n calls and its
+// interval, given in ns, in ms.
+func ciMS(v float64, ci stats.Interval, n, d int) string {
+	return report.WithInterval(v/1e6, stats.Interval{Lo: ci.Lo / 1e6, Hi: ci.Hi / 1e6}, n, d, "e2e-ns")
 }
 
 func crossBackend(b *strings.Builder, s *golden.Set) report.Chart {
@@ -257,7 +258,7 @@ func crossBackend(b *strings.Builder, s *golden.Set) report.Chart {
 				e2e := oursCalls(s, "e2e-ns", be, sz.Name, sc.Name)
 				l := LatencyStats(e2e)
 				means[i] = append(means[i], l.Mean)
-				t.Rows = append(t.Rows, []string{sz.Name, sc.Name, be, fmt.Sprint(l.N), ciMS(l.Mean, l.MeanCI, 1), ciMS(l.Median, l.MedianCI, 1), ciMS(l.P95, l.P95CI, 1),
+				t.Rows = append(t.Rows, []string{sz.Name, sc.Name, be, fmt.Sprint(l.N), ciMS(l.Mean, l.MeanCI, l.N, 1), ciMS(l.Median, l.MedianCI, l.N, 1), ciMS(l.P95, l.P95CI, l.N, 1),
 					fmtMS(stats.Max(oursCalls(s, "e2e-max-ns", be, sz.Name, sc.Name)), 1), fmtMS(ttft[i], 1), report.F(stats.Median(oursCalls(s, "tok/s", be, sz.Name, sc.Name)), 0)})
 				series[be] = append(series[be], report.Estimate{Value: l.Mean / 1e6, Lo: l.MeanCI.Lo / 1e6, Hi: l.MeanCI.Hi / 1e6})
 			}
@@ -295,8 +296,8 @@ func crossBackend(b *strings.Builder, s *golden.Set) report.Chart {
 
 func agentsTable(b *strings.Builder, ours, base *golden.Set) report.Chart {
 	t := report.Table{
-		Header: []string{"agents", "legacy eff-%", "balance-%", "wall − max t_i ms", "speedup-x", "true-eff-%", "e2e p95 ms", "sched p50 µs", "sched p99 µs", "oversleep p50 ms", "oversleep p99 ms"},
-		Align:  "rrrrrrrrrrr",
+		Header: []string{"agents", "runs (medians over them)", "legacy eff-%", "balance-%", "wall − max t_i ms", "speedup-x", "true-eff-%", "e2e p95 ms", "sched p50 µs", "sched p99 µs", "oversleep p50 ms", "oversleep p99 ms"},
+		Align:  "rrrrrrrrrrrr",
 	}
 	med := func(unit string, where ...string) float64 {
 		return stats.Median(ours.Values(unit, append([]string{"TR117Agents"}, where...)...))
@@ -323,7 +324,7 @@ func agentsTable(b *strings.Builder, ours, base *golden.Set) report.Chart {
 		speedups = append(speedups, med("speedup-x", agents, run))
 		over = append(over, stats.Median(p50s))
 		p99s = append(p99s, med("oversleep-p99-ns", agents, run)/1e6)
-		t.Rows = append(t.Rows, []string{fmt.Sprint(n), report.F(med("eff-%", agents, run), 2), report.F(med("balance-%", agents, run), 2),
+		t.Rows = append(t.Rows, []string{fmt.Sprint(n), fmt.Sprint(len(ours.Values("eff-%", "TR117Agents", agents, run))), report.F(med("eff-%", agents, run), 2), report.F(med("balance-%", agents, run), 2),
 			fmtMS(med("overhead-ns", agents, run), 2), report.F(med("speedup-x", agents, run), 2), report.F(med("true-eff-%", agents, run), 1),
 			fmtMS(med("e2e-p95-ns", agents, run), 1), report.F(med("sched-p50-ns", agents, run)/1e3, 1), report.F(med("sched-p99-ns", agents, run)/1e3, 0),
 			report.F(stats.Median(p50s), 3), fmtMS(med("oversleep-p99-ns", agents, run), 3)})

@@ -24,14 +24,21 @@ const MinIntervalN = 3
 // interval passes 0)". The tables that hold it give n in a column of their
 // own.
 func MeanCI(xs []float64, d int, unit string) string {
-	m := F(stats.Mean(xs), d)
-	if len(xs) < MinIntervalN {
-		return fmt.Sprintf("%s (n = %d: no interval)", m, len(xs))
+	return WithInterval(stats.Mean(xs), stats.TInterval(xs, 0.95), len(xs), d, unit)
+}
+
+// WithInterval formats an estimate v from n samples in unit with d
+// decimals and its interval iv, by MeanCI's rules: no interval from fewer
+// than MinIntervalN samples, and one that passes the unit's physical bound
+// says so. v and iv may be in any multiple of unit (ms for "e2e-ns").
+func WithInterval(v float64, iv stats.Interval, n, d int, unit string) string {
+	m := F(v, d)
+	if n < MinIntervalN {
+		return fmt.Sprintf("%s (n = %d: no interval)", m, n)
 	}
-	iv := stats.TInterval(xs, 0.95)
 	s := m + " [" + F(iv.Lo, d) + ", " + F(iv.Hi, d) + "]"
 	if bound, ok := passes(iv, unit); ok {
-		s += fmt.Sprintf(" (n = %d: too few samples for their spread, the interval passes %s)", len(xs), bound)
+		s += fmt.Sprintf(" (n = %d: too few samples for their spread, the interval passes %s)", n, bound)
 	}
 	return s
 }
