@@ -291,7 +291,7 @@ func fragment(study, run *golden.Set) (string, []namedChart) {
 			if i == 0 {
 				var sizes []string
 				for _, p := range ps {
-					sizes = append(sizes, report.F(p.Params, 3))
+					sizes = append(sizes, report.Upto(p.Params, 3))
 				}
 				row[1] = strings.Join(sizes, ", ")
 			}
@@ -336,7 +336,7 @@ func fragment(study, run *golden.Set) (string, []namedChart) {
 		for i := range pre {
 			share := pre[i].Latency / (pre[i].Latency + dec[i].Latency) * 100
 			shares = append(shares, share)
-			st.Rows = append(st.Rows, []string{f.label, pre[i].Model, report.F(pre[i].Params, 3), report.F(pre[i].Latency, 2), report.F(dec[i].Latency, 2), report.F(share, 1) + " %"})
+			st.Rows = append(st.Rows, []string{f.label, pre[i].Model, report.Upto(pre[i].Params, 3), report.F(pre[i].Latency, 2), report.F(dec[i].Latency, 2), report.F(share, 1) + " %"})
 			ch.Categories = append(ch.Categories, pre[i].Model)
 			pe = append(pe, report.Estimate{Value: pre[i].Latency, Lo: math.NaN(), Hi: math.NaN()})
 			de = append(de, report.Estimate{Value: dec[i].Latency, Lo: math.NaN(), Hi: math.NaN()})

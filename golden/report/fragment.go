@@ -55,6 +55,18 @@ func F(v float64, d int) string {
 	return strconv.FormatFloat(v, 'f', d, 64)
 }
 
+// Upto formats v with at most d decimals and no trailing zeros, so that a
+// value the data hold with fewer digits is printed with those (a nominal
+// 7600 M parameters stays "7600", an exact 102,714 reads "0.103" M); "n/a"
+// for NaN.
+func Upto(v float64, d int) string {
+	s := F(v, d)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
 // A Claim puts a published headline number next to the same quantity
 // recomputed from a committed baseline and, where Chimeraforge defines it
 // differently, our own figure.

@@ -391,3 +391,22 @@ func TestClaimsTable(t *testing.T) {
 		t.Errorf("claims table rows mismatch (-want +got):\n%s", diff)
 	}
 }
+
+func TestUpto(t *testing.T) {
+	for _, c := range []struct {
+		v    float64
+		d    int
+		want string
+	}{
+		{7600, 3, "7600"},
+		{268.1, 3, "268.1"},
+		{0.102714, 3, "0.103"},
+		{20900, 0, "20900"},
+		{1.0004, 3, "1"},
+		{math.NaN(), 3, "n/a"},
+	} {
+		if got := Upto(c.v, c.d); got != c.want {
+			t.Errorf("Upto(%v, %d) = %q, want %q", c.v, c.d, got, c.want)
+		}
+	}
+}
