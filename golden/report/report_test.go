@@ -410,3 +410,31 @@ func TestUpto(t *testing.T) {
 		}
 	}
 }
+
+func TestPlace(t *testing.T) {
+	xs := []float64{3, 1, 2, 5, 4}
+	for _, c := range []struct {
+		name string
+		v    float64
+		want string
+	}{
+		{"above every sample", 6, "above all 5 runs (highest 5.0)"},
+		{"below every sample", 0.5, "below all 5 runs (lowest 1.0)"},
+		{"between two samples", 2.5, "between the 2nd (2.0) and 3rd (3.0) lowest of 5 runs"},
+		{"on a sample", 3, "between the 2nd (2.0) and 3rd (3.0) lowest of 5 runs"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := Place(c.v, xs, 1, "runs"); got != c.want {
+				t.Errorf("Place(%v) = %q, want %q", c.v, got, c.want)
+			}
+		})
+	}
+	if got, want := SDs([]float64{1, 2, 3, 4}, 3, "runs"), "sample SD (n − 1) 1.291, population SD (n) 1.118 of 4 runs"; got != want {
+		t.Errorf("SDs = %q, want %q", got, want)
+	}
+	for k, want := range map[int]string{1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 11: "11th", 12: "12th", 13: "13th", 21: "21st", 112: "112th"} {
+		if got := Ordinal(k); got != want {
+			t.Errorf("Ordinal(%d) = %q, want %q", k, got, want)
+		}
+	}
+}

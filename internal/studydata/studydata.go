@@ -70,6 +70,17 @@ func Require(tb testing.TB) string {
 	return d
 }
 
+// RequirePublished reads PUBLISHED.md from the data pack (Require), failing
+// the test if it does not parse.
+func RequirePublished(tb testing.TB) Published {
+	tb.Helper()
+	p, err := ReadPublished(Require(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
 // unitRecords returns the Unit lines for the named units, in the order
 // given: better= as internal/units registers the unit's direction (none for
 // a unit that is better neither way) and assume=nothing for every unit (the
