@@ -3,8 +3,11 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/chimeraforge/chimeraforge/internal/studydata"
 )
 
 // A Table is a markdown table of a report fragment.
@@ -69,16 +72,56 @@ func Upto(v float64, d int) string {
 
 // A Claim puts a published headline number next to the same quantity
 // recomputed from a committed baseline and, where Chimeraforge defines it
-// differently, our own figure.
+// differently, our own figure. A report fills in What, Row (and Part),
+// Unit, Recomputed, Ours, Note and Reason; Cite reads the rest from
+// PUBLISHED.md, so that no published number is typed into a report.
 type Claim struct {
-	What       string  // the quantity, in words
-	Row        int     // its row in the data pack's PUBLISHED.md
-	Published  float64 // as printed in the report
-	Decimals   int     // decimals the report printed
+	What string // the quantity, in words
+	Row  int    // its row in the data pack's PUBLISHED.md
+	// Part is which number of the row's published cell the claim is (from
+	// 0): "1.598x / 79.9% / 3/5" holds four.
+	Part       int
+	Published  float64 // as printed in the report (Cite)
+	Decimals   int     // decimals the report printed (Cite)
 	Unit       string  // "tok/s", "%", "ms"
 	Recomputed float64 // from the .bench data, same formula as the study
 	Ours       string  // our definition's figure, formatted, or ""
-	Note       string  // why they differ, what the number really measures
+	Note       string  // what the number really measures
+	// Reason says, from the data, why a published value that does not
+	// follow from them does not ("above all 5 runs (highest 98.72)");
+	// ClaimsTable adds it to the note of such a row. nil: Note says it.
+	Reason func(published float64) string
+	// PackMatch and PackRecomputed are PUBLISHED.md's verdict on the row
+	// ("yes", "NO", "n/a") and the number its script recomputed at Part
+	// (NaN if none) (Cite).
+	PackMatch      string
+	PackRecomputed float64
+	// CiteErr says why Cite could not read the published number (then
+	// Published is NaN).
+	CiteErr string
+}
+
+// Cite returns claims with Published, Decimals, PackMatch and
+// PackRecomputed read from their rows of PUBLISHED.md. A row or number pub
+// lacks leaves Published NaN ("n/a" in a fragment) and CiteErr set, which
+// AssertClaims reports.
+func Cite(pub studydata.Published, claims []Claim) []Claim {
+	out := slices.Clone(claims)
+	for i := range out {
+		c := &out[i]
+		n, err := pub.Number(c.Row, c.Part)
+		if err != nil {
+			c.Published, c.Decimals, c.CiteErr = math.NaN(), 0, err.Error()
+			continue
+		}
+		c.Published, c.Decimals = n.Value, n.Decimals
+		c.PackMatch = pub[c.Row].Match
+		c.PackRecomputed = math.NaN()
+		if r, err := pub.RecomputedNumber(c.Row, c.Part); err == nil {
+			c.PackRecomputed = r.Value
+		}
+	}
+	return out
 }
 
 // A Match says whether a published number follows from the data.
@@ -134,13 +177,17 @@ func ClaimsTable(claims []Claim) Table {
 		default:
 			match = "**NO**"
 		}
+		note := c.Note
+		if c.Match() == Differs && c.Reason != nil {
+			note = strings.TrimPrefix(note+"; "+c.Reason(c.Published), "; ")
+		}
 		t.Rows = append(t.Rows, []string{
 			c.What,
 			fmt.Sprintf("%s%s (PUBLISHED.md #%d)", F(c.Published, c.Decimals), unit, c.Row),
 			recomputed(c.Recomputed, c.Decimals) + unit,
 			match,
 			c.Ours,
-			c.Note,
+			note,
 		})
 	}
 	return t

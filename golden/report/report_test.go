@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/golden"
+	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"gonum.org/v1/plot/vg"
@@ -342,26 +343,68 @@ func (r *recordTB) Errorf(format string, args ...any) {
 	r.errs = append(r.errs, fmt.Sprintf(format, args...))
 }
 
+// publishedSample is two rows of PUBLISHED.md: one that follows from the
+// data, one the pack marks NO with its own recomputation.
+const publishedSample = `| # | Report | Claim | Published | Recomputed | Match | Formula | Note |
+|---|---|---|---|---|---|---|---|
+| 1 | TR111_v2 | mean | 114.54 tok/s | 114.54 tok/s | yes | f |  |
+| 2 | TR112_v2 | success | 72.2% | 83.3% | **NO** | f |  |
+| 3 | TR112_v2 | a statement | loop lag | eff | **NO** | f |  |
+`
+
+func TestCite(t *testing.T) {
+	pub, err := studydata.ParsePublished(strings.NewReader(publishedSample), "sample")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Cite(pub, []Claim{{What: "a", Row: 1}, {What: "b", Row: 2}, {What: "c", Row: 3}, {What: "d", Row: 4}})
+	type cited struct {
+		Published      float64
+		Decimals       int
+		PackMatch      string
+		PackRecomputed float64
+		CiteErr        string
+	}
+	var gotC []cited
+	for _, c := range got {
+		gotC = append(gotC, cited{c.Published, c.Decimals, c.PackMatch, c.PackRecomputed, c.CiteErr})
+	}
+	want := []cited{
+		{114.54, 2, "yes", 114.54, ""},
+		{72.2, 1, "NO", 83.3, ""},
+		{nan, 0, "", 0, `PUBLISHED.md row 3: "loop lag" has no number 0`},
+		{nan, 0, "", 0, "PUBLISHED.md has no row 4"},
+	}
+	if diff := cmp.Diff(want, gotC, cmpopts.EquateNaNs()); diff != "" {
+		t.Errorf("cited mismatch (-want +got):\n%s", diff)
+	}
+}
+
 func TestAssertClaims(t *testing.T) {
-	follows := Claim{What: "a", Row: 1, Published: 114.54, Decimals: 2, Recomputed: 114.5431}
-	no := Claim{What: "b", Row: 2, Published: 72.2, Decimals: 1, Recomputed: 83.333}
+	pub, err := studydata.ParsePublished(strings.NewReader(publishedSample), "sample")
+	if err != nil {
+		t.Fatal(err)
+	}
+	follows := Claim{What: "a", Row: 1, Recomputed: 114.5431}
+	no := Claim{What: "b", Row: 2, Recomputed: 83.333, Note: "a reason"}
 	tests := []struct {
 		name   string
 		claims []Claim
-		differ map[int]float64
 		want   []string // substrings, one per error
 	}{
-		{"published numbers that follow pass", []Claim{follows}, nil, nil},
-		{"a row marked NO that differs as the pack says passes", []Claim{follows, no}, map[int]float64{2: 83.3}, nil},
-		{"an unexpected difference fails", []Claim{no}, nil, []string{"#2) does not follow"}},
-		{"a row marked NO that follows fails", []Claim{follows}, map[int]float64{1: 114.6}, []string{"#1, marked NO) follows"}},
-		{"a difference other than the pack's fails", []Claim{no}, map[int]float64{2: 83.4}, []string{"recomputed 83.3, the data pack recomputed 83.4"}},
-		{"a row marked NO that no claim cites fails", []Claim{follows}, map[int]float64{9: 1}, []string{"no claim cites PUBLISHED.md #9"}},
+		{"published numbers that follow pass", []Claim{follows}, nil},
+		{"a row marked NO that differs as the pack says passes", []Claim{follows, no}, nil},
+		{"a difference where the pack says yes fails", []Claim{{What: "a", Row: 1, Recomputed: 110}}, []string{"#1) does not follow"}},
+		{"a row marked NO that follows fails", []Claim{{What: "b", Row: 2, Recomputed: 72.2}}, []string{"#2, marked NO) follows"}},
+		{"a difference other than the pack's fails", []Claim{{What: "b", Row: 2, Recomputed: 83.41, Note: "r"}}, []string{"recomputed 83.4, the data pack recomputed 83.3"}},
+		{"a NO row without a reason fails", []Claim{{What: "b", Row: 2, Recomputed: 83.333}}, []string{"gives no reason"}},
+		{"a NO row with a computed reason passes", []Claim{{What: "b", Row: 2, Recomputed: 83.333, Reason: func(float64) string { return "r" }}}, nil},
+		{"a row without a number fails", []Claim{{What: "c", Row: 3, Note: "r"}}, []string{"has no number 0"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := &recordTB{TB: t}
-			AssertClaims(r, tt.claims, tt.differ)
+			AssertClaims(r, Cite(pub, tt.claims))
 			if len(r.errs) != len(tt.want) {
 				t.Fatalf("errors %q, want %d", r.errs, len(tt.want))
 			}
@@ -380,12 +423,18 @@ func TestClaimsTable(t *testing.T) {
 		{What: "a count", Row: 87, Published: 57, Decimals: 0, Unit: "runs", Recomputed: 57},
 		{What: "cut digits", Row: 83, Published: 114.97, Decimals: 2, Recomputed: 114.9796},
 		{What: "does not follow", Row: 90, Published: 72.2, Decimals: 1, Unit: "%", Recomputed: 83.333},
+		{What: "with a reason", Row: 91, Published: 99.5, Decimals: 1, Unit: "%", Recomputed: 98.7, Note: "n",
+			Reason: func(p float64) string { return "above all runs: " + F(p, 1) }},
+		{What: "whose reason is not needed", Row: 92, Published: 98.7, Decimals: 1, Recomputed: 98.7,
+			Reason: func(float64) string { return "never shown" }},
 	}).Rows
 	want := [][]string{
 		{"throughput", "114.54 tok/s (PUBLISHED.md #80)", "114.539 tok/s", "yes", "114.06 tok/s Σ-rate", "n"},
 		{"a count", "57 runs (PUBLISHED.md #87)", "57 runs", "yes", "", ""},
 		{"cut digits", "114.97 (PUBLISHED.md #83)", "114.980", "yes, truncated (rounds to 114.98)", "", ""},
 		{"does not follow", "72.2 % (PUBLISHED.md #90)", "83.33 %", "**NO**", "", ""},
+		{"with a reason", "99.5 % (PUBLISHED.md #91)", "98.70 %", "**NO**", "", "n; above all runs: 99.5"},
+		{"whose reason is not needed", "98.7 (PUBLISHED.md #92)", "98.70", "yes", "", ""},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("claims table rows mismatch (-want +got):\n%s", diff)
