@@ -31,6 +31,15 @@ func Place(v float64, xs []float64, d int, noun string) string {
 	return fmt.Sprintf("between the %s (%s) and %s (%s) lowest of %d %s", Ordinal(k), F(s[k-1], d), Ordinal(k+1), F(s[k], d), n, noun)
 }
 
+// MedianRank names the sample or samples whose value is the median of n:
+// "the 68th" of 135, "the mean of the 2nd and 3rd" of 4.
+func MedianRank(n int) string {
+	if n%2 == 1 {
+		return "the " + Ordinal((n+1)/2)
+	}
+	return "the mean of the " + Ordinal(n/2) + " and " + Ordinal(n/2+1)
+}
+
 // SDs gives both standard deviations of xs, which noun names, with d
 // decimals: "sample SD (n − 1) 3.93, population SD (n) 3.92 of 135 runs",
 // so that a published SD that follows from neither says so with the data.

@@ -481,6 +481,12 @@ func TestPlace(t *testing.T) {
 	if got, want := SDs([]float64{1, 2, 3, 4}, 3, "runs"), "sample SD (n − 1) 1.291, population SD (n) 1.118 of 4 runs"; got != want {
 		t.Errorf("SDs = %q, want %q", got, want)
 	}
+	if got, want := MedianRank(135), "the 68th"; got != want {
+		t.Errorf("MedianRank(135) = %q, want %q", got, want)
+	}
+	if got, want := MedianRank(4), "the mean of the 2nd and 3rd"; got != want {
+		t.Errorf("MedianRank(4) = %q, want %q", got, want)
+	}
 	for k, want := range map[int]string{1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 11: "11th", 12: "12th", 13: "13th", 21: "21st", 112: "112th"} {
 		if got := Ordinal(k); got != want {
 			t.Errorf("Ordinal(%d) = %q, want %q", k, got, want)
