@@ -192,3 +192,15 @@ func ClaimsTable(claims []Claim) Table {
 	}
 	return t
 }
+
+// ByRow returns the claim of cs that cites PUBLISHED.md row n (a zero
+// claim with a NaN published value if none does), for prose that quotes a
+// cited number.
+func ByRow(cs []Claim, n int) Claim {
+	for _, c := range cs {
+		if c.Row == n {
+			return c
+		}
+	}
+	return Claim{Row: n, Published: math.NaN(), Recomputed: math.NaN()}
+}
