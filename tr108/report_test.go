@@ -232,7 +232,9 @@ func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 			Note: "the stored baseline rows; the report's per-prompt table is not in the data"},
 		{What: "gemma3:latest baseline peak throughput", Row: 13, Unit: "tok/s",
 			Recomputed: peakTokS(gemmaBase...),
-			Reason: func(p float64) string { return report.F(p, 2) + " tok/s is " + report.Place(p, s.Values("tok/s", gemmaBase...), 2, "stored requests") }},
+			Reason: func(p float64) string {
+				return report.F(p, 2) + " tok/s is " + report.Place(p, s.Values("tok/s", gemmaBase...), 2, "stored requests")
+			}},
 		{What: "gemma3:latest over llama3.1 q4_0, baseline mean throughput", Row: 14, Unit: "%",
 			Recomputed: stats.ThroughputImprovementPct(meanTokS(base("q4_0")...), meanTokS(gemmaBase...)),
 			Ours:       report.F(stats.ThroughputImprovementPct(sigmaRate(s, base("q4_0")...), sigmaRate(s, gemmaBase...)), 1) + " % by Σ-rates",
