@@ -230,7 +230,7 @@ func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 			Recomputed: ratio("tiny-gpt2", trt8)},
 		report.Claim{What: "TensorRT INT8 vs PyTorch prefill, gpt2", Row: 212, Unit: "×",
 			Recomputed: ratio("gpt2", trt8)},
-		report.Claim{What: fmt.Sprintf("crossover fit: slope k of ln ratio on ln params (%d models)", x.fit.N), Row: 213, Decimals: 3,
+		report.Claim{What: fmt.Sprintf("crossover fit: slope k of ln ratio on ln params (%d models)", x.fit.N), Row: 213,
 			Recomputed: x.fit.B, Ours: fmt.Sprintf("95 %% t-CI [%s, %s]", report.F(x.fit.BInterval.Lo, 3), report.F(x.fit.BInterval.Hi, 3)),
 			Note: fmt.Sprintf("R² %s on the log scale", report.F(x.fit.R2, 3))},
 		report.Claim{What: "crossover fit: A0 = exp(intercept)", Row: 214, Recomputed: x.fit.A},
@@ -247,7 +247,7 @@ func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 			Recomputed: buildSeconds(s, "gpt2", "trt-int8"), Reason: func(p float64) string {
 				return fmt.Sprintf("the run's own metadata record the build at %s s, not %s", report.F(buildSeconds(s, "gpt2", "trt-int8"), 1), report.F(p, 0))
 			}},
-		report.Claim{What: "gpt2 baseline perplexity (torch.compile, WikiText-2)", Row: 221, Decimals: 3,
+		report.Claim{What: "gpt2 baseline perplexity (torch.compile, WikiText-2)", Row: 221,
 			Recomputed: perplexity(s, "gpt2", compile)},
 	)
 	slices.SortStableFunc(cs, func(a, b report.Claim) int { return a.Row - b.Row })
