@@ -182,6 +182,7 @@ func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 	warmMax := func(w ...string) string {
 		return "largest warm request " + report.F(stats.Max(seconds(s, "study-ttft-ns", append(w, "start=warm")...)), 3) + " s"
 	}
+	n := func(w ...string) int { return len(s.Rows(w...)) } // the requests a summary is over
 	const p95Note = "p95 of 5 requests, numpy linear: it interpolates between the two largest, so one reload sets it"
 	prompt1 := s.Rows(append(base("q4_0"), "prompt=1")...)[0]
 	gemmaBase := []string{gemma, "phase=baseline"}
@@ -205,30 +206,30 @@ func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 	}
 	return report.Cite(pub, []report.Claim{
 		{What: "llama3.1 q4_0 baseline mean throughput (5 prompts)", Row: 1, Unit: "tok/s",
-			Recomputed: meanTokS(base("q4_0")...), Ours: rate(base("q4_0")...), Note: "study: mean of the per-request rates"},
+			Recomputed: meanTokS(base("q4_0")...), N: n(base("q4_0")...), Ours: rate(base("q4_0")...), Note: "study: mean of the per-request rates"},
 		{What: "llama3.1 q4_0 baseline mean TTFT (load + prompt eval)", Row: 2, Unit: "s",
-			Recomputed: meanTTFT(base("q4_0")...), Ours: warmTTFT(s, base("q4_0")...), Note: coldNote(s, base("q4_0")...)},
+			Recomputed: meanTTFT(base("q4_0")...), N: n(base("q4_0")...), Ours: warmTTFT(s, base("q4_0")...), Note: coldNote(s, base("q4_0")...)},
 		{What: "llama3.1 q5_K_M baseline mean throughput", Row: 3, Unit: "tok/s",
-			Recomputed: meanTokS(base("q5_k_m")...), Ours: rate(base("q5_k_m")...)},
+			Recomputed: meanTokS(base("q5_k_m")...), N: n(base("q5_k_m")...), Ours: rate(base("q5_k_m")...)},
 		{What: "llama3.1 q5_K_M baseline mean TTFT", Row: 4, Unit: "s",
-			Recomputed: meanTTFT(base("q5_k_m")...), Ours: warmTTFT(s, base("q5_k_m")...), Note: coldNote(s, base("q5_k_m")...)},
+			Recomputed: meanTTFT(base("q5_k_m")...), N: n(base("q5_k_m")...), Ours: warmTTFT(s, base("q5_k_m")...), Note: coldNote(s, base("q5_k_m")...)},
 		{What: "llama3.1 q8_0 baseline mean throughput", Row: 5, Unit: "tok/s",
-			Recomputed: meanTokS(base("q8_0")...), Ours: rate(base("q8_0")...)},
+			Recomputed: meanTokS(base("q8_0")...), N: n(base("q8_0")...), Ours: rate(base("q8_0")...)},
 		{What: "llama3.1 q8_0 baseline mean TTFT", Row: 6, Unit: "s",
-			Recomputed: meanTTFT(base("q8_0")...), Ours: warmTTFT(s, base("q8_0")...), Note: coldNote(s, base("q8_0")...)},
+			Recomputed: meanTTFT(base("q8_0")...), N: n(base("q8_0")...), Ours: warmTTFT(s, base("q8_0")...), Note: coldNote(s, base("q8_0")...)},
 		{What: "llama3.1 q4_0 P95 TTFT", Row: 7, Unit: "s",
-			Recomputed: p95(base("q4_0")...), Ours: warmMax(base("q4_0")...), Note: p95Note},
+			Recomputed: p95(base("q4_0")...), N: n(base("q4_0")...), Ours: warmMax(base("q4_0")...), Note: p95Note},
 		{What: "llama3.1 q5_K_M P95 TTFT", Row: 8, Unit: "s",
-			Recomputed: p95(base("q5_k_m")...), Ours: warmMax(base("q5_k_m")...), Note: p95Note},
+			Recomputed: p95(base("q5_k_m")...), N: n(base("q5_k_m")...), Ours: warmMax(base("q5_k_m")...), Note: p95Note},
 		{What: "llama3.1 q8_0 P95 TTFT", Row: 9, Unit: "s",
-			Recomputed: p95(base("q8_0")...), Ours: warmMax(base("q8_0")...), Note: p95Note},
+			Recomputed: p95(base("q8_0")...), N: n(base("q8_0")...), Ours: warmMax(base("q8_0")...), Note: p95Note},
 		{What: "q4_0 'Mission failure' (prompt 1) throughput", Row: 10, Unit: "tok/s",
 			Recomputed: prompt1.Values["tok/s"], Note: "one request"},
 		{What: "q4_0 'Mission failure' (prompt 1) eval count", Row: 11, Unit: "tokens",
 			Recomputed: evalCount(prompt1),
 			Note:       "tok/s × eval_duration of the stored row; the report's per-prompt table (TTFT, eval count, load) is not the stored rows"},
 		{What: "gemma3:latest baseline mean throughput", Row: 12, Unit: "tok/s",
-			Recomputed: meanTokS(gemmaBase...), Ours: rate(gemmaBase...),
+			Recomputed: meanTokS(gemmaBase...), N: n(gemmaBase...), Ours: rate(gemmaBase...),
 			Note: "the stored baseline rows; the report's per-prompt table is not in the data",
 			Reason: func(p float64) string {
 				xs := s.Values("tok/s", gemmaBase...)
@@ -236,7 +237,7 @@ func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 					report.F(stats.Min(xs), 2), report.F(stats.Max(xs), 2), report.F(stats.Mean(xs), 2), report.F(p, 2))
 			}},
 		{What: "gemma3:latest baseline peak throughput", Row: 13, Unit: "tok/s",
-			Recomputed: peakTokS(gemmaBase...),
+			Recomputed: peakTokS(gemmaBase...), N: n(gemmaBase...),
 			Reason: func(p float64) string {
 				return report.F(p, 2) + " tok/s is " + report.Place(p, s.Values("tok/s", gemmaBase...), 2, "stored requests")
 			}},
@@ -259,7 +260,7 @@ func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 			Ours:       fmt.Sprintf("the data's best: %s, %s tok/s", gemmaData.label, report.F(gemmaData.tokS, 2)),
 			Note:       bestNote(s, "gemma3:latest")},
 		{What: "gemma3:latest 999/4096/0.4 TTFT (TR109's expected_ttft)", Row: 17, Unit: "s",
-			Recomputed: meanTTFT(gemmaBest...), Ours: warmTTFT(s, gemmaBest...), Note: coldNote(s, gemmaBest...)},
+			Recomputed: meanTTFT(gemmaBest...), N: n(gemmaBest...), Ours: warmTTFT(s, gemmaBest...), Note: coldNote(s, gemmaBest...)},
 		{What: "gemma3:latest top-10 tuning configs span", Row: 18, Unit: "tok/s",
 			Recomputed: gemmaTuning[0] - gemmaTuning[9],
 			Ours:       report.F(100*(gemmaTuning[0]/gemmaTuning[9]-1), 1) + " % of the 10th", Note: "largest − 10th largest of one request each",
@@ -268,24 +269,24 @@ func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 					report.F(gemmaTuning[9], 2), report.F(gemmaTuning[0], 2), report.F(gemmaTuning[0]-gemmaTuning[9], 2), report.F(p, 1))
 			}},
 		{What: "gemma3:270m baseline mean throughput", Row: 19, Unit: "tok/s",
-			Recomputed: meanTokS(gemma27, "phase=baseline"), Ours: rate(gemma27, "phase=baseline")},
+			Recomputed: meanTokS(gemma27, "phase=baseline"), N: n(gemma27, "phase=baseline"), Ours: rate(gemma27, "phase=baseline")},
 		{What: "gemma3:270m baseline peak throughput", Row: 20, Unit: "tok/s",
-			Recomputed: peakTokS(gemma27, "phase=baseline")},
+			Recomputed: peakTokS(gemma27, "phase=baseline"), N: n(gemma27, "phase=baseline")},
 		{What: "gemma3:270m first-prompt (cold) TTFT", Row: 21, Unit: "s",
 			Recomputed: firstTTFT(gemma27), Note: firstNote(gemma27)},
 		{What: "gemma3:270m best tuning config g999_c4096_t0.8", Row: 22, Unit: "tok/s",
 			Recomputed: s.Values("tok/s", where(gemma27, "g999_c4096_t0.8")...)[0],
 			Note:       bestNote(s, "gemma3:270m") + fmt.Sprintf("; %d of its 36 requests timed out", 36-len(s.Rows(gemma27, "phase=tuning")))},
 		{What: "gemma3:1b-it-qat baseline mean throughput", Row: 23, Unit: "tok/s",
-			Recomputed: meanTokS(gemma1b, "phase=baseline"), Ours: rate(gemma1b, "phase=baseline")},
+			Recomputed: meanTokS(gemma1b, "phase=baseline"), N: n(gemma1b, "phase=baseline"), Ours: rate(gemma1b, "phase=baseline")},
 		{What: "gemma3:1b-it-qat baseline peak throughput", Row: 24, Unit: "tok/s",
-			Recomputed: peakTokS(gemma1b, "phase=baseline")},
+			Recomputed: peakTokS(gemma1b, "phase=baseline"), N: n(gemma1b, "phase=baseline")},
 		{What: "gemma3:1b-it-qat first-prompt (cold) TTFT", Row: 25, Unit: "s",
 			Recomputed: firstTTFT(gemma1b), Note: firstNote(gemma1b)},
 		{What: "gemma3:1b-it-qat best tuning config g60_c1024_t0.4", Row: 26, Unit: "tok/s",
 			Recomputed: s.Values("tok/s", where(gemma1b, "g60_c1024_t0.4")...)[0], Note: bestNote(s, "gemma3:1b-it-qat")},
 		{What: "gemma3:1b-it-qat temperature-0.2 \"TTFT spike\" (999/1024/0.2)", Row: 27, Unit: "s",
-			Recomputed: meanTTFT(spike...),
+			Recomputed: meanTTFT(spike...), N: n(spike...),
 			Ours: fmt.Sprintf("%s s without the reload (prompt eval)",
 				report.F(meanTTFT(spike...)-stats.Mean(seconds(s, "load-ns", spike...)), 3)),
 			Note: fmt.Sprintf("load_duration %s s of it: %s reloaded the model (temperature does not reload)",

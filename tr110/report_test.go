@@ -168,13 +168,13 @@ func (r recomputed) headline() []report.Claim {
 	}
 	return report.Cite(r.pub, []report.Claim{
 		{What: "peak test, mean efficiency (published: " + publishedTest(r.pub, 40) + ")", Row: 40, Unit: "%",
-			Recomputed: r.peak.Value, Note: "test " + r.peak.Key + ", " + cfg(r.peak.Key)},
+			Recomputed: r.peak.Value, N: len(r.runs("test=" + r.peak.Key)), Note: "test " + r.peak.Key + ", " + cfg(r.peak.Key)},
 		{What: "the same test's mean legacy speedup", Row: 41, Unit: "x",
-			Recomputed: stats.Mean(r.runs("test=" + r.peak.Key).Speedup()), Note: "test " + r.peak.Key},
+			Recomputed: stats.Mean(r.runs("test=" + r.peak.Key).Speedup()), N: len(r.runs("test=" + r.peak.Key)), Note: "test " + r.peak.Key},
 		{What: "best baseline_vs_chimera test (published: " + publishedTest(r.pub, 42) + ")", Row: 42, Unit: "%",
-			Recomputed: r.bestBvc.Value, Note: "test " + r.bestBvc.Key + ", " + cfg(r.bestBvc.Key)},
+			Recomputed: r.bestBvc.Value, N: len(r.runs("test=" + r.bestBvc.Key)), Note: "test " + r.bestBvc.Key + ", " + cfg(r.bestBvc.Key)},
 		{What: "worst baseline_vs_chimera test (published: " + publishedTest(r.pub, 43) + ")", Row: 43, Unit: "%",
-			Recomputed: r.worstBvc.Value, Note: "test " + r.worstBvc.Key + ", " + cfg(r.worstBvc.Key)},
+			Recomputed: r.worstBvc.Value, N: len(r.runs("test=" + r.worstBvc.Key)), Note: "test " + r.worstBvc.Key + ", " + cfg(r.worstBvc.Key)},
 	})
 }
 

@@ -83,17 +83,17 @@ func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 	peak, bestBvc := all.Peak(), bvc.Peak()
 	return report.Cite(pub, []report.Claim{
 		{What: "peak efficiency, single run (published: homo 80/1024/0.6)", Row: 93, Unit: "%",
-			Recomputed: peak.Legacy.EfficiencyPct, Note: fmt.Sprintf("%s, speedup %s", peak.Keys["dir"], report.F(peak.Legacy.Speedup, 3))},
+			Recomputed: peak.Legacy.EfficiencyPct, N: len(all), Note: fmt.Sprintf("%s, speedup %s", peak.Keys["dir"], report.F(peak.Legacy.Speedup, 3))},
 		{What: fmt.Sprintf("baseline_vs_chimera mean efficiency, %d configs", len(bvc)), Row: 94, Unit: "%",
-			Recomputed: stats.Mean(bvc.Eff())},
+			Recomputed: stats.Mean(bvc.Eff()), N: len(bvc)},
 		{What: "baseline_vs_chimera mean legacy speedup", Row: 95, Unit: "x",
-			Recomputed: stats.Mean(bvc.Speedup())},
+			Recomputed: stats.Mean(bvc.Speedup()), N: len(bvc)},
 		{What: "best baseline_vs_chimera config (published: 120/512/0.6)", Row: 96, Unit: "%",
-			Recomputed: bestBvc.Legacy.EfficiencyPct, Note: bestBvc.Keys["dir"]},
+			Recomputed: bestBvc.Legacy.EfficiencyPct, N: len(bvc), Note: bestBvc.Keys["dir"]},
 		{What: fmt.Sprintf("chimera_hetero mean efficiency, %d configs", len(het)), Row: 97, Unit: "%",
-			Recomputed: stats.Mean(het.Eff())},
+			Recomputed: stats.Mean(het.Eff()), N: len(het)},
 		{What: "chimera_hetero mean legacy speedup", Row: 98, Unit: "x",
-			Recomputed: stats.Mean(het.Speedup())},
+			Recomputed: stats.Mean(het.Speedup()), N: len(het)},
 		{What: fmt.Sprintf("contended runs (speedup < 1.5), of %d", len(all)), Row: 99, Unit: "runs",
 			Recomputed: float64(all.Contended()),
 			Reason: func(p float64) string {

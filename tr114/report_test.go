@@ -122,21 +122,21 @@ func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 		{What: fmt.Sprintf("mean legacy efficiency, %d runs", len(effs)), Row: 100, Unit: "%",
 			Recomputed: stats.Mean(effs), Ours: fmt.Sprintf("balance bound %s %%", report.F(stats.Mean(balance), 3)), Note: noAlone},
 		{What: "best test, mean over its runs", Row: 101, Unit: "%",
-			Recomputed: best.Value, Note: "test " + best.Key},
+			Recomputed: best.Value, N: len(legacyEff(s, "test="+best.Key)), Note: "test " + best.Key},
 		{What: "peak single run", Row: 102, Unit: "%",
-			Recomputed: peak, Note: peakName + " (the executive summary attributes it to test004/test006)"},
+			Recomputed: peak, N: len(effs), Note: peakName + " (the executive summary attributes it to test004/test006)"},
 		{What: "contended runs (speedup < 1.5)", Row: 103, Unit: "%",
 			Recomputed: 100 * float64(contended) / float64(len(rs)), Note: fmt.Sprintf("%d of %d runs", contended, len(rs))},
-		{What: "minimum efficiency", Row: 104, Unit: "%", Recomputed: stats.Min(effs)},
-		{What: "median efficiency", Row: 105, Unit: "%", Recomputed: stats.Median(effs),
+		{What: "minimum efficiency", Row: 104, Unit: "%", Recomputed: stats.Min(effs), N: len(effs)},
+		{What: "median efficiency", Row: 105, Unit: "%", Recomputed: stats.Median(effs), N: len(effs),
 			Reason: func(p float64) string {
 				return fmt.Sprintf("%s %% lies %s; the median is %s", report.F(p, 1), report.Place(p, effs, 2, "runs"), report.MedianRank(len(effs)))
 			}},
-		{What: "efficiency standard deviation", Row: 106, Unit: "pp", Recomputed: stats.SD(effs),
+		{What: "efficiency standard deviation", Row: 106, Unit: "pp", Recomputed: stats.SD(effs), N: len(effs),
 			Reason: func(float64) string { return report.SDs(effs, 2, "runs") + ": neither rounds to it" }},
-		{What: "scenario baseline_vs_chimera, mean", Row: 107, Unit: "%", Recomputed: meanEff("scenario=baseline_vs_chimera")},
-		{What: "scenario chimera_hetero, mean", Row: 108, Unit: "%", Recomputed: meanEff("scenario=chimera_hetero")},
-		{What: "test T004, mean", Row: 109, Unit: "%", Recomputed: meanEff("test=T004")},
+		{What: "scenario baseline_vs_chimera, mean", Row: 107, Unit: "%", Recomputed: meanEff("scenario=baseline_vs_chimera"), N: len(legacyEff(s, "scenario=baseline_vs_chimera"))},
+		{What: "scenario chimera_hetero, mean", Row: 108, Unit: "%", Recomputed: meanEff("scenario=chimera_hetero"), N: len(legacyEff(s, "scenario=chimera_hetero"))},
+		{What: "test T004, mean", Row: 109, Unit: "%", Recomputed: meanEff("test=T004"), N: len(legacyEff(s, "test=T004"))},
 	})
 }
 

@@ -72,7 +72,7 @@ func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 		eff := rs.Eff()
 		add := func(what string, row int, v float64, unit string, reason func(float64) string) {
 			if row != 0 {
-				cs = append(cs, report.Claim{What: p.runtime + " " + what, Row: row, Unit: unit, Recomputed: v, Reason: reason})
+				cs = append(cs, report.Claim{What: p.runtime + " " + what, Row: row, Unit: unit, Recomputed: v, N: len(eff), Reason: reason})
 			}
 		}
 		extreme := func(what string, v float64) func(float64) string {

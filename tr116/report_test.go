@@ -146,12 +146,12 @@ func rustClaims(pub studydata.Published, s *golden.Set) []report.Claim {
 			what := "Rust " + m.short + ", " + sc + ": "
 			spread := fmt.Sprintf("runs %s–%s %%", report.F(stats.Min(eff), 1), report.F(stats.Max(eff), 1))
 			cs = append(cs,
-				report.Claim{What: what + "mean efficiency (§3.1)", Row: row[0], Unit: "%", Recomputed: stats.Mean(eff),
+				report.Claim{What: what + "mean efficiency (§3.1)", Row: row[0], Unit: "%", Recomputed: stats.Mean(eff), N: len(eff),
 					Ours: "balance bound " + report.F(stats.Mean(rs.Balance()), 1) + " %"},
-				report.Claim{What: what + "mean legacy speedup", Row: row[1], Unit: "x", Recomputed: stats.Mean(rs.Speedup())},
-				report.Claim{What: what + "peak efficiency", Row: row[2], Unit: "%", Recomputed: stats.Max(eff), Note: spread,
+				report.Claim{What: what + "mean legacy speedup", Row: row[1], Unit: "x", Recomputed: stats.Mean(rs.Speedup()), N: len(eff)},
+				report.Claim{What: what + "peak efficiency", Row: row[2], Unit: "%", Recomputed: stats.Max(eff), N: len(eff), Note: spread,
 					Reason: roundsTo("highest", stats.Max(eff), len(eff))},
-				report.Claim{What: what + "efficiency SD (n−1, §7.1)", Row: row[3], Unit: "pp", Recomputed: stats.SD(eff), Note: spread,
+				report.Claim{What: what + "efficiency SD (n−1, §7.1)", Row: row[3], Unit: "pp", Recomputed: stats.SD(eff), N: len(eff), Note: spread,
 					Reason: func(float64) string { return report.SDs(eff, 2, "runs") }},
 			)
 		}
@@ -174,10 +174,10 @@ func pythonClaims(pub studydata.Published, s *golden.Set) []report.Claim {
 		}
 		what := "Python " + short + ", " + p.scenario + ": "
 		cs = append(cs,
-			report.Claim{What: what + "mean efficiency (§3.2)", Row: p.rows[0], Unit: "%", Recomputed: stats.Mean(eff),
+			report.Claim{What: what + "mean efficiency (§3.2)", Row: p.rows[0], Unit: "%", Recomputed: stats.Mean(eff), N: len(eff),
 				Ours: "client wall clocks: " + report.F(stats.Mean(rs.Eff()), 1) + " %", Note: "the study's Python definition: " + pythonStudyDefine},
-			report.Claim{What: what + "mean legacy speedup", Row: p.rows[1], Unit: "x", Recomputed: stats.Mean(pythonSpeedup(rs))},
-			report.Claim{What: what + "peak efficiency", Row: p.rows[2], Unit: "%", Recomputed: stats.Max(eff),
+			report.Claim{What: what + "mean legacy speedup", Row: p.rows[1], Unit: "x", Recomputed: stats.Mean(pythonSpeedup(rs)), N: len(eff)},
+			report.Claim{What: what + "peak efficiency", Row: p.rows[2], Unit: "%", Recomputed: stats.Max(eff), N: len(eff),
 				Note:   fmt.Sprintf("runs %s–%s %%", report.F(stats.Min(eff), 1), report.F(stats.Max(eff), 1)),
 				Reason: roundsTo("highest", stats.Max(eff), len(eff))},
 		)

@@ -150,27 +150,27 @@ func multiClaims(pub studydata.Published, s, chunks *golden.Set) []report.Claim 
 	return report.Cite(pub, []report.Claim{
 		{What: fmt.Sprintf("loop lag mean, default buffer (%d samples)", len(lag)), Row: 179, Unit: "ms", Recomputed: stats.Mean(lag),
 			Note: "oversleep of asyncio.sleep(0.1), sampled through the five runs and the gaps between them"},
-		{What: "loop lag p99, default buffer", Row: 180, Unit: "ms", Recomputed: stats.Percentile(lag, 99)},
-		{What: "loop lag max, default buffer", Row: 181, Unit: "ms", Recomputed: stats.Max(lag)},
-		{What: "loop lag p99 \"under load\" (§3.1, the 40 ms cycle argument)", Row: 182, Unit: "ms", Recomputed: stats.Percentile(lag, 99),
+		{What: "loop lag p99, default buffer", Row: 180, Unit: "ms", Recomputed: stats.Percentile(lag, 99), N: len(lag)},
+		{What: "loop lag max, default buffer", Row: 181, Unit: "ms", Recomputed: stats.Max(lag), N: len(lag)},
+		{What: "loop lag p99 \"under load\" (§3.1, the 40 ms cycle argument)", Row: 182, Unit: "ms", Recomputed: stats.Percentile(lag, 99), N: len(lag),
 			Note: "the data define no under-load subset; §3.1's mean 7.77 and max 24.30 ms are not in the data either",
 			Reason: func(p float64) string {
 				return fmt.Sprintf("all %d samples give p99 %s ms, not %s", len(lag), report.F(stats.Percentile(lag, 99), 2), report.F(p, 2))
 			}},
 		{What: "chunks read, default buffer (\"~5.2k\")", Row: 183, Unit: "thousand", Recomputed: float64(len(gaps)) / 1e3,
 			Note: fmt.Sprintf("%d; buf8192 read %d and buf65536 %d, yet the loop lag did not change", len(gaps), len(gapMS(chunks, "buf8192")), len(gapMS(chunks, "buf65536")))},
-		{What: "mean inter-chunk gap, default buffer", Row: 184, Unit: "ms", Recomputed: stats.Mean(gaps),
+		{What: "mean inter-chunk gap, default buffer", Row: 184, Unit: "ms", Recomputed: stats.Mean(gaps), N: len(gaps),
 			Note: "all rows (an agent's first chunk counts 0)",
 			Reason: func(p float64) string {
 				return fmt.Sprintf("the %d gaps average %s ms; collector %s ms, insight %s ms: neither agent's gaps give %s", len(gaps), report.F(stats.Mean(gaps), 2),
 					report.F(stats.Mean(chunkGaps(chunks, "collector")), 2), report.F(stats.Mean(chunkGaps(chunks, "insight")), 2), report.F(p, 2))
 			}},
-		{What: "inter-chunk gap p99 (\"~30 ms\")", Row: 185, Unit: "ms", Recomputed: stats.Percentile(gaps, 99)},
+		{What: "inter-chunk gap p99 (\"~30 ms\")", Row: 185, Unit: "ms", Recomputed: stats.Percentile(gaps, 99), N: len(gaps)},
 		{What: fmt.Sprintf("efficiency, default buffer (%d pairs)", len(def)), Row: 186, Unit: "%", Recomputed: stats.Mean(def.Eff()),
 			Note: effNote + report.F(stats.Mean(def.Balance()), 2) + " %"},
 		{What: fmt.Sprintf("efficiency, throttled to 60 tok/s (%d pairs)", len(thr)), Row: 187, Unit: "%", Recomputed: stats.Mean(thr.Eff()),
 			Note: effNote + report.F(stats.Mean(thr.Balance()), 2) + " %"},
-		{What: "throttled mean efficiency (§5 table)", Row: 188, Unit: "%", Recomputed: stats.Mean(thr.Values("eff-%")),
+		{What: "throttled mean efficiency (§5 table)", Row: 188, Unit: "%", Recomputed: stats.Mean(thr.Values("eff-%")), N: len(thr.Values("eff-%")),
 			Note: "the efficiency the study stored for the five throttled pairs; §3.5's and §5's 86.84 %, r = −0.94 and \"15 instrumented runs\" are not in the data",
 			Reason: func(p float64) string {
 				stored := thr.Values("eff-%")

@@ -85,8 +85,11 @@ type Claim struct {
 	Decimals   int     // decimals the report printed (Cite)
 	Unit       string  // "tok/s", "%", "ms"
 	Recomputed float64 // from the .bench data, same formula as the study
-	Ours       string  // our definition's figure, formatted, or ""
-	Note       string  // what the number really measures
+	// N is the number of samples Recomputed summarises (runs, calls,
+	// requests), shown beside it; 0 for a single measurement or a count.
+	N    int
+	Ours string // our definition's figure, formatted, or ""
+	Note string // what the number really measures
 	// Reason says, from the data, why a published value that does not
 	// follow from them does not ("above all 5 runs (highest 98.72)");
 	// ClaimsTable adds it to the note of such a row. nil: Note says it.
@@ -156,6 +159,14 @@ func recomputed(v float64, decimals int) string {
 	return F(v, decimals+1)
 }
 
+// sampleCount is " (n = 5)" for n samples, "" for none.
+func sampleCount(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (n = %d)", n)
+}
+
 // ClaimsTable renders claims as a table: published, recomputed, whether the
 // published number follows from the data, ours, and the note.
 func ClaimsTable(claims []Claim) Table {
@@ -184,7 +195,7 @@ func ClaimsTable(claims []Claim) Table {
 		t.Rows = append(t.Rows, []string{
 			c.What,
 			fmt.Sprintf("%s%s (PUBLISHED.md #%d)", F(c.Published, c.Decimals), unit, c.Row),
-			recomputed(c.Recomputed, c.Decimals) + unit,
+			recomputed(c.Recomputed, c.Decimals) + unit + sampleCount(c.N),
 			match,
 			c.Ours,
 			note,

@@ -427,6 +427,7 @@ func TestClaimsTable(t *testing.T) {
 			Reason: func(p float64) string { return "above all runs: " + F(p, 1) }},
 		{What: "whose reason is not needed", Row: 92, Published: 98.7, Decimals: 1, Recomputed: 98.7,
 			Reason: func(float64) string { return "never shown" }},
+		{What: "a mean", Row: 93, Published: 98.7, Decimals: 1, Recomputed: 98.7, N: 5},
 	}).Rows
 	want := [][]string{
 		{"throughput", "114.54 tok/s (PUBLISHED.md #80)", "114.539 tok/s", "yes", "114.06 tok/s Σ-rate", "n"},
@@ -435,6 +436,7 @@ func TestClaimsTable(t *testing.T) {
 		{"does not follow", "72.2 % (PUBLISHED.md #90)", "83.33 %", "**NO**", "", ""},
 		{"with a reason", "99.5 % (PUBLISHED.md #91)", "98.70 %", "**NO**", "", "n; above all runs: 99.5"},
 		{"whose reason is not needed", "98.7 (PUBLISHED.md #92)", "98.70", "yes", "", ""},
+		{"a mean", "98.7 (PUBLISHED.md #93)", "98.70 (n = 5)", "yes", "", ""},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("claims table rows mismatch (-want +got):\n%s", diff)
