@@ -227,7 +227,11 @@ func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 			Recomputed: prompt1.Values["tok/s"], Note: "one request"},
 		{What: "q4_0 'Mission failure' (prompt 1) eval count", Row: 11, Unit: "tokens",
 			Recomputed: evalCount(prompt1),
-			Note:       "tok/s × eval_duration of the stored row; the report's per-prompt table (TTFT, eval count, load) is not the stored rows"},
+			Note:       "tok/s × eval_duration of the stored row; the report's per-prompt table (TTFT, eval count, load) is not the stored rows",
+			Reason: func(p float64) string {
+				return fmt.Sprintf("the stored row decoded %s tok/s for %s s: %s tokens, not %s", report.F(prompt1.Values["tok/s"], 2),
+					report.F(prompt1.Values["decode-ns"]/1e9, 3), report.F(evalCount(prompt1), 0), report.F(p, 0))
+			}},
 		{What: "gemma3:latest baseline mean throughput", Row: 12, Unit: "tok/s",
 			Recomputed: meanTokS(gemmaBase...), N: n(gemmaBase...), Ours: rate(gemmaBase...),
 			Note: "the stored baseline rows; the report's per-prompt table is not in the data",
