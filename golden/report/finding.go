@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/chimeraforge/chimeraforge/internal/studydata"
 )
 
 // A Finding is a published statement that is not a number (a rule, where
@@ -45,4 +47,17 @@ func AssertFindings(tb testing.TB, findings []Finding, no ...int) {
 				f.What, f.Row, f.Follows, map[bool]string{true: "NO", false: "yes"}[marked], f.Recomputed)
 		}
 	}
+}
+
+// MarkedNO returns the rows of findings that PUBLISHED.md marks NO, the
+// rows AssertFindings expects not to follow, so that no NO mark is typed
+// into a report.
+func MarkedNO(pub studydata.Published, findings []Finding) []int {
+	var no []int
+	for _, f := range findings {
+		if r, ok := pub[f.Row]; ok && r.Match == "NO" {
+			no = append(no, f.Row)
+		}
+	}
+	return no
 }

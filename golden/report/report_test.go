@@ -495,3 +495,14 @@ func TestPlace(t *testing.T) {
 		}
 	}
 }
+
+func TestMarkedNO(t *testing.T) {
+	pub, err := studydata.ParsePublished(strings.NewReader(publishedSample), "sample")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := MarkedNO(pub, []Finding{{Row: 1}, {Row: 2}, {Row: 3}, {Row: 9}})
+	if diff := cmp.Diff([]int{2, 3}, got); diff != "" {
+		t.Errorf("MarkedNO mismatch (-want +got):\n%s", diff)
+	}
+}
