@@ -24,6 +24,11 @@
 //
 //	go test ./tr108 ./tr109 ./tr110 ./tr111 ./tr113 ./tr114 ./tr115 ./tr116 -run Baseline -update
 //
+// ParsePublished and ReadPublished read the pack's PUBLISHED.md, the
+// published numbers and the pack's own recomputation of each, so that no
+// report types a published number in; Numbers splits a cell such as
+// "1.598x / 79.9% / 3/5" into its numbers and their printed decimals.
+//
 // Those tests skip (with the reason) when the data pack is absent; set
 // CHIMERA_STUDY_DIR to use a copy elsewhere.
 package studydata
