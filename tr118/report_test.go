@@ -104,6 +104,12 @@ func records(s *golden.Set, where ...string) []studyRecord {
 // repetitions per scenario, and the mean over the scenarios that are not
 // wholly degraded. NaN when every scenario is.
 func throughput(s *golden.Set, model, backend, mode string) float64 {
+	return stats.Mean(scenarioMeans(s, model, backend, mode))
+}
+
+// scenarioMeans are the means throughput averages: one per scenario with
+// a clean record, in record order.
+func scenarioMeans(s *golden.Set, model, backend, mode string) []float64 {
 	perScenario := map[string][]float64{}
 	var order []string
 	for _, r := range records(s, "model="+model, "backend="+backend, "mode="+mode) {
@@ -122,7 +128,7 @@ func throughput(s *golden.Set, model, backend, mode string) float64 {
 			means = append(means, stats.Mean(xs))
 		}
 	}
-	return stats.Mean(means)
+	return means
 }
 
 // crossover is the study's crossover fit: per model, the ONNX Runtime CPU
@@ -208,7 +214,7 @@ func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 				note = "padded tokens, as the study counted"
 			}
 			cs = append(cs, report.Claim{What: what, Row: row, Unit: "tok/s",
-				Recomputed: throughput(s, model, b, mode), Note: note})
+				Recomputed: throughput(s, model, b, mode), N: len(scenarioMeans(s, model, b, mode)), Note: note})
 			row++
 		}
 	}

@@ -253,6 +253,7 @@ func claims(st *study) []report.Claim {
 			What: fmt.Sprintf("%s %s, total $/1M tokens on demand ($%.3f/h)", p.backend, p.mode, st.onDemand), Row: p.row,
 			Unit:       "$/Mtok",
 			Recomputed: st.over(p.backend, p.mode, func(c cell) float64 { return c.total(st.onDemand) }),
+			N:          len(st.cells[[2]string{p.backend, p.mode}]),
 			Ours:       "instance only: $" + report.F(st.over(p.backend, p.mode, func(c cell) float64 { return c.instance(st.onDemand) }), d),
 			Note:       "the study adds electricity to an hourly price that already includes it" + map[bool]string{true: "", false: "; a CPU backend priced at the GPU instance's rate"}[gpuBackend(p.backend)],
 		})
@@ -265,28 +266,29 @@ func claims(st *study) []report.Claim {
 	}
 	best := report.Lowest(latencies)
 	gpuCPU := st.meanPower(ort, "prefill")
+	nORT := len(st.cells[[2]string{ort, "prefill"}]) // scenarios a mean over them is over
 	cs = append(cs,
 		report.Claim{What: fmt.Sprintf("onnxruntime-gpu prefill on spot ($%.3f/h)", st.spot), Row: 233, Unit: "$/Mtok",
-			Recomputed: spot, Ours: "instance only: " + report.F(st.over(ort, "prefill", func(c cell) float64 { return c.instance(st.spot) }), 6) + " $/Mtok"},
+			Recomputed: spot, N: nORT, Ours: "instance only: " + report.F(st.over(ort, "prefill", func(c cell) float64 { return c.instance(st.spot) }), 6) + " $/Mtok"},
 		report.Claim{What: "spot savings against on demand", Row: 234, Unit: "%",
 			Recomputed: 100 * (1 - spot/onDemand), Note: "1 − spot/on-demand; the price ratio alone gives " + report.F(100*(1-st.spot/st.onDemand), 2) + " %"},
 		report.Claim{What: fmt.Sprintf("onnxruntime-gpu prefill on Azure NC T4 v3 ($%.2f/h)", st.azure), Row: 235, Unit: "$/Mtok",
-			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.total(st.azure) })},
+			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.total(st.azure) }), N: nORT},
 		report.Claim{What: "onnxruntime-gpu prefill throughput", Row: 236, Unit: "tok/s",
-			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.thr }), Note: "padded tokens (batch × padded length) per second of one forward"},
+			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.thr }), N: nORT, Note: "padded tokens (batch × padded length) per second of one forward"},
 		report.Claim{What: "onnxruntime-gpu prefill mean GPU power", Row: 237, Unit: "W",
-			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.watts }),
-			Ours:       fmt.Sprintf("GPU + CPU package: %s W", report.F(gpuCPU, 1)),
-			Note:       "one reading per record, the same whether the GPU was busy or idle at it (below): idle power, not the work's"},
+			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.watts }), N: nORT,
+			Ours: fmt.Sprintf("GPU + CPU package: %s W", report.F(gpuCPU, 1)),
+			Note: "one reading per record, the same whether the GPU was busy or idle at it (below): idle power, not the work's"},
 		report.Claim{What: "onnxruntime-gpu prefill energy efficiency", Row: 238, Unit: "tok/kWh",
-			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return 1e6 / c.kWh() }), Note: "mean over scenarios of 1e6 / kWh per 1M; 1e6 / the mean kWh gives " +
+			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return 1e6 / c.kWh() }), N: nORT, Note: "mean over scenarios of 1e6 / kWh per 1M; 1e6 / the mean kWh gives " +
 				report.F(1e6/st.over(ort, "prefill", cell.kWh), 0)},
 		report.Claim{What: "onnxruntime-gpu prefill emissions", Row: 239, Unit: "gCO2e/1M",
-			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.kWh() * StudyGCO2ePerKWh }), Note: "at 500 gCO2e/kWh"},
+			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.kWh() * StudyGCO2ePerKWh }), N: nORT, Note: "at 500 gCO2e/kWh"},
 		report.Claim{What: "onnxruntime-gpu prefill energy per 1M tokens", Row: 240, Unit: "kWh",
-			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.kWh() })},
+			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.kWh() }), N: nORT},
 		report.Claim{What: "best-latency backend (prefill), mean latency", Row: 241, Unit: "ms",
-			Recomputed: best.Value, Note: "lowest of the five: " + best.Key},
+			Recomputed: best.Value, N: len(st.cells[[2]string{best.Key, "prefill"}]), Note: "lowest of the five: " + best.Key},
 		report.Claim{What: "onnxruntime-gpu cost of one request (256 prompt + 128 generated tokens)", Row: 242, Unit: "$",
 			Recomputed: st.requestUSD(ort)},
 	)
