@@ -365,6 +365,9 @@ func fragment(pub studydata.Published, s *golden.Set) (string, map[string]report
 		balanceDots = append(balanceDots, report.MeanEstimate(rs.Balance()))
 	}
 	eff.Series = []report.Series{{Name: "legacy efficiency (eff-%)", Estimates: legacyDots}, {Name: "balance bound", Estimates: balanceDots}}
+	// Efficiency and the balance bound cannot pass 100 %: say so where a
+	// whisker does.
+	eff.Title = strings.TrimSuffix(eff.Title, ")") + report.BoundNote("eff-%", eff.Series) + ")"
 	b.WriteString(st.Markdown())
 	var slowFlagged, other []float64
 	slowOther := 0

@@ -197,6 +197,9 @@ func reportFragment(pub studydata.Published, runs, alone *golden.Set) (string, [
 		balanceDots = append(balanceDots, report.MeanEstimate(bal))
 	}
 	eff.Series = []report.Series{{Name: "legacy efficiency (eff-%)", Estimates: legacyDots}, {Name: "balance bound", Estimates: balanceDots}}
+	// Efficiency and the balance bound cannot pass 100 %: say so where a
+	// whisker does.
+	eff.Title = strings.TrimSuffix(eff.Title, ")") + report.BoundNote("eff-%", eff.Series) + ")"
 	b.WriteString(t.Markdown())
 
 	// Two agents versus one: one agent alone is the warm TR111_v2 calls.

@@ -313,7 +313,7 @@ func TestMeanCI(t *testing.T) {
 		{"two samples give none", []float64{1, 2}, "tok/s", "1.50 (n = 2: no interval)"},
 		{"one sample gives none", []float64{1}, "tok/s", "1.00 (n = 1: no interval)"},
 		{"an interval below 0 says so", []float64{1, 2, 3}, "ttft-ns", "2.00 [-0.48, 4.48] (n = 3: too few samples for their spread, the interval passes 0)"},
-		{"a share above 100 says so", []float64{97, 99, 101}, "eff-%", "99.00 [94.03, 103.97] (n = 3: too few samples for their spread, the interval passes 100)"},
+		{"a share above 100 says so", []float64{97, 99, 101}, "eff-%", "99.00 [94.03, 103.97] (n = 3: too few samples for their spread, the interval passes 100 %)"},
 		{"a percentage that is no share may pass 100", []float64{97, 99, 101}, "true-eff-%", "99.00 [94.03, 103.97]"},
 	}
 	for _, tt := range tests {
@@ -504,5 +504,27 @@ func TestMarkedNO(t *testing.T) {
 	got := MarkedNO(pub, []Finding{{Row: 1}, {Row: 2}, {Row: 3}, {Row: 9}})
 	if diff := cmp.Diff([]int{2, 3}, got); diff != "" {
 		t.Errorf("MarkedNO mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestBoundNote(t *testing.T) {
+	in := Series{Estimates: []Estimate{{Value: 99, Lo: 98, Hi: 100}}}
+	out := Series{Estimates: []Estimate{{Value: 99, Lo: 97, Hi: 101}, {Value: 98, Lo: 96, Hi: 100.5}}}
+	for _, c := range []struct {
+		name   string
+		unit   string
+		series []Series
+		want   string
+	}{
+		{"inside the bound", "eff-%", []Series{in}, ""},
+		{"two past 100", "eff-%", []Series{in, out}, "; 2 whiskers pass 100 %: too few samples for their spread"},
+		{"no upper bound for a rate", "tok/s", []Series{out}, ""},
+		{"no interval", "eff-%", []Series{{Estimates: []Estimate{{Value: 1, Lo: nan, Hi: nan}}}}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := BoundNote(c.unit, c.series); got != c.want {
+				t.Errorf("BoundNote = %q, want %q", got, c.want)
+			}
+		})
 	}
 }

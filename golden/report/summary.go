@@ -54,7 +54,7 @@ func passes(iv stats.Interval, unit string) (string, bool) {
 	case iv.Lo < lo:
 		return F(lo, 0), true
 	case iv.Hi > hi:
-		return F(hi, 0), true
+		return F(hi, 0) + " %", true // only shares have an upper bound
 	}
 	return "", false
 }
@@ -67,4 +67,27 @@ func MeanEstimate(xs []float64) Estimate {
 	}
 	iv := stats.TInterval(xs, 0.95)
 	return Estimate{Value: stats.Mean(xs), Lo: iv.Lo, Hi: iv.Hi}
+}
+
+// BoundNote is what a chart's title adds when some of its intervals pass
+// the physical bound of unit, the registered unit its estimates are in:
+// "; 4 whiskers pass 100 %: too few samples for their spread". It is ""
+// when none does.
+func BoundNote(unit string, series []Series) string {
+	var n int
+	bound := ""
+	for _, s := range series {
+		for _, e := range s.Estimates {
+			if b, ok := passes(stats.Interval{Lo: e.Lo, Hi: e.Hi}, unit); ok {
+				n, bound = n+1, b
+			}
+		}
+	}
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return "; 1 whisker passes " + bound + ": too few samples for its spread"
+	}
+	return fmt.Sprintf("; %d whiskers pass %s: too few samples for their spread", n, bound)
 }
