@@ -378,9 +378,12 @@ func realLive(t *testing.T, slots int) *harness.Live {
 }
 
 // On the real clock, agents that do not share a slot show no ceiling: the
-// legacy efficiency stays near 100 % (what is lost is the goroutines'
-// start and end, not a loop's), the scheduler latency is measured and
-// small, and the sleeps taken meanwhile overshoot by milliseconds at most.
+// legacy efficiency stays well above what a serialising loop gives (25 % for
+// four agents), the scheduler latency is measured, and the sleeps taken
+// meanwhile are measured and ordered. The bounds are loose on purpose: the
+// test shares two cores with the rest of go test ./..., and how near 100 %
+// the efficiency comes is a performance figure, BenchmarkTR117Agents's to
+// report, not a test's to assert.
 func TestGoHasNoCeilingOnTheRealClock(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real-time: about a second")
@@ -388,13 +391,13 @@ func TestGoHasNoCeilingOnTheRealClock(t *testing.T) {
 	const n = 4
 	l := realLive(t, n)
 	res := harness.BenchOnce(t, func(b *testing.B) { benchAgentsRun(b, l, newAgents(l, n)) })
-	if eff := res.Extra["eff-%"]; !(eff >= 90 && eff <= 100) {
-		t.Errorf("eff-%% %v with %d agents on slots of their own, want 90–100", eff, n)
+	if eff := res.Extra["eff-%"]; !(eff >= 50 && eff <= 100) {
+		t.Errorf("eff-%% %v with %d agents on slots of their own, want 50–100 (a serialising loop gives %v)", eff, n, 100.0/n)
 	}
 	schedOK(t, res.Extra)
 	p50, ok50 := res.Extra["oversleep-p50-ns"]
 	p99, ok99 := res.Extra["oversleep-p99-ns"]
-	if !ok50 || !ok99 || !(p50 >= 0) || !(p99 >= p50) || p99 > float64(50*time.Millisecond) {
-		t.Errorf("oversleep p50 %v (%v), p99 %v (%v) of %v sleeps: want measured, ordered and 0–50 ms", p50, ok50, p99, ok99, OversleepPeriod)
+	if !ok50 || !ok99 || !(p50 >= 0) || !(p99 >= p50) || p99 > float64(time.Second) {
+		t.Errorf("oversleep p50 %v (%v), p99 %v (%v) of %v sleeps: want measured, ordered and under 1 s", p50, ok50, p99, ok99, OversleepPeriod)
 	}
 }

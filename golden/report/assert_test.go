@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // The assertions are tested from outside the package, as their callers use
@@ -46,26 +49,68 @@ func (r *recordTB) Errorf(format string, args ...any) {
 	r.errs = append(r.errs, fmt.Sprintf(format, args...))
 }
 
+// publishedSample is two rows of PUBLISHED.md: one that follows from the
+// data, one the pack marks NO with its own recomputation.
+const publishedSample = `| # | Report | Claim | Published | Recomputed | Match | Formula | Note |
+|---|---|---|---|---|---|---|---|
+| 1 | TR111_v2 | mean | 114.54 tok/s | 114.54 tok/s | yes | f |  |
+| 2 | TR112_v2 | success | 72.2% | 83.3% | **NO** | f |  |
+| 3 | TR112_v2 | a statement | loop lag | eff | **NO** | f |  |
+`
+
+func TestCite(t *testing.T) {
+	pub, err := studydata.ParsePublished(strings.NewReader(publishedSample), "sample")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := report.Cite(pub, []report.Claim{{What: "a", Row: 1}, {What: "b", Row: 2}, {What: "c", Row: 3}, {What: "d", Row: 4}})
+	type cited struct {
+		Published      float64
+		Decimals       int
+		PackMatch      string
+		PackRecomputed float64
+		CiteErr        string
+	}
+	var gotC []cited
+	for _, c := range got {
+		gotC = append(gotC, cited{c.Published, c.Decimals, c.PackMatch, c.PackRecomputed, c.CiteErr})
+	}
+	want := []cited{
+		{114.54, 2, "yes", 114.54, ""},
+		{72.2, 1, "NO", 83.3, ""},
+		{nan, 0, "", 0, `PUBLISHED.md row 3: "loop lag" has no number 0`},
+		{nan, 0, "", 0, "PUBLISHED.md has no row 4"},
+	}
+	if diff := cmp.Diff(want, gotC, cmpopts.EquateNaNs()); diff != "" {
+		t.Errorf("cited mismatch (-want +got):\n%s", diff)
+	}
+}
+
 func TestAssertClaims(t *testing.T) {
-	follows := report.Claim{What: "a", Row: 1, Published: 114.54, Decimals: 2, Recomputed: 114.5431}
-	no := report.Claim{What: "b", Row: 2, Published: 72.2, Decimals: 1, Recomputed: 83.333}
+	pub, err := studydata.ParsePublished(strings.NewReader(publishedSample), "sample")
+	if err != nil {
+		t.Fatal(err)
+	}
+	follows := report.Claim{What: "a", Row: 1, Recomputed: 114.5431}
+	no := report.Claim{What: "b", Row: 2, Recomputed: 83.333, Note: "a reason"}
 	tests := []struct {
 		name   string
 		claims []report.Claim
-		differ map[int]float64
 		want   []string // substrings, one per error
 	}{
-		{"published numbers that follow pass", []report.Claim{follows}, nil, nil},
-		{"a row marked NO that differs as the pack says passes", []report.Claim{follows, no}, map[int]float64{2: 83.3}, nil},
-		{"an unexpected difference fails", []report.Claim{no}, nil, []string{"#2) does not follow"}},
-		{"a row marked NO that follows fails", []report.Claim{follows}, map[int]float64{1: 114.6}, []string{"#1, marked NO) follows"}},
-		{"a difference other than the pack's fails", []report.Claim{no}, map[int]float64{2: 83.4}, []string{"recomputed 83.3, the data pack recomputed 83.4"}},
-		{"a row marked NO that no claim cites fails", []report.Claim{follows}, map[int]float64{9: 1}, []string{"no claim cites PUBLISHED.md #9"}},
+		{"published numbers that follow pass", []report.Claim{follows}, nil},
+		{"a row marked NO that differs as the pack says passes", []report.Claim{follows, no}, nil},
+		{"a difference where the pack says yes fails", []report.Claim{{What: "a", Row: 1, Recomputed: 110}}, []string{"#1) does not follow"}},
+		{"a row marked NO that follows fails", []report.Claim{{What: "b", Row: 2, Recomputed: 72.2}}, []string{"#2, marked NO) follows"}},
+		{"a difference other than the pack's fails", []report.Claim{{What: "b", Row: 2, Recomputed: 83.41, Note: "r"}}, []string{"recomputed 83.4, the data pack recomputed 83.3"}},
+		{"a NO row without a reason fails", []report.Claim{{What: "b", Row: 2, Recomputed: 83.333}}, []string{"gives no reason"}},
+		{"a NO row with a computed reason passes", []report.Claim{{What: "b", Row: 2, Recomputed: 83.333, Reason: func(float64) string { return "r" }}}, nil},
+		{"a row without a number fails", []report.Claim{{What: "c", Row: 3, Note: "r"}}, []string{"has no number 0"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := &recordTB{TB: t}
-			report.AssertClaims(r, tt.claims, tt.differ)
+			report.AssertClaims(r, report.Cite(pub, tt.claims))
 			if len(r.errs) != len(tt.want) {
 				t.Fatalf("errors %q, want %d", r.errs, len(tt.want))
 			}
@@ -110,3 +155,14 @@ type recorder struct {
 
 func (r *recorder) Helper()               { r.TB.Helper() }
 func (r *recorder) Errorf(string, ...any) { r.errors++ }
+
+func TestMarkedNO(t *testing.T) {
+	pub, err := studydata.ParsePublished(strings.NewReader(publishedSample), "sample")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := report.MarkedNO(pub, []report.Finding{{Row: 1}, {Row: 2}, {Row: 3}, {Row: 9}})
+	if diff := cmp.Diff([]int{2, 3}, got); diff != "" {
+		t.Errorf("MarkedNO mismatch (-want +got):\n%s", diff)
+	}
+}

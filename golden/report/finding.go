@@ -2,6 +2,8 @@ package report
 
 import (
 	"fmt"
+
+	"github.com/chimeraforge/chimeraforge/internal/studydata"
 )
 
 // A Finding is a published statement that is not a number (a rule, where
@@ -24,4 +26,17 @@ func (f Finding) Cells() []string {
 		match = "**NO**"
 	}
 	return []string{f.What, fmt.Sprintf("%s (PUBLISHED.md #%d)", f.Published, f.Row), f.Recomputed, match, "", f.Note}
+}
+
+// MarkedNO returns the rows of findings that PUBLISHED.md marks NO, the
+// rows AssertFindings expects not to follow, so that no NO mark is typed
+// into a report.
+func MarkedNO(pub studydata.Published, findings []Finding) []int {
+	var no []int
+	for _, f := range findings {
+		if r, ok := pub[f.Row]; ok && r.Match == "NO" {
+			no = append(no, f.Row)
+		}
+	}
+	return no
 }

@@ -30,4 +30,9 @@
 // The baselines are committed once, in the package of the report that owns
 // them; a report that compares with another's baseline reads it there
 // (BaselineFile, studydatatest.ReadBaseline).
+//
+// ParsePublished and ReadPublished read the pack's PUBLISHED.md, the
+// published numbers and the pack's own recomputation of each, so that no
+// report types a published number in; Numbers splits a cell such as
+// "1.598x / 79.9% / 3/5" into its numbers and their printed decimals.
 package studydata

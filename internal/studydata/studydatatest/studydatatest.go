@@ -59,3 +59,14 @@ func AssertBaseline(tb testing.TB, goldenFile string, convert func(dir string) (
 	}
 	golden.Assert(tb, string(b), goldenFile)
 }
+
+// RequirePublished reads PUBLISHED.md from the data pack ([Require]),
+// failing the test if it does not parse.
+func RequirePublished(tb testing.TB) studydata.Published {
+	tb.Helper()
+	p, err := studydata.ReadPublished(Require(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
