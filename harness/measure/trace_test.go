@@ -19,7 +19,7 @@ func sampleRecord(run string) Record {
 		Start:     time.Date(2026, 11, 26, 1, 2, 3, 4, time.UTC),
 		FirstByte: 120 * ms, FirstContent: 120 * ms, Chunks: steps(120*ms, 10*ms, 3), End: 150 * ms,
 		LoadDuration: Ptr(100 * ms), PromptEvalCount: Ptr(20), PromptEvalDuration: Ptr(20 * ms),
-		EvalCount: 3, EvalDuration: 30 * ms, TotalDuration: 150 * ms, DoneReason: "length",
+		EvalCount: Ptr(3), EvalDuration: Ptr(30 * ms), TotalDuration: Ptr(150 * ms), DoneReason: "length",
 		ResponseChars: 12,
 	}
 }
