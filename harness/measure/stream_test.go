@@ -154,6 +154,19 @@ func TestMeasureFaults(t *testing.T) {
 			wantChunks: 2, wantEnd: 30*ms + time.Second,
 		},
 		{
+			// main restarted the stall timer on every line, so the run hung
+			// until killed: here, until the minute's deadline, reported as
+			// context.DeadlineExceeded after 1 content chunk in 1m0s.
+			name:  "empty keep-alive lines every second after 1 chunk stall at 2s (main: hung)",
+			fault: ollamatest.Fault{Kind: ollamatest.FaultKeepAlive, After: 1, Delay: time.Second},
+			stall: 2 * time.Second,
+			ctx: func(ctx context.Context) (context.Context, context.CancelFunc) {
+				return context.WithTimeout(ctx, time.Minute)
+			},
+			wantIs:     []error{ErrStall},
+			wantChunks: 1, wantEnd: 20*ms + 2*time.Second,
+		},
+		{
 			name:       "stall before any byte",
 			fault:      ollamatest.Fault{Kind: ollamatest.FaultStall},
 			stall:      time.Second,
