@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -87,21 +88,29 @@ func TestTraceConcurrentWritersKeepWholeLines(t *testing.T) {
 	}
 }
 
-func TestReadTraceReportsTheBadLine(t *testing.T) {
+// ReadTrace returns every whole record of a torn file and names each
+// torn line (wrapping ErrTorn). main stopped at the first torn line: after
+// a full disk tore line 5 and the next run appended 8 records, all 8 were
+// unreadable.
+func TestReadTraceReturnsEveryWholeRecordAndNamesTheTornLines(t *testing.T) {
 	good, err := os.ReadFile(writeTrace(t, sampleRecord("1")))
 	if err != nil {
 		t.Fatal(err)
 	}
+	g, half := string(good), string(good[:len(good)/2])
 	for _, tc := range []struct {
 		name     string
 		content  string
 		wantRecs int
 		wantErr  string
 	}{
-		{"truncated last line", string(good) + string(good) + string(good[:len(good)/2]), 2, "line 3: truncated record"},
-		{"last line without newline", string(good) + strings.TrimSuffix(string(good), "\n"), 1, "line 2: truncated record"},
-		{"garbage in the middle", string(good) + "{oops\n" + string(good), 1, "line 2:"},
-		{"clean file", string(good) + string(good), 2, ""},
+		{"truncated last line", g + g + half, 2, "line 3: torn record (no newline)"},
+		{"last line without newline", g + strings.TrimSuffix(g, "\n"), 1, "line 2: torn record (no newline)"},
+		{"garbage in the middle (main: 1 record)", g + "{oops\n" + g, 2, "line 2: torn record (invalid character"},
+		{"torn line then a fresh one (main: 2 records)", g + g + half + "\n" + g + g + g, 5, "line 3: torn record (unexpected end of JSON input)"},
+		{"main's append onto a torn line loses that record only", g + half + g + g, 2, "line 2: torn record (invalid character"},
+		{"two torn lines both named", half + "\n" + g + half + "\n" + g, 2, "line 1: torn record (unexpected end of JSON input); line 3: torn record (unexpected end of JSON input)"},
+		{"clean file", g + g, 2, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "t.jsonl")
@@ -115,8 +124,8 @@ func TestReadTraceReportsTheBadLine(t *testing.T) {
 			switch {
 			case tc.wantErr == "" && err != nil:
 				t.Errorf("err = %v, want nil", err)
-			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), path)):
-				t.Errorf("err = %v, want it to name %s and %q", err, path, tc.wantErr)
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), path) || !errors.Is(err, ErrTorn)):
+				t.Errorf("err = %v, want ErrTorn naming %s and %q", err, path, tc.wantErr)
 			}
 		})
 	}
