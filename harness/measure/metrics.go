@@ -55,7 +55,7 @@ func (m *CallMetrics) Add(recs ...Record) {
 			continue
 		}
 		m.calls++
-		if n, ok := r.Tokens(); ok && r.EvalDuration != nil {
+		if n, ok := r.Tokens(); ok && r.EvalDuration != nil && *r.EvalDuration > 0 {
 			m.tokens += n
 			m.evalDuration += *r.EvalDuration
 		}

@@ -17,6 +17,10 @@ import (
 // millisecond.
 func Slack(wall time.Duration) time.Duration { return 10*time.Millisecond + wall/10 }
 
+// MaxDecodeSpeedup bounds how much shorter a server's eval_duration may be
+// than the time its content chunks took to arrive ([Validate]).
+const MaxDecodeSpeedup = 100
+
 // Validate checks the server's accounting of a successful call against
 // itself and against what the client measured, and returns why it is
 // invalid ("" when it is valid). Measure calls it on every done line and
@@ -24,9 +28,13 @@ func Slack(wall time.Duration) time.Duration { return 10*time.Millisecond + wall
 // reason it gives:
 //
 //   - No count or duration is negative.
-//   - Tokens need decode time: an eval_count above 0 with eval_duration
+//   - Tokens need decode time: an eval_count above 1 with eval_duration
 //     absent or 0 is refused (it would count tokens at an infinite rate:
 //     Σ eval_count / Σ eval_duration then overstates every other call).
+//     One token without decode time is Ollama's honest answer to
+//     num_predict 1: eval_count counts the first token, but its time is
+//     in prompt_eval_duration (runner/ollamarunner). It gives no decode
+//     rate.
 //   - eval_count is at least the number of content chunks received. Every
 //     content chunk carries the text of at least one generated token (a
 //     server may merge tokens into one chunk, held back for a stop sequence
@@ -37,10 +45,14 @@ func Slack(wall time.Duration) time.Duration { return 10*time.Millisecond + wall
 //     it is refused, and it is never read as 0.
 //   - No server duration, nor load + prompt eval + eval (three phases one
 //     after the other), is longer than the call's wall time plus [Slack].
-//   - eval_duration is at least the time over which the content chunks
-//     after the first arrived, less [Slack]: those tokens were decoded
-//     while the client watched them arrive, so a server that claims a
-//     shorter decode (50 tokens in 1 ns) reports a rate it did not reach.
+//   - eval_duration is at least 1/[MaxDecodeSpeedup] of the time over
+//     which the content chunks after the first arrived, less [Slack]:
+//     those tokens were decoded while the client watched them arrive.
+//     Ollama's eval_duration leaves out the time spent sampling and
+//     sending each token (runner/ollamarunner, runner/llamarunner), so it
+//     may be well below that span, but a server that claims a decode 100
+//     times faster than its tokens arrived (50 tokens in 1 ns) reports a
+//     rate it did not reach.
 //
 // A call that fails a check is still a successful call: the agent uses
 // its response, the trace keeps it with the reason, and metrics count it
@@ -83,7 +95,7 @@ func Validate(r Record) string {
 	case r.EvalCount != nil && *r.EvalCount < chunks:
 		bad("eval_count %d below the %d content chunks received", *r.EvalCount, chunks)
 	}
-	if r.EvalCount != nil && *r.EvalCount > 0 && (r.EvalDuration == nil || *r.EvalDuration == 0) {
+	if r.EvalCount != nil && *r.EvalCount > 1 && (r.EvalDuration == nil || *r.EvalDuration == 0) {
 		bad("%d tokens with no eval_duration", *r.EvalCount)
 	}
 
@@ -107,8 +119,9 @@ func Validate(r Record) string {
 
 	if chunks >= 2 && r.EvalDuration != nil {
 		span := r.Chunks[chunks-1] - r.Chunks[0]
-		if *r.EvalDuration+Slack(wall) < span {
-			bad("eval_duration %v shorter than the %v over which content chunks 2–%d arrived (-%v slack)", *r.EvalDuration, span, chunks, Slack(wall))
+		if float64(*r.EvalDuration)*MaxDecodeSpeedup+float64(Slack(wall)) < float64(span) {
+			bad("eval_duration %v is under 1/%d of the %v over which content chunks 2–%d arrived (-%v slack)",
+				*r.EvalDuration, MaxDecodeSpeedup, span, chunks, Slack(wall))
 		}
 	}
 	return strings.Join(why, "; ")

@@ -112,7 +112,7 @@ func TestInvalidAccountingIsFlaggedNeverPooled(t *testing.T) {
 		{"absurd load_duration (main: 1000000000000000000 load-ns)", 2,
 			func(m *api.Metrics) { m.LoadDuration = 1e18 }, "load_duration 277777h46m40s longer than the call's 102ms (+20.2ms slack)"},
 		{"50 tokens in 1 ns (main: 50000000000 tok/s)", 1,
-			func(m *api.Metrics) { m.EvalDuration = 1 }, "eval_duration 1ns shorter than the 98ms over which content chunks 2–50 arrived (-20.2ms slack)"},
+			func(m *api.Metrics) { m.EvalDuration = 1 }, "eval_duration 1ns is under 1/100 of the 98ms over which content chunks 2–50 arrived (-20.2ms slack)"},
 		{"no eval_count after 50 content chunks (main: 0 tok/s)", 1,
 			func(m *api.Metrics) { m.EvalCount = 0 }, "no eval_count after 50 content chunks"},
 		{"eval_count below the content chunks (main: 100 tok/s)", 2,
@@ -176,11 +176,14 @@ func TestValidateRules(t *testing.T) {
 		{"Ollama's zeros omitted after no content are valid", Record{End: 5 * ms, LoadDuration: Ptr(time.Duration(0))}, ""},
 		{"merged tokens: fewer chunks than tokens", Record{Chunks: chunks(3, ms), End: 20 * ms, EvalCount: Ptr(9), EvalDuration: Ptr(9 * ms)}, ""},
 		{"thinking tokens: no content at all", Record{End: 20 * ms, EvalCount: Ptr(9), EvalDuration: Ptr(9 * ms)}, ""},
-		{"chunk span within eval_duration plus slack", Record{Chunks: chunks(11, 2*ms), End: 100 * ms, EvalCount: Ptr(11), EvalDuration: Ptr(ms)}, ""},
-		{"chunk span past eval_duration plus slack", Record{Chunks: chunks(41, 2*ms), End: 100 * ms, EvalCount: Ptr(41), EvalDuration: Ptr(ms)},
-			"eval_duration 1ms shorter than the 80ms over which content chunks 2–41 arrived (-20ms slack)"},
+		{"Ollama leaves sampling out of eval_duration: a tenth of the chunks' span is valid",
+			Record{Chunks: chunks(101, 10*ms), End: 1100 * ms, EvalCount: Ptr(101), EvalDuration: Ptr(100 * ms)}, ""},
+		{"chunk span within 100 eval_durations plus slack", Record{Chunks: chunks(41, 2*ms), End: 100 * ms, EvalCount: Ptr(41), EvalDuration: Ptr(600 * time.Microsecond)}, ""},
+		{"chunk span past 100 eval_durations plus slack", Record{Chunks: chunks(41, 2*ms), End: 100 * ms, EvalCount: Ptr(41), EvalDuration: Ptr(500 * time.Microsecond)},
+			"eval_duration 500µs is under 1/100 of the 80ms over which content chunks 2–41 arrived (-20ms slack)"},
 		{"a 0 eval_count reported with content", Record{Chunks: chunks(1, ms), End: 20 * ms, EvalCount: Ptr(0)},
 			"eval_count 0 below the 1 content chunks received"},
+		{"one token without decode time is Ollama's answer to num_predict 1", Record{Chunks: chunks(1, ms), End: 20 * ms, EvalCount: Ptr(1)}, ""},
 		{"zero eval_duration reported explicitly", Record{End: 20 * ms, EvalCount: Ptr(2), EvalDuration: Ptr(time.Duration(0))},
 			"2 tokens with no eval_duration"},
 		{"every negative named", Record{End: 20 * ms, EvalCount: Ptr(-1), TotalDuration: Ptr(-time.Duration(1))},
@@ -193,5 +196,25 @@ func TestValidateRules(t *testing.T) {
 				t.Errorf("Validate = %q, want %q", got, tc.why)
 			}
 		})
+	}
+}
+
+// Ollama's answer to num_predict 1 (one token, its time in the prompt
+// evaluation, eval_duration 0 and so omitted) is a valid call that adds
+// nothing to tok/s: counting its token at no time would overstate the rate.
+func TestOneTokenWithoutDecodeTimeAddsNothingToTheRate(t *testing.T) {
+	full := Record{Chunks: steps(10*ms, 2*ms, 50), End: 110 * ms, EvalCount: Ptr(50), EvalDuration: Ptr(100 * ms)}
+	omitted := Record{Chunks: steps(10*ms, 0, 1), End: 11 * ms, EvalCount: Ptr(1)}
+	explicit := omitted
+	explicit.EvalDuration = Ptr(time.Duration(0))
+	var m CallMetrics
+	for _, r := range []Record{full, omitted, explicit} {
+		if why := Validate(r); why != "" {
+			t.Fatalf("Validate(%+v) = %q, want valid", r, why)
+		}
+		m.Add(r)
+	}
+	if got := m.Values()["tok/s"]; got != 500 {
+		t.Errorf("tok/s = %v, want the 50-token call's 500", got)
 	}
 }
