@@ -170,6 +170,7 @@ func TestTraceWriteErrorIsReturned(t *testing.T) {
 func TestTraceKeepsAbsentAccountingAbsent(t *testing.T) {
 	bare := sampleRecord("bare")
 	bare.LoadDuration, bare.PromptEvalCount, bare.PromptEvalDuration = nil, nil, nil
+	bare.EvalCount, bare.EvalDuration, bare.TotalDuration = nil, nil, nil
 	warm := sampleRecord("warm")
 	warm.LoadDuration = Ptr(time.Duration(0))
 	got, err := ReadTrace(writeTrace(t, bare, warm))
@@ -190,7 +191,8 @@ func TestTraceKeepsAbsentAccountingAbsent(t *testing.T) {
 	if err != nil || len(recs) != 1 {
 		t.Fatalf("old trace: %d records, %v", len(recs), err)
 	}
-	if r := recs[0]; r.LoadDuration == nil || r.PromptEvalCount == nil || r.PromptEvalDuration == nil {
-		t.Errorf("old trace's zeros read as absent: load %v, prompt count %v, prefill %v", r.LoadDuration, r.PromptEvalCount, r.PromptEvalDuration)
+	if r := recs[0]; r.LoadDuration == nil || r.PromptEvalCount == nil || r.PromptEvalDuration == nil || r.EvalCount == nil || r.EvalDuration == nil || r.TotalDuration == nil {
+		t.Errorf("old trace's zeros read as absent: load %v, prompt count %v, prefill %v, eval count %v, eval %v, total %v",
+			r.LoadDuration, r.PromptEvalCount, r.PromptEvalDuration, r.EvalCount, r.EvalDuration, r.TotalDuration)
 	}
 }
