@@ -158,11 +158,11 @@ func pick(v map[string]float64, units []string) map[string]float64 {
 // harness's rule for one started server, one core left to the client.
 func onnxThreads(tb testing.TB) int {
 	tb.Helper()
-	if v := os.Getenv("CHIMERA_NUM_THREAD"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			tb.Fatalf("CHIMERA_NUM_THREAD=%q: want a positive integer", v)
-		}
+	n, err := harness.NumThreadFromEnv()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if n > 0 {
 		return n
 	}
 	return max(1, runtime.NumCPU()-1)

@@ -29,7 +29,11 @@ import (
 // fs.ErrNotExist when the directory is absent.
 func Dir() (string, error) {
 	if d := os.Getenv("CHIMERA_STUDY_DIR"); d != "" {
-		return existingDir(d)
+		d, err := existingDir(d)
+		if err != nil {
+			return "", fmt.Errorf("CHIMERA_STUDY_DIR: %w", err)
+		}
+		return d, nil
 	}
 	wd, err := os.Getwd()
 	if err != nil {

@@ -124,6 +124,34 @@ var all = []Unit{
 	{"first-parse-ns", Lower, "first response byte → first chunk timestamped"},
 }
 
+// signed lists the registered units whose values can be negative; the
+// gate refuses a negative value in any other registered unit as bad input
+// (golden.Read), since it can only come from a broken measurement or a
+// broken file, and judging it would turn a direction upside down (-1 ms →
+// -5 ms of load-ns read as +400 %).
+//
+// None is signed today; each section of the registry was checked:
+//   - framework, one call, backends, process, Go runtime, harness cost:
+//     durations (…-ns, ns/op), sizes (B/op, peak-rss-B, gpu-mem-B), counts
+//     (allocs/op, prompt-tok, …-calls, graphs) and rates of them (tok/s,
+//     ns/chunk): a negative one is an impossible measurement. ppl is ≥ 1.
+//   - oversleep-p50-ns, oversleep-p99-ns: actual − requested sleep, and
+//     time.Sleep sleeps at least what it is asked, on the same monotonic
+//     clock that measures it.
+//   - multi-agent: eff-%, speedup-x, balance-%, … are ratios of
+//     non-negative times; overhead-ns is T_wall − max t_i, and every
+//     agent's interval lies inside the wall interval on one monotonic
+//     clock (multiagent starts the wall clock before it releases the
+//     agents), so a negative overhead is a bug, not a measurement.
+//   - energy and cost: energies, powers, prices, emissions, utilisation.
+//
+// A unit that is a difference of independent measurements (an
+// improvement %, a clock skew) is signed: list it here.
+var signed = []string{}
+
+// Signed reports whether values of u can be negative; see signed.
+func (u Unit) Signed() bool { return slices.Contains(signed, u.Name) }
+
 // Lookup returns the registered unit called name, as reported ("ttft-ns")
 // or as benchfmt tidies it ("ttft-sec"), which is how a benchfmt reader
 // keys values and unit metadata.

@@ -76,3 +76,17 @@ func TestEveryUnitHasALine(t *testing.T) {
 		}
 	}
 }
+
+// A unit listed as signed must be registered: the gate looks the sign up
+// by the unit's registered name, so a misspelt entry would leave the unit
+// refused on every negative value.
+func TestSignedUnitsAreRegistered(t *testing.T) {
+	for _, n := range signed {
+		if u, ok := Lookup(n); !ok || u.Name != n {
+			t.Errorf("signed unit %q is not registered under that name (Lookup = %q, %v)", n, u.Name, ok)
+		}
+	}
+	if u, _ := Lookup("load-ns"); u.Signed() {
+		t.Errorf("load-ns (server load_duration) is signed; a duration cannot be negative")
+	}
+}
