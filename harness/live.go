@@ -337,7 +337,7 @@ func mapsKeys(m map[string]float64) func(func(string) bool) {
 
 // CallUnits are the units [measure.CallMetrics] may report.
 var CallUnits = []string{"tok/s", "ttft-ns", "first-ttft-ns", "e2e-ns", "itl-ns", "load-ns", "prefill-ns",
-	"study-ttft-ns", "prompt-tok", "no-ttft-calls", "no-load-calls", "no-prefill-calls"}
+	"study-ttft-ns", "prompt-tok", "no-ttft-calls", "no-load-calls", "no-prefill-calls", "invalid-calls"}
 
 // MaxNumPredict bounds CHIMERA_NUM_PREDICT: 128 Ki tokens. A call cannot
 // generate more than its model's context window holds, and 128 Ki is the

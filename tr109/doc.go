@@ -48,6 +48,7 @@
 //	study-ttft-ns  the study's TTFT: load_duration + prompt_eval_duration
 //	prompt-tok     prompt tokens per call
 //	no-*-calls     calls that lacked a TTFT, load or prefill measurement
+//	invalid-calls  calls whose server accounting failed measure.Validate (left out of every metric)
 //
 // # Running
 //

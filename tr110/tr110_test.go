@@ -95,6 +95,7 @@ func TestTR110BodyReportsTheFakesTruth(t *testing.T) {
 					"agg-tok/s":        agg,
 					"roofline-%":       agg * 2 * fakeParams / fakeBandwidth * 100,
 					"tok/s":            float64(time.Second / fakeModel.InterToken),
+					"invalid-calls":    0, // no call lied
 					"ttft-ns":          float64((p1 + p2) * ppt / 2),
 					// Warm: no load, so each agent's mean of load + prefill.
 					"study-ttft-ns": float64((p1 + p2) * ppt / 2),

@@ -34,6 +34,7 @@
 //	study-ttft-ns  the study's TTFT: load_duration + prompt_eval_duration
 //	prompt-tok     prompt tokens per call (server prompt_eval_count)
 //	no-*-calls     calls that lacked a TTFT, load or prefill measurement (left out of those means)
+//	invalid-calls  calls whose server accounting failed measure.Validate (left out of every metric)
 //	startup-ns     BenchmarkTR111Process: exec → first request at the server
 //	peak-rss-B     BenchmarkTR111Process: the agent process's peak RSS
 //

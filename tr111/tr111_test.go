@@ -103,6 +103,7 @@ func TestTR111BodyReportsTheFakesTruth(t *testing.T) {
 				decode := fakePredict * fakeModel.InterToken
 				want := map[string]float64{
 					"tok/s":         float64(time.Second / fakeModel.InterToken),
+					"invalid-calls": 0, // no call lied
 					"ttft-ns":       float64(ttft / n),
 					"first-ttft-ns": float64(calls[0].Load + time.Duration(calls[0].PromptTokens)*fakeModel.PrefillPerToken),
 					"e2e-ns":        float64(ttft/n + decode),

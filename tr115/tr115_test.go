@@ -113,6 +113,7 @@ func TestTR115BodyReportsTheFakesTruth(t *testing.T) {
 					"speedup-x":        2,
 					"true-eff-%":       100,
 					"tok/s":            float64(time.Second / fakeModel.InterToken),
+					"invalid-calls":    0, // no call lied
 					"ttft-ns":          float64((p1 + p2) * ppt / 2),
 					"load-ns":          0,
 				}

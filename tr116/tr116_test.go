@@ -87,6 +87,7 @@ func TestTR116BodyReportsTheFakesTruth(t *testing.T) {
 						"agg-tok/s":        agg,
 						"roofline-%":       agg * 2 * fakeParams / fakeBandwidth * 100,
 						"tok/s":            float64(time.Second / fm.InterToken),
+						"invalid-calls":    0, // no call lied
 						"ttft-ns":          float64((p1 + p2) * ppt / 2),
 						"load-ns":          0,
 					}

@@ -195,13 +195,14 @@ func TestOllamaBodyReportsTheFakesTruth(t *testing.T) {
 		prefill := time.Duration(fakeTokens(sc.Prompt(0))) * fakeModel.PrefillPerToken
 		e2e := float64(prefill + fakePredict*fakeModel.InterToken)
 		want := map[string]float64{
-			"tok/s":      float64(time.Second / fakeModel.InterToken),
-			"ttft-ns":    float64(prefill),
-			"itl-ns":     float64(fakeModel.InterToken),
-			"e2e-ns":     e2e,
-			"e2e-p95-ns": e2e, // one call: its own tail
-			"e2e-max-ns": e2e,
-			"prefill-ns": float64(prefill),
+			"tok/s":         float64(time.Second / fakeModel.InterToken),
+			"invalid-calls": 0, // no call lied
+			"ttft-ns":       float64(prefill),
+			"itl-ns":        float64(fakeModel.InterToken),
+			"e2e-ns":        e2e,
+			"e2e-p95-ns":    e2e, // one call: its own tail
+			"e2e-max-ns":    e2e,
+			"prefill-ns":    float64(prefill),
 		}
 		if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
 			t.Errorf("metrics mismatch (-want +got):\n%s", diff)
@@ -273,13 +274,14 @@ func TestONNXBodyReportsTheRecordsTruth(t *testing.T) {
 	trace := harness.NewTrace(t)
 	res := harness.BenchOnce(t, func(b *testing.B) { benchONNX(b, s, sc, 3, 50257, trace) })
 	want := map[string]float64{
-		"tok/s":      3 / 0.003,
-		"ttft-ns":    float64(4*ms + ms/10),
-		"itl-ns":     float64(ms + ms/10),
-		"e2e-ns":     float64(s.rec.End),
-		"e2e-p95-ns": float64(s.rec.End),
-		"e2e-max-ns": float64(s.rec.End),
-		"prefill-ns": float64(4 * ms),
+		"tok/s":         3 / 0.003,
+		"invalid-calls": 0, // no call lied
+		"ttft-ns":       float64(4*ms + ms/10),
+		"itl-ns":        float64(ms + ms/10),
+		"e2e-ns":        float64(s.rec.End),
+		"e2e-p95-ns":    float64(s.rec.End),
+		"e2e-max-ns":    float64(s.rec.End),
+		"prefill-ns":    float64(4 * ms),
 	}
 	if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-12, 0)); diff != "" {
 		t.Errorf("metrics mismatch (-want +got):\n%s", diff)
@@ -305,6 +307,12 @@ func TestONNXBodyOnONNXRuntime(t *testing.T) {
 	t.Cleanup(func() { d.Close() })
 	res := harness.BenchOnce(t, func(b *testing.B) { benchONNX(b, d, Scenarios()[3], 7, spec.Vocab, harness.NewTrace(t)) })
 	for _, u := range callUnits {
+		if u == "invalid-calls" { // a count: 0 is the measurement (ONNX Runtime's calls are never a server's word)
+			if v, ok := res.Extra[u]; !ok || v != 0 {
+				t.Errorf("%s = %v (reported %v), want a reported 0", u, v, ok)
+			}
+			continue
+		}
 		if v, ok := res.Extra[u]; !ok || !(v > 0) || math.IsInf(v, 0) {
 			t.Errorf("%s = %v (reported %v), want a positive measurement", u, v, ok)
 		}
@@ -339,7 +347,7 @@ func TestAgentsRunOnSlotsOfTheirOwnScorePerfectly(t *testing.T) {
 					e2e = append(e2e, float64(time.Duration(c.PromptTokens)*fakeModel.PrefillPerToken+fakePredict*fakeModel.InterToken))
 				}
 				want := map[string]float64{"eff-%": 100, "legacy-speedup-x": float64(n), "speedup-x": float64(n), "true-eff-%": 100,
-					"balance-%": 100, "overhead-ns": 0, "tok/s": float64(time.Second / fakeModel.InterToken),
+					"balance-%": 100, "overhead-ns": 0, "tok/s": float64(time.Second / fakeModel.InterToken), "invalid-calls": 0,
 					"e2e-ns": stats.Mean(e2e), "e2e-p95-ns": stats.Percentile(e2e, 95), "e2e-max-ns": stats.Max(e2e),
 					"oversleep-p50-ns": 0, "oversleep-p99-ns": 0}
 				got := map[string]float64{}

@@ -74,6 +74,7 @@ var all = []Unit{
 	{"no-ttft-calls", Lower, "calls that ended with no content chunk, so no TTFT"},
 	{"no-load-calls", Lower, "calls whose final chunk carried no load_duration"},
 	{"no-prefill-calls", Lower, "calls whose final chunk carried no prompt_eval_duration"},
+	{"invalid-calls", Lower, "successful calls whose server accounting failed measure.Validate (traced with the reason, pooled into nothing)"},
 
 	// Inference backends (tr118).
 	{"padded-tok/s", Higher, "prefill throughput counting padding tokens, as the study did"},
