@@ -28,7 +28,7 @@ func TestProgressIsIgnoredByBenchfmt(t *testing.T) {
 			return installScript(ctx, tc, gobin, out)
 		})
 		b.tick = 15 * time.Second
-		if _, err := b.binary(t.Context()); err != nil {
+		if _, _, err := b.binary(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 
@@ -54,7 +54,7 @@ func TestProgressIsIgnoredByBenchfmt(t *testing.T) {
 		})
 		waiter.tick = 15 * time.Second
 		waiter.poll = time.Second
-		if _, err := waiter.binary(t.Context()); err != nil {
+		if _, _, err := waiter.binary(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 	})
