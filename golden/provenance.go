@@ -24,12 +24,12 @@ var ErrConfigMismatch = errors.New("identifying config differs")
 // request differ in it by construction, and that difference is what the
 // gate measures. pkg is not either: results of different packages never
 // share a name.
-var identifying = regexp.MustCompile(`^(goos|goarch|cpu|gpu|os|ollama-version|ollama-source|ollama-backend|instances|num-parallel|num-predict|num-thread|setups|corpus|energy|usd-per-kwh|gco2e-per-kwh|usd-per-gpu-hour|model[0-9]*(-digest|-synthetic)?)$`)
+var identifying = regexp.MustCompile(`^(goos|goarch|cpu|gpu|os|ollama-version|ollama-source|ollama-backend|ollama-cflags|instances|num-parallel|num-predict|num-thread|setups|corpus|energy|usd-per-kwh|gco2e-per-kwh|usd-per-gpu-hour|model[0-9]*(-digest|-synthetic)?)$`)
 
 // IdentifyingKeys lists the identifying config keys (model keys also with a
 // number: model2, model2-digest, model2-synthetic).
 func IdentifyingKeys() []string {
-	return []string{"goos", "goarch", "cpu", "gpu", "os", "ollama-version", "ollama-source", "instances",
+	return []string{"goos", "goarch", "cpu", "gpu", "os", "ollama-version", "ollama-source", "ollama-cflags", "instances",
 		"num-parallel", "num-predict", "num-thread", "model", "model-digest", "model-synthetic"}
 }
 
