@@ -84,8 +84,14 @@ func (t failedTry) firstError() string {
 	return t.err.Error()
 }
 
-// errorLine matches what gcc, clang, ld and cmd/go print for an error.
-var errorLine = regexp.MustCompile(`(?i)\berror\b|undefined reference|multiple definition|cannot find|no such file|bad value|unrecognized (command|option)|not supported|signal: killed`)
+// errorLine matches what gcc, clang, ld and cmd/go print for an error:
+// "x.c:1:2: error: …", "cc1: error: …", "collect2: error: …", "fatal
+// error: …", the linker's own complaints, a compiler not found or killed.
+var errorLine = regexp.MustCompile(`(^|\s)(fatal )?error:|undefined reference to|multiple definition of|cannot find -l|executable file not found|signal: killed`)
+
+// sourceLine matches the source gcc and clang quote under a diagnostic
+// ("1244 |   memcpy(…)", "|   ~~~^~~"), which may hold any word.
+var sourceLine = regexp.MustCompile(`^[0-9]* *\|`)
 
 // Lines longer than this are command lines (the link line runs to tens of
 // kilobytes), not messages.
@@ -118,7 +124,7 @@ func firstErrors(path string) (lines []string, tail bool) {
 		if len(last) > 3 {
 			last = last[1:]
 		}
-		if errorLine.MatchString(l) && !slices.Contains(found, l) {
+		if errorLine.MatchString(l) && !sourceLine.MatchString(l) && !slices.Contains(found, l) {
 			found = append(found, l)
 		}
 	}
