@@ -1,7 +1,11 @@
 package ollamabuild
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"os"
+	"os/exec"
 	"regexp"
 	"slices"
 	"strings"
@@ -140,6 +144,31 @@ func cpuFeatureFlags(cpuinfo []byte) []string {
 		switch strings.TrimSpace(k) {
 		case "flags", "Features":
 			return strings.Fields(v)
+		}
+	}
+	return nil
+}
+
+// checkFlags compiles an empty C and an empty C++ file with tc.cflags,
+// writing what the compilers say to out. A flag a compiler rejects (a
+// -march it does not know) then fails the try in milliseconds: go install
+// would first build every package that does not need cgo, minutes on a
+// cold Go build cache, and then fail the same way.
+func checkFlags(ctx context.Context, tc toolchain, out io.Writer) error {
+	for _, c := range []struct{ compiler, lang string }{{tc.cc, "c"}, {tc.cxx, "c++"}} {
+		argv := strings.Fields(c.compiler)
+		if len(argv) == 0 {
+			continue
+		}
+		args := append(argv[1:], strings.Fields(tc.cflags)...)
+		args = append(args, "-x", c.lang, "-c", "-o", os.DevNull, "-")
+		cmd := exec.CommandContext(ctx, argv[0], args...)
+		cmd.Stdin = strings.NewReader("")
+		cmd.Stdout = out
+		cmd.Stderr = out
+		fmt.Fprintf(out, "%s %s\n", argv[0], strings.Join(args, " "))
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("%s rejects the flags: %w", c.compiler, err)
 		}
 	}
 	return nil

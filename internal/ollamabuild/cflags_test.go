@@ -388,3 +388,29 @@ func TestLeftOutISAsMatchThePinnedModule(t *testing.T) {
 		t.Errorf("on an AMX CPU the flags %q leave __AMX_INT8__ defined", plan.flags)
 	}
 }
+
+// The real compilers check the flags before go install runs: a -march they
+// do not know fails at once, in their own words.
+func TestCheckFlagsWithTheRealCompilers(t *testing.T) {
+	tc, err := checkPrereqs(hostSystem())
+	if err != nil {
+		t.Skipf("no toolchain here: %v", err)
+	}
+	tc.cflags = "-O3"
+	var out bytes.Buffer
+	if err := checkFlags(t.Context(), tc, &out); err != nil {
+		t.Fatalf("checkFlags(%q) = %v:\n%s", tc.cflags, err, out.String())
+	}
+	tc.cflags = "-O3 -march=nonsense"
+	out.Reset()
+	err = checkFlags(t.Context(), tc, &out)
+	if err == nil {
+		t.Fatalf("checkFlags(%q) passed:\n%s", tc.cflags, out.String())
+	}
+	path := filepath.Join(t.TempDir(), "build.log")
+	writeFile(t, path, out.String(), 0o644)
+	lines, tail := firstErrors(path)
+	if tail || len(lines) == 0 || !strings.Contains(lines[0], "nonsense") {
+		t.Errorf("the compiler's error is not quoted: %q (tail %t), from:\n%s", lines, tail, out.String())
+	}
+}

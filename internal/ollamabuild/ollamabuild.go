@@ -779,6 +779,9 @@ func goModDownload(ctx context.Context, goBin, version string) (string, error) {
 // goInstall is the real build: go install of the pinned module version,
 // run outside our module so that nothing of it applies.
 func (b *builder) goInstall(ctx context.Context, tc toolchain, gobin string, out io.Writer) error {
+	if err := checkFlags(ctx, tc, out); err != nil {
+		return err
+	}
 	args := goInstallArgs(b.version)
 	env := buildEnv(tc, gobin, b.includeDir())
 	cmd, cleanup, err := goCommand(ctx, tc.goBin, env, args...)
