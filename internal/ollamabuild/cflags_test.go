@@ -414,3 +414,32 @@ func TestCheckFlagsWithTheRealCompilers(t *testing.T) {
 		t.Errorf("the compiler's error is not quoted: %q (tail %t), from:\n%s", lines, tail, out.String())
 	}
 }
+
+// A build for a named target (CI cross-builds for sapphirerapids on CPUs
+// that cannot run it) is built and reported, never run: the fake binary
+// leaves a mark if anything executes it.
+func TestBuildNeverRunsTheBinary(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "0.17.4-key")
+	mark := filepath.Join(t.TempDir(), "ran")
+	b := fakeBuilder(t, dir, io.Discard, func(ctx context.Context, tc toolchain, gobin string, out io.Writer) error {
+		if err := os.MkdirAll(gobin, 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(gobin, "ollama"), []byte("#!/bin/sh\ntouch '"+mark+"'\n"), 0o755)
+	})
+	b.plan, _ = planFlags("amd64", strings.Fields(flagsAVX2), "sapphirerapids")
+	b.goos = "linux"
+	b.getenv = func(k string) string { return map[string]string{"CHIMERA_OLLAMA_BACKEND": "cpu"}[k] }
+	for range 2 { // the build, then the cache hit
+		srv, err := b.server(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "-O3 -march=sapphirerapids" + noAMX; srv.CFlags != want || srv.Bin != filepath.Join(dir, "ollama") {
+			t.Errorf("server = %+v, want %s built with %q", srv, filepath.Join(dir, "ollama"), want)
+		}
+	}
+	if _, err := os.Stat(mark); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the built binary was run (stat %s: %v)", mark, err)
+	}
+}

@@ -41,7 +41,11 @@
 // CHIMERA_OLLAMA_MARCH=<target> (x86-64-v3, sapphirerapids, znver4, …)
 // builds for that -march instead (AMX off all the same), with no
 // fallback: a target the user named is never replaced, and its failure
-// fails. The flags the binary was built with are [Server.CFlags] and the
+// fails. Each try first compiles an empty C and C++ file with its flags,
+// so that a -march the compiler rejects fails in a fraction of a second,
+// not after go install has built every package without cgo (6 min on a
+// cold Go build cache on a busy 2-core machine, measured). The flags the
+// binary was built with are [Server.CFlags] and the
 // provenance's identifying ollama-cflags line. The command
 // ./internal/ollamabuild/cmd/ollamabuild builds without running anything.
 //
