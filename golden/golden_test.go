@@ -153,6 +153,8 @@ func TestProvenance(t *testing.T) {
 			nil, nil, []ConfigDiff{{"gpu", "none", "X"}}},
 		{"instance count is identifying", with(cfgA + "instances: 1\n"), with(cfgA + "instances: 2\n"), Options{},
 			ErrConfigMismatch, []string{`instances: base "1", head "2"`}, nil},
+		{"the embedded build's compiler flags are identifying", with(cfgA + "ollama-cflags: -O3 -march=native\n"), with(cfgA + "ollama-cflags: -O3 -march=x86-64-v3\n"), Options{},
+			ErrConfigMismatch, []string{`ollama-cflags: base "-O3 -march=native", head "-O3 -march=x86-64-v3"`}, nil},
 		{"numbered model keys are identifying", with(cfgA + "model2-digest: abc\n"), with(cfgA + "model2-digest: def\n"), Options{},
 			ErrConfigMismatch, []string{"model2-digest"}, nil},
 		{"one name under two configs in one file is an input error", with(cfgA) + with("model: other\n"), with(cfgA), Options{},

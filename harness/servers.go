@@ -58,6 +58,9 @@ type Instance struct {
 	// or BackendCPU. "" for other sources, whose backends the harness
 	// does not know.
 	Backend string
+	// CFlags are the C/C++ compiler flags the embedded build was compiled
+	// with (its CPU kernels depend on them); "" for other sources.
+	CFlags string
 
 	// Set for started servers only.
 	Bin         string // the ollama executable
@@ -130,6 +133,7 @@ type ServerSource struct {
 	// Backend is what the embedded build runs on (ollamabuild.BackendCUDA
 	// or BackendCPU), once [Servers] has built it; "" for other sources.
 	Backend string
+	CFlags  string // the embedded build's compiler flags, likewise
 }
 
 // FindOllama decides where servers come from, reading the environment at
@@ -275,7 +279,7 @@ func Servers(tb testing.TB, cfg ServerConfig) []*Instance {
 		if err != nil {
 			tb.Fatalf("harness: embedded Ollama: %v", err)
 		}
-		src.Bin, src.Backend = srv.Bin, srv.Backend
+		src.Bin, src.Backend, src.CFlags = srv.Bin, srv.Backend, srv.CFlags
 	}
 	return startServers(tb, src, cfg, n, defaultServerStartOptions())
 }
@@ -357,6 +361,7 @@ func startServers(tb testing.TB, src ServerSource, cfg ServerConfig, n int, opts
 			Index:       i,
 			Source:      src.Kind,
 			Backend:     src.Backend,
+			CFlags:      src.CFlags,
 			Bin:         src.Bin,
 			ModelsDir:   models,
 			NumParallel: np,
