@@ -243,8 +243,9 @@ func benchOpen(b *testing.B, l *harness.Live, c Config, arrival string, rate flo
 // Config.SLO, and reports them as max-agents and max-rps. Each step of the
 // agent search is a closed-loop run of at least Config.OpenCalls calls
 // ([StepCalls]); each step of the rate search an open-loop run of
-// Config.OpenCalls calls at Poisson arrivals. The rate search starts at
-// the first of Config.Rates. One iteration is both searches.
+// Config.OpenCalls calls at Poisson arrivals, which must also keep up
+// (SLO.JudgeOpen). The rate search starts at the first of Config.Rates.
+// One iteration is both searches.
 func BenchmarkCapacitySearch(b *testing.B) {
 	c := config(b)
 	lives, skips := live(b, c, searchUnits)
@@ -288,7 +289,7 @@ func benchSearch(b *testing.B, l *harness.Live, c Config, p *progress.Printer) {
 				return Step{}, err
 			}
 			r, err := Open(b.Context(), sched, c.InFlight, send)
-			s := Step{Calls: len(r.Calls), Verdict: c.SLO.Judge(r)}
+			s := Step{Calls: len(r.Calls), Verdict: c.SLO.JudgeOpen(r)}
 			s.Load = rate
 			p.Printf("  %s rate=%s", label, s)
 			return s, annotate(l, err)

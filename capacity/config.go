@@ -28,7 +28,7 @@ const (
 	DefaultAgents    = "1,2,4,8"
 	DefaultSLO       = "ttft-p95<=2s,agent-tok/s-p5>=10"
 	DefaultCalls     = 4 // two workflows (analysis + report) per agent
-	DefaultRates     = "2,4,8,16"
+	DefaultRates     = "4,8,16"
 	DefaultArrivals  = "poisson"
 	DefaultOpenCalls = 20 // a p95 from 20 calls lies between the 19th and the 20th
 	DefaultInFlight  = 64

@@ -26,7 +26,7 @@
 //
 // CHIMERA_CAPACITY_OPEN_CALLS calls (default 20), alternating the
 // workflow's analysis and report prompts, sent at R per second (rates from
-// CHIMERA_CAPACITY_RATES, default 2,4,8,16) with Poisson arrivals from a
+// CHIMERA_CAPACITY_RATES, default 4,8,16) with Poisson arrivals from a
 // PCG generator seeded with CHIMERA_CAPACITY_SEED (default 1), or at a
 // constant rate (CHIMERA_CAPACITY_ARRIVALS=poisson,constant; default
 // poisson). At most CHIMERA_CAPACITY_INFLIGHT calls (default 64) are in
@@ -44,7 +44,10 @@
 // met (RateTolerance). Each agent step is a closed-loop run of at least
 // CHIMERA_CAPACITY_OPEN_CALLS calls (20 by default: the calls per agent are
 // raised to whole workflows until the run makes that many, StepCalls); each
-// rate step an open-loop run of that many calls at Poisson arrivals. The
+// rate step an open-loop run of that many calls at Poisson arrivals, which
+// must also keep up: achieved-rps at least 90 % of offered-rps (KeepUp), for
+// a few calls at a rate far beyond the setup's are a burst that ends before
+// its queue passes the target. The
 // agent search stops at CHIMERA_CAPACITY_MAX_AGENTS (default 64). Every step
 // prints a progress line: the load, met or missed, from how many calls,
 // and the measured value of each term missed.

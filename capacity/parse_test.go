@@ -65,7 +65,7 @@ func TestFromEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{
-		Setups: DefaultSetups(), Agents: []int{1, 2, 4, 8}, Calls: DefaultCalls, Rates: []float64{2, 4, 8, 16},
+		Setups: DefaultSetups(), Agents: []int{1, 2, 4, 8}, Calls: DefaultCalls, Rates: []float64{4, 8, 16},
 		Arrivals: []string{Poisson}, OpenCalls: DefaultOpenCalls, InFlight: DefaultInFlight, Seed: DefaultSeed,
 		MaxAgents: DefaultMaxAgents,
 	}

@@ -159,3 +159,27 @@ func (t Term) format(x float64) string {
 	}
 	return time.Duration(x).Round(time.Microsecond).String()
 }
+
+// KeepUp is the share of the offered rate an open-loop run must achieve
+// to count as keeping up: a run of a few calls at a rate far beyond the
+// setup's is a burst that ends before its queue grows past the target, so
+// the rate search also asks that completions keep pace with arrivals.
+const KeepUp = 0.9
+
+// JudgeOpen is [SLO.Judge] for an open-loop run, which must also keep up:
+// achieved-rps at least [KeepUp] × offered-rps.
+func (s SLO) JudgeOpen(r Run) Verdict {
+	v := s.Judge(r)
+	o := r.openValues()
+	offered, ok1 := o["offered-rps"]
+	achieved, ok2 := o["achieved-rps"]
+	switch {
+	case !ok1 || !ok2:
+		v.Met = false
+		v.Why = append(v.Why, "achieved-rps: not measured")
+	case achieved < KeepUp*offered:
+		v.Met = false
+		v.Why = append(v.Why, fmt.Sprintf("achieved-rps %.3g below %g × offered-rps %.3g", achieved, KeepUp, offered))
+	}
+	return v
+}
