@@ -92,12 +92,13 @@
 //
 // # Running
 //
-// The curve, the three setups with N up to 8 (about 3 minutes on a 2-core
-// CPU with the embedded default, caches warm; the pattern also runs the
-// open loop and the search, whose first level matches too):
+// The curve, the three setups with N up to 8; the pattern's first level
+// also matches the open loop and the search (5m58s on a 2-core CPU with the
+// embedded default, caches warm, other jobs loading the cores; the closed
+// loop was its first 50 s):
 //
 //	go test -run '^$' -bench 'Capacity/' ./capacity > capacity.txt
-//	go tool benchstat -col /agents -filter '.name:Capacity' capacity.txt
+//	go tool benchstat -col /agents -filter '.name:Capacity .unit:(agg-tok/s OR ttft-p95-ns)' capacity.txt
 //
 // The closed loop alone, and one setup with more agents:
 //
