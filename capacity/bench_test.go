@@ -41,6 +41,12 @@ func config(tb testing.TB) Config {
 // the SLO as a config line.
 func live(b *testing.B, c Config, units []string) ([]*harness.Live, []string) {
 	b.Helper()
+	// The first setup is the Live's own servers, which CHIMERA_OLLAMA_URLS
+	// servers would give whatever slots they keep: only an arm can say so.
+	if src, err := harness.FindOllama(); err == nil && src.Kind == harness.SourceURLs && c.Setups[0].NumParallel > 1 {
+		b.Fatalf("capacity: %s=%s: the first setup sets %d slots, and the CHIMERA_OLLAMA_URLS servers keep their own OLLAMA_NUM_PARALLEL; list a parallel=1 setup first (e.g. 1x1,2x1)",
+			SetupsEnv, os.Getenv(SetupsEnv), c.Setups[0].NumParallel)
+	}
 	cfg := harness.LiveConfig{Instances: c.Setups[0].Instances, NumParallel: c.Setups[0].NumParallel, Units: units}
 	for _, s := range c.Setups[1:] {
 		cfg.Arms = append(cfg.Arms, harness.ServerConfig{Instances: s.Instances, NumParallel: s.NumParallel})
