@@ -38,7 +38,7 @@ func (c Call) Lag() time.Duration { return c.Start.Sub(c.Due) }
 // Latency returns the call's value of an SLO metric, false when the call
 // did not measure it: ttft and e2e count from when the call was due.
 func (c Call) Latency(metric string) (float64, bool) {
-	if !c.OK() {
+	if !c.Valid() {
 		return 0, false
 	}
 	switch metric {
@@ -212,12 +212,12 @@ func Open(ctx context.Context, schedule []time.Duration, inFlight int, send Send
 	return r, nil
 }
 
-// Tokens is Σ eval_count over the run's successful calls.
+// Tokens is Σ eval_count over the run's valid calls that reported one.
 func (r Run) Tokens() int {
 	n := 0
 	for _, c := range r.Calls {
-		if c.OK() {
-			n += c.EvalCount
+		if t, ok := c.Record.Tokens(); ok {
+			n += t
 		}
 	}
 	return n
@@ -331,7 +331,7 @@ func (r Run) openValues() map[string]float64 {
 	var ends []time.Time
 	var lags []float64
 	for _, c := range r.Calls {
-		if !c.OK() {
+		if !c.Valid() {
 			continue
 		}
 		ends = append(ends, c.Start.Add(c.End))

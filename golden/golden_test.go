@@ -72,8 +72,8 @@ func TestCompareVerdicts(t *testing.T) {
 			runText(cfgA, 2, bench{"X", 100, "prompt-tok"}), runText(cfgA, 2, bench{"X", 50, "prompt-tok"}), Options{}, NotJudged, nil},
 		{"three samples against ten cannot decide: the need is per side",
 			runText(cfgA, 3, tok(100)), runText(cfgA, 10, tok(50)), Options{Tolerance: 0.05}, TooFew, ErrTooFewSamples},
-		{"better= metadata overrides the registry",
-			"Unit tok/s better=lower\n" + runText(cfgA, 10, tok(100)), runText(cfgA, 10, tok(120)), Options{Tolerance: 0.05}, Regressed, ErrRegression},
+		{"better= metadata of both files overrides the registry",
+			"Unit tok/s better=lower\n" + runText(cfgA, 10, tok(100)), "Unit tok/s better=lower\n" + runText(cfgA, 10, tok(120)), Options{Tolerance: 0.05}, Regressed, ErrRegression},
 		{"assume=exact compares single samples",
 			"Unit size-B better=lower assume=exact\n" + runText(cfgA, 1, bench{"Size", 1000, "size-B"}), runText(cfgA, 1, bench{"Size", 1200, "size-B"}), Options{Tolerance: 0.05}, Regressed, ErrRegression},
 	}

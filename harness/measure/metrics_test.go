@@ -55,6 +55,7 @@ func TestCallMetricsOmitsWhatWasNotMeasured(t *testing.T) {
 			"no-ttft-calls":    2,
 			"no-load-calls":    2,
 			"no-prefill-calls": 2,
+			"invalid-calls":    0,
 		}
 		got := m.Values()
 		if diff := cmp.Diff(want, got, cmpopts.EquateApprox(1e-12, 0)); diff != "" {

@@ -51,6 +51,9 @@
 // its done chunk (as Ollama does after ~30 identical tokens), a stall after k
 // chunks (nothing more until the client gives up), a slow first byte, or a
 // bare done line with no content and no counts or durations.
+// FaultKeepAlive sends lines with empty content every Delay after k chunks
+// (busy, but generating nothing), and FaultMisreport lets a test rewrite
+// the done line's counts and durations (a server that lies).
 //
 // # Virtual time
 //

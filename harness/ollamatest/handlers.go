@@ -413,6 +413,10 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request, q inference) {
 			res.Outcome = "stalled"
 			<-ctx.Done()
 			return true
+		case FaultKeepAlive:
+			res.Status, res.Outcome = http.StatusOK, "keep-alive lines only"
+			q.emptyLines(ctx, enc, flush, f.Delay)
+			return true
 		}
 		return false
 	}
@@ -453,6 +457,9 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request, q inference) {
 		PromptEvalDuration: prefill,
 		EvalCount:          n,
 		EvalDuration:       time.Duration(n) * m.InterToken,
+	}
+	if f.Kind == FaultMisreport && f.Misreport != nil {
+		f.Misreport(&metrics)
 	}
 	res.Status, res.Outcome = http.StatusOK, "done"
 	if q.stream {

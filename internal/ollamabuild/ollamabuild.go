@@ -208,9 +208,17 @@ func versionFromGoMod(dir string) (string, error) {
 	}
 }
 
-// CacheRoot returns $CHIMERA_CACHE, or os.UserCacheDir()/chimeraforge.
+// CacheRoot returns $CHIMERA_CACHE, or os.UserCacheDir()/chimeraforge: the
+// one root of every Chimeraforge cache (this package's builds, the harness's
+// synthetic models, harness/onnx's ONNX Runtime library), resolved here
+// only. A CHIMERA_CACHE that cannot hold the cache (not a directory, not
+// writable) is an error naming the variable, here, rather than a path error
+// from deep inside a build or a model write.
 func CacheRoot() (string, error) {
 	if dir := os.Getenv("CHIMERA_CACHE"); dir != "" {
+		if err := usableDir(dir); err != nil {
+			return "", fmt.Errorf("CHIMERA_CACHE=%q is unusable: %w", dir, err)
+		}
 		return dir, nil
 	}
 	dir, err := os.UserCacheDir()
@@ -749,4 +757,18 @@ func buildEnv(tc toolchain, gobin, includeDir string) []string {
 func isExecutable(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
+}
+
+// usableDir makes dir if it is absent and checks that a file can be
+// created in it.
+func usableDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".chimera-probe-*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }

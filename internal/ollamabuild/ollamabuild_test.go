@@ -703,6 +703,20 @@ func TestPathIsUnderTheCache(t *testing.T) {
 			t.Errorf("Path() = %s, want a match for %s", got, pattern)
 		}
 	})
+	// Issue 17: an unusable CHIMERA_CACHE was reported by its path alone,
+	// from deep inside the build or a model write.
+	t.Run("unusable CHIMERA_CACHE names the variable", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "a-file")
+		if err := os.WriteFile(file, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, root := range []string{file, filepath.Join(file, "cache")} {
+			t.Setenv("CHIMERA_CACHE", root)
+			if _, err := Path(); err == nil || !strings.Contains(err.Error(), `CHIMERA_CACHE="`+root+`" is unusable`) {
+				t.Errorf("CHIMERA_CACHE=%s: Path() error %v, want one naming the variable", root, err)
+			}
+		}
+	})
 	t.Run("default", func(t *testing.T) {
 		t.Setenv("CHIMERA_CACHE", "")
 		user, err := os.UserCacheDir()

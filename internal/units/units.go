@@ -74,9 +74,11 @@ var all = []Unit{
 	{"no-ttft-calls", Lower, "calls that ended with no content chunk, so no TTFT"},
 	{"no-load-calls", Lower, "calls whose final chunk carried no load_duration"},
 	{"no-prefill-calls", Lower, "calls whose final chunk carried no prompt_eval_duration"},
+	{"invalid-calls", Lower, "successful calls whose server accounting failed measure.Validate (traced with the reason, pooled into nothing)"},
 
 	// Inference backends (tr118).
 	{"padded-tok/s", Higher, "prefill throughput counting padding tokens, as the study did"},
+	{"prefill-tok/s", Higher, "prefill throughput: real prompt tokens / prefill forward time"},
 	{"degraded-calls", Lower, "calls that failed or fell back to another provider (classified, never dropped)"},
 	{"build-ns", Lower, "time to build an inference session (model load and graph optimisation)"},
 	{"ppl", Lower, "perplexity of a model on a fixed text"},
@@ -138,6 +140,34 @@ var all = []Unit{
 	{"allocs/chunk", Lower, "allocations per streamed chunk"},
 	{"first-parse-ns", Lower, "first response byte → first chunk timestamped"},
 }
+
+// signed lists the registered units whose values can be negative; the
+// gate refuses a negative value in any other registered unit as bad input
+// (golden.Read), since it can only come from a broken measurement or a
+// broken file, and judging it would turn a direction upside down (-1 ms →
+// -5 ms of load-ns read as +400 %).
+//
+// None is signed today; each section of the registry was checked:
+//   - framework, one call, backends, process, Go runtime, harness cost:
+//     durations (…-ns, ns/op), sizes (B/op, peak-rss-B, gpu-mem-B), counts
+//     (allocs/op, prompt-tok, …-calls, graphs) and rates of them (tok/s,
+//     ns/chunk): a negative one is an impossible measurement. ppl is ≥ 1.
+//   - oversleep-p50-ns, oversleep-p99-ns: actual − requested sleep, and
+//     time.Sleep sleeps at least what it is asked, on the same monotonic
+//     clock that measures it.
+//   - multi-agent: eff-%, speedup-x, balance-%, … are ratios of
+//     non-negative times; overhead-ns is T_wall − max t_i, and every
+//     agent's interval lies inside the wall interval on one monotonic
+//     clock (multiagent starts the wall clock before it releases the
+//     agents), so a negative overhead is a bug, not a measurement.
+//   - energy and cost: energies, powers, prices, emissions, utilisation.
+//
+// A unit that is a difference of independent measurements (an
+// improvement %, a clock skew) is signed: list it here.
+var signed = []string{}
+
+// Signed reports whether values of u can be negative; see signed.
+func (u Unit) Signed() bool { return slices.Contains(signed, u.Name) }
 
 // Lookup returns the registered unit called name, as reported ("ttft-ns")
 // or as benchfmt tidies it ("ttft-sec"), which is how a benchfmt reader
