@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/chimeraforge/chimeraforge/internal/envvar"
 )
 
 // The environment variables the benchmarks read, at run time.
@@ -21,6 +23,13 @@ const (
 	InFlightEnv  = "CHIMERA_CAPACITY_INFLIGHT"   // cap on calls in flight in the open loop
 	SeedEnv      = "CHIMERA_CAPACITY_SEED"       // seed of the Poisson arrivals
 	MaxAgentsEnv = "CHIMERA_CAPACITY_MAX_AGENTS" // where the search for max-agents stops
+)
+
+// Bounds of the counts above: beyond them a run would start more
+// goroutines and requests than any machine serves.
+const (
+	MaxAgents = 4096   // an agent count, the search's limit, the cap in flight
+	MaxCalls  = 100000 // calls per agent, per open-loop run
 )
 
 // Defaults of the variables above.
@@ -92,8 +101,15 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	if c.Agents, err = ParseAgents(get(AgentsEnv, DefaultAgents)); err != nil {
 		return c, fmt.Errorf("%s: %w", AgentsEnv, err)
 	}
-	if c.Calls, err = positive(get(CallsEnv, strconv.Itoa(DefaultCalls))); err != nil {
-		return c, fmt.Errorf("%s: %w", CallsEnv, err)
+	bounded := func(name string, def, hi int) (int, error) {
+		n, ok, err := envvar.Int(getenv, name, 1, hi)
+		if !ok {
+			n = def
+		}
+		return n, err
+	}
+	if c.Calls, err = bounded(CallsEnv, DefaultCalls, MaxCalls); err != nil {
+		return c, err
 	}
 	if c.Calls%2 != 0 {
 		return c, fmt.Errorf("%s=%d: want an even number (each workflow makes two calls)", CallsEnv, c.Calls)
@@ -104,22 +120,22 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	if c.Arrivals, err = parseArrivals(get(ArrivalsEnv, DefaultArrivals)); err != nil {
 		return c, fmt.Errorf("%s: %w", ArrivalsEnv, err)
 	}
-	if c.OpenCalls, err = positive(get(OpenCallsEnv, strconv.Itoa(DefaultOpenCalls))); err != nil {
-		return c, fmt.Errorf("%s: %w", OpenCallsEnv, err)
+	if c.OpenCalls, err = bounded(OpenCallsEnv, DefaultOpenCalls, MaxCalls); err != nil {
+		return c, err
 	}
 	if c.OpenCalls < 2 {
 		return c, fmt.Errorf("%s=%d: want at least 2 (rates are measured between calls)", OpenCallsEnv, c.OpenCalls)
 	}
-	if c.InFlight, err = positive(get(InFlightEnv, strconv.Itoa(DefaultInFlight))); err != nil {
-		return c, fmt.Errorf("%s: %w", InFlightEnv, err)
+	if c.InFlight, err = bounded(InFlightEnv, DefaultInFlight, MaxAgents); err != nil {
+		return c, err
 	}
 	seed, err := strconv.ParseUint(get(SeedEnv, strconv.Itoa(DefaultSeed)), 10, 64)
 	if err != nil {
 		return c, fmt.Errorf("%s: want an unsigned integer: %w", SeedEnv, err)
 	}
 	c.Seed = seed
-	if c.MaxAgents, err = positive(get(MaxAgentsEnv, strconv.Itoa(DefaultMaxAgents))); err != nil {
-		return c, fmt.Errorf("%s: %w", MaxAgentsEnv, err)
+	if c.MaxAgents, err = bounded(MaxAgentsEnv, DefaultMaxAgents, MaxAgents); err != nil {
+		return c, err
 	}
 	if c.SLO, err = ParseSLO(get(SLOEnv, DefaultSLO)); err != nil {
 		return c, fmt.Errorf("%s: %w", SLOEnv, err)
@@ -155,13 +171,16 @@ func ParseSetups(s string) ([]Setup, error) {
 	return out, nil
 }
 
-// ParseAgents parses "1,2,4,8": positive and increasing.
+// ParseAgents parses "1,2,4,8": from 1 to MaxAgents, increasing.
 func ParseAgents(s string) ([]int, error) {
 	var out []int
 	for _, f := range strings.Split(s, ",") {
 		n, err := positive(strings.TrimSpace(f))
 		if err != nil {
 			return nil, err
+		}
+		if n > MaxAgents {
+			return nil, fmt.Errorf("%d agents: want at most %d", n, MaxAgents)
 		}
 		if len(out) > 0 && n <= out[len(out)-1] {
 			return nil, fmt.Errorf("%q: want increasing agent counts", s)

@@ -79,6 +79,7 @@ func TestFromEnv(t *testing.T) {
 		{AgentsEnv, "1,2,16,32", ""},
 		{AgentsEnv, "1,4,2", "increasing"},
 		{AgentsEnv, "0,1", "positive"},
+		{AgentsEnv, "1,100000", "at most 4096"},
 		{SetupsEnv, "1x1,1x4,4x1", ""},
 		{SetupsEnv, "1x1,1*2", "<instances>x<slots>"},
 		{SetupsEnv, "1x2,1x2", "twice"},
@@ -86,9 +87,10 @@ func TestFromEnv(t *testing.T) {
 		{RatesEnv, "0.5,1,x", `rate "x"`},
 		{ArrivalsEnv, "poisson,uniform", `"uniform"`},
 		{OpenCallsEnv, "1", "at least 2"},
-		{InFlightEnv, "-1", "positive"},
+		{InFlightEnv, "-1", "from 1 to 4096"},
 		{SeedEnv, "-3", "unsigned"},
-		{MaxAgentsEnv, "many", "positive"},
+		{MaxAgentsEnv, "many", "integer from 1 to 4096"},
+		{OpenCallsEnv, "1000000", "from 1 to 100000"},
 		{SLOEnv, "ttft<2s", "no <= or >="},
 	} {
 		_, err := FromEnv(func(name string) string {
