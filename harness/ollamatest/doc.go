@@ -12,7 +12,7 @@
 // Each [Model] scripts its timing. A generate or chat request is served as:
 //
 //	arrival ─ load (if the model is not loaded) ─ queue (FIFO, NumParallel slots) ─
-//	prefill (PromptTokens × PrefillPerToken) ─ token 1 … token n, InterToken apart ─
+//	prefill (Prefill + PromptTokens × PrefillPerToken) ─ token 1 … token n, InterToken apart ─
 //	InterToken ─ done chunk
 //
 // so the first content chunk leaves at the end of prefill and the done chunk

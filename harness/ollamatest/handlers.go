@@ -367,7 +367,7 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request, q inference) {
 	res.Load, res.Started = load, time.Now()
 
 	pt := PromptTokens(q.text)
-	prefill := time.Duration(pt) * m.PrefillPerToken
+	prefill := m.Prefill + time.Duration(pt)*m.PrefillPerToken
 	// The script runs on an absolute timeline from the slot's start: token
 	// i at prefill + i·InterToken. Sleeping interval after interval would
 	// add every timer's wake-up latency to the next token, so that a busy

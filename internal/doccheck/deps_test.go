@@ -12,8 +12,8 @@ import (
 
 // TestLayering checks what the libraries link, with go list: assertions
 // live in packages named …test, so no other library package links testing
-// (the harness root, whose job is running benchmarks, and the tr packages
-// and commands above it may); and pure maths stays out of the plotting
+// (the harness root, whose job is running benchmarks, and the report
+// packages, tr and capacity, and commands above it may); and pure maths stays out of the plotting
 // package, so tr121's non-test code links no gonum.org/v1/plot.
 func TestLayering(t *testing.T) {
 	goCmd, err := exec.LookPath("go")
@@ -41,7 +41,7 @@ func TestLayering(t *testing.T) {
 		ds := strings.Fields(deps)
 		n++
 		switch {
-		case strings.HasSuffix(path.Base(rel), "test"), strings.HasPrefix(rel, "tr1"), strings.HasPrefix(rel, "cmd/"), slices.Contains(mayLinkTesting, rel):
+		case strings.HasSuffix(path.Base(rel), "test"), strings.HasPrefix(rel, "tr1"), rel == "capacity", strings.HasPrefix(rel, "cmd/"), slices.Contains(mayLinkTesting, rel):
 		case slices.Contains(ds, "testing"):
 			t.Errorf("%s links testing: assertions belong in a …test package", p)
 		}

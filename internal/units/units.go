@@ -103,6 +103,22 @@ var all = []Unit{
 	{"b-ns", Lower, "agent B's time inside a multi-agent run (study baselines)"},
 	{"roofline-%", Neither, "decode's share of the memory-bandwidth roofline: tok/s × bytes per token / bandwidth"},
 
+	// Capacity (package capacity): N agents or an offered rate per setup.
+	{"agent-tok/s", Higher, "each call's decode rate eval_count / eval_duration, mean over a run's calls"},
+	{"ttft-p50-ns", Lower, "median time to first token, from when each call was due (its send; open loop: its scheduled arrival)"},
+	{"ttft-p95-ns", Lower, "95th percentile time to first token, from when each call was due"},
+	{"ttft-p99-ns", Lower, "99th percentile time to first token, from when each call was due"},
+	{"queue-ns", Lower, "time a call waited for a slot: client TTFT − load_duration − prompt_eval_duration, mean"},
+	{"queue-p95-ns", Lower, "95th percentile of a call's wait for a slot (queue-ns's rule)"},
+	{"goodput-%", Higher, "share of calls whose own TTFT, e2e, queue and decode rate meet every term of the SLO"},
+	{"sched-e2e-p95-ns", Lower, "95th percentile end-to-end latency from each call's scheduled arrival (open loop)"},
+	{"offered-rps", Neither, "calls per second the open loop's schedule offered: (n−1) / (last − first arrival)"},
+	{"achieved-rps", Higher, "calls per second completed: (n−1) / (last − first end)"},
+	{"dispatch-lag-ns", Lower, "open loop: call sent − call scheduled, mean"},
+	{"dispatch-lag-p99-ns", Lower, "open loop: call sent − call scheduled, 99th percentile"},
+	{"max-agents", Higher, "largest closed-loop agent count whose calls meet the SLO"},
+	{"max-rps", Higher, "largest offered rate (calls/s, Poisson arrivals) whose calls meet the SLO"},
+
 	// Go runtime.
 	{"sched-p50-ns", Lower, "Go scheduler latency, median (/sched/latencies:seconds)"},
 	{"sched-p99-ns", Lower, "Go scheduler latency, 99th percentile"},
