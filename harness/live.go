@@ -336,7 +336,8 @@ func mapsKeys(m map[string]float64) func(func(string) bool) {
 
 // CallUnits are the units [measure.CallMetrics] may report.
 var CallUnits = []string{"tok/s", "ttft-ns", "first-ttft-ns", "e2e-ns", "itl-ns", "load-ns", "prefill-ns",
-	"study-ttft-ns", "prompt-tok", "no-ttft-calls", "no-load-calls", "no-prefill-calls"}
+	"study-ttft-ns", "prompt-tok", "no-ttft-calls", "no-load-calls", "no-prefill-calls",
+	"stream-tok/s", "failed-calls", "reasoning-ttft-ns", "reasoning-tok"}
 
 // NumPredict is CHIMERA_NUM_PREDICT, read here for the whole suite; else
 // 128 tokens for a synthetic model (its output is gibberish; a fixed length

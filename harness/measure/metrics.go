@@ -30,7 +30,13 @@ type CallMetrics struct {
 	studyTTFT    []float64 // ns, load + prefill, one per call that carried both
 	promptTokens []float64
 
+	streamTokens int           // Σ tokens after the first, over calls with a StreamSpan
+	streamSpan   time.Duration // Σ first → last token chunk, over the same calls
+	reasonTTFT   []float64     // ns, one per call with reasoning
+	reasonTokens []float64
+
 	noTTFT, noLoad, noPrefill int
+	failed                    int // records with Err set: counted, never pooled
 }
 
 // Add pools the records of one workflow run; the first is the run's first call.
@@ -38,6 +44,7 @@ func (m *CallMetrics) Add(recs ...Record) {
 	firstSeen := false
 	for _, r := range recs {
 		if !r.OK() {
+			m.failed++
 			continue
 		}
 		m.calls++
@@ -75,22 +82,41 @@ func (m *CallMetrics) Add(recs ...Record) {
 		if r.PromptEvalCount != nil {
 			m.promptTokens = append(m.promptTokens, float64(*r.PromptEvalCount))
 		}
+		if n, span, ok := r.StreamSpan(); ok {
+			m.streamTokens += n
+			m.streamSpan += span
+		}
+		if t, ok := r.ReasoningTTFT(); ok {
+			m.reasonTTFT = append(m.reasonTTFT, float64(t))
+		}
+		if n, ok := r.ReasoningCount(); ok {
+			m.reasonTokens = append(m.reasonTokens, float64(n))
+		}
 	}
 }
 
 // Values returns each measured metric by its benchfmt unit (internal/units):
 // tok/s, ttft-ns, first-ttft-ns, e2e-ns, itl-ns, load-ns, prefill-ns,
-// study-ttft-ns and prompt-tok, each the mean over the calls that measured
-// it and absent, never 0, when none did; and, whenever a call was pooled,
-// the counts no-ttft-calls, no-load-calls and no-prefill-calls, for which 0
-// is a measurement.
+// study-ttft-ns, prompt-tok, reasoning-ttft-ns and reasoning-tok, each the
+// mean over the calls that measured it and absent, never 0, when none did;
+// stream-tok/s, Σ tokens after the first / Σ first → last token chunk
+// ([Record.StreamSpan]); and, whenever a call was pooled, the counts
+// no-ttft-calls, no-load-calls and no-prefill-calls, for which 0 is a
+// measurement. failed-calls, the records with Err set, is reported
+// whenever a call was added, pooled or not.
 func (m *CallMetrics) Values() map[string]float64 {
 	v := map[string]float64{}
+	if m.calls+m.failed > 0 {
+		v["failed-calls"] = float64(m.failed)
+	}
 	if m.calls == 0 {
 		return v
 	}
 	if m.evalDuration > 0 {
 		v["tok/s"] = float64(m.tokens) / m.evalDuration.Seconds()
+	}
+	if m.streamSpan > 0 {
+		v["stream-tok/s"] = float64(m.streamTokens) / m.streamSpan.Seconds()
 	}
 	for unit, xs := range map[string][]float64{
 		"ttft-ns":       m.ttft,
@@ -101,6 +127,9 @@ func (m *CallMetrics) Values() map[string]float64 {
 		"prefill-ns":    m.prefill,
 		"study-ttft-ns": m.studyTTFT,
 		"prompt-tok":    m.promptTokens,
+
+		"reasoning-ttft-ns": m.reasonTTFT,
+		"reasoning-tok":     m.reasonTokens,
 	} {
 		if len(xs) > 0 {
 			v[unit] = mean(xs)
