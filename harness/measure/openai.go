@@ -17,6 +17,10 @@ import (
 	"github.com/ollama/ollama/api"
 )
 
+// ProtocolOpenAI names the OpenAI chat-completions protocol in a run's
+// provenance ("protocol: openai").
+const ProtocolOpenAI = "openai"
+
 // OpenAIEndpoint is Record.Endpoint of a call measured over the OpenAI
 // protocol: a streamed chat completion.
 const OpenAIEndpoint = "chat/completions"
