@@ -17,19 +17,22 @@ var ErrConfigMismatch = errors.New("identifying config differs")
 // identifying matches the file config keys that say what was measured and
 // on what: the platform, the hardware, the server, the model and the
 // per-request settings that change the workload. ollama-source matters
-// because the embedded build runs on the CPU even where gpu names a GPU.
+// because the embedded build runs on the CPU even where gpu names a GPU;
+// protocol (openai, absent for Ollama's native API), server and
+// server-version because one server measured over two protocols, or two
+// servers over one, are not the same run.
 // model keys may carry a number for multi-model runs (model2, model2-digest).
 //
 // harness-commit is deliberately not identifying: base and head of a pull
 // request differ in it by construction, and that difference is what the
 // gate measures. pkg is not either: results of different packages never
 // share a name.
-var identifying = regexp.MustCompile(`^(goos|goarch|cpu|gpu|os|ollama-version|ollama-source|ollama-backend|instances|num-parallel|num-predict|num-thread|setups|corpus|energy|usd-per-kwh|gco2e-per-kwh|usd-per-gpu-hour|model[0-9]*(-digest|-synthetic)?)$`)
+var identifying = regexp.MustCompile(`^(goos|goarch|cpu|gpu|os|ollama-version|ollama-source|ollama-backend|protocol|server|server-version|instances|num-parallel|num-predict|num-thread|setups|corpus|energy|usd-per-kwh|gco2e-per-kwh|usd-per-gpu-hour|model[0-9]*(-digest|-synthetic)?)$`)
 
 // IdentifyingKeys lists the identifying config keys (model keys also with a
 // number: model2, model2-digest, model2-synthetic).
 func IdentifyingKeys() []string {
-	return []string{"goos", "goarch", "cpu", "gpu", "os", "ollama-version", "ollama-source", "instances",
+	return []string{"goos", "goarch", "cpu", "gpu", "os", "ollama-version", "ollama-source", "protocol", "server", "server-version", "instances",
 		"num-parallel", "num-predict", "num-thread", "model", "model-digest", "model-synthetic"}
 }
 
