@@ -229,7 +229,7 @@ func (c *Client) openaiDo(ctx context.Context, method, u string, body []byte, ac
 // the status says so.
 func (c *Client) openaiStatus(ctx context.Context, resp *http.Response, model string) error {
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	se := api.StatusError{StatusCode: resp.StatusCode, Status: resp.Status, ErrorMessage: c.redact(errorMessage(b))}
+	se := api.StatusError{StatusCode: resp.StatusCode, Status: resp.Status, ErrorMessage: errorMessage([]byte(c.redact(string(b))))} // redacted before it is cut
 	switch resp.StatusCode {
 	case http.StatusUnauthorized, http.StatusForbidden:
 		how := "set " + OpenAIKeyEnv + " to the server's API key"
@@ -469,7 +469,7 @@ func (m *sseMeter) line(b []byte) error {
 		return m.malformed(b, err)
 	}
 	if len(ch.Error) > 0 && string(ch.Error) != "null" {
-		return fmt.Errorf("server error in stream: %s", m.redactBytes([]byte(errorMessage(value))))
+		return fmt.Errorf("server error in stream: %s", errorMessage(m.redactBytes(value)))
 	}
 	m.chunk(&ch)
 	return nil
