@@ -227,3 +227,25 @@ func TestTR111OverOpenAISkipsWhatTheProtocolLacks(t *testing.T) {
 		})
 	}
 }
+
+// On Ollama's /v1 start=cold runs: the model is unloaded through the
+// native API before the run, and the first call's TTFT pays the load,
+// exactly, though the protocol reports no load time.
+func TestTR111ColdOverOllamasV1UnloadsThroughTheNativeAPI(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}})
+		l := openaiLive(t, fake, measure.ServerInfo{Name: "ollama", Ollama: true})
+		res := harness.BenchOnce(t, func(b *testing.B) { benchConfig(b, l, harness.AgentConfigs()[0], "cold") })
+		calls := completions(fake)[2:]
+		if calls[0].Load != fakeModel.Load || calls[1].Load != 0 {
+			t.Fatalf("the run's calls loaded for %v then %v, want %v then 0", calls[0].Load, calls[1].Load, fakeModel.Load)
+		}
+		want := float64(fakeModel.Load + time.Duration(calls[0].PromptTokens)*fakeModel.PrefillPerToken)
+		if got := res.Extra["first-ttft-ns"]; got != want {
+			t.Errorf("first-ttft-ns = %v, want load + prefill = %v", got, want)
+		}
+		if _, ok := res.Extra["load-ns"]; ok {
+			t.Error("load-ns reported over the OpenAI protocol, which has no load time")
+		}
+	})
+}
