@@ -47,9 +47,10 @@
 // NewOpenAIClient), with CHIMERA_OPENAI_KEY as the bearer token; the
 // others skip, saying so. [Live.Unsupported] skips a configuration whose
 // options the protocol lacks. BenchmarkProtocols compares the two
-// protocols on one Ollama in one run:
+// protocols on one Ollama in one run (a loop of invocations alternates
+// them sample by sample):
 //
-//	go test -run '^$' -bench Protocols -benchtime 1x -count 6 ./harness
+//	for i in 1 2 3 4 5 6; do go test -run '^$' -bench Protocols -benchtime 1x ./harness; done
 //
 // Environment (read at call time): CHIMERA_OLLAMA_URLS, CHIMERA_OPENAI_URLS,
 // CHIMERA_OPENAI_KEY, CHIMERA_OLLAMA_BIN,

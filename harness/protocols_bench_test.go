@@ -25,9 +25,11 @@ var protocolUnits = append([]string{"ns/op"}, CallUnits...)
 // prefill-ns only where Ollama's native API reports them).
 //
 // Neither side sends num_thread (the protocol has none), so both run the
-// same runner with the server's default threads.
+// same runner with the server's default threads. -count repeats each
+// sub-benchmark back to back; to alternate the protocols sample by sample
+// on a machine whose load drifts, loop over invocations:
 //
-//	go test -run '^$' -bench Protocols -benchtime 1x -count 6 ./harness > protocols.txt
+//	for i in 1 2 3 4 5 6; do go test -run '^$' -bench Protocols -benchtime 1x ./harness; done > protocols.txt
 //	go tool benchstat -col /protocol protocols.txt
 func BenchmarkProtocols(b *testing.B) {
 	l := NewLive(b, LiveConfig{Units: protocolUnits})
