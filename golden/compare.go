@@ -137,7 +137,7 @@ type Comparison struct {
 	Base, Head   benchmath.Summary // median and its confidence interval; zero if absent
 	NBase, NHead int
 	P            float64 // U-test p-value; NaN if not compared
-	Delta        float64 // head median / base median − 1
+	Delta        float64 // (head median − base median) / |base median|
 	Need         int     // samples per side the U test needs at Alpha
 	Verdict      Verdict
 }
@@ -166,13 +166,15 @@ type Report struct {
 // way benchstat does (medians with confidence intervals, Mann-Whitney U
 // test via benchmath.AssumeNothing, or exact comparison for units declared
 // assume=exact), and judges each change against its tolerance and the
-// unit's direction: declared "Unit … better=" metadata (head's, then
-// base's), else the registry in internal/units.
+// unit's direction: each file's declared "Unit … better=" metadata, else
+// the registry in internal/units; base and head must agree.
 //
 // Compare fails with an error wrapping ErrInput when a compared unit is
 // neither declared nor registered (naming it and where it first appears),
-// when a value is NaN or infinite (Read refuses those already; a Set built
-// by hand is checked here, so that no such value reaches benchmath), or
+// when its direction differs between base and head (naming both sources),
+// when a value is NaN or infinite, or negative in a unit that cannot be
+// (Read refuses those already; a Set built by hand is checked here, so
+// that no such value reaches benchmath), or
 // when the sets share no benchmark metric. It refuses, with an error
 // wrapping ErrConfigMismatch that lists the differing keys, to compare
 // benchmarks whose identifying config (IsIdentifying) differs, unless opt
@@ -275,12 +277,19 @@ func judge(c *Comparison, assume benchmath.Assumption, b, h []float64, thr *benc
 	}
 }
 
+// delta is the relative change from base to head, signed as the values
+// move: head/base − 1 flips its sign when base is negative (-1 ms → -5 ms
+// is +400 % by it, a rise though the value fell), so a negative base is
+// divided out by its magnitude. Only a unit the registry allows to be
+// negative, or one it does not know, gets here with one.
 func delta(base, head float64) float64 {
 	switch {
 	case base == head:
 		return 0
 	case base == 0:
 		return math.Copysign(math.Inf(1), head)
+	case base < 0:
+		return (head - base) / -base
 	}
 	return head/base - 1
 }
@@ -310,43 +319,65 @@ func needPerSide(alpha float64) int {
 	return n
 }
 
-// better returns a unit's direction (+1 higher, -1 lower, 0 descriptive)
-// and whether it is known: declared metadata (head's, then base's; only
-// higher or lower count), else the registry.
-func better(head, base benchfmt.UnitMetadataMap, unit string) (int, bool) {
-	for _, m := range []benchfmt.UnitMetadataMap{head, base} {
-		// GetBetter's own fallback (ns/op, sec/op) is a guess: ask Get first.
-		if m.Get(unit, "better") != nil {
-			if d := m.GetBetter(unit); d != 0 {
-				return d, true
-			}
+// side is one file's direction for a unit: its own declaration (only
+// higher or lower count; GetBetter's fallback for ns/op is a guess, so
+// Get is asked first), else, where the file has values in the unit, the
+// registry; known is false when neither says (a file that neither
+// declares nor measures a unit has no say in its direction). from says
+// where the direction came from, for messages.
+func side(s *Set, unit string, measured bool) (dir int, known bool, from string) {
+	if m := s.Units.Get(unit, "better"); m != nil {
+		if d := s.Units.GetBetter(unit); d != 0 {
+			file, line := m.Pos()
+			return d, true, fmt.Sprintf("declared at %s:%d", cmp.Or(file, s.File), line)
 		}
 	}
-	if u, ok := units.Lookup(unit); ok {
-		return int(u.Better), true
+	if u, ok := units.Lookup(unit); ok && measured {
+		return int(u.Better), true, "undeclared in " + s.File + ", so the registry's"
 	}
-	return 0, false
+	return 0, false, ""
+}
+
+// dirName is a direction as benchfmt declares it.
+func dirName(d int) string {
+	return cmp.Or(units.Better(d).String(), "descriptive")
 }
 
 // directions returns the direction of every compared unit, by tidied
-// unit. A unit neither declared nor registered is an input error that
-// names it and where it first appears: judging it by its spelling could
-// judge it backwards, leaving it unjudged would pass its regressions, and
-// a spurious unit is how a file cut mid-line shows.
-func directions(base, head *Set, sets ...sampleSet) (map[string]int, error) {
+// unit: each file's own (its declaration, else the registry), which must
+// agree. A unit neither declared nor registered in either file is an
+// input error that names it and where it first appears: judging it by its
+// spelling could judge it backwards, leaving it unjudged would pass its
+// regressions, and a spurious unit is how a file cut mid-line shows. A
+// unit whose direction differs between base and head is an input error
+// too: taking either side's word would let one file turn a regression
+// into an improvement (benchfmt already refuses the conflict within one
+// file).
+func directions(base, head *Set, bs, hs sampleSet) (map[string]int, error) {
 	dirs := map[string]int{}
-	var unknown []string
-	for _, ss := range sets {
+	var unknown, conflict []string
+	for _, ss := range []sampleSet{bs, hs} {
 		for _, k := range ss.order {
 			if _, ok := dirs[k.unit]; ok {
 				continue
 			}
-			d, ok := better(head.Units, base.Units, k.unit)
-			dirs[k.unit] = d
-			if !ok {
+			bd, bok, bfrom := side(base, k.unit, bs.has(k.unit))
+			hd, hok, hfrom := side(head, k.unit, hs.has(k.unit))
+			dirs[k.unit] = hd
+			switch {
+			case bok && hok && bd != hd:
+				conflict = append(conflict, fmt.Sprintf("%s is better=%s in base (%s) but better=%s in head (%s)",
+					ss.orig[k], dirName(bd), bfrom, dirName(hd), hfrom))
+			case bok && !hok:
+				dirs[k.unit] = bd
+			case !bok && !hok:
 				unknown = append(unknown, fmt.Sprintf("%q (%s)", ss.orig[k], ss.pos[k]))
 			}
 		}
+	}
+	if len(conflict) > 0 {
+		return nil, fmt.Errorf("%w: unit %s; a unit's direction must agree between base and head, or a file could turn a regression into an improvement",
+			ErrInput, few(conflict))
 	}
 	if len(unknown) > 0 {
 		return nil, fmt.Errorf("%w: unit %s neither declared nor registered (a file cut mid-line shows as such a unit); declare it (Unit <unit> better=higher|lower) or add it to internal/units",
@@ -375,7 +406,7 @@ func samples(s *Set, opt Options) (sampleSet, error) {
 			if opt.ignoresUnit(v.Unit, orig) {
 				continue
 			}
-			if err := finite(r, v); err != nil {
+			if err := valid(r, v); err != nil {
 				return sampleSet{}, err
 			}
 			// benchfmt leaves a value's unit untidied when tidying does not
@@ -392,6 +423,11 @@ func samples(s *Set, opt Options) (sampleSet, error) {
 		}
 	}
 	return ss, nil
+}
+
+// has reports whether the set holds values in unit (tidied).
+func (ss sampleSet) has(unit string) bool {
+	return slices.ContainsFunc(ss.order, func(k sampleKey) bool { return k.unit == unit })
 }
 
 // mergeKeys returns a's keys, then b's keys not in a.

@@ -12,7 +12,7 @@
 // sub-benchmark names, its machine and software as config lines (goos,
 // cpu, gpu, os, ollama-version, model, num-parallel, source), and a Unit
 // line with better= and assume=nothing for every unit. Regenerate a
-// baseline from ../shared/chimeraforge (next to the repository; or
+// baseline from the data pack (study/ in the repository, or
 // CHIMERA_STUDY_DIR) with
 //
 //	go test ./tr111 ./tr114 -run Baseline -update
@@ -38,7 +38,9 @@
 //
 // Read (and ReadFile) refuse what a gate must not compare: a syntax error
 // (file:line), a NaN or infinite value (file:line and unit; benchmath's
-// Mann-Whitney test grows without bound on a NaN), and input beyond limits
+// Mann-Whitney test grows without bound on a NaN), a negative value in a
+// registered unit that cannot be negative (file:line and unit; see
+// units.Unit.Signed), and input beyond limits
 // no real run reaches (64 MiB a file, 10,000 values of one benchmark in
 // one unit, 64 KiB a line), so that the gate's memory is bounded on any
 // input. Errors wrap ErrInput.
@@ -46,9 +48,10 @@
 // Compare judges every metric (benchmark and unit) of base and head:
 // medians and confidence intervals, the Mann-Whitney U test at alpha 0.05
 // (benchmath, as benchstat), and a tolerance. A unit's direction comes from
-// the files' "Unit <unit> better=higher|lower" lines (head's, then base's),
-// else from the registry in internal/units; a unit that is neither is an
-// input error, never guessed from its spelling, and units the registry
+// each file's "Unit <unit> better=higher|lower" lines, else from the
+// registry in internal/units, and must agree between base and head (an
+// input error otherwise); a unit that is neither is an input error, never
+// guessed from its spelling, and units the registry
 // marks descriptive (prompt-tok, gpu-util-%) are shown but never judged.
 // Options.IgnoreUnits leaves units out altogether. Compare refuses runs
 // whose identifying config (IdentifyingKeys) differs (ErrConfigMismatch)

@@ -168,7 +168,7 @@ func TestReadLimits(t *testing.T) {
 		})
 	}
 	// The real limits leave every committed baseline far below them.
-	for _, f := range []string{"../tr111/testdata/baseline.bench", "../tr114/testdata/baseline.bench", "../tr114/testdata/alone.bench"} {
+	for _, f := range []string{"../tr111/testdata/baseline.bench", "../tr114/testdata/baseline.bench"} {
 		if _, err := ReadFile(f); err != nil {
 			t.Errorf("ReadFile(%s): %v", f, err)
 		}
@@ -187,9 +187,14 @@ func TestDirectionsFromDeclarationsThenRegistry(t *testing.T) {
 		{"registry: ttft-ns (benchfmt's ttft-sec) is lower-is-better", x(5e6, "ttft-ns"), x(5e6, "ttft-ns"), Options{}, -1, nil},
 		{"registry: agg-tok/s is higher-is-better", x(5, "agg-tok/s"), x(5, "agg-tok/s"), Options{}, 1, nil},
 		{"registry: a rate-looking name is not guessed: gpu-util-% is descriptive", x(5, "gpu-util-%"), x(5, "gpu-util-%"), Options{}, 0, nil},
-		{"head's declaration wins over base's", "Unit widgets better=lower\n" + x(5, "widgets"), "Unit widgets better=higher\n" + x(5, "widgets"), Options{}, 1, nil},
+		// Issue 17: main took head's word, so a head declaring tok/s
+		// better=lower turned its halving into an improvement and passed.
+		{"base and head declaring opposite directions is an input error naming both", "Unit widgets better=lower\n" + x(5, "widgets"), "Unit widgets better=higher\n" + x(5, "widgets"), Options{}, 0,
+			[]string{"unit widgets is better=lower in base (declared at base.txt:1) but better=higher in head (declared at head.txt:1)"}},
 		{"base's declaration serves the head", "Unit widgets better=lower\n" + x(5, "widgets"), x(5, "widgets"), Options{}, -1, nil},
-		{"a declaration wins over the registry", x(5, "tok/s"), "Unit tok/s better=lower\n" + x(5, "tok/s"), Options{}, -1, nil},
+		{"a declaration in both files wins over the registry", "Unit tok/s better=lower\n" + x(5, "tok/s"), "Unit tok/s better=lower\n" + x(5, "tok/s"), Options{}, -1, nil},
+		{"a head declaring against the registry that base goes by is an input error", x(5, "tok/s"), "Unit tok/s better=lower\n" + x(5, "tok/s"), Options{}, 0,
+			[]string{"unit tok/s is better=higher in base (undeclared in base.txt, so the registry's) but better=lower in head (declared at head.txt:1)"}},
 		{"a declaration other than higher or lower falls back to the registry", x(5, "tok/s"), "Unit tok/s better=sideways\n" + x(5, "tok/s"), Options{}, 1, nil},
 		{"unregistered, undeclared unit is an input error naming it and where", x(5, "tok/s") + "BenchmarkX 1 5 widgets\n", x(5, "tok/s"), Options{}, 0,
 			[]string{`unit "widgets" (base.txt:17) neither declared nor registered`, "Unit <unit> better=higher|lower", "internal/units"}},

@@ -3,7 +3,6 @@ package golden
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -14,31 +13,48 @@ import (
 // config differs: their numbers measure different things.
 var ErrConfigMismatch = errors.New("identifying config differs")
 
-// identifying matches the file config keys that say what was measured and
-// on what: the platform, the hardware, the server, the model and the
-// per-request settings that change the workload. ollama-source matters
-// because the embedded build runs on the CPU even where gpu names a GPU;
-// protocol (openai, absent for Ollama's native API), server and
-// server-version because one server measured over two protocols, or two
-// servers over one, are not the same run.
-// model keys may carry a number for multi-model runs (model2, model2-digest).
+// IdentifyingKeys returns the file config keys that say what was measured
+// and on what: the platform, the hardware, the server and how it was built,
+// the protocol it was spoken to with (and, over OpenAI, the server and its version), the model and the per-request
+// settings that change the workload. It is the one list: the gate, the
+// provenance check and the docs (whose lists a test holds to it) all read
+// it. Model keys also match with a number, for multi-model runs (model2,
+// model2-digest, model2-synthetic).
 //
-// harness-commit is deliberately not identifying: base and head of a pull
-// request differ in it by construction, and that difference is what the
-// gate measures. pkg is not either: results of different packages never
-// share a name.
-var identifying = regexp.MustCompile(`^(goos|goarch|cpu|gpu|os|ollama-version|ollama-source|ollama-backend|protocol|server|server-version|instances|num-parallel|num-predict|num-thread|setups|corpus|energy|usd-per-kwh|gco2e-per-kwh|usd-per-gpu-hour|model[0-9]*(-digest|-synthetic)?)$`)
-
-// IdentifyingKeys lists the identifying config keys (model keys also with a
-// number: model2, model2-digest, model2-synthetic).
+// ollama-source and ollama-cflags matter because the embedded build runs on
+// the CPU even where gpu names a GPU, and its compiler flags change its
+// speed tenfold. harness-commit is deliberately not identifying: base and
+// head of a pull request differ in it by construction, and that difference
+// is what the gate measures. pkg is not either: results of different
+// packages never share a name.
 func IdentifyingKeys() []string {
-	return []string{"goos", "goarch", "cpu", "gpu", "os", "ollama-version", "ollama-source", "protocol", "server", "server-version", "instances",
-		"num-parallel", "num-predict", "num-thread", "model", "model-digest", "model-synthetic"}
+	return []string{
+		"goos", "goarch", "cpu", "gpu", "os",
+		"ollama-version", "ollama-source", "ollama-backend", "ollama-cflags", "protocol", "server", "server-version",
+		"instances", "num-parallel", "num-predict", "num-thread", "setups", "corpus",
+		"energy", "usd-per-kwh", "gco2e-per-kwh", "usd-per-gpu-hour",
+		"model", "model-digest", "model-synthetic",
+	}
 }
 
 // IsIdentifying reports whether a file config key is identifying: results
 // that differ in it are not comparable.
-func IsIdentifying(key string) bool { return identifying.MatchString(key) }
+func IsIdentifying(key string) bool {
+	return slices.Contains(IdentifyingKeys(), unnumbered(key))
+}
+
+// unnumbered drops a model key's number: model2-digest is model-digest.
+func unnumbered(key string) string {
+	rest, ok := strings.CutPrefix(key, "model")
+	if !ok {
+		return key
+	}
+	suffix := strings.TrimLeft(rest, "0123456789")
+	if suffix == rest {
+		return key
+	}
+	return "model" + suffix
+}
 
 // A ConfigDiff is one identifying key whose value differs between base and
 // head. An empty value means the key is absent on that side.

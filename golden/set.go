@@ -8,9 +8,12 @@ import (
 	"io"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 
 	"golang.org/x/perf/benchfmt"
+
+	"github.com/chimeraforge/chimeraforge/internal/units"
 )
 
 // ErrInput marks an input that cannot be used: unreadable, not benchfmt,
@@ -82,7 +85,7 @@ func read(r io.Reader, name string, lim limits) (*Set, error) {
 			return nil, fmt.Errorf("%w: %w", ErrInput, rec)
 		case *benchfmt.Result:
 			for _, v := range rec.Values {
-				if err := finite(rec, v); err != nil {
+				if err := valid(rec, v); err != nil {
 					return nil, err
 				}
 				k := sampleKey{string(rec.Name), v.Unit}
@@ -131,14 +134,28 @@ func heldBytes(r *benchfmt.Result) int64 {
 	return n
 }
 
-// finite returns an error naming the position and unit of v if v is NaN
-// or infinite.
-func finite(r *benchfmt.Result, v benchfmt.Value) error {
-	if !math.IsNaN(v.Value) && !math.IsInf(v.Value, 0) {
-		return nil
+// valid returns an error naming the position and unit of v if v is NaN
+// or infinite, or negative in a registered unit that cannot be negative
+// (units.Unit.Signed): a negative duration, rate or count is a broken
+// measurement, and judging it would turn its direction upside down. A
+// unit the registry does not know is the file's to declare, and may be
+// negative.
+func valid(r *benchfmt.Result, v benchfmt.Value) error {
+	orig, value := v.Unit, v.Value
+	if v.OrigUnit != "" {
+		orig, value = v.OrigUnit, v.OrigValue
 	}
-	return fmt.Errorf("%w: %s: %s value %v is not a finite number (a metric that was not measured is omitted, never reported as NaN or Inf)",
-		ErrInput, pos(r), cmp.Or(v.OrigUnit, v.Unit), v.Value)
+	if math.IsNaN(v.Value) || math.IsInf(v.Value, 0) {
+		return fmt.Errorf("%w: %s: %s value %v is not a finite number (a metric that was not measured is omitted, never reported as NaN or Inf)",
+			ErrInput, pos(r), orig, v.Value)
+	}
+	if v.Value < 0 {
+		if u, ok := units.Lookup(orig); ok && !u.Signed() {
+			return fmt.Errorf("%w: %s: %s value %s is negative, and %s (%s) cannot be: a broken measurement, not a number to judge",
+				ErrInput, pos(r), orig, strconv.FormatFloat(value, 'f', -1, 64), u.Name, u.Meaning)
+		}
+	}
+	return nil
 }
 
 // pos is "file:line" of a result read from a file, else its name.

@@ -172,7 +172,17 @@ func summary(sc benchunit.Scaler, sym string, s benchmath.Summary, n int) string
 		return "-"
 	}
 	v := strconv.FormatFloat(s.Center/sc.Factor, 'f', sc.Prec, 64)
-	return strings.TrimSpace(v+" "+sc.Prefix+sym) + " ± " + s.PctRangeString()
+	return strings.TrimSpace(v+" "+sc.Prefix+sym) + " ± " + pctRange(s)
+}
+
+// pctRange is s's confidence interval as a percentage of its centre.
+// benchmath divides by the signed centre, which prints a negative centre's
+// interval as "± -0%" or "± -3%"; the mirrored summary has the same width.
+func pctRange(s benchmath.Summary) string {
+	if s.Center >= 0 {
+		return s.PctRangeString()
+	}
+	return benchmath.Summary{Center: -s.Center, Lo: -s.Hi, Hi: -s.Lo}.PctRangeString()
 }
 
 // symbol is what follows a scaled value of a (tidied) unit: the quantity,

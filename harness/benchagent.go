@@ -18,7 +18,9 @@ import (
 // time. before, if not nil, runs before every timed run with the timer
 // stopped (to unload the model, or restart the instance and point a at
 // it). The per-call metrics are pooled over the iterations and reported
-// once, with the energy over the timed runs.
+// once, with the energy over the timed runs; invalid calls are counted
+// (invalid-calls), and a sub-benchmark whose calls were all invalid fails
+// naming the first one's reason.
 //
 // A server that died fails the sub-benchmark with its last log lines; the
 // next sub-benchmark starts on a restarted server. A call that failed
@@ -50,7 +52,8 @@ func BenchAgent(b *testing.B, l *Live, c AgentConfig, label string, before func(
 		transientOrFatal(b, inst, "warm-up", err)
 	}
 	var m measure.CallMetrics
-	run, tokens := 0, 0
+	var tokens measure.TokenCount
+	run := 0
 	region := l.Start(ctx) // GPU or CPU energy over the timed runs, where measured
 	for b.Loop() {
 		if before != nil {
@@ -64,12 +67,14 @@ func BenchAgent(b *testing.B, l *Live, c AgentConfig, label string, before func(
 			transientOrFatal(b, inst, "run "+strconv.Itoa(run), err)
 		}
 		m.Add(w.Calls...)
-		for _, c := range w.Calls {
-			tokens += c.EvalCount
-		}
+		tokens.Add(w.Calls...)
+	}
+	energy := region.Stop(tokens.ForRegion())
+	if err := m.Err(); err != nil {
+		b.Fatal(err)
 	}
 	values := m.Values()
-	maps.Copy(values, region.Stop(tokens))
+	maps.Copy(values, energy)
 	l.Report(b, values)
 }
 

@@ -35,7 +35,8 @@ type MultiAgentBench struct {
 // the samples and reported once: those of mb.Units, a-ns and b-ns (the
 // agents' mean time inside the concurrent run) where Units names them,
 // roofline-% of agg-tok/s where the bandwidth and the model's bytes per
-// token are known, and the energy over the timed samples. A test whose
+// token are known, and the energy over the timed samples. A sub-benchmark
+// whose concurrent calls were all invalid fails naming the first reason. A test whose
 // agents send options the servers' protocol lacks ([Live.Unsupported]) is
 // skipped with the reason.
 func BenchMultiAgent(b *testing.B, l *Live, mb MultiAgentBench) {
@@ -63,7 +64,8 @@ func BenchMultiAgent(b *testing.B, l *Live, mb MultiAgentBench) {
 		b.Fatal(l.annotate(err))
 	}
 	var m multiagent.Metrics
-	run, tokens := 0, 0
+	var tokens measure.TokenCount
+	run := 0
 	region := l.Start(ctx) // GPU or CPU energy over the timed samples, where measured
 	for b.Loop() {
 		run++
@@ -75,14 +77,14 @@ func BenchMultiAgent(b *testing.B, l *Live, mb MultiAgentBench) {
 		if mb.Sample != nil {
 			mb.Sample(s)
 		}
-		tokens += s.Together.Tokens()
-		for _, w := range s.Alone {
-			for _, c := range w.Calls {
-				tokens += c.EvalCount
-			}
+		for _, w := range slices.Concat(s.Alone, s.Together.Workflows) {
+			tokens.Add(w.Calls...)
 		}
 	}
-	energy := region.Stop(tokens)
+	energy := region.Stop(tokens.ForRegion())
+	if err := m.Err(); err != nil {
+		b.Fatal(err)
+	}
 	values := map[string]float64{}
 	all := m.Values()
 	for _, u := range mb.Units {

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"flag"
+	"reflect"
 	"testing"
 )
 
@@ -10,6 +11,9 @@ import (
 // binary's -test.benchtime set to 1x (b.Loop runs exactly one iteration),
 // then restores it. It changes a process-wide flag: tests that call it must
 // not run in parallel.
+//
+// testing.Benchmark discards what the body logs, its failure included, so
+// when the body fails or skips BenchOnce fails t with the body's own log.
 func BenchOnce(t *testing.T, f func(b *testing.B)) testing.BenchmarkResult {
 	t.Helper()
 	bt := flag.Lookup("test.benchtime")
@@ -21,9 +25,31 @@ func BenchOnce(t *testing.T, f func(b *testing.B)) testing.BenchmarkResult {
 		t.Fatal(err)
 	}
 	defer bt.Value.Set(old)
-	res := testing.Benchmark(f)
+	var body *testing.B
+	res := testing.Benchmark(func(b *testing.B) {
+		body = b
+		f(b)
+	})
 	if res.N != 1 {
-		t.Fatalf("the benchmark body ran %d iterations, want 1: it failed or skipped (see the log above)", res.N)
+		t.Fatalf("the benchmark body ran %d iterations, want 1: it failed or skipped. Its log:\n%s", res.N, bodyLog(body))
 	}
 	return res
+}
+
+// bodyLog returns what b logged. testing.Benchmark gives a B whose writer
+// discards its output, but the B still buffers it (testing's own tests read
+// it the same way, TestBenchmarkBLoopBreak); reflection reads the buffer,
+// and says so if a Go release renames it.
+func bodyLog(b *testing.B) string {
+	if b == nil {
+		return "(the body never started)"
+	}
+	out := reflect.ValueOf(b).Elem().FieldByName("output")
+	if !out.IsValid() || out.Kind() != reflect.Slice || out.Type().Elem().Kind() != reflect.Uint8 {
+		return "(unreadable: this Go release's testing.B keeps no output buffer; run the benchmark itself with -bench to see it)"
+	}
+	if out.Len() == 0 {
+		return "(the body logged nothing)"
+	}
+	return string(out.Bytes())
 }

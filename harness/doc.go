@@ -58,4 +58,8 @@
 // CHIMERA_NUM_PREDICT, CHIMERA_STALL, CHIMERA_CACHE (the Ollama build and
 // synthetic model files), CHIMERA_CORPUS (what agents ingest),
 // CHIMERA_TRACE_DIR (where traces go), CHIMERA_PROGRESS (stderr or off).
+// Numeric ones are bounded (CHIMERA_NUM_THREAD 1–[MaxNumThread],
+// CHIMERA_NUM_PREDICT 1–[MaxNumPredict]); a bad value, or an unusable
+// path, is an error naming the variable. User info in a URL is sent as
+// basic auth and never printed or stored.
 package harness

@@ -13,6 +13,7 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/agent"
 	"github.com/chimeraforge/chimeraforge/harness/gpu"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/internal/envvar"
 	"github.com/chimeraforge/chimeraforge/internal/units"
 )
 
@@ -206,7 +207,7 @@ func armUnavailable(src ServerSource, cfg ServerConfig) string {
 	}
 	if len(src.URLs) < n {
 		return fmt.Sprintf("harness: %d instances are needed and CHIMERA_OLLAMA_URLS lists %d (%s); list %d URLs, or unset it to let the harness start its own servers",
-			n, len(src.URLs), strings.Join(src.URLs, ","), n)
+			n, len(src.URLs), redactedURLs(src.URLs), n)
 	}
 	return ""
 }
@@ -352,20 +353,25 @@ func mapsKeys(m map[string]float64) func(func(string) bool) {
 
 // CallUnits are the units [measure.CallMetrics] may report.
 var CallUnits = []string{"tok/s", "ttft-ns", "first-ttft-ns", "e2e-ns", "itl-ns", "load-ns", "prefill-ns",
-	"study-ttft-ns", "prompt-tok", "no-ttft-calls", "no-load-calls", "no-prefill-calls",
+	"study-ttft-ns", "prompt-tok", "no-ttft-calls", "no-load-calls", "no-prefill-calls", "invalid-calls",
 	"stream-tok/s", "failed-calls", "reasoning-ttft-ns", "reasoning-tok"}
 
-// NumPredict is CHIMERA_NUM_PREDICT, read here for the whole suite; else
-// 128 tokens for a synthetic model (its output is gibberish; a fixed length
-// makes runs repeatable) and unset for a real one (it stops when it is
-// done, as in the study).
+// MaxNumPredict bounds CHIMERA_NUM_PREDICT: 128 Ki tokens. A call cannot
+// generate more than its model's context window holds, and 128 Ki is the
+// window of the largest models the suite names (gemma3, llama3.1).
+const MaxNumPredict = 128 << 10
+
+// NumPredict is CHIMERA_NUM_PREDICT (1 to [MaxNumPredict]), read here for
+// the whole suite; else 128 tokens for a synthetic model (its output is
+// gibberish; a fixed length makes runs repeatable) and unset for a real
+// one (it stops when it is done, as in the study).
 func NumPredict(tb testing.TB, m ModelInfo) *int {
 	tb.Helper()
-	if s := os.Getenv("CHIMERA_NUM_PREDICT"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n <= 0 {
-			tb.Fatalf("CHIMERA_NUM_PREDICT=%q: want a positive integer", s)
-		}
+	n, ok, err := envvar.Int(os.Getenv, "CHIMERA_NUM_PREDICT", 1, MaxNumPredict)
+	if err != nil {
+		tb.Fatalf("harness: %v", err)
+	}
+	if ok {
 		return &n
 	}
 	if m.Synthetic {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ollama/ollama/api"
 
+	"github.com/chimeraforge/chimeraforge/internal/ollamabuild"
 	"github.com/chimeraforge/chimeraforge/internal/progress"
 	"github.com/chimeraforge/chimeraforge/internal/synth"
 )
@@ -200,23 +201,11 @@ func ensureSynthetic(ctx context.Context, ins []*Instance, preset string) (Model
 	return ModelInfo{Tag: tag, Digest: synth.Fingerprint(s), Params: synth.Params(s), Synthetic: true}, nil
 }
 
-// modelCacheDir is CHIMERA_CACHE, else chimeraforge/ in the user cache dir.
-func modelCacheDir() (string, error) {
-	if d := os.Getenv("CHIMERA_CACHE"); d != "" {
-		return d, nil
-	}
-	d, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("cache dir (set CHIMERA_CACHE): %w", err)
-	}
-	return filepath.Join(d, "chimeraforge"), nil
-}
-
 // synthFile returns the cached GGUF of preset s, writing it first if
 // absent. The write goes to a temporary file renamed into place, so a
 // reader (another test process) never sees a partial file.
 func synthFile(preset string, s synth.Spec) (string, error) {
-	dir, err := modelCacheDir()
+	dir, err := ollamabuild.CacheRoot()
 	if err != nil {
 		return "", err
 	}
@@ -283,7 +272,7 @@ func uploadBlob(ctx context.Context, in *Instance, path, digest string) error {
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := in.HTTPClient().Do(req)
 	if err != nil {
 		return fmt.Errorf("check blob on %s: %w", in.URL, err)
 	}

@@ -181,7 +181,7 @@ func openaiProbe(tb testing.TB, l *Live) []string {
 	if r.TokensCounted {
 		usage = "none, token counts are content and reasoning chunks counted"
 	}
-	if r.PromptEvalDuration == nil && r.EvalDuration == 0 {
+	if r.PromptEvalDuration == nil && r.EvalDuration == nil {
 		timings = "none, prefill-ns and tok/s omitted (stream-tok/s is the client's)"
 	}
 	return []string{"openai-usage: " + usage, "openai-timings: " + timings}

@@ -16,9 +16,10 @@ import (
 // Provenance returns the benchfmt config lines that identify a live run, so
 // that benchstat never silently pools unlike runs and the gate can refuse
 // to compare them: where the servers came from and their version, the
-// backend the embedded build runs on (ollama-backend: cuda or cpu), the
-// model and its digest, the GPU, the per-request settings that change the
-// workload, and the harness commit. (go test itself prints goos, goarch,
+// backend the embedded build runs on (ollama-backend: cuda or cpu) and
+// its compiler flags (ollama-cflags), the model and its digest, the GPU,
+// the per-request settings that change the workload, and the harness
+// commit. (go test itself prints goos, goarch,
 // pkg and cpu.)
 func Provenance(tb testing.TB, ins []*Instance, models []ModelInfo, base measure.Options) []string {
 	tb.Helper()
@@ -27,6 +28,11 @@ func Provenance(tb testing.TB, ins []*Instance, models []ModelInfo, base measure
 		// The embedded build runs on the CPU where no CUDA backend could be
 		// built, even where gpu names a GPU: say which ran.
 		lines = append(lines, "ollama-backend: "+ins[0].Backend)
+	}
+	if len(ins) > 0 && ins[0].CFlags != "" {
+		// Which CPU kernels the embedded build has (native, a named
+		// target, or the portable fallback): runs of two builds differ.
+		lines = append(lines, "ollama-cflags: "+ins[0].CFlags)
 	}
 	for i, m := range models {
 		suffix := ""

@@ -35,3 +35,29 @@ func TestProvenanceNamesTheEmbeddedBackend(t *testing.T) {
 		})
 	}
 }
+
+// The provenance names the embedded build's compiler flags: builds for
+// different targets (native, a named one, the portable fallback) have
+// different kernels and must not be pooled.
+func TestProvenanceNamesTheEmbeddedCFlags(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		in   Instance
+		want string // "" = no ollama-cflags line
+	}{
+		{"embedded, native", Instance{Source: SourceEmbedded, Backend: ollamabuild.BackendCPU, CFlags: "-O3 -march=native -mno-amx-tile -mno-amx-int8 -mno-amx-bf16"}, "ollama-cflags: -O3 -march=native -mno-amx-tile -mno-amx-int8 -mno-amx-bf16"},
+		{"embedded, the fallback", Instance{Source: SourceEmbedded, Backend: ollamabuild.BackendCUDA, CFlags: "-O3 -march=x86-64-v3"}, "ollama-cflags: -O3 -march=x86-64-v3"},
+		{"a server on PATH", Instance{Source: SourceBin}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			lines := Provenance(t, []*Instance{&tt.in}, nil, measure.Options{})
+			i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "ollama-cflags:") })
+			switch {
+			case tt.want == "" && i >= 0:
+				t.Errorf("provenance has %q, want no ollama-cflags line", lines[i])
+			case tt.want != "" && (i < 0 || lines[i] != tt.want):
+				t.Errorf("provenance lines %q lack %q", lines, tt.want)
+			}
+		})
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/ollama/ollama/api"
 
 	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/internal/envvar"
 	"github.com/chimeraforge/chimeraforge/internal/logtail"
 	"github.com/chimeraforge/chimeraforge/internal/ollamabuild"
 	"github.com/chimeraforge/chimeraforge/internal/progress"
@@ -65,6 +66,9 @@ type Instance struct {
 	// OpenAI is what an OpenAI-compatible server (SourceOpenAI) says of
 	// itself; nil for the other sources. Its Version is also Version.
 	OpenAI *measure.ServerInfo
+	// CFlags are the C/C++ compiler flags the embedded build was compiled
+	// with (its CPU kernels depend on them); "" for other sources.
+	CFlags string
 
 	// Set for started servers only.
 	Bin         string // the ollama executable
@@ -80,6 +84,7 @@ type Instance struct {
 	NumThread int
 	StartTime time.Duration // from exec to answering /api/version, for the last (re)start
 
+	hc       *http.Client   // Client's own, for requests the api package has no call for
 	proc     *serverProcess // the running server; nil for external ones
 	ownerCtx context.Context
 	env      []string // environment of the server, less OLLAMA_HOST
@@ -136,6 +141,7 @@ type ServerSource struct {
 	// Backend is what the embedded build runs on (ollamabuild.BackendCUDA
 	// or BackendCPU), once [Servers] has built it; "" for other sources.
 	Backend string
+	CFlags  string // the embedded build's compiler flags, likewise
 }
 
 // FindOllama decides where servers come from, reading the environment at
@@ -178,6 +184,11 @@ func findOllama(getenv func(string) string, lookPath func(string) (string, error
 			}
 			urls = append(urls, u)
 		}
+		if len(urls) == 0 {
+			// Set but empty of URLs is a mistake, not a request for
+			// started servers: the run would otherwise test nothing.
+			return ServerSource{}, fmt.Errorf("CHIMERA_OLLAMA_URLS=%q lists no URL: list running servers (http://host:port,…), or unset it to let the harness start its own", list)
+		}
 		return ServerSource{Kind: SourceURLs, URLs: urls}, nil
 	}
 	if bin := getenv("CHIMERA_OLLAMA_BIN"); bin != "" {
@@ -204,19 +215,29 @@ func findOllama(getenv func(string) string, lookPath func(string) (string, error
 }
 
 // parseServerURL accepts what OLLAMA_HOST accepts for a client: a URL, or
-// host:port (http assumed).
+// host:port (http assumed). Its errors show the URL redacted
+// (measure.RedactURL): url.Parse's own would quote a password.
 func parseServerURL(raw string) (string, error) {
 	if !strings.Contains(raw, "://") {
 		raw = "http://" + raw
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%q is not a URL", measure.RedactURL(raw))
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("%q is not an http(s) server URL", raw)
+		return "", fmt.Errorf("%q is not an http(s) server URL", measure.RedactURL(raw))
 	}
 	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// redactedURLs joins urls for a message, each redacted.
+func redactedURLs(urls []string) string {
+	r := make([]string, len(urls))
+	for i, u := range urls {
+		r[i] = measure.RedactURL(u)
+	}
+	return strings.Join(r, ",")
 }
 
 // RequireOllama skips the test when no Ollama server can be had here (with
@@ -274,21 +295,30 @@ func Servers(tb testing.TB, cfg ServerConfig) []*Instance {
 		if err != nil {
 			tb.Fatalf("harness: embedded Ollama: %v", err)
 		}
-		src.Bin, src.Backend = srv.Bin, srv.Backend
+		src.Bin, src.Backend, src.CFlags = srv.Bin, srv.Backend, srv.CFlags
 	}
 	return startServers(tb, src, cfg, n, defaultServerStartOptions())
 }
 
-// numThreadOverride is CHIMERA_NUM_THREAD, 0 if unset.
+// MaxNumThread bounds CHIMERA_NUM_THREAD (and CHIMERA_ONNX_THREADS): no
+// machine the suite runs on has more cores, and Ollama's runner crashes
+// on a thread count it cannot create (1000000000, issue 17).
+const MaxNumThread = 1024
+
+// NumThreadFromEnv is CHIMERA_NUM_THREAD, read now: the num_thread every
+// request sends, 1 to [MaxNumThread]; 0 if unset. Any other value is an
+// error naming the variable and the bounds.
+func NumThreadFromEnv() (int, error) {
+	n, _, err := envvar.Int(os.Getenv, "CHIMERA_NUM_THREAD", 1, MaxNumThread)
+	return n, err
+}
+
+// numThreadOverride is [NumThreadFromEnv], failing tb on a bad value.
 func numThreadOverride(tb testing.TB) int {
 	tb.Helper()
-	v := os.Getenv("CHIMERA_NUM_THREAD")
-	if v == "" {
-		return 0
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		tb.Fatalf("harness: CHIMERA_NUM_THREAD=%q: want a positive integer", v)
+	n, err := NumThreadFromEnv()
+	if err != nil {
+		tb.Fatalf("harness: %v", err)
 	}
 	return n
 }
@@ -297,7 +327,7 @@ func connectServers(tb testing.TB, urls []string, n int) []*Instance {
 	tb.Helper()
 	if len(urls) < n {
 		tb.Skipf("harness: this test needs %d Ollama instances and CHIMERA_OLLAMA_URLS lists %d (%s); list %d URLs, or unset it to let the harness start its own servers",
-			n, len(urls), strings.Join(urls, ","), n)
+			n, len(urls), redactedURLs(urls), n)
 	}
 	ins := make([]*Instance, n)
 	for i := range n {
@@ -347,6 +377,7 @@ func startServers(tb testing.TB, src ServerSource, cfg ServerConfig, n int, opts
 			Index:       i,
 			Source:      src.Kind,
 			Backend:     src.Backend,
+			CFlags:      src.CFlags,
 			Bin:         src.Bin,
 			ModelsDir:   models,
 			NumParallel: np,
@@ -389,10 +420,11 @@ func serverDir(tb testing.TB) string {
 	return dir
 }
 
-// reapServerDirs removes the server directories in root whose owner
-// process is gone, saying on p what each freed. Its own and those of live
-// processes stay. (Where processGone cannot tell, as on Windows, nothing
-// is removed.)
+// reapServerDirs removes the directories in root that the harness made
+// for a process that is gone (server dirs, chimera-ollama-<pid>-*, and
+// [TempDir]s, chimera-tmp-<pid>-*), saying on p what each freed. Its own
+// and those of live processes stay. (Where processGone cannot tell, as on
+// Windows, nothing is removed.)
 func reapServerDirs(root string, p *progress.Printer) {
 	ents, err := os.ReadDir(root)
 	if err != nil {
@@ -400,6 +432,9 @@ func reapServerDirs(root string, p *progress.Printer) {
 	}
 	for _, e := range ents {
 		rest, ok := strings.CutPrefix(e.Name(), serverDirPrefix)
+		if !ok {
+			rest, ok = strings.CutPrefix(e.Name(), tempDirPrefix)
+		}
 		if !ok || !e.IsDir() {
 			continue
 		}
@@ -479,15 +514,32 @@ func (in *Instance) launch() error {
 	return fmt.Errorf("start ollama %s: no free port in %d tries: %w", in.Bin, in.opts.portTries, lastErr)
 }
 
+// setURL points in, and a new client, at raw. User info in raw
+// (http://admin:pass@host) is taken out of the URL and
+// sent as each request's basic auth instead (measure.SplitCredentials):
+// the credentials still reach the server, while in.URL, which traces,
+// errors and progress print, and every URL the client's errors quote,
+// hold none.
 func (in *Instance) setURL(raw string) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		panic(fmt.Sprintf("harness: bad server URL %q: %v", raw, err)) // callers pass parsed URLs
+		panic(fmt.Sprintf("harness: bad server URL %q", measure.RedactURL(raw))) // callers pass parsed URLs
 	}
-	in.URL = raw
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64 // concurrent agents reuse connections
-	in.Client = measure.NewClient(u, &http.Client{Transport: tr})
+	u, in.hc = measure.SplitCredentials(u, &http.Client{Transport: tr})
+	in.URL = strings.TrimRight(u.String(), "/")
+	in.Client = measure.NewClient(u, in.hc)
+}
+
+// HTTPClient is the client in.Client sends through, which carries the
+// credentials of the URL it was given, if any: for a request of the test's
+// own to the instance (a proxy in front of it).
+func (in *Instance) HTTPClient() *http.Client {
+	if in.hc == nil { // an Instance built without setURL, as fakes build them
+		return http.DefaultClient
+	}
+	return in.hc
 }
 
 // stop stops a started server; it does nothing for external ones.

@@ -358,15 +358,19 @@ func TestServersStartFailures(t *testing.T) {
 	tests := []struct {
 		name     string
 		mode     string
+		stall    time.Duration
 		wantFail []string
 	}{
-		{"a server that exits fails the test quoting its log", "exit", []string{"exited before it was ready", "exit status 1", "boom: cannot start"}},
-		{"a silent server fails after the stall timeout", "silent", []string{"not ready and silent for 300ms", "starting, slowly"}},
+		// The stall limit is long where the process's exit is the point:
+		// on two loaded cores a process can take more than 300 ms to start
+		// and exit, and the stall must not win that race.
+		{"a server that exits fails the test quoting its log", "exit", time.Minute, []string{"exited before it was ready", "exit status 1", "boom: cannot start"}},
+		{"a silent server fails after the stall timeout", "silent", 300 * time.Millisecond, []string{"not ready and silent for 300ms", "starting, slowly"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := defaultServerStartOptions()
-			opts.stall = 300 * time.Millisecond
+			opts.stall = tt.stall
 			src := ServerSource{Kind: SourceBin, Bin: srvFakeOllama(t, tt.mode)}
 			_, fail := srvRecord(t, func(tb testing.TB) { startServers(tb, src, ServerConfig{}, 1, opts) })
 			for _, want := range tt.wantFail {

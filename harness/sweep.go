@@ -86,7 +86,7 @@ func benchFilter(parent string) func(name string) bool {
 		return func(string) bool { return true }
 	}
 	var alts [][]*regexp.Regexp
-	for _, alt := range splitBenchPattern(pat) {
+	for _, alt := range SplitBenchPattern(pat) {
 		var levels []*regexp.Regexp
 		for _, l := range alt {
 			re, err := regexp.Compile(l)
@@ -115,8 +115,10 @@ func benchFilter(parent string) func(name string) bool {
 	}
 }
 
-// splitBenchPattern is testing's splitRegexp: alternatives of levels.
-func splitBenchPattern(s string) [][]string {
+// SplitBenchPattern splits a -bench (or -run) pattern as the testing
+// package does (its splitRegexp): into alternatives at top-level '|', each
+// a list of one regexp per level of the name.
+func SplitBenchPattern(s string) [][]string {
 	var alts [][]string
 	var levels []string
 	brackets, parens := 0, 0

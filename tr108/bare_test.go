@@ -29,7 +29,7 @@ func TestTR108BodyOmitsWhatABareAnswerLacks(t *testing.T) {
 				t.Errorf("%s = %v", unit, v)
 			}
 		}
-		want := map[string]bool{"e2e-ns": true, "no-ttft-calls": true, "no-load-calls": true, "no-prefill-calls": true, "failed-calls": true}
+		want := map[string]bool{"e2e-ns": true, "no-ttft-calls": true, "no-load-calls": true, "no-prefill-calls": true, "invalid-calls": true, "failed-calls": true}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("reported units mismatch (-want +got):\n%s", diff)
 		}
@@ -37,6 +37,9 @@ func TestTR108BodyOmitsWhatABareAnswerLacks(t *testing.T) {
 			if res.Extra[unit] != 1 {
 				t.Errorf("%s = %v, want 1 (the measured request; the warm-up is not pooled)", unit, res.Extra[unit])
 			}
+		}
+		if v := res.Extra["invalid-calls"]; v != 0 {
+			t.Errorf("invalid-calls = %v, want 0: a bare answer reports nothing wrong, only nothing", v)
 		}
 	})
 }

@@ -138,15 +138,19 @@ func benchConfig(b *testing.B, l *harness.Live, model string, c Config) {
 	}
 	call(len(prompts)-1, "warmup")
 	var m measure.CallMetrics
-	i, tokens := 0, 0
+	var tokens measure.TokenCount
+	i := 0
 	region := l.Start(ctx) // GPU or CPU energy over the timed requests, where measured
 	for b.Loop() {
 		r := call(i%len(prompts), strconv.Itoa(i+1))
 		m.Add(r)
-		tokens += r.EvalCount
+		tokens.Add(r)
 		i++
 	}
-	energy := region.Stop(tokens)
+	energy := region.Stop(tokens.ForRegion())
+	if err := m.Err(); err != nil {
+		b.Fatal(err)
+	}
 	vals := m.Values()
 	maps.DeleteFunc(vals, func(u string, _ float64) bool { return !slices.Contains(reportedUnits, u) })
 	maps.Copy(vals, energy)

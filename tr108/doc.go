@@ -37,6 +37,7 @@
 //	itl-ns         mean gap between content chunks after the first
 //	prompt-tok     prompt tokens per request
 //	no-*-calls     requests that lacked a TTFT, load or prefill measurement
+//	invalid-calls  calls whose server accounting failed measure.Validate (left out of every metric)
 //
 // # Running
 //

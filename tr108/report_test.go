@@ -12,6 +12,7 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 	"gonum.org/v1/plot/vg"
 	tgolden "gotest.tools/v3/golden"
 )
@@ -19,7 +20,7 @@ import (
 // TestBaseline checks that testdata/baseline.bench is exactly what the
 // converter makes of the study's TR108 CSVs; -update regenerates it.
 func TestBaseline(t *testing.T) {
-	studydata.AssertBaseline(t, "baseline.bench", studydata.TR108Files)
+	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR108Files)
 }
 
 func readBaseline(t *testing.T) *golden.Set {
@@ -35,7 +36,7 @@ func readBaseline(t *testing.T) *golden.Set {
 // committed baseline only.
 func TestReportFragment(t *testing.T) {
 	s := readBaseline(t)
-	tgolden.Assert(t, fragment(s), "report.md.golden")
+	tgolden.Assert(t, fragment(studydatatest.RequirePublished(t), s), "report.md.golden")
 	report.AssertChart(t, quantChart(s), "throughput.svg.golden")
 	report.AssertChart(t, ttftChart(s), "ttft.svg.golden")
 }
@@ -45,11 +46,11 @@ func TestReportFragment(t *testing.T) {
 // marks NO do not follow from it, each reading as the data pack's own
 // recomputation.
 func TestReportReproducesPublished(t *testing.T) {
-	cs := claims(readBaseline(t))
+	cs := claims(studydatatest.RequirePublished(t), readBaseline(t))
 	if len(cs) != 27 {
 		t.Errorf("%d claims, want PUBLISHED.md's 27 TR108 rows", len(cs))
 	}
-	report.AssertClaims(t, cs, map[int]float64{11: 267, 12: 102.20, 13: 103.38, 14: 33.4, 16: 101.78, 17: 0.143, 18: 0.9})
+	report.AssertClaims(t, cs)
 }
 
 // TestBestConfigsAreThePublishedOnes checks the configurations, not only
@@ -73,38 +74,6 @@ func TestBestConfigsAreThePublishedOnes(t *testing.T) {
 		}
 	}
 }
-
-// Published TR108 numbers, quoted from the data pack's PUBLISHED.md (row
-// numbers in the claims below).
-const (
-	pubQ4TokS        = 76.59  // #1
-	pubQ4TTFT        = 0.097  // #2, s
-	pubQ5TokS        = 65.18  // #3
-	pubQ5TTFT        = 1.354  // #4, s
-	pubQ8TokS        = 46.57  // #5
-	pubQ8TTFT        = 2.008  // #6, s
-	pubQ4P95         = 0.130  // #7, s
-	pubQ5P95         = 5.148  // #8, s
-	pubQ8P95         = 7.718  // #9, s
-	pubQ4Prompt1TokS = 74.11  // #10
-	pubQ4Prompt1Eval = 245    // #11 (NO: the row says 267)
-	pubGemmaTokS     = 102.85 // #12 (NO: 102.20)
-	pubGemmaPeak     = 103.72 // #13 (NO: 103.38)
-	pubGemmaVsLlama  = 34     // #14, % (NO: 33.4)
-	pubLlamaBest     = 78.42  // #15, 40/1024/0.4
-	pubGemmaBest     = 102.31 // #16, 999/4096/0.4 (NO: 101.78)
-	pubGemmaBestTTFT = 0.128  // #17, s (NO: 0.143)
-	pubGemmaTop10    = 0.6    // #18 (NO: 0.9)
-	pub270mTokS      = 283.6  // #19
-	pub270mPeak      = 299.2  // #20
-	pub270mColdTTFT  = 7.84   // #21, s
-	pub270mBest      = 303.9  // #22, g999_c4096_t0.8
-	pub1bTokS        = 182.9  // #23
-	pub1bPeak        = 184.2  // #24
-	pub1bColdTTFT    = 2.32   // #25, s
-	pub1bBest        = 187.2  // #26, g60_c1024_t0.4
-	pub1bSpikeTTFT   = 6.5    // #27, s, g999_c1024_t0.2
-)
 
 const (
 	llama   = "model=llama3.1:8b-instruct-q4_0"
@@ -204,7 +173,7 @@ func bestNote(s *golden.Set, model string) string {
 		report.F(stats.CV(s.Values("tok/s", "model="+model, "phase=baseline")), 1))
 }
 
-func claims(s *golden.Set) []report.Claim {
+func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 	base := func(q string) []string { return []string{"phase=baseline", "quant=" + q} }
 	meanTokS := func(w ...string) float64 { return stats.Mean(s.Values("tok/s", w...)) }
 	peakTokS := func(w ...string) float64 { return stats.Max(s.Values("tok/s", w...)) }
@@ -214,6 +183,7 @@ func claims(s *golden.Set) []report.Claim {
 	warmMax := func(w ...string) string {
 		return "largest warm request " + report.F(stats.Max(seconds(s, "study-ttft-ns", append(w, "start=warm")...)), 3) + " s"
 	}
+	n := func(w ...string) int { return len(s.Rows(w...)) } // the requests a summary is over
 	const p95Note = "p95 of 5 requests, numpy linear: it interpolates between the two largest, so one reload sets it"
 	prompt1 := s.Rows(append(base("q4_0"), "prompt=1")...)[0]
 	gemmaBase := []string{gemma, "phase=baseline"}
@@ -235,74 +205,98 @@ func claims(s *golden.Set) []report.Claim {
 	if label(s.Rows(gemma1b, "phase=tuning")[0].Keys) == "g999_c1024_t0.2" {
 		spikeWhich = "the grid's first request"
 	}
-	return []report.Claim{
-		{What: "llama3.1 q4_0 baseline mean throughput (5 prompts)", Row: 1, Published: pubQ4TokS, Decimals: 2, Unit: "tok/s",
-			Recomputed: meanTokS(base("q4_0")...), Ours: rate(base("q4_0")...), Note: "study: mean of the per-request rates"},
-		{What: "llama3.1 q4_0 baseline mean TTFT (load + prompt eval)", Row: 2, Published: pubQ4TTFT, Decimals: 3, Unit: "s",
-			Recomputed: meanTTFT(base("q4_0")...), Ours: warmTTFT(s, base("q4_0")...), Note: coldNote(s, base("q4_0")...)},
-		{What: "llama3.1 q5_K_M baseline mean throughput", Row: 3, Published: pubQ5TokS, Decimals: 2, Unit: "tok/s",
-			Recomputed: meanTokS(base("q5_k_m")...), Ours: rate(base("q5_k_m")...)},
-		{What: "llama3.1 q5_K_M baseline mean TTFT", Row: 4, Published: pubQ5TTFT, Decimals: 3, Unit: "s",
-			Recomputed: meanTTFT(base("q5_k_m")...), Ours: warmTTFT(s, base("q5_k_m")...), Note: coldNote(s, base("q5_k_m")...)},
-		{What: "llama3.1 q8_0 baseline mean throughput", Row: 5, Published: pubQ8TokS, Decimals: 2, Unit: "tok/s",
-			Recomputed: meanTokS(base("q8_0")...), Ours: rate(base("q8_0")...)},
-		{What: "llama3.1 q8_0 baseline mean TTFT", Row: 6, Published: pubQ8TTFT, Decimals: 3, Unit: "s",
-			Recomputed: meanTTFT(base("q8_0")...), Ours: warmTTFT(s, base("q8_0")...), Note: coldNote(s, base("q8_0")...)},
-		{What: "llama3.1 q4_0 P95 TTFT", Row: 7, Published: pubQ4P95, Decimals: 3, Unit: "s",
-			Recomputed: p95(base("q4_0")...), Ours: warmMax(base("q4_0")...), Note: p95Note},
-		{What: "llama3.1 q5_K_M P95 TTFT", Row: 8, Published: pubQ5P95, Decimals: 3, Unit: "s",
-			Recomputed: p95(base("q5_k_m")...), Ours: warmMax(base("q5_k_m")...), Note: p95Note},
-		{What: "llama3.1 q8_0 P95 TTFT", Row: 9, Published: pubQ8P95, Decimals: 3, Unit: "s",
-			Recomputed: p95(base("q8_0")...), Ours: warmMax(base("q8_0")...), Note: p95Note},
-		{What: "q4_0 'Mission failure' (prompt 1) throughput", Row: 10, Published: pubQ4Prompt1TokS, Decimals: 2, Unit: "tok/s",
+	return report.Cite(pub, []report.Claim{
+		{What: "llama3.1 q4_0 baseline mean throughput (5 prompts)", Row: 1, Unit: "tok/s",
+			Recomputed: meanTokS(base("q4_0")...), N: n(base("q4_0")...), Ours: rate(base("q4_0")...), Note: "study: mean of the per-request rates"},
+		{What: "llama3.1 q4_0 baseline mean TTFT (load + prompt eval)", Row: 2, Unit: "s",
+			Recomputed: meanTTFT(base("q4_0")...), N: n(base("q4_0")...), Ours: warmTTFT(s, base("q4_0")...), Note: coldNote(s, base("q4_0")...)},
+		{What: "llama3.1 q5_K_M baseline mean throughput", Row: 3, Unit: "tok/s",
+			Recomputed: meanTokS(base("q5_k_m")...), N: n(base("q5_k_m")...), Ours: rate(base("q5_k_m")...)},
+		{What: "llama3.1 q5_K_M baseline mean TTFT", Row: 4, Unit: "s",
+			Recomputed: meanTTFT(base("q5_k_m")...), N: n(base("q5_k_m")...), Ours: warmTTFT(s, base("q5_k_m")...), Note: coldNote(s, base("q5_k_m")...)},
+		{What: "llama3.1 q8_0 baseline mean throughput", Row: 5, Unit: "tok/s",
+			Recomputed: meanTokS(base("q8_0")...), N: n(base("q8_0")...), Ours: rate(base("q8_0")...)},
+		{What: "llama3.1 q8_0 baseline mean TTFT", Row: 6, Unit: "s",
+			Recomputed: meanTTFT(base("q8_0")...), N: n(base("q8_0")...), Ours: warmTTFT(s, base("q8_0")...), Note: coldNote(s, base("q8_0")...)},
+		{What: "llama3.1 q4_0 P95 TTFT", Row: 7, Unit: "s",
+			Recomputed: p95(base("q4_0")...), N: n(base("q4_0")...), Ours: warmMax(base("q4_0")...), Note: p95Note},
+		{What: "llama3.1 q5_K_M P95 TTFT", Row: 8, Unit: "s",
+			Recomputed: p95(base("q5_k_m")...), N: n(base("q5_k_m")...), Ours: warmMax(base("q5_k_m")...), Note: p95Note},
+		{What: "llama3.1 q8_0 P95 TTFT", Row: 9, Unit: "s",
+			Recomputed: p95(base("q8_0")...), N: n(base("q8_0")...), Ours: warmMax(base("q8_0")...), Note: p95Note},
+		{What: "q4_0 'Mission failure' (prompt 1) throughput", Row: 10, Unit: "tok/s",
 			Recomputed: prompt1.Values["tok/s"], Note: "one request"},
-		{What: "q4_0 'Mission failure' (prompt 1) eval count", Row: 11, Published: pubQ4Prompt1Eval, Decimals: 0, Unit: "tokens",
+		{What: "q4_0 'Mission failure' (prompt 1) eval count", Row: 11, Unit: "tokens",
 			Recomputed: evalCount(prompt1),
-			Note:       "tok/s × eval_duration of the stored row; the report's per-prompt table (TTFT, eval count, load) is not the stored rows"},
-		{What: "gemma3:latest baseline mean throughput", Row: 12, Published: pubGemmaTokS, Decimals: 2, Unit: "tok/s",
-			Recomputed: meanTokS(gemmaBase...), Ours: rate(gemmaBase...),
-			Note: "the stored baseline rows; the report's per-prompt table is not in the data"},
-		{What: "gemma3:latest baseline peak throughput", Row: 13, Published: pubGemmaPeak, Decimals: 2, Unit: "tok/s",
-			Recomputed: peakTokS(gemmaBase...)},
-		{What: "gemma3:latest over llama3.1 q4_0, baseline mean throughput", Row: 14, Published: pubGemmaVsLlama, Decimals: 0, Unit: "%",
+			Note:       "tok/s × eval_duration of the stored row; the report's per-prompt table (TTFT, eval count, load) is not the stored rows",
+			Reason: func(p float64) string {
+				return fmt.Sprintf("the stored row decoded %s tok/s for %s s: %s tokens, not %s", report.F(prompt1.Values["tok/s"], 2),
+					report.F(prompt1.Values["decode-ns"]/1e9, 3), report.F(evalCount(prompt1), 0), report.F(p, 0))
+			}},
+		{What: "gemma3:latest baseline mean throughput", Row: 12, Unit: "tok/s",
+			Recomputed: meanTokS(gemmaBase...), N: n(gemmaBase...), Ours: rate(gemmaBase...),
+			Note: "the stored baseline rows; the report's per-prompt table is not in the data",
+			Reason: func(p float64) string {
+				xs := s.Values("tok/s", gemmaBase...)
+				return fmt.Sprintf("the %d stored requests (%s–%s tok/s) average %s, not %s", len(xs),
+					report.F(stats.Min(xs), 2), report.F(stats.Max(xs), 2), report.F(stats.Mean(xs), 2), report.F(p, 2))
+			}},
+		{What: "gemma3:latest baseline peak throughput", Row: 13, Unit: "tok/s",
+			Recomputed: peakTokS(gemmaBase...), N: n(gemmaBase...),
+			Reason: func(p float64) string {
+				return report.F(p, 2) + " tok/s is " + report.Place(p, s.Values("tok/s", gemmaBase...), 2, "stored requests")
+			}},
+		{What: "gemma3:latest over llama3.1 q4_0, baseline mean throughput", Row: 14, Unit: "%",
 			Recomputed: stats.ThroughputImprovementPct(meanTokS(base("q4_0")...), meanTokS(gemmaBase...)),
 			Ours:       report.F(stats.ThroughputImprovementPct(sigmaRate(s, base("q4_0")...), sigmaRate(s, gemmaBase...)), 1) + " % by Σ-rates",
-			Note:       "the published 34 % follows from the published, not the stored, gemma3 mean"},
-		{What: "llama3.1 q4_0 best tuning config 40/1024/0.4", Row: 15, Published: pubLlamaBest, Decimals: 2, Unit: "tok/s",
+			Reason: func(p float64) string {
+				g, errG := pub.Number(12, 0)
+				l, errL := pub.Number(1, 0)
+				if errG != nil || errL != nil {
+					return "the published means are not in PUBLISHED.md"
+				}
+				return fmt.Sprintf("%s %% follows from the published, not the stored, gemma3 mean: %s / %s − 1 = %s %%",
+					report.F(p, 0), report.F(g.Value, g.Decimals), report.F(l.Value, l.Decimals), report.F(stats.ThroughputImprovementPct(l.Value, g.Value), 1))
+			}},
+		{What: "llama3.1 q4_0 best tuning config 40/1024/0.4", Row: 15, Unit: "tok/s",
 			Recomputed: s.Values("tok/s", where(llama, "g40_c1024_t0.4")...)[0], Note: bestNote(s, "llama3.1:8b-instruct-q4_0")},
-		{What: "gemma3:latest \"best\" tuning config 999/4096/0.4 (the Chimera basis)", Row: 16, Published: pubGemmaBest, Decimals: 2, Unit: "tok/s",
+		{What: "gemma3:latest \"best\" tuning config 999/4096/0.4 (the Chimera basis)", Row: 16, Unit: "tok/s",
 			Recomputed: s.Values("tok/s", gemmaBest...)[0],
 			Ours:       fmt.Sprintf("the data's best: %s, %s tok/s", gemmaData.label, report.F(gemmaData.tokS, 2)),
 			Note:       bestNote(s, "gemma3:latest")},
-		{What: "gemma3:latest 999/4096/0.4 TTFT (TR109's expected_ttft)", Row: 17, Published: pubGemmaBestTTFT, Decimals: 3, Unit: "s",
-			Recomputed: meanTTFT(gemmaBest...), Ours: warmTTFT(s, gemmaBest...), Note: coldNote(s, gemmaBest...)},
-		{What: "gemma3:latest top-10 tuning configs span", Row: 18, Published: pubGemmaTop10, Decimals: 1, Unit: "tok/s",
+		{What: "gemma3:latest 999/4096/0.4 TTFT (TR109's expected_ttft)", Row: 17, Unit: "s",
+			Recomputed: meanTTFT(gemmaBest...), N: n(gemmaBest...), Ours: warmTTFT(s, gemmaBest...), Note: coldNote(s, gemmaBest...)},
+		{What: "gemma3:latest top-10 tuning configs span", Row: 18, Unit: "tok/s",
 			Recomputed: gemmaTuning[0] - gemmaTuning[9],
-			Ours:       report.F(100*(gemmaTuning[0]/gemmaTuning[9]-1), 1) + " % of the 10th", Note: "largest − 10th largest of one request each"},
-		{What: "gemma3:270m baseline mean throughput", Row: 19, Published: pub270mTokS, Decimals: 1, Unit: "tok/s",
-			Recomputed: meanTokS(gemma27, "phase=baseline"), Ours: rate(gemma27, "phase=baseline")},
-		{What: "gemma3:270m baseline peak throughput", Row: 20, Published: pub270mPeak, Decimals: 1, Unit: "tok/s",
-			Recomputed: peakTokS(gemma27, "phase=baseline")},
-		{What: "gemma3:270m first-prompt (cold) TTFT", Row: 21, Published: pub270mColdTTFT, Decimals: 2, Unit: "s",
+			Ours:       report.F(100*(gemmaTuning[0]/gemmaTuning[9]-1), 1) + " % of the 10th", Note: "largest − 10th largest of one request each",
+			Reason: func(p float64) string {
+				return fmt.Sprintf("the 10 fastest of %d configs run %s–%s tok/s, a span of %s, not %s", len(gemmaTuning),
+					report.F(gemmaTuning[9], 2), report.F(gemmaTuning[0], 2), report.F(gemmaTuning[0]-gemmaTuning[9], 2), report.F(p, 1))
+			}},
+		{What: "gemma3:270m baseline mean throughput", Row: 19, Unit: "tok/s",
+			Recomputed: meanTokS(gemma27, "phase=baseline"), N: n(gemma27, "phase=baseline"), Ours: rate(gemma27, "phase=baseline")},
+		{What: "gemma3:270m baseline peak throughput", Row: 20, Unit: "tok/s",
+			Recomputed: peakTokS(gemma27, "phase=baseline"), N: n(gemma27, "phase=baseline")},
+		{What: "gemma3:270m first-prompt (cold) TTFT", Row: 21, Unit: "s",
 			Recomputed: firstTTFT(gemma27), Note: firstNote(gemma27)},
-		{What: "gemma3:270m best tuning config g999_c4096_t0.8", Row: 22, Published: pub270mBest, Decimals: 1, Unit: "tok/s",
+		{What: "gemma3:270m best tuning config g999_c4096_t0.8", Row: 22, Unit: "tok/s",
 			Recomputed: s.Values("tok/s", where(gemma27, "g999_c4096_t0.8")...)[0],
 			Note:       bestNote(s, "gemma3:270m") + fmt.Sprintf("; %d of its 36 requests timed out", 36-len(s.Rows(gemma27, "phase=tuning")))},
-		{What: "gemma3:1b-it-qat baseline mean throughput", Row: 23, Published: pub1bTokS, Decimals: 1, Unit: "tok/s",
-			Recomputed: meanTokS(gemma1b, "phase=baseline"), Ours: rate(gemma1b, "phase=baseline")},
-		{What: "gemma3:1b-it-qat baseline peak throughput", Row: 24, Published: pub1bPeak, Decimals: 1, Unit: "tok/s",
-			Recomputed: peakTokS(gemma1b, "phase=baseline")},
-		{What: "gemma3:1b-it-qat first-prompt (cold) TTFT", Row: 25, Published: pub1bColdTTFT, Decimals: 2, Unit: "s",
+		{What: "gemma3:1b-it-qat baseline mean throughput", Row: 23, Unit: "tok/s",
+			Recomputed: meanTokS(gemma1b, "phase=baseline"), N: n(gemma1b, "phase=baseline"), Ours: rate(gemma1b, "phase=baseline")},
+		{What: "gemma3:1b-it-qat baseline peak throughput", Row: 24, Unit: "tok/s",
+			Recomputed: peakTokS(gemma1b, "phase=baseline"), N: n(gemma1b, "phase=baseline")},
+		{What: "gemma3:1b-it-qat first-prompt (cold) TTFT", Row: 25, Unit: "s",
 			Recomputed: firstTTFT(gemma1b), Note: firstNote(gemma1b)},
-		{What: "gemma3:1b-it-qat best tuning config g60_c1024_t0.4", Row: 26, Published: pub1bBest, Decimals: 1, Unit: "tok/s",
+		{What: "gemma3:1b-it-qat best tuning config g60_c1024_t0.4", Row: 26, Unit: "tok/s",
 			Recomputed: s.Values("tok/s", where(gemma1b, "g60_c1024_t0.4")...)[0], Note: bestNote(s, "gemma3:1b-it-qat")},
-		{What: "gemma3:1b-it-qat temperature-0.2 \"TTFT spike\" (999/1024/0.2)", Row: 27, Published: pub1bSpikeTTFT, Decimals: 1, Unit: "s",
-			Recomputed: meanTTFT(spike...),
+		{What: "gemma3:1b-it-qat temperature-0.2 \"TTFT spike\" (999/1024/0.2)", Row: 27, Unit: "s",
+			Recomputed: meanTTFT(spike...), N: n(spike...),
 			Ours: fmt.Sprintf("%s s without the reload (prompt eval)",
 				report.F(meanTTFT(spike...)-stats.Mean(seconds(s, "load-ns", spike...)), 3)),
 			Note: fmt.Sprintf("load_duration %s s of it: %s reloaded the model (temperature does not reload)",
 				report.F(stats.Mean(seconds(s, "load-ns", spike...)), 2), spikeWhich)},
-	}
+	})
 }
 
 // models lists the baseline phase's models and quantisations, in file
@@ -360,7 +354,7 @@ func ttftChart(s *golden.Set) report.Chart {
 	return c
 }
 
-func fragment(s *golden.Set) string {
+func fragment(pub studydata.Published, s *golden.Set) string {
 	var b strings.Builder
 	b.WriteString("### TR108: one request per configuration (from testdata/baseline.bench)\n\n")
 	b.WriteString("The study sent single requests to Ollama: each model's five banter prompts once with num_gpu 999, num_ctx 2048, " +
@@ -369,7 +363,7 @@ func fragment(s *golden.Set) string {
 		"It never warmed or unloaded a model, so a request after a change of num_gpu or num_ctx paid a reload, and its TTFT " +
 		"(load + prompt eval, server-side) counted it: those requests (load_duration > 0.5 s) are `start=cold` here. " +
 		"Throughput is Ollama's server-side decode rate.\n\n")
-	b.WriteString(report.ClaimsTable(claims(s)).Markdown())
+	b.WriteString(report.ClaimsTable(claims(pub, s)).Markdown())
 
 	b.WriteString("\n#### The quantisation axis (baseline phase)\n\n")
 	t := report.Table{
@@ -381,7 +375,7 @@ func fragment(s *golden.Set) string {
 		t.Rows = append(t.Rows, []string{
 			"`" + strings.TrimPrefix(w[0], "model=") + "`",
 			fmt.Sprint(len(s.Rows(w...))),
-			report.MeanCI(s.Values("tok/s", w...), 2),
+			report.MeanCI(s.Values("tok/s", w...), 2, "tok/s"),
 			report.F(sigmaRate(s, w...), 2),
 			report.F(stats.Mean(seconds(s, "study-ttft-ns", w...)), 3),
 			report.F(stats.Mean(seconds(s, "study-ttft-ns", append(w, "start=warm")...)), 3),

@@ -139,6 +139,7 @@ func TestTR108BodyReportsTheFakesTruth(t *testing.T) {
 			prefill := time.Duration(got.PromptTokens) * fakeModel.PrefillPerToken
 			want := map[string]float64{
 				"tok/s":            float64(time.Second / fakeModel.InterToken),
+				"invalid-calls":    0, // no call lied
 				"ttft-ns":          float64(prefill),
 				"study-ttft-ns":    float64(prefill),
 				"load-ns":          0,

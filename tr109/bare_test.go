@@ -45,7 +45,7 @@ func TestTR109BodyOmitsWhatABareAnswerLacks(t *testing.T) {
 					t.Errorf("%s: %s = %v", c.Name(), unit, v)
 				}
 			}
-			want := map[string]bool{"e2e-ns": true, "no-ttft-calls": true, "no-load-calls": true, "no-prefill-calls": true, "failed-calls": true}
+			want := map[string]bool{"e2e-ns": true, "no-ttft-calls": true, "no-load-calls": true, "no-prefill-calls": true, "invalid-calls": true, "failed-calls": true}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("%s: reported units mismatch (-want +got):\n%s", c.Name(), diff)
 			}
@@ -53,6 +53,9 @@ func TestTR109BodyOmitsWhatABareAnswerLacks(t *testing.T) {
 				if res.Extra[unit] != 2 {
 					t.Errorf("%s: %s = %v, want 2 (both calls of the measured run; the warm-up run is not pooled)", c.Name(), unit, res.Extra[unit])
 				}
+			}
+			if v := res.Extra["invalid-calls"]; v != 0 {
+				t.Errorf("invalid-calls = %v, want 0: a bare answer reports nothing wrong, only nothing", v)
 			}
 		}
 	})

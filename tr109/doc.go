@@ -48,6 +48,7 @@
 //	study-ttft-ns  the study's TTFT: load_duration + prompt_eval_duration
 //	prompt-tok     prompt tokens per call
 //	no-*-calls     calls that lacked a TTFT, load or prefill measurement
+//	invalid-calls  calls whose server accounting failed measure.Validate (left out of every metric)
 //
 // # Running
 //
@@ -74,6 +75,6 @@
 // compare there.
 //
 // The study's own agent runs, as benchfmt, are testdata/baseline.bench
-// (TR109) and testdata/tr111.bench (TR111_v2, for TR112_v2's Rust success
-// rate).
+// (TR109); the fragment also reads tr111/testdata/baseline.bench (TR111_v2,
+// for TR112_v2's Rust success rate) where tr111 keeps it.
 package tr109

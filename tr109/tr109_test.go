@@ -81,6 +81,7 @@ func TestTR109BodyReportsTheFakesTruth(t *testing.T) {
 			}
 			want := map[string]float64{
 				"tok/s":            float64(time.Second / fakeModel.InterToken),
+				"invalid-calls":    0, // no call lied
 				"ttft-ns":          float64(prefill / 2),
 				"first-ttft-ns":    float64(time.Duration(calls[0].PromptTokens) * fakeModel.PrefillPerToken),
 				"e2e-ns":           float64(e2e / 2),

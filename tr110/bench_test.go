@@ -17,7 +17,7 @@ var reportedUnits = []string{
 	"ns/op",
 	"eff-%", "legacy-speedup-x", "contention-%",
 	"speedup-x", "true-eff-%", "agg-tok/s", "balance-%", "overhead-ns", "wall-ns", "a-ns", "b-ns",
-	"roofline-%",
+	"roofline-%", "invalid-calls",
 	"tok/s", "ttft-ns", "study-ttft-ns", "load-ns",
 }
 
@@ -70,7 +70,7 @@ func slowestStudyTTFT(c multiagent.Concurrent) (float64, bool) {
 	for _, w := range c.Workflows {
 		var ts []float64
 		for _, r := range w.Calls {
-			if t, ok := r.StudyTTFT(); ok && r.OK() {
+			if t, ok := r.StudyTTFT(); ok && r.Valid() { // an invalid call's numbers enter nothing
 				ts = append(ts, float64(t))
 			}
 		}

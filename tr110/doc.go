@@ -8,7 +8,7 @@
 // # Baseline
 //
 // testdata/baseline.bench holds the study's 150 runs, converted from the
-// data pack (../shared/chimeraforge/tr110/runs.csv) by
+// data pack (study/tr110/runs.csv) by
 // internal/studydata.TR110, one result per concurrent run named
 //
 //	BenchmarkTR110/scenario=<scenario>/test=<id>/instances=2/config=<config>
@@ -40,9 +40,14 @@
 // Appendix B's TTFT rule. testdata/efficiency.svg.golden charts the legacy
 // efficiency and the balance bound by scenario. Both are rendered from the
 // committed baseline only; regenerate them, and the baseline from the data
-// pack (CHIMERA_STUDY_DIR, default ../shared/chimeraforge), with
+// pack (study/, or CHIMERA_STUDY_DIR), with
 //
 //	go test ./tr110 -update
+//
+// Compare a run of ours with the study's baseline, as the report fragment
+// prints it (one table although the config lines differ):
+//
+//	go test -run '^$' -bench . -count 10 ./tr110 > new.txt
 //
 // # The benchmark
 //
@@ -60,5 +65,5 @@
 // lost harness recorded it). Run it and set it beside the study's Python:
 //
 //	go test -run '^$' -bench 'TR110//test=T0(01|11|13)/' -count 6 ./tr110 > new.txt
-//	go tool benchstat -table '' -ignore /gomaxprocs tr110/testdata/baseline.bench new.txt
+//	go tool benchstat -table '' -ignore /gomaxprocs,/config tr110/testdata/baseline.bench new.txt
 package tr110

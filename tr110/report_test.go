@@ -3,6 +3,7 @@ package tr110_test
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +11,8 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
+	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 	tgolden "gotest.tools/v3/golden"
 )
 
@@ -25,7 +28,7 @@ func readBaseline(t *testing.T) *golden.Set {
 // TestReportFragment renders the TR110 fragment and its chart from the
 // committed baseline only.
 func TestReportFragment(t *testing.T) {
-	md, charts := fragment(readBaseline(t))
+	md, charts := fragment(studydatatest.RequirePublished(t), readBaseline(t))
 	tgolden.Assert(t, md, "report.md.golden")
 	for name, c := range charts {
 		report.AssertChart(t, c, name)
@@ -41,76 +44,81 @@ func TestReportFragment(t *testing.T) {
 // denominator.
 func TestReportReproducesPublished(t *testing.T) {
 	s := readBaseline(t)
-	r := recompute(s)
-	report.AssertClaims(t, r.claims(), map[int]float64{74: 93.21})
-	report.AssertFindings(t, []report.Finding{r.contentionRule()}, 78)
-	for _, c := range []struct{ what, got, want string }{
-		{"peak test (#40)", r.peak.Key, pubPeakTest},
-		{"best baseline_vs_chimera test (#42)", r.bestBvc.Key, pubBestBvcTest},
-		{"worst baseline_vs_chimera test (#43)", r.worstBvc.Key, pubWorstBvcTest},
+	pub := studydatatest.RequirePublished(t)
+	r := recompute(pub, s)
+	report.AssertClaims(t, r.claims())
+	fs := []report.Finding{r.contentionRule()}
+	report.AssertFindings(t, fs, report.MarkedNO(pub, fs)...)
+	for _, c := range []struct {
+		what, got string
+		row       int
+	}{
+		{"peak test", r.peak.Key, 40},
+		{"best baseline_vs_chimera test", r.bestBvc.Key, 42},
+		{"worst baseline_vs_chimera test", r.worstBvc.Key, 43},
 	} {
-		if c.got != c.want {
-			t.Errorf("%s: the data pick %s, the report names %s", c.what, c.got, c.want)
+		if want := publishedTest(pub, c.row); c.got != want {
+			t.Errorf("%s: the data pick %s, the report names %s (PUBLISHED.md #%d)", c.what, c.got, want, c.row)
 		}
 	}
-	for _, p := range pubTests {
+	for _, p := range r.tests() {
 		if n := len(report.StudyRuns(s, "test="+p.test)); n != p.runs {
-			t.Errorf("test %s: %d runs, PUBLISHED.md #%d counts %d", p.test, n, p.row, p.runs)
+			t.Errorf("test %q: %d runs, PUBLISHED.md #%d counts %d", p.test, n, p.row, p.runs)
 		}
 	}
-	for _, p := range pubScenarioContention {
-		if n := len(p.of(s)); n != p.runs {
-			t.Errorf("%s: %d runs, PUBLISHED.md #%d counts %d", p.what, n, p.row, p.runs)
+	for _, p := range scenarioContention {
+		if n, want := len(p.of(s)), publishedRuns(pub, p.row, 1); n != want {
+			t.Errorf("%s: %d runs, PUBLISHED.md #%d counts %d", p.what, n, p.row, want)
 		}
 	}
 }
 
-// Published TR110 numbers, quoted from the data pack's PUBLISHED.md (row
-// numbers beside them): legacy efficiency in %, speedup in x.
-const (
-	pubPeakTest      = "T108"
-	pubPeakTestEff   = 99.25 // #40
-	pubPeakSpeedup   = 1.985 // #41
-	pubBestBvcTest   = "T202"
-	pubBestBvcEff    = 97.93 // #42
-	pubWorstBvcTest  = "T002"
-	pubWorstBvcEff   = 73.15                                                          // #43
-	pubMeanEff       = 95.8                                                           // #74 (NO: the data give 93.21)
-	pubContentionTTF = "contention = TTFT more than 10 s above baseline (Appendix B)" // #78
-)
-
-// pubTests is the §3 table: per test, mean speedup, mean efficiency and
-// contended runs of its runs (PUBLISHED.md #44–#73, in its order).
-var pubTests = []struct {
-	row             int
-	test            string
-	speedup, eff    float64
-	contended, runs int
-}{
-	{44, "T001", 1.598, 79.9, 3, 5}, {45, "T002", 1.463, 73.1, 5, 5}, {46, "T003", 1.707, 85.4, 1, 5},
-	{47, "T004", 1.722, 86.1, 0, 5}, {48, "T005", 1.781, 89.1, 0, 5}, {49, "T006", 1.694, 84.7, 1, 5},
-	{50, "T202", 1.959, 97.9, 0, 5}, {51, "T007", 1.700, 85.0, 2, 5}, {52, "T008", 1.455, 72.7, 5, 5},
-	{53, "T009", 1.869, 93.4, 0, 5}, {54, "T010", 1.946, 97.3, 0, 5}, {55, "T011", 1.797, 89.9, 0, 5},
-	{56, "T012", 1.811, 90.6, 0, 5}, {57, "T201", 1.981, 99.0, 0, 5}, {58, "T013", 1.972, 98.6, 0, 5},
-	{59, "T014", 1.970, 98.5, 0, 5}, {60, "T015", 1.929, 96.5, 0, 5}, {61, "T016", 1.931, 96.5, 0, 5},
-	{62, "T017", 1.981, 99.1, 0, 5}, {63, "T018", 1.981, 99.1, 0, 5}, {64, "T100", 1.977, 98.9, 0, 5},
-	{65, "T101", 1.934, 96.7, 0, 5}, {66, "T102", 1.982, 99.1, 0, 5}, {67, "T103", 1.977, 98.9, 0, 5},
-	{68, "T104", 1.977, 98.8, 0, 5}, {69, "T105", 1.920, 96.0, 0, 5}, {70, "T106", 1.979, 98.9, 0, 5},
-	{71, "T107", 1.985, 99.2, 0, 5}, {72, "T108", 1.985, 99.3, 0, 5}, {73, "T200", 1.965, 98.3, 0, 5},
+// publishedTest is the test a PUBLISHED.md row names in its claim
+// ("peak config efficiency T108 (…)"), or "" if it names none.
+func publishedTest(pub studydata.Published, row int) string {
+	return testID.FindString(pub[row].Claim)
 }
 
-// pubScenarioContention are the contended-run counts of §4.1 and §4.2
-// (PUBLISHED.md #75–#77, #79).
-var pubScenarioContention = []struct {
-	row             int
-	what            string
-	of              func(*golden.Set) report.Runs
-	contended, runs int
+var testID = regexp.MustCompile(`\bT\d{3}\b`)
+
+// publishedRuns is the part-th number of a PUBLISHED.md row's published
+// cell as a count, -1 if it has none.
+func publishedRuns(pub studydata.Published, row, part int) int {
+	n, err := pub.Number(row, part)
+	if err != nil {
+		return -1
+	}
+	return int(n.Value)
+}
+
+// A pubTest is a row of the §3 table (PUBLISHED.md #44–#73): the test it
+// names and the runs it counts ("1.598x / 79.9% / 3/5": 5 runs).
+type pubTest struct {
+	row  int
+	test string
+	runs int
+}
+
+// tests are the §3 table's rows, as PUBLISHED.md has them.
+func (r recomputed) tests() []pubTest {
+	var ts []pubTest
+	for row := 44; row <= 73; row++ {
+		ts = append(ts, pubTest{row, publishedTest(r.pub, row), publishedRuns(r.pub, row, 3)})
+	}
+	return ts
+}
+
+// scenarioContention are the contended-run counts of §4.1 and §4.2
+// (PUBLISHED.md #75–#77, #79: contended / runs).
+var scenarioContention = []struct {
+	row  int
+	what string
+	of   func(*golden.Set) report.Runs
 }{
-	{75, "baseline_vs_chimera", scenario("baseline_vs_chimera"), 10, 35},
-	{76, "chimera_hetero", scenario("chimera_hetero"), 7, 35},
-	{77, "chimera_homo", scenario("chimera_homo"), 0, 80},
-	{79, "baseline_vs_chimera with num_gpu 60 (§4.2)", gpu60Bvc, 8, 10},
+	{75, "baseline_vs_chimera", scenario("baseline_vs_chimera")},
+	{76, "chimera_hetero", scenario("chimera_hetero")},
+	{77, "chimera_homo", scenario("chimera_homo")},
+	{79, "baseline_vs_chimera with num_gpu 60 (§4.2)", gpu60Bvc},
 }
 
 func scenario(sc string) func(*golden.Set) report.Runs {
@@ -119,15 +127,17 @@ func scenario(sc string) func(*golden.Set) report.Runs {
 
 // recomputed holds what the fragment derives from the baseline.
 type recomputed struct {
+	pub                     studydata.Published
 	s                       *golden.Set
 	all                     report.Runs
 	peak, bestBvc, worstBvc report.Group
 }
 
-func recompute(s *golden.Set) recomputed {
+func recompute(pub studydata.Published, s *golden.Set) recomputed {
 	meanEff := func(where ...string) float64 { return stats.Mean(report.StudyRuns(s, where...).Eff()) }
 	bvc := report.PerKey(s, "test", meanEff, "scenario=baseline_vs_chimera")
 	return recomputed{
+		pub:      pub,
 		s:        s,
 		all:      report.StudyRuns(s, "TR110"),
 		peak:     report.Highest(report.PerKey(s, "test", meanEff)),
@@ -158,28 +168,28 @@ func (r recomputed) headline() []report.Claim {
 		}
 		return "no such test"
 	}
-	return []report.Claim{
-		{What: "peak test, mean efficiency (published: " + pubPeakTest + ")", Row: 40, Published: pubPeakTestEff, Decimals: 2, Unit: "%",
-			Recomputed: r.peak.Value, Note: "test " + r.peak.Key + ", " + cfg(r.peak.Key)},
-		{What: "the same test's mean legacy speedup", Row: 41, Published: pubPeakSpeedup, Decimals: 3, Unit: "x",
-			Recomputed: stats.Mean(r.runs("test=" + r.peak.Key).Speedup()), Note: "test " + r.peak.Key},
-		{What: "best baseline_vs_chimera test (published: " + pubBestBvcTest + ")", Row: 42, Published: pubBestBvcEff, Decimals: 2, Unit: "%",
-			Recomputed: r.bestBvc.Value, Note: "test " + r.bestBvc.Key + ", " + cfg(r.bestBvc.Key)},
-		{What: "worst baseline_vs_chimera test (published: " + pubWorstBvcTest + ")", Row: 43, Published: pubWorstBvcEff, Decimals: 2, Unit: "%",
-			Recomputed: r.worstBvc.Value, Note: "test " + r.worstBvc.Key + ", " + cfg(r.worstBvc.Key)},
-	}
+	return report.Cite(r.pub, []report.Claim{
+		{What: "peak test, mean efficiency (published: " + publishedTest(r.pub, 40) + ")", Row: 40, Unit: "%",
+			Recomputed: r.peak.Value, N: len(r.runs("test=" + r.peak.Key)), Note: "test " + r.peak.Key + ", " + cfg(r.peak.Key)},
+		{What: "the same test's mean legacy speedup", Row: 41, Unit: "x",
+			Recomputed: stats.Mean(r.runs("test=" + r.peak.Key).Speedup()), N: len(r.runs("test=" + r.peak.Key)), Note: "test " + r.peak.Key},
+		{What: "best baseline_vs_chimera test (published: " + publishedTest(r.pub, 42) + ")", Row: 42, Unit: "%",
+			Recomputed: r.bestBvc.Value, N: len(r.runs("test=" + r.bestBvc.Key)), Note: "test " + r.bestBvc.Key + ", " + cfg(r.bestBvc.Key)},
+		{What: "worst baseline_vs_chimera test (published: " + publishedTest(r.pub, 43) + ")", Row: 43, Unit: "%",
+			Recomputed: r.worstBvc.Value, N: len(r.runs("test=" + r.worstBvc.Key)), Note: "test " + r.worstBvc.Key + ", " + cfg(r.worstBvc.Key)},
+	})
 }
 
 // perTest are the §3 table's claims, three per PUBLISHED.md row.
 func (r recomputed) perTest() [][3]report.Claim {
 	var out [][3]report.Claim
-	for _, p := range pubTests {
+	for _, p := range r.tests() {
 		rs := r.runs("test=" + p.test)
-		out = append(out, [3]report.Claim{
-			{What: p.test + " speedup", Row: p.row, Published: p.speedup, Decimals: 3, Recomputed: stats.Mean(rs.Speedup())},
-			{What: p.test + " efficiency", Row: p.row, Published: p.eff, Decimals: 1, Recomputed: stats.Mean(rs.Eff())},
-			{What: p.test + " contended runs", Row: p.row, Published: float64(p.contended), Recomputed: float64(rs.Contended())},
-		})
+		out = append(out, [3]report.Claim(report.Cite(r.pub, []report.Claim{
+			{What: p.test + " speedup", Row: p.row, Part: 0, Recomputed: stats.Mean(rs.Speedup())},
+			{What: p.test + " efficiency", Row: p.row, Part: 1, Recomputed: stats.Mean(rs.Eff())},
+			{What: p.test + " contended runs", Row: p.row, Part: 2, Recomputed: float64(rs.Contended())},
+		})))
 	}
 	return out
 }
@@ -193,17 +203,19 @@ func (r recomputed) aggregate() []report.Claim {
 	}
 	cs := []report.Claim{{
 		What: fmt.Sprintf("mean legacy efficiency, all %d runs (quoted as the Python baseline by TR114_v2, TR115_v2)", len(r.all)),
-		Row:  74, Published: pubMeanEff, Decimals: 1, Unit: "%", Recomputed: stats.Mean(r.all.Eff()),
+		Row:  74, Unit: "%", Recomputed: stats.Mean(r.all.Eff()),
 		Ours: fmt.Sprintf("balance bound %s %%", report.F(stats.Mean(r.all.Balance()), 2)),
-		Note: fmt.Sprintf("95.8 %% is no mean of these runs: chimera_homo alone gives %s %%, all but baseline_vs_chimera %s %%",
-			report.F(homo, 2), report.F(stats.Mean(notBvc), 2)),
+		Reason: func(p float64) string {
+			return fmt.Sprintf("%s %% is no mean of these runs: chimera_homo alone gives %s %%, all but baseline_vs_chimera %s %%",
+				report.F(p, 1), report.F(homo, 2), report.F(stats.Mean(notBvc), 2))
+		},
 	}}
-	for _, p := range pubScenarioContention {
+	for _, p := range scenarioContention {
 		rs := p.of(r.s)
 		cs = append(cs, report.Claim{What: fmt.Sprintf("contended runs (speedup < 1.5), %s, of %d", p.what, len(rs)), Row: p.row,
-			Published: float64(p.contended), Unit: "runs", Recomputed: float64(rs.Contended())})
+			Unit: "runs", Recomputed: float64(rs.Contended())})
 	}
-	return cs
+	return report.Cite(r.pub, cs)
 }
 
 func (r recomputed) claims() []report.Claim {
@@ -213,6 +225,10 @@ func (r recomputed) claims() []report.Claim {
 	}
 	return cs
 }
+
+// appendixBRule is #78's statement, as the report's Appendix B words it
+// (PUBLISHED.md's cell abbreviates it to "TTFT rule").
+const appendixBRule = "contention = TTFT more than 10 s above baseline (Appendix B)"
 
 // contentionRule is #78: Appendix B defines contention by TTFT; the data
 // say which rule flagged the runs. A TTFT rule would flag a run in which
@@ -236,7 +252,7 @@ func (r recomputed) contentionRule() report.Finding {
 		}
 	}
 	return report.Finding{
-		What: "contention rule", Row: 78, Published: pubContentionTTF,
+		What: "contention rule", Row: 78, Published: appendixBRule,
 		Recomputed: fmt.Sprintf("stored flag = legacy speedup < 1.5 in %d of %d runs (%d flagged)", sameAsSpeedup, len(r.all), flagged),
 		Follows:    slowTTFT == flagged && slowAndFlagged == flagged,
 		Note: fmt.Sprintf("an agent's mean TTFT exceeds 10 s in %d runs, %d of them flagged: a TTFT rule would flag %d runs, not %d",
@@ -270,8 +286,8 @@ func claimCell(cs []report.Claim, published bool, runs int) string {
 	return strings.Join(parts, " / ")
 }
 
-func fragment(s *golden.Set) (string, map[string]report.Chart) {
-	r := recompute(s)
+func fragment(pub studydata.Published, s *golden.Set) (string, map[string]report.Chart) {
+	r := recompute(pub, s)
 	var b strings.Builder
 	b.WriteString("### TR110: two Python agents on two Ollama instances (from testdata/baseline.bench)\n\n" +
 		"Each run starts two of the study's Python agents together (asyncio), each on its own Ollama instance on the one GPU, " +
@@ -291,7 +307,7 @@ func fragment(s *golden.Set) (string, map[string]report.Chart) {
 		Align:  "llrrlr",
 	}
 	for i, cs := range r.perTest() {
-		p := pubTests[i]
+		p := r.tests()[i]
 		rs := r.runs("test=" + p.test)
 		match := "yes"
 		for _, c := range cs {
@@ -343,13 +359,16 @@ func fragment(s *golden.Set) (string, map[string]report.Chart) {
 		for _, v := range rs.Values("overhead-ns") {
 			over = append(over, v/1e6)
 		}
-		st.Rows = append(st.Rows, []string{sc, fmt.Sprint(len(rs)), report.MeanCI(rs.Eff(), 2), report.MeanCI(rs.Balance(), 2),
-			fmt.Sprint(rs.Contended()), report.MeanCI(over, 1), report.MeanCI(rs.Values("agg-tok/s"), 1)})
+		st.Rows = append(st.Rows, []string{sc, fmt.Sprint(len(rs)), report.MeanCI(rs.Eff(), 2, "eff-%"), report.MeanCI(rs.Balance(), 2, "balance-%"),
+			fmt.Sprint(rs.Contended()), report.MeanCI(over, 1, "overhead-ns"), report.MeanCI(rs.Values("agg-tok/s"), 1, "agg-tok/s")})
 		eff.Categories = append(eff.Categories, sc)
 		legacyDots = append(legacyDots, report.MeanEstimate(rs.Eff()))
 		balanceDots = append(balanceDots, report.MeanEstimate(rs.Balance()))
 	}
 	eff.Series = []report.Series{{Name: "legacy efficiency (eff-%)", Estimates: legacyDots}, {Name: "balance bound", Estimates: balanceDots}}
+	// Efficiency and the balance bound cannot pass 100 %: say so where a
+	// whisker does.
+	eff.Title = strings.TrimSuffix(eff.Title, ")") + report.BoundNote("eff-%", eff.Series) + ")"
 	b.WriteString(st.Markdown())
 	var slowFlagged, other []float64
 	slowOther := 0

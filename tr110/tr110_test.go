@@ -17,7 +17,7 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/multiagent"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
-	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
 
 // fakeModel is the fakes' script for the hermetic runs; the wants below
@@ -95,6 +95,7 @@ func TestTR110BodyReportsTheFakesTruth(t *testing.T) {
 					"agg-tok/s":        agg,
 					"roofline-%":       agg * 2 * fakeParams / fakeBandwidth * 100,
 					"tok/s":            float64(time.Second / fakeModel.InterToken),
+					"invalid-calls":    0, // no call lied
 					"ttft-ns":          float64((p1 + p2) * ppt / 2),
 					// Warm: no load, so each agent's mean of load + prefill.
 					"study-ttft-ns": float64((p1 + p2) * ppt / 2),
@@ -148,7 +149,7 @@ func TestAgentsSendTheTestsOptions(t *testing.T) {
 // the study's runs.csv records for each agent of each test, and that each
 // agent had its own instance.
 func TestTestsAreTheStudysMatrix(t *testing.T) {
-	f, err := os.Open(filepath.Join(studydata.Require(t), "tr110", "runs.csv"))
+	f, err := os.Open(filepath.Join(studydatatest.Require(t), "tr110", "runs.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

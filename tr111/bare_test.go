@@ -37,7 +37,7 @@ func TestTR111BodyOmitsWhatABareAnswerLacks(t *testing.T) {
 		for unit := range res.Extra {
 			got[unit] = true
 		}
-		want := map[string]bool{"e2e-ns": true, "no-ttft-calls": true, "no-load-calls": true, "no-prefill-calls": true, "failed-calls": true}
+		want := map[string]bool{"e2e-ns": true, "no-ttft-calls": true, "no-load-calls": true, "no-prefill-calls": true, "invalid-calls": true, "failed-calls": true}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("reported units mismatch (-want +got):\n%s", diff)
 		}
@@ -45,6 +45,9 @@ func TestTR111BodyOmitsWhatABareAnswerLacks(t *testing.T) {
 			if res.Extra[unit] != 2 {
 				t.Errorf("%s = %v, want 2 (both calls of the run)", unit, res.Extra[unit])
 			}
+		}
+		if v := res.Extra["invalid-calls"]; v != 0 {
+			t.Errorf("invalid-calls = %v, want 0: a bare answer reports nothing wrong, only nothing", v)
 		}
 	})
 }

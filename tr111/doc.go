@@ -34,6 +34,7 @@
 //	study-ttft-ns  the study's TTFT: load_duration + prompt_eval_duration
 //	prompt-tok     prompt tokens per call (server prompt_eval_count)
 //	no-*-calls     calls that lacked a TTFT, load or prefill measurement (left out of those means)
+//	invalid-calls  calls whose server accounting failed measure.Validate (left out of every metric)
 //	startup-ns     BenchmarkTR111Process: exec → first request at the server
 //	peak-rss-B     BenchmarkTR111Process: the agent process's peak RSS
 //
@@ -86,4 +87,9 @@
 //
 // The study's own data, as benchfmt, is testdata/baseline.bench; the report
 // fragments in testdata are rendered from it (go test ./tr111 -update).
+//
+// Compare a run of ours with the study's baseline, as the report fragment
+// prints it (one table although the config lines differ):
+//
+//	go tool benchstat -table '' -ignore /dir,/study-agent,/gomaxprocs tr111/testdata/baseline.bench new.txt
 package tr111

@@ -95,6 +95,7 @@ func TestTR111BodyOverOpenAIReportsTheFakesTruth(t *testing.T) {
 					"no-ttft-calls": 0,
 					"no-load-calls": 2, // the protocol has no load time
 					"failed-calls":  0,
+					"invalid-calls": 0,
 				}
 				if tc.usage {
 					want["prompt-tok"] = float64(promptTokens) / float64(n)

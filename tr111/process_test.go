@@ -36,12 +36,12 @@ func BenchmarkTR111Process(b *testing.B) {
 // iteration is one process running one workflow.
 func benchProcess(b *testing.B, bin string, l *harness.Live) {
 	{
-		first := newArrivalProxy(b, l.Instances[0].URL)
+		first := newArrivalProxy(b, l.Instances[0])
 		opts, err := json.Marshal(harness.AgentConfigs()[0].Options(l.Base).Map())
 		if err != nil {
 			b.Fatal(err)
 		}
-		args := []string{"-url", first.URL, "-model", l.Model().Tag, "-corpus", l.Corpus, "-trace", filepath.Join(b.TempDir(), "agent.jsonl")}
+		args := []string{"-url", first.URL, "-model", l.Model().Tag, "-corpus", l.Corpus, "-trace", harness.TracePath(b)}
 		if string(opts) != "null" {
 			args = append(args, "-options", string(opts))
 		}
@@ -72,15 +72,15 @@ func benchProcess(b *testing.B, bin string, l *harness.Live) {
 	}
 }
 
-// buildAgent builds cmd/chimera-agent into a temporary directory (Go's
-// build cache makes this fast after the first time).
+// buildAgent builds cmd/chimera-agent into a harness.TempDir (Go's build
+// cache makes this fast after the first time).
 func buildAgent(tb testing.TB) string {
 	tb.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		tb.Skipf("go toolchain not on PATH (needed to build cmd/chimera-agent): %v", err)
 	}
-	bin := filepath.Join(tb.TempDir(), "chimera-agent")
+	bin := filepath.Join(harness.TempDir(tb), "chimera-agent") // reaped after a killed run
 	ctx, cancel := context.WithTimeout(tb.Context(), 5*time.Minute)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, goBin, "build", "-o", bin, "github.com/chimeraforge/chimeraforge/cmd/chimera-agent").CombinedOutput()
@@ -98,14 +98,16 @@ type arrivalProxy struct {
 	at  time.Time
 }
 
-func newArrivalProxy(tb testing.TB, target string) *arrivalProxy {
+func newArrivalProxy(tb testing.TB, target *harness.Instance) *arrivalProxy {
 	tb.Helper()
-	u, err := url.Parse(target)
+	u, err := url.Parse(target.URL)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	p := &arrivalProxy{}
 	rp := httputil.NewSingleHostReverseProxy(u)
+	// The instance's transport carries its URL's credentials, if any.
+	rp.Transport = target.HTTPClient().Transport
 	rp.FlushInterval = -1 // stream chunks through as they come
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		now := time.Now()

@@ -13,6 +13,7 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 	"golang.org/x/perf/benchmath"
 	"gonum.org/v1/plot/vg"
 	tgolden "gotest.tools/v3/golden"
@@ -21,7 +22,7 @@ import (
 // TestBaseline checks that testdata/baseline.bench is exactly what the
 // converter makes of the study's llm_calls.csv; -update regenerates it.
 func TestBaseline(t *testing.T) {
-	studydata.AssertBaseline(t, "baseline.bench", studydata.TR111File)
+	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR111File)
 }
 
 func readBaseline(t *testing.T) *golden.Set {
@@ -36,7 +37,7 @@ func readBaseline(t *testing.T) *golden.Set {
 // TestReportFragment renders the TR111 fragment and chart from the
 // committed baseline only.
 func TestReportFragment(t *testing.T) {
-	md, chart, err := rptFragment(readBaseline(t))
+	md, chart, err := rptFragment(studydatatest.RequirePublished(t), readBaseline(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func TestReportFragment(t *testing.T) {
 // TR111_v2 numbers follow from baseline.bench, and TR112_v2's success
 // rate (#90) does not: the data give 15/18, as the data pack recomputed.
 func TestReportReproducesPublished(t *testing.T) {
-	report.AssertClaims(t, rptClaims(readBaseline(t)), map[int]float64{90: 83.3})
+	report.AssertClaims(t, rptClaims(studydatatest.RequirePublished(t), readBaseline(t)))
 }
 
 // TestSuccessRateDiscrepancy pins down why TR112_v2's 72.2 % (#90) is not
@@ -65,26 +66,11 @@ func TestSuccessRateDiscrepancy(t *testing.T) {
 	if got != want {
 		t.Errorf("success rate:\n got %s\nwant %s", got, want)
 	}
-	if pct := 100 * float64(sr.wins) / float64(sr.n); report.F(pct, 1) == report.F(pubSuccessPct, 1) {
-		t.Errorf("success rate %v %% reproduces the published %v %%: update PUBLISHED.md #90's note", pct, pubSuccessPct)
+	published := report.ByRow(rptClaims(studydatatest.RequirePublished(t), readBaseline(t)), 90).Published
+	if pct := 100 * float64(sr.wins) / float64(sr.n); report.F(pct, 1) == report.F(published, 1) {
+		t.Errorf("success rate %v %% reproduces the published %v %%: update PUBLISHED.md #90's note", pct, published)
 	}
 }
-
-// Published TR111_v2/TR112_v2 numbers, quoted from the data pack's
-// PUBLISHED.md (row numbers in the claims below).
-const (
-	pubBaselineTokS   = 114.54  // #80
-	pubBaselineTTFT   = 603.53  // #81, ms
-	pubRangeLowTokS   = 113.99  // #82
-	pubRangeHighTokS  = 114.97  // #83
-	pubTTFTLowMS      = 547.26  // #84
-	pubTTFTHighMS     = 1354.14 // #85
-	pubBestTokS       = 115.94  // #86, gpu60_ctx256_temp0p6 chimera
-	pubWorkflowRuns   = 57      // #87, 3 × 19 configs
-	pubBaselineCV     = 2.6     // #89 (TR112_v2)
-	pubSuccessPct     = 72.2    // #90 (TR112_v2)
-	pubRustBestConfig = 114.98  // #91 (TR112_v2), "best config" gpu80_ctx1024_temp0p6
-)
 
 // The published baseline is what TR111_v2 called the Rust baseline: the
 // baseline agent of directory baseline_default, its 6 calls.
@@ -152,7 +138,7 @@ func studyMeanNote(cs report.Calls) string {
 	return fmt.Sprintf("study: mean of per-call rates over all %d calls, %s as 0 tok/s", len(cs), noTokenCalls(n))
 }
 
-func rptClaims(s *golden.Set) []report.Claim {
+func rptClaims(published studydata.Published, s *golden.Set) []report.Claim {
 	pub := report.StudyCalls(s, publishedBaseline...)
 	studyMean := func(where ...string) float64 { return report.StudyCalls(s, where...).StudyMean() }
 	sigmaRate := func(where ...string) float64 { return report.StudyCalls(s, where...).DecodeRate() }
@@ -192,45 +178,47 @@ func rptClaims(s *golden.Set) []report.Claim {
 	const rustBest = "gpu80_ctx1024_temp0p6_v2"
 	rustBestChimera := report.StudyCalls(s, "dir="+rustBest, "study-agent=chimera")
 
-	return []report.Claim{
-		{What: "baseline decode throughput (baseline_default, baseline agent, 6 calls)", Row: 80, Published: pubBaselineTokS, Decimals: 2, Unit: "tok/s",
-			Recomputed: pub.StudyMean(), Ours: rateOurs(pub),
+	return report.Cite(published, []report.Claim{
+		{What: "baseline decode throughput (baseline_default, baseline agent, 6 calls)", Row: 80, Unit: "tok/s",
+			Recomputed: pub.StudyMean(), N: len(pub), Ours: rateOurs(pub),
 			Note: studyMeanNote(pub) + "; ours: Σ eval_count / Σ eval_duration over the same calls"},
-		{What: "its coefficient of variation", Row: 89, Published: pubBaselineCV, Decimals: 1, Unit: "%",
-			Recomputed: stats.CV(pub.Rates()), Ours: fmt.Sprintf("%s %% (all %d warm baseline-agent calls)", report.F(stats.CV(s.Values("tok/s", "agent=baseline", "start=warm", "study-agent=baseline")), 1), len(s.Values("tok/s", "agent=baseline", "start=warm", "study-agent=baseline"))),
+		{What: "its coefficient of variation", Row: 89, Unit: "%",
+			Recomputed: stats.CV(pub.Rates()), N: len(pub.Rates()), Ours: fmt.Sprintf("%s %% (all %d warm baseline-agent calls)", report.F(stats.CV(s.Values("tok/s", "agent=baseline", "start=warm", "study-agent=baseline")), 1), len(s.Values("tok/s", "agent=baseline", "start=warm", "study-agent=baseline"))),
 			Note: "sample SD (n−1) / mean"},
-		{What: "baseline TTFT (client, first content chunk)", Row: 81, Published: pubBaselineTTFT, Decimals: 2, Unit: "ms",
-			Recomputed: meanMS("ttft-ns")(publishedBaseline...), Ours: "same definition",
+		{What: "baseline TTFT (client, first content chunk)", Row: 81, Unit: "ms",
+			Recomputed: meanMS("ttft-ns")(publishedBaseline...), N: len(pub), Ours: "same definition",
 			Note: fmt.Sprintf("%d of its %d calls cold", len(s.Values("ttft-ns", append(publishedBaseline, "start=cold")...)), len(pub))},
-		{What: "lowest per-directory baseline-agent throughput", Row: 82, Published: pubRangeLowTokS, Decimals: 2, Unit: "tok/s",
+		{What: "lowest per-directory baseline-agent throughput", Row: 82, Unit: "tok/s",
 			Recomputed: lo.Value, Ours: f2(oursLo.Value) + " tok/s Σ-rate (" + oursLo.Key + ")",
 			Note: "directory " + lo.Key + "; the §4.1 table lists the baseline agent of each directory, not the swept config; " +
 				fmt.Sprintf("no baseline-agent call returned no tokens (%d of %d)", allBase.NoTokens(), len(allBase))},
-		{What: "highest per-directory baseline-agent throughput", Row: 83, Published: pubRangeHighTokS, Decimals: 2, Unit: "tok/s",
+		{What: "highest per-directory baseline-agent throughput", Row: 83, Unit: "tok/s",
 			Recomputed: hi.Value, Ours: f2(oursHi.Value) + " tok/s Σ-rate (" + oursHi.Key + ")", Note: "directory " + hi.Key},
-		{What: "lowest per-config mean TTFT", Row: 84, Published: pubTTFTLowMS, Decimals: 2, Unit: "ms",
+		{What: "lowest per-config mean TTFT", Row: 84, Unit: "ms",
 			Recomputed: tlo.Value, Ours: f2(report.Lowest(warmTTFT).Value) + " ms (warm calls)", Note: tlo.Key},
-		{What: "highest per-config mean TTFT", Row: 85, Published: pubTTFTHighMS, Decimals: 2, Unit: "ms",
+		{What: "highest per-config mean TTFT", Row: 85, Unit: "ms",
 			Recomputed: thi.Value, Ours: f2(report.Highest(warmTTFT).Value) + " ms (warm calls)",
 			Note: rptColdNote(s, thi.Key)},
-		{What: "best config gpu60_ctx256_temp0p6, chimera agent", Row: 86, Published: pubBestTokS, Decimals: 2, Unit: "tok/s",
-			Recomputed: best.StudyMean(), Ours: rateOurs(best), Note: studyMeanNote(best)},
-		{What: "workflow runs of the baseline agent (3 × 19 configs)", Row: 87, Published: pubWorkflowRuns, Decimals: 0, Unit: "runs",
+		{What: "best config gpu60_ctx256_temp0p6, chimera agent", Row: 86, Unit: "tok/s",
+			Recomputed: best.StudyMean(), N: len(best), Ours: rateOurs(best), Note: studyMeanNote(best)},
+		{What: "workflow runs of the baseline agent (3 × 19 configs)", Row: 87, Unit: "runs",
 			Recomputed: runs,
 			Note: fmt.Sprintf("%d baseline-agent calls, 2 per run (analysis, report): %s runs in each of %d directories",
 				len(allBase), strings.Join(perDir, ", "), len(runsPerDir))},
-		{What: "TR112_v2 Rust optimisation success rate (chimera beats its directory's baseline agent)", Row: 90, Published: pubSuccessPct, Decimals: 1, Unit: "%",
+		{What: "TR112_v2 Rust optimisation success rate (chimera beats its directory's baseline agent)", Row: 90, Unit: "%",
 			Recomputed: 100 * float64(sr.wins) / float64(sr.n),
 			Ours:       fmt.Sprintf("%d/%d without the no-token calls; %d/%d warm Σ-rate", sr.winsCorrected, sr.n, sr.winsOurs, sr.n),
-			Note: fmt.Sprintf("%d/%d by the study's means, which count the %d calls that returned no tokens as 0 tok/s and so turn %s into losses; "+
-				"72.2 %% (13/18) came from the v1 single-call sweep, which is not in the data pack",
-				sr.wins, sr.n, report.StudyCalls(s).NoTokens(), strings.Join(sr.lostToZeros, " and "))},
-		{What: "TR112_v2 Rust \"best config\" gpu80_ctx1024_temp0p6", Row: 91, Published: pubRustBestConfig, Decimals: 2, Unit: "tok/s",
+			Note: fmt.Sprintf("%d/%d by the study's means, which count the %d calls that returned no tokens as 0 tok/s and so turn %s into losses",
+				sr.wins, sr.n, report.StudyCalls(s).NoTokens(), strings.Join(sr.lostToZeros, " and ")),
+			Reason: func(p float64) string {
+				return fmt.Sprintf("%s %% (%s/%d) came from the v1 single-call sweep, which is not in the data pack", report.F(p, 1), report.F(p*float64(sr.n)/100, 0), sr.n)
+			}},
+		{What: "TR112_v2 Rust \"best config\" gpu80_ctx1024_temp0p6", Row: 91, Unit: "tok/s",
 			Recomputed: studyMean("dir="+rustBest, "study-agent=baseline"),
 			Ours:       "the config's chimera agent: " + f2(rustBestChimera.StudyMean()) + " tok/s by the study's mean; " + rateOurs(rustBestChimera),
-			Note: "114.98 is the baseline agent (no options) of directory " + rustBest + ", not the config it is named after; " +
+			Note: f2(studyMean("dir="+rustBest, "study-agent=baseline")) + " is the baseline agent (no options) of directory " + rustBest + ", not the config it is named after; " +
 				"the chimera agent's study mean counts " + noTokenCalls(rustBestChimera.NoTokens()) + " as 0 tok/s"},
-	}
+	})
 }
 
 // rptColdNote says how many calls of "dir agent" were cold and how long
@@ -289,7 +277,7 @@ func rptWhere(name string, more ...string) []string {
 	return append(strings.Split(name, "/"), more...)
 }
 
-func rptFragment(s *golden.Set) (string, report.Chart, error) {
+func rptFragment(published studydata.Published, s *golden.Set) (string, report.Chart, error) {
 	var b strings.Builder
 	b.WriteString("### TR111_v2: one agent, 19 configurations (from testdata/baseline.bench)\n\n")
 	b.WriteString("The study's Rust agent ran, per configuration directory and in one process, the baseline agent " +
@@ -297,7 +285,7 @@ func rptFragment(s *golden.Set) (string, report.Chart, error) {
 		"each run is an analysis call and a report call. Changing options reloads the model, so the first call " +
 		"after a change paid a reload: those calls (load_duration > 1 s) are `start=cold` here, all others `start=warm`. " +
 		"Throughput is Ollama's server-side decode rate, so the client's language cannot change it.\n\n")
-	b.WriteString(report.ClaimsTable(rptClaims(s)).Markdown())
+	b.WriteString(report.ClaimsTable(rptClaims(published, s)).Markdown())
 	b.WriteString("\n")
 
 	t := report.Table{
@@ -346,7 +334,7 @@ func rptFragment(s *golden.Set) (string, report.Chart, error) {
 		t.Rows = append(t.Rows, []string{
 			"`" + name + "`",
 			warmCalls(report.StudyCalls(s, rptWhere(name, "start=warm")...)),
-			report.MeanCI(warm, 2),
+			report.MeanCI(warm, 2, "tok/s"),
 			f2(report.StudyCalls(s, rptWhere(name, "start=warm")...).DecodeRate()),
 			report.F(stats.Mean(s.Values("ttft-ns", rptWhere(name, "start=warm")...))/1e6, 0),
 			fmt.Sprint(len(cold)),

@@ -3,6 +3,8 @@ package tr111
 import (
 	"io"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -101,6 +103,7 @@ func TestTR111BodyReportsTheFakesTruth(t *testing.T) {
 				decode := fakePredict * fakeModel.InterToken
 				want := map[string]float64{
 					"tok/s":         float64(time.Second / fakeModel.InterToken),
+					"invalid-calls": 0, // no call lied
 					"ttft-ns":       float64(ttft / n),
 					"first-ttft-ns": float64(calls[0].Load + time.Duration(calls[0].PromptTokens)*fakeModel.PrefillPerToken),
 					"e2e-ns":        float64(ttft/n + decode),
@@ -167,6 +170,27 @@ func TestTR111ProcessBodyMeasuresARealProcess(t *testing.T) {
 	}
 	if prompted != 2 {
 		t.Errorf("the agent process made %d calls, want 2", prompted)
+	}
+	// Issue 17: main had the agent write its calls to a temp dir that was
+	// deleted, so CHIMERA_TRACE_DIR held none of them.
+	var traced int
+	files, err := filepath.Glob(filepath.Join(os.Getenv("CHIMERA_TRACE_DIR"), "*.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		recs, err := measure.ReadTrace(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range recs {
+			if r.Agent == "agent" && r.OK() {
+				traced++
+			}
+		}
+	}
+	if traced != prompted {
+		t.Errorf("CHIMERA_TRACE_DIR holds %d of the agent process's calls (files %q), want all %d", traced, files, prompted)
 	}
 	if s := res.Extra["startup-ns"]; !(s > 0 && s < float64(10*time.Second)) {
 		t.Errorf("startup-ns = %v, want a positive time under 10 s", s)

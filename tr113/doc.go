@@ -7,7 +7,7 @@
 // # Baseline
 //
 // testdata/baseline.bench holds the study's 19 runs, converted from the
-// data pack (../shared/chimeraforge/tr113) by internal/studydata.TR113 and
+// data pack (study/tr113) by internal/studydata.TR113 and
 // named as the instances=1 half of the TR114 baseline:
 //
 //	BenchmarkTR114/scenario=<scenario>/test=<id>/instances=1/dir=<config_id>
@@ -24,10 +24,10 @@
 // per agent; its configured agents also sent top_p, top_k and
 // repeat_penalty).
 //
-// testdata/instances2.bench is TR114_v2's baseline (internal/studydata.TR114,
-// the same as tr114/testdata/baseline.bench), the two-instance half:
+// The two-instance half is TR114_v2's baseline, read where tr114 keeps it
+// (tr114/testdata/baseline.bench):
 //
-//	go tool benchstat -table '' -col /instances -ignore /dir tr113/testdata/baseline.bench tr113/testdata/instances2.bench
+//	go tool benchstat -table '' -col /instances -ignore /dir tr113/testdata/baseline.bench tr114/testdata/baseline.bench
 //
 // # Report fragment
 //
@@ -39,8 +39,8 @@
 // tokens per wall second, and the calls decoding at once. The charts
 // (efficiency.svg.golden, throughput.svg.golden) show the same. All are
 // rendered from the committed .bench files only; regenerate them, and the
-// baselines from the data pack (CHIMERA_STUDY_DIR, default
-// ../shared/chimeraforge), with
+// baselines from the data pack (study/, or
+// CHIMERA_STUDY_DIR), with
 //
 //	go test ./tr113 -update
 //

@@ -3,6 +3,7 @@ package tr113_test
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +11,8 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
+	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 	tgolden "gotest.tools/v3/golden"
 )
 
@@ -19,17 +22,14 @@ func readSets(t *testing.T) (one, two *golden.Set) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	two, err = golden.ReadFile("testdata/instances2.bench")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return one, two
+	return one, studydatatest.ReadBaseline(t, "tr114")
 }
 
 // TestReportFragment renders the TR113 fragment and its charts from the
 // committed .bench files only.
 func TestReportFragment(t *testing.T) {
-	md, charts := fragment(readSets(t))
+	one, two := readSets(t)
+	md, charts := fragment(studydatatest.RequirePublished(t), one, two)
 	tgolden.Assert(t, md, "report.md.golden")
 	for name, c := range charts {
 		report.AssertChart(t, c, name)
@@ -42,14 +42,30 @@ func TestReportFragment(t *testing.T) {
 // runs the report names are the ones the data pick and the run counts.
 func TestReportReproducesPublished(t *testing.T) {
 	one, _ := readSets(t)
-	report.AssertClaims(t, claims(one), map[int]float64{99: 13})
+	pub := studydatatest.RequirePublished(t)
+	report.AssertClaims(t, claims(pub, one))
 	all, bvc, het := report.StudyRuns(one), report.StudyRuns(one, "scenario=baseline_vs_chimera"), report.StudyRuns(one, "scenario=chimera_hetero")
+	// The pack's formula column names the run a maximum picks ("max(eff)
+	// -> homo_gpu80_ctx1024_temp0p6") and the runs a mean is over ("(n=13)");
+	// #99 publishes "12/19 (63%)".
+	find := func(pattern string, row int) string {
+		if m := regexp.MustCompile(pattern).FindStringSubmatch(pub[row].Formula); m != nil {
+			return m[1]
+		}
+		return fmt.Sprintf("nothing: PUBLISHED.md #%d's formula %q lacks %s", row, pub[row].Formula, pattern)
+	}
+	picked := func(row int) string { return find(`-> (\S+)`, row) }
+	count := func(row int) string { return find(`\(n=(\d+)\)`, row) }
+	runs, err := pub.Number(99, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct{ what, got, want string }{
-		{"peak run (#93)", all.Peak().Keys["dir"], pubPeakDir},
-		{"best baseline_vs_chimera run (#96)", bvc.Peak().Keys["dir"], pubBestBvcDir},
-		{"runs", fmt.Sprint(len(all)), fmt.Sprint(pubRuns)},
-		{"baseline_vs_chimera configs", fmt.Sprint(len(bvc)), fmt.Sprint(pubBvcRuns)},
-		{"chimera_hetero configs", fmt.Sprint(len(het)), fmt.Sprint(pubHeteroRuns)},
+		{"peak run (#93)", all.Peak().Keys["dir"], picked(93)},
+		{"best baseline_vs_chimera run (#96)", bvc.Peak().Keys["dir"], picked(96)},
+		{"runs (#99)", fmt.Sprint(len(all)), report.F(runs.Value, 0)},
+		{"baseline_vs_chimera configs (#94)", fmt.Sprint(len(bvc)), count(94)},
+		{"chimera_hetero configs (#97)", fmt.Sprint(len(het)), count(97)},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s: the data give %s, the report %s", c.what, c.got, c.want)
@@ -57,46 +73,31 @@ func TestReportReproducesPublished(t *testing.T) {
 	}
 }
 
-// Published TR113 numbers, quoted from the data pack's PUBLISHED.md (row
-// numbers beside them): legacy efficiency in %, speedup in x.
-const (
-	pubPeakDir       = "homo_gpu80_ctx1024_temp0p6"
-	pubPeakEff       = 82.2 // #93
-	pubBvcRuns       = 13
-	pubBvcMeanEff    = 71.2 // #94
-	pubBvcMeanSpeed  = 1.42 // #95
-	pubBestBvcDir    = "bvc_gpu120_ctx512_temp0p6"
-	pubBestBvcEff    = 78.1 // #96
-	pubHeteroRuns    = 2
-	pubHeteroMeanEff = 73.0 // #97
-	pubHeteroSpeed   = 1.46 // #98
-	pubRuns          = 19
-	pubContended     = 12 // #99, "12/19 (63%)" (NO: the data give 13)
-)
-
-func claims(s *golden.Set) []report.Claim {
+func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 	all := report.StudyRuns(s)
 	bvc := report.StudyRuns(s, "scenario=baseline_vs_chimera")
 	het := report.StudyRuns(s, "scenario=chimera_hetero")
 	peak, bestBvc := all.Peak(), bvc.Peak()
-	return []report.Claim{
-		{What: "peak efficiency, single run (published: homo 80/1024/0.6)", Row: 93, Published: pubPeakEff, Decimals: 1, Unit: "%",
-			Recomputed: peak.Legacy.EfficiencyPct, Note: fmt.Sprintf("%s, speedup %s", peak.Keys["dir"], report.F(peak.Legacy.Speedup, 3))},
-		{What: fmt.Sprintf("baseline_vs_chimera mean efficiency, %d configs", len(bvc)), Row: 94, Published: pubBvcMeanEff, Decimals: 1, Unit: "%",
-			Recomputed: stats.Mean(bvc.Eff())},
-		{What: "baseline_vs_chimera mean legacy speedup", Row: 95, Published: pubBvcMeanSpeed, Decimals: 2, Unit: "x",
-			Recomputed: stats.Mean(bvc.Speedup())},
-		{What: "best baseline_vs_chimera config (published: 120/512/0.6)", Row: 96, Published: pubBestBvcEff, Decimals: 1, Unit: "%",
-			Recomputed: bestBvc.Legacy.EfficiencyPct, Note: bestBvc.Keys["dir"]},
-		{What: fmt.Sprintf("chimera_hetero mean efficiency, %d configs", len(het)), Row: 97, Published: pubHeteroMeanEff, Decimals: 1, Unit: "%",
-			Recomputed: stats.Mean(het.Eff())},
-		{What: "chimera_hetero mean legacy speedup", Row: 98, Published: pubHeteroSpeed, Decimals: 2, Unit: "x",
-			Recomputed: stats.Mean(het.Speedup())},
-		{What: fmt.Sprintf("contended runs (speedup < 1.5), of %d", len(all)), Row: 99, Published: pubContended, Unit: "runs",
+	return report.Cite(pub, []report.Claim{
+		{What: "peak efficiency, single run (published: homo 80/1024/0.6)", Row: 93, Unit: "%",
+			Recomputed: peak.Legacy.EfficiencyPct, N: len(all), Note: fmt.Sprintf("%s, speedup %s", peak.Keys["dir"], report.F(peak.Legacy.Speedup, 3))},
+		{What: fmt.Sprintf("baseline_vs_chimera mean efficiency, %d configs", len(bvc)), Row: 94, Unit: "%",
+			Recomputed: stats.Mean(bvc.Eff()), N: len(bvc)},
+		{What: "baseline_vs_chimera mean legacy speedup", Row: 95, Unit: "x",
+			Recomputed: stats.Mean(bvc.Speedup()), N: len(bvc)},
+		{What: "best baseline_vs_chimera config (published: 120/512/0.6)", Row: 96, Unit: "%",
+			Recomputed: bestBvc.Legacy.EfficiencyPct, N: len(bvc), Note: bestBvc.Keys["dir"]},
+		{What: fmt.Sprintf("chimera_hetero mean efficiency, %d configs", len(het)), Row: 97, Unit: "%",
+			Recomputed: stats.Mean(het.Eff()), N: len(het)},
+		{What: "chimera_hetero mean legacy speedup", Row: 98, Unit: "x",
+			Recomputed: stats.Mean(het.Speedup()), N: len(het)},
+		{What: fmt.Sprintf("contended runs (speedup < 1.5), of %d", len(all)), Row: 99, Unit: "runs",
 			Recomputed: float64(all.Contended()),
-			Note: fmt.Sprintf("%s %% of the runs; the report's 12/19 (63 %%) does not follow from them",
-				report.F(100*float64(all.Contended())/float64(len(all)), 0))},
-	}
+			Reason: func(p float64) string {
+				return fmt.Sprintf("%d of the %d runs (%s %%) have speedup < 1.5, not %s (%s %%)", all.Contended(), len(all),
+					report.F(100*float64(all.Contended())/float64(len(all)), 0), report.F(p, 0), report.F(100*p/float64(len(all)), 0))
+			}},
+	})
 }
 
 // concurrency is Σ decode time / wall of each run: agg-tok/s ÷ tok/s, the
@@ -111,7 +112,7 @@ func concurrency(rs report.Runs) []float64 {
 	return xs
 }
 
-func fragment(one, two *golden.Set) (string, map[string]report.Chart) {
+func fragment(pub studydata.Published, one, two *golden.Set) (string, map[string]report.Chart) {
 	var b strings.Builder
 	b.WriteString("### TR113: two agents on ONE Ollama instance (from testdata/baseline.bench)\n\n" +
 		"TR113 ran the study's first Rust multi-agent program (v1: one persona call per agent) with both agents on a single " +
@@ -120,10 +121,10 @@ func fragment(one, two *golden.Set) (string, map[string]report.Chart) {
 		"num_gpu, num_ctx and temperature, where TR114_v2 ran one. The legacy efficiency (Σ agent time / wall / 2) is " +
 		"recomputed with `stats.LegacyEfficiency` from `a-ns`, `b-ns`, `wall-ns`; it agrees with the efficiency the study " +
 		"stored in every run. The corrected speedup cannot be computed: no agent ran alone next to these runs.\n\n")
-	b.WriteString(report.ClaimsTable(claims(one)).Markdown())
+	b.WriteString(report.ClaimsTable(claims(pub, one)).Markdown())
 
 	b.WriteString("\n#### One instance (TR113) against two (TR114_v2)\n\n" +
-		"testdata/instances2.bench is TR114_v2's baseline: the same machine and model, two instances, " +
+		"tr114/testdata/baseline.bench is TR114_v2's baseline: the same machine and model, two instances, " +
 		"the v2 agents (an analysis and a report call each, no top_p/top_k/repeat_penalty), 5 runs per test. Wall times " +
 		"differ by workload, so compare rates: tok/s is the server's decode rate over the run's calls (Σ eval_count / " +
 		"Σ eval_duration), agg-tok/s both agents' tokens per wall second, and their ratio Σ decode time / wall, the mean " +
@@ -149,16 +150,18 @@ func fragment(one, two *golden.Set) (string, map[string]report.Chart) {
 				for _, r := range rs {
 					share = append(share, r.Values["load-ns"]/r.Values["wall-ns"])
 				}
-				load = report.MeanCI(share, 2)
+				load = report.MeanCI(share, 2, "load-ns")
 			}
-			t.Rows = append(t.Rows, []string{sc, fmt.Sprint(i + 1), fmt.Sprint(len(rs)), report.MeanCI(rs.Eff(), 1),
-				report.MeanCI(rs.Values("tok/s"), 1), report.MeanCI(rs.Values("agg-tok/s"), 1), report.MeanCI(concurrency(rs), 2), load})
+			t.Rows = append(t.Rows, []string{sc, fmt.Sprint(i + 1), fmt.Sprint(len(rs)), report.MeanCI(rs.Eff(), 1, "eff-%"),
+				report.MeanCI(rs.Values("tok/s"), 1, "tok/s"), report.MeanCI(rs.Values("agg-tok/s"), 1, "agg-tok/s"), report.MeanCI(concurrency(rs), 2, "decode-ns"), load})
 		}
 		eff.Categories = append(eff.Categories, sc)
 		effOne = append(effOne, estimate(report.StudyRuns(one, where...).Eff()))
 		effTwo = append(effTwo, estimate(report.StudyRuns(two, where...).Eff()))
 	}
 	eff.Series = []report.Series{{Name: "one instance (TR113, 1 run per config)", Estimates: effOne}, {Name: "two instances (TR114_v2)", Estimates: effTwo}}
+	// Efficiency cannot pass 100 %: say so where a whisker does.
+	eff.Title += report.BoundNote("eff-%", eff.Series)
 	b.WriteString(t.Markdown())
 
 	r1, r2 := report.StudyRuns(one), report.StudyRuns(two)
@@ -196,7 +199,7 @@ func fragment(one, two *golden.Set) (string, map[string]report.Chart) {
 	fmt.Fprintf(&b, "\n%d of TR113's %d configs have no TR114_v2 test (temperature 0.6 against the baseline agent, and both hetero pairs).\n",
 		len(r1)-len(pt.Rows), len(r1))
 	b.WriteString("\nSide by side with benchstat (`dir` is TR113's config directory, absent from TR114's names):\n\n" +
-		"    go tool benchstat -table '' -col /instances -ignore /dir tr113/testdata/baseline.bench tr113/testdata/instances2.bench\n")
+		"    go tool benchstat -table '' -col /instances -ignore /dir tr113/testdata/baseline.bench tr114/testdata/baseline.bench\n")
 
 	// One instance against two differ by a factor: bars from zero.
 	thr := report.Chart{

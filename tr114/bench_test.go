@@ -15,7 +15,7 @@ var reportedUnits = []string{
 	"ns/op",
 	"eff-%", "legacy-speedup-x", "contention-%",
 	"speedup-x", "true-eff-%", "agg-tok/s", "balance-%", "overhead-ns", "wall-ns",
-	"roofline-%",
+	"roofline-%", "invalid-calls",
 	"tok/s", "ttft-ns", "load-ns",
 }
 

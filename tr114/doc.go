@@ -24,7 +24,7 @@
 // efficiency equals the balance bound: it measures how evenly the two
 // agents finished, not whether running them together helped. The report
 // fragment sets it beside the combined throughput of the two agents and
-// that of one agent alone (testdata/alone.bench: the study's TR111_v2
+// that of one agent alone (tr111/testdata/baseline.bench: the study's TR111_v2
 // single-agent calls, same day, machine and model).
 //
 // # The benchmark
@@ -68,12 +68,14 @@
 //
 // # Running
 //
-// The three setups, the question of ollama#9054, side by side (T011 alone
-// takes under a minute on 2 cores once Ollama is built). The pattern's
-// empty element matches the scenario, so T011 is matched against the test:
-// a bare -bench T011 matches no top-level benchmark and runs nothing.
+// The three setups, the question of ollama#9054, side by side: T013, two
+// agents with the same config, which one instance's second slot can serve
+// without reloading the model (the README's main job runs the same). The
+// pattern's empty element matches the scenario, so T013 is matched against
+// the test: a bare -bench T013 matches no top-level benchmark and runs
+// nothing.
 //
-//	go test -run '^$' -bench 'TR114//T011' -benchtime 3x ./tr114 > new.txt
+//	go test -run '^$' -bench 'TR114//T013' -benchtime 1x -count 6 ./tr114 > new.txt
 //	go tool benchstat -col /instances new.txt
 //	go tool benchstat -col /parallel new.txt
 //
@@ -107,7 +109,7 @@
 //
 // testdata/report.md.golden, efficiency.svg.golden and throughput.svg.golden
 // are rendered from the committed .bench files only; regenerate them, and
-// the baselines from ../shared/chimeraforge, with
+// the baseline from the data pack (study/, or CHIMERA_STUDY_DIR), with
 //
 //	go test ./tr114 -update
 package tr114

@@ -11,22 +11,14 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
-	"golang.org/x/perf/benchfmt"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 	tgolden "gotest.tools/v3/golden"
 )
 
 // TestBaseline checks that the committed baselines are exactly what the
 // converter makes of the study's CSVs; -update regenerates them.
 func TestBaseline(t *testing.T) {
-	for _, f := range []struct {
-		golden  string
-		convert func(string) ([]benchfmt.Record, error)
-	}{
-		{"baseline.bench", studydata.TR114Files},
-		{"alone.bench", studydata.TR111File},
-	} {
-		studydata.AssertBaseline(t, f.golden, f.convert)
-	}
+	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR114Files)
 }
 
 func readSets(t *testing.T) (runs, alone *golden.Set) {
@@ -35,17 +27,14 @@ func readSets(t *testing.T) (runs, alone *golden.Set) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	alone, err = golden.ReadFile("testdata/alone.bench")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return runs, alone
+	return runs, studydatatest.ReadBaseline(t, "tr111")
 }
 
 // TestReportFragment renders the TR114 fragment and charts from the
 // committed .bench files only.
 func TestReportFragment(t *testing.T) {
-	md, charts := reportFragment(readSets(t))
+	runs, alone := readSets(t)
+	md, charts := reportFragment(studydatatest.RequirePublished(t), runs, alone)
 	tgolden.Assert(t, md, "report.md.golden")
 	for _, c := range charts {
 		report.AssertChart(t, c.chart, c.golden)
@@ -64,23 +53,8 @@ func TestReportReproducesPublished(t *testing.T) {
 			t.Errorf("%s: LegacyEfficiency gives %v %%, the study stored %v %%", r.name, r.legacy.EfficiencyPct, r.stored)
 		}
 	}
-	report.AssertClaims(t, claims(runs), map[int]float64{105: 98.9, 106: 3.9})
+	report.AssertClaims(t, claims(studydatatest.RequirePublished(t), runs))
 }
-
-// Published TR114_v2 numbers, quoted from the data pack's PUBLISHED.md
-// (row numbers in the claims below), all legacy efficiency in %.
-const (
-	pubMeanEff       = 98.281 // #100
-	pubBestTestEff   = 99.396 // #101, T011
-	pubPeakRunEff    = 99.992 // #102
-	pubContendedPct  = 0.74   // #103
-	pubMinEff        = 61.7   // #104
-	pubMedianEff     = 98.6   // #105 (NO: the data give 98.9)
-	pubSDEff         = 4.9    // #106 (NO: the data give 3.9)
-	pubBvcMeanEff    = 97.37  // #107
-	pubHeteroMeanEff = 98.79  // #108
-	pubT004MeanEff   = 98.984 // #109
-)
 
 type runEff struct {
 	name            string
@@ -114,7 +88,7 @@ func legacyEff(s *golden.Set, where ...string) []float64 {
 	return xs
 }
 
-func claims(s *golden.Set) []report.Claim {
+func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 	rs := efficiencies(s)
 	effs := legacyEff(s)
 	var balance []float64
@@ -132,24 +106,26 @@ func claims(s *golden.Set) []report.Claim {
 	meanEff := func(where ...string) float64 { return stats.Mean(legacyEff(s, where...)) }
 	best := report.Highest(report.PerKey(s, "test", meanEff))
 	noAlone := "true efficiency not measured: no agent ran alone"
-	return []report.Claim{
-		{What: fmt.Sprintf("mean legacy efficiency, %d runs", len(effs)), Row: 100, Published: pubMeanEff, Decimals: 3, Unit: "%",
+	return report.Cite(pub, []report.Claim{
+		{What: fmt.Sprintf("mean legacy efficiency, %d runs", len(effs)), Row: 100, Unit: "%",
 			Recomputed: stats.Mean(effs), Ours: fmt.Sprintf("balance bound %s %%", report.F(stats.Mean(balance), 3)), Note: noAlone},
-		{What: "best test, mean over its runs", Row: 101, Published: pubBestTestEff, Decimals: 3, Unit: "%",
-			Recomputed: best.Value, Note: "test " + best.Key},
-		{What: "peak single run", Row: 102, Published: pubPeakRunEff, Decimals: 3, Unit: "%",
-			Recomputed: peak, Note: peakName + " (the executive summary attributes it to test004/test006)"},
-		{What: "contended runs (speedup < 1.5)", Row: 103, Published: pubContendedPct, Decimals: 2, Unit: "%",
+		{What: "best test, mean over its runs", Row: 101, Unit: "%",
+			Recomputed: best.Value, N: len(legacyEff(s, "test="+best.Key)), Note: "test " + best.Key},
+		{What: "peak single run", Row: 102, Unit: "%",
+			Recomputed: peak, N: len(effs), Note: peakName + " (the executive summary attributes it to test004/test006)"},
+		{What: "contended runs (speedup < 1.5)", Row: 103, Unit: "%",
 			Recomputed: 100 * float64(contended) / float64(len(rs)), Note: fmt.Sprintf("%d of %d runs", contended, len(rs))},
-		{What: "minimum efficiency", Row: 104, Published: pubMinEff, Decimals: 1, Unit: "%", Recomputed: stats.Min(effs)},
-		{What: "median efficiency", Row: 105, Published: pubMedianEff, Decimals: 1, Unit: "%", Recomputed: stats.Median(effs),
-			Note: "the published median does not follow from the runs"},
-		{What: "efficiency standard deviation", Row: 106, Published: pubSDEff, Decimals: 1, Unit: "pp", Recomputed: stats.SD(effs),
-			Note: "sample SD (n−1); the published SD does not follow from the runs"},
-		{What: "scenario baseline_vs_chimera, mean", Row: 107, Published: pubBvcMeanEff, Decimals: 2, Unit: "%", Recomputed: meanEff("scenario=baseline_vs_chimera")},
-		{What: "scenario chimera_hetero, mean", Row: 108, Published: pubHeteroMeanEff, Decimals: 2, Unit: "%", Recomputed: meanEff("scenario=chimera_hetero")},
-		{What: "test T004, mean", Row: 109, Published: pubT004MeanEff, Decimals: 3, Unit: "%", Recomputed: meanEff("test=T004")},
-	}
+		{What: "minimum efficiency", Row: 104, Unit: "%", Recomputed: stats.Min(effs), N: len(effs)},
+		{What: "median efficiency", Row: 105, Unit: "%", Recomputed: stats.Median(effs), N: len(effs),
+			Reason: func(p float64) string {
+				return fmt.Sprintf("%s %% lies %s; the median is %s", report.F(p, 1), report.Place(p, effs, 2, "runs"), report.MedianRank(len(effs)))
+			}},
+		{What: "efficiency standard deviation", Row: 106, Unit: "pp", Recomputed: stats.SD(effs), N: len(effs),
+			Reason: func(float64) string { return report.SDs(effs, 2, "runs") + ": neither rounds to it" }},
+		{What: "scenario baseline_vs_chimera, mean", Row: 107, Unit: "%", Recomputed: meanEff("scenario=baseline_vs_chimera"), N: len(legacyEff(s, "scenario=baseline_vs_chimera"))},
+		{What: "scenario chimera_hetero, mean", Row: 108, Unit: "%", Recomputed: meanEff("scenario=chimera_hetero"), N: len(legacyEff(s, "scenario=chimera_hetero"))},
+		{What: "test T004, mean", Row: 109, Unit: "%", Recomputed: meanEff("test=T004"), N: len(legacyEff(s, "test=T004"))},
+	})
 }
 
 type namedChart struct {
@@ -157,7 +133,7 @@ type namedChart struct {
 	chart  report.Chart
 }
 
-func reportFragment(runs, alone *golden.Set) (string, []namedChart) {
+func reportFragment(pub studydata.Published, runs, alone *golden.Set) (string, []namedChart) {
 	var b strings.Builder
 	rs := efficiencies(runs)
 	b.WriteString("### TR114_v2: two agents on two Ollama instances (from testdata/baseline.bench)\n\n")
@@ -166,7 +142,7 @@ func reportFragment(runs, alone *golden.Set) (string, []namedChart) {
 		"agent's time, so it equals the balance bound Σ t_i / (N · max t_i) and measures how evenly the agents finished, " +
 		"not whether running them together helped. Every number below is recomputed with `stats.LegacyEfficiency` from the " +
 		"per-agent and wall times (`a-ns`, `b-ns`, `wall-ns`); it agrees with the efficiency the study stored in every run.\n\n")
-	b.WriteString(report.ClaimsTable(claims(runs)).Markdown())
+	b.WriteString(report.ClaimsTable(claims(pub, runs)).Markdown())
 
 	var maxGap float64
 	for _, r := range rs {
@@ -202,13 +178,16 @@ func reportFragment(runs, alone *golden.Set) (string, []namedChart) {
 		for _, v := range runs.Values("overhead-ns", where...) {
 			over = append(over, v/1e6)
 		}
-		t.Rows = append(t.Rows, []string{sc, fmt.Sprint(len(leg)), report.MeanCI(leg, 2), report.MeanCI(bal, 2), fmt.Sprint(contended),
-			report.MeanCI(over, 1), report.MeanCI(runs.Values("agg-tok/s", where...), 1)})
+		t.Rows = append(t.Rows, []string{sc, fmt.Sprint(len(leg)), report.MeanCI(leg, 2, "eff-%"), report.MeanCI(bal, 2, "balance-%"), fmt.Sprint(contended),
+			report.MeanCI(over, 1, "overhead-ns"), report.MeanCI(runs.Values("agg-tok/s", where...), 1, "agg-tok/s")})
 		eff.Categories = append(eff.Categories, sc)
 		legacyDots = append(legacyDots, report.MeanEstimate(leg))
 		balanceDots = append(balanceDots, report.MeanEstimate(bal))
 	}
 	eff.Series = []report.Series{{Name: "legacy efficiency (eff-%)", Estimates: legacyDots}, {Name: "balance bound", Estimates: balanceDots}}
+	// Efficiency and the balance bound cannot pass 100 %: say so where a
+	// whisker does.
+	eff.Title = strings.TrimSuffix(eff.Title, ")") + report.BoundNote("eff-%", eff.Series) + ")"
 	b.WriteString(t.Markdown())
 
 	// Two agents versus one: one agent alone is the warm TR111_v2 calls.
@@ -237,7 +216,7 @@ func reportFragment(runs, alone *golden.Set) (string, []namedChart) {
 	}
 	b.WriteString("\n#### Two agents together against one agent alone\n\n" +
 		"One agent alone is the study's own single-agent data of the same day, machine and model: the TR111_v2 calls " +
-		"(testdata/alone.bench), warm calls only. Per-call wall time there is the streamed request; in TR114 the wall is the whole run " +
+		"(tr111/testdata/baseline.bench), warm calls only. Per-call wall time there is the streamed request; in TR114 the wall is the whole run " +
 		"(ingest, which takes milliseconds, and both calls of both agents). ")
 	fmt.Fprintf(&b, "Of its %d warm calls, %d returned no tokens: they have no decode rate, but their wall time counts, "+
 		"as it does in a TR114 run's wall.\n\n", len(calls), calls.NoTokens())
@@ -245,8 +224,9 @@ func reportFragment(runs, alone *golden.Set) (string, []namedChart) {
 		Header: []string{"", "one agent alone (TR111_v2)", "two agents together (TR114_v2)"},
 		Align:  "lrr",
 		Rows: [][]string{
-			{"decode rate per agent, tok/s: mean of per-call / per-run rates [95 % CI]", report.MeanCI(decode, 2), report.MeanCI(runs.Values("tok/s"), 2)},
-			{"tokens per wall second, all agents: mean [95 % CI]", report.MeanCI(wall, 2), report.MeanCI(runs.Values("agg-tok/s"), 2)},
+			{"n: calls alone (with tokens) / runs together", fmt.Sprintf("%d (%d)", len(calls), len(decode)), fmt.Sprint(len(runs.Values("agg-tok/s")))},
+			{"decode rate per agent, tok/s: mean of per-call / per-run rates [95 % CI]", report.MeanCI(decode, 2, "tok/s"), report.MeanCI(runs.Values("tok/s"), 2, "tok/s")},
+			{"tokens per wall second, all agents: mean [95 % CI]", report.MeanCI(wall, 2, "agg-tok/s"), report.MeanCI(runs.Values("agg-tok/s"), 2, "agg-tok/s")},
 			{"tokens per wall second, all agents: Σ tokens / Σ wall", report.F(aloneWall, 2), report.F(concAgg, 2)},
 			{"decode rate, Σ tokens / Σ decode time", report.F(aloneDecode, 2), "n/a"},
 		},
@@ -259,7 +239,7 @@ func reportFragment(runs, alone *golden.Set) (string, []namedChart) {
 		report.F(100*concAgg/aloneDecode, 0), report.F(aloneDecode, 1), verdict)
 	fmt.Fprintf(&b, "\nCompare a run of ours with this baseline (one table although the config lines differ):\n\n"+
 		"    go test -run '^$' -bench . -count 10 ./tr114 > new.txt\n"+
-		"    go tool benchstat -table '' -ignore /gomaxprocs tr114/testdata/baseline.bench new.txt\n")
+		"    go tool benchstat -table '' -filter /instances:2 -ignore /gomaxprocs,/parallel tr114/testdata/baseline.bench new.txt\n")
 
 	// Two agents against one differ by a factor: bars from zero.
 	thr := report.Chart{

@@ -10,13 +10,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/chimeraforge/chimeraforge/harness/multiagent"
-	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
 
 // TestTestsAreTheStudysMatrix checks the test table against the options
 // the study's runs.csv records for each agent of each test.
 func TestTestsAreTheStudysMatrix(t *testing.T) {
-	f, err := os.Open(filepath.Join(studydata.Require(t), "tr114", "runs.csv"))
+	f, err := os.Open(filepath.Join(studydatatest.Require(t), "tr114", "runs.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -147,6 +147,7 @@ func TestTR114BodyReportsTheFakesTruth(t *testing.T) {
 					"agg-tok/s":        agg,
 					"roofline-%":       agg * 2 * fakeParams / fakeBandwidth * 100,
 					"tok/s":            float64(time.Second / fakeModel.InterToken),
+					"invalid-calls":    0, // no call lied
 					"ttft-ns":          float64(ttft / 4),
 					"load-ns":          0,
 				}

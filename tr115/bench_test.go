@@ -5,11 +5,13 @@ import (
 	"maps"
 	"net/http"
 	"runtime"
+	"slices"
 	"strconv"
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/agent"
+	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent"
 )
 
@@ -23,7 +25,7 @@ var reportedUnits = []string{
 	"eff-%", "legacy-speedup-x", "contention-%",
 	"speedup-x", "true-eff-%", "agg-tok/s", "balance-%", "overhead-ns", "wall-ns", "a-ns", "b-ns",
 	"roofline-%",
-	"tok/s", "ttft-ns", "load-ns",
+	"tok/s", "ttft-ns", "load-ns", "invalid-calls",
 	"sched-p50-ns", "sched-p99-ns",
 }
 
@@ -97,7 +99,8 @@ func benchVariant(b *testing.B, l *harness.Live, t multiagent.Test, v Variant, b
 		return c, err
 	}
 	var m multiagent.Metrics
-	run, tokens := 0, 0
+	var tokens measure.TokenCount
+	run := 0
 	region := l.Start(ctx) // GPU or CPU energy over the timed samples, where measured
 	for b.Loop() {
 		run++
@@ -106,14 +109,14 @@ func benchVariant(b *testing.B, l *harness.Live, t multiagent.Test, v Variant, b
 			b.Fatal(annotate(l, err))
 		}
 		m.Add(s)
-		tokens += s.Together.Tokens()
-		for _, w := range s.Alone {
-			for _, c := range w.Calls {
-				tokens += c.EvalCount
-			}
+		for _, w := range slices.Concat(s.Alone, s.Together.Workflows) {
+			tokens.Add(w.Calls...)
 		}
 	}
-	energy := region.Stop(tokens)
+	energy := region.Stop(tokens.ForRegion())
+	if err := m.Err(); err != nil {
+		b.Fatal(err)
+	}
 	values := map[string]float64{}
 	all := m.Values()
 	for _, u := range reportedUnits {

@@ -7,7 +7,7 @@
 // # Baseline
 //
 // testdata/baseline.bench holds the study's 150 runs, converted from the
-// data pack (../shared/chimeraforge/tr115) by internal/studydata.TR115,
+// data pack (study/tr115) by internal/studydata.TR115,
 // one result per run named
 //
 //	BenchmarkTR115/runtime=<runtime>/scenario=<scenario>/config=<config>/instances=2
@@ -33,10 +33,16 @@
 // below 1. The charts (efficiency.svg.golden, throughput.svg.golden)
 // show the legacy efficiency and the rates by runtime. All are rendered
 // from the committed baseline only; regenerate them, and the baseline
-// from the data pack (CHIMERA_STUDY_DIR, default ../shared/chimeraforge),
+// from the data pack (study/, or CHIMERA_STUDY_DIR),
 // with
 //
 //	go test ./tr115 -update
+//
+// Compare a run of ours with the study's baseline, as the report fragment
+// prints it (one table although the config lines differ):
+//
+//	go test -run '^$' -bench . -count 10 ./tr115 > new.txt
+//	go tool benchstat -table '' -ignore /gomaxprocs tr115/testdata/baseline.bench new.txt
 //
 // # The benchmark
 //

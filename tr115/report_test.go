@@ -2,6 +2,7 @@ package tr115_test
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +10,8 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
+	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 	tgolden "gotest.tools/v3/golden"
 )
 
@@ -24,7 +27,7 @@ func readBaseline(t *testing.T) *golden.Set {
 // TestReportFragment renders the TR115_v2 fragment and its charts from
 // the committed baseline only.
 func TestReportFragment(t *testing.T) {
-	md, charts := fragment(readBaseline(t))
+	md, charts := fragment(studydatatest.RequirePublished(t), readBaseline(t))
 	tgolden.Assert(t, md, "report.md.golden")
 	for name, c := range charts {
 		report.AssertChart(t, c, name)
@@ -37,61 +40,60 @@ func TestReportFragment(t *testing.T) {
 // is where the report puts it (#129).
 func TestReportReproducesPublished(t *testing.T) {
 	s := readBaseline(t)
-	report.AssertClaims(t, claims(s), map[int]float64{128: 49.99})
-	report.AssertFindings(t, []report.Finding{smolWorst(s)})
-	for _, p := range pubRuntimes {
-		if n := len(report.StudyRuns(s, "runtime="+p.runtime)); n != pubRunsPerRuntime {
-			t.Errorf("%s: %d runs, the report's statistics are over %d", p.runtime, n, pubRunsPerRuntime)
+	pub := studydatatest.RequirePublished(t)
+	report.AssertClaims(t, claims(pub, s))
+	fs := []report.Finding{smolWorst(pub, s)}
+	report.AssertFindings(t, fs, report.MarkedNO(pub, fs)...)
+	for _, p := range runtimes {
+		// The pack's formula gives the runs a statistic is over: "(n=30)".
+		m := regexp.MustCompile(`\(n=(\d+)\)`).FindStringSubmatch(pub[p.rows[0]].Formula)
+		if n := len(report.StudyRuns(s, "runtime="+p.runtime)); m == nil || fmt.Sprint(n) != m[1] {
+			t.Errorf("%s: %d runs, PUBLISHED.md #%d's statistics are over %v", p.runtime, n, p.rows[0], m)
 		}
 	}
 }
 
-// Published TR115_v2 numbers, quoted from the data pack's PUBLISHED.md:
-// run-level legacy efficiency per runtime over its 30 runs, in % (SD in
-// percentage points), with each number's row.
-const pubRunsPerRuntime = 30
-
-type pubStat struct {
-	row int
-	v   float64
-}
-
-var pubRuntimes = []struct {
-	runtime             string
-	peak, mean, sd, min pubStat // sd.row 0: not published
+// runtimes are the runtimes whose run-level legacy efficiency TR115_v2
+// published: the PUBLISHED.md rows of its peak, mean, SD (n−1) and
+// minimum over its runs, 0 where one was not published.
+var runtimes = []struct {
+	runtime string
+	rows    [4]int
 }{
-	{"tokio-localset", pubStat{110, 99.99}, pubStat{111, 97.95}, pubStat{112, 4.03}, pubStat{113, 81.03}},
-	{"smol-1kb", pubStat{114, 99.94}, pubStat{115, 98.61}, pubStat{116, 1.32}, pubStat{117, 94.98}},
-	{"tokio-default", pubStat{118, 99.89}, pubStat{119, 98.72}, pubStat{120, 1.21}, pubStat{121, 94.80}},
-	{"smol", pubStat{122, 99.87}, pubStat{123, 97.72}, pubStat{124, 4.87}, pubStat{125, 72.80}},
-	{"async-std", pubStat{126, 50.00}, pubStat{127, 50.00}, pubStat{}, pubStat{128, 50.00}}, // #128 NO: the data give 49.99
+	{"tokio-localset", [4]int{110, 111, 112, 113}},
+	{"smol-1kb", [4]int{114, 115, 116, 117}},
+	{"tokio-default", [4]int{118, 119, 120, 121}},
+	{"smol", [4]int{122, 123, 124, 125}},
+	{"async-std", [4]int{126, 127, 0, 128}},
 }
 
-// pubSmolWorst is #129: where the report puts smol's pathological run.
-const pubSmolWorst = "chimera_homo_gpu80_ctx2048 run_5"
-
-func claims(s *golden.Set) []report.Claim {
+func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 	var cs []report.Claim
-	for _, p := range pubRuntimes {
+	for _, p := range runtimes {
 		rs := report.StudyRuns(s, "runtime="+p.runtime)
 		eff := rs.Eff()
-		add := func(what string, ps pubStat, v float64, unit string) {
-			if ps.row != 0 {
-				cs = append(cs, report.Claim{What: p.runtime + " " + what, Row: ps.row, Published: ps.v, Decimals: 2, Unit: unit, Recomputed: v})
+		add := func(what string, row int, v float64, unit string, reason func(float64) string) {
+			if row != 0 {
+				cs = append(cs, report.Claim{What: p.runtime + " " + what, Row: row, Unit: unit, Recomputed: v, N: len(eff), Reason: reason})
 			}
 		}
-		add(fmt.Sprintf("peak efficiency, %d runs", len(rs)), p.peak, stats.Max(eff), "%")
-		add("mean efficiency", p.mean, stats.Mean(eff), "%")
-		add("efficiency SD (n−1)", p.sd, stats.SD(eff), "pp")
-		add("min efficiency", p.min, stats.Min(eff), "%")
+		extreme := func(what string, v float64) func(float64) string {
+			return func(p float64) string {
+				return fmt.Sprintf("the %s of the %d runs is %s %%, which rounds to %s, not %s", what, len(eff), report.F(v, 3), report.F(v, 2), report.F(p, 2))
+			}
+		}
+		add(fmt.Sprintf("peak efficiency, %d runs", len(rs)), p.rows[0], stats.Max(eff), "%", extreme("highest", stats.Max(eff)))
+		add("mean efficiency", p.rows[1], stats.Mean(eff), "%", nil)
+		add("efficiency SD (n−1)", p.rows[2], stats.SD(eff), "pp", func(float64) string { return report.SDs(eff, 3, "runs") })
+		add("min efficiency", p.rows[3], stats.Min(eff), "%", extreme("lowest", stats.Min(eff)))
 	}
-	return cs
+	return report.Cite(pub, cs)
 }
 
 // smolWorst is #129. A run is named as the study's directories name it:
 // the config directory and run_k, k its position among the lines of its
 // runtime and config (the converter checks that this is the run number).
-func smolWorst(s *golden.Set) report.Finding {
+func smolWorst(pub studydata.Published, s *golden.Set) report.Finding {
 	var worst report.Run
 	var label string
 	k := map[string]int{}
@@ -102,8 +104,8 @@ func smolWorst(s *golden.Set) report.Finding {
 			worst, label = r, fmt.Sprintf("%s run_%d", dir, k[dir])
 		}
 	}
-	return report.Finding{What: "smol's worst run (its \"pathological\" run)", Row: 129, Published: pubSmolWorst,
-		Recomputed: fmt.Sprintf("%s: %s %%", label, report.F(worst.Legacy.EfficiencyPct, 2)), Follows: label == pubSmolWorst,
+	return report.Finding{What: "smol's worst run (its \"pathological\" run)", Row: 129, Published: pub[129].Published,
+		Recomputed: fmt.Sprintf("%s: %s %%", label, report.F(worst.Legacy.EfficiencyPct, 2)), Follows: label == pub[129].Published,
 		Note: fmt.Sprintf("agents' times %s s and %s s in a %s s run",
 			report.F(worst.Values["a-ns"]/1e9, 1), report.F(worst.Values["b-ns"]/1e9, 1), report.F(worst.Values["wall-ns"]/1e9, 1))}
 }
@@ -128,7 +130,7 @@ func secs(xs []float64) []float64 {
 	return out
 }
 
-func fragment(s *golden.Set) (string, map[string]report.Chart) {
+func fragment(pub studydata.Published, s *golden.Set) (string, map[string]report.Chart) {
 	var b strings.Builder
 	b.WriteString("### TR115_v2: the TR114_v2 agents on five Rust async runtimes (from testdata/baseline.bench)\n\n" +
 		"The same two-agent program (an analysis and a report call per agent, two Ollama instances) was built for five " +
@@ -136,8 +138,8 @@ func fragment(s *golden.Set) (string, map[string]report.Chart) {
 		"the 30 runs of a runtime, of the legacy efficiency Σ agent time / wall / 2, recomputed here with " +
 		"`stats.LegacyEfficiency` from `a-ns`, `b-ns`, `wall-ns`; it agrees with the efficiency the study stored in every " +
 		"run. The corrected speedup cannot be computed: no agent ran alone next to these runs.\n\n")
-	t := report.ClaimsTable(claims(s))
-	t.Rows = append(t.Rows, smolWorst(s).Cells())
+	t := report.ClaimsTable(claims(pub, s))
+	t.Rows = append(t.Rows, smolWorst(pub, s).Cells())
 	b.WriteString(t.Markdown())
 
 	runtimes := s.KeyValues("runtime")
@@ -154,9 +156,9 @@ func fragment(s *golden.Set) (string, map[string]report.Chart) {
 	var effDots, balDots, rateBars, aggBars []report.Estimate
 	for _, rtm := range runtimes {
 		rs := report.StudyRuns(s, "runtime="+rtm)
-		rt.Rows = append(rt.Rows, []string{rtm, fmt.Sprint(len(rs)), report.MeanCI(rs.Eff(), 2), report.MeanCI(rs.Balance(), 2),
-			report.MeanCI(concurrency(rs), 2), report.MeanCI(rs.Values("tok/s"), 1), report.MeanCI(rs.Values("agg-tok/s"), 1),
-			report.MeanCI(secs(rs.Values("wall-ns")), 1)})
+		rt.Rows = append(rt.Rows, []string{rtm, fmt.Sprint(len(rs)), report.MeanCI(rs.Eff(), 2, "eff-%"), report.MeanCI(rs.Balance(), 2, "balance-%"),
+			report.MeanCI(concurrency(rs), 2, "decode-ns"), report.MeanCI(rs.Values("tok/s"), 1, "tok/s"), report.MeanCI(rs.Values("agg-tok/s"), 1, "agg-tok/s"),
+			report.MeanCI(secs(rs.Values("wall-ns")), 1, "wall-ns")})
 		eff.Categories = append(eff.Categories, rtm)
 		thr.Categories = append(thr.Categories, rtm)
 		effDots = append(effDots, report.MeanEstimate(rs.Eff()))
@@ -165,6 +167,9 @@ func fragment(s *golden.Set) (string, map[string]report.Chart) {
 		aggBars = append(aggBars, report.MeanEstimate(rs.Values("agg-tok/s")))
 	}
 	eff.Series = []report.Series{{Name: "legacy efficiency (eff-%)", Estimates: effDots}, {Name: "balance bound", Estimates: balDots}}
+	// Efficiency and the balance bound cannot pass 100 %: say so where a
+	// whisker does.
+	eff.Title = strings.TrimSuffix(eff.Title, ")") + report.BoundNote("eff-%", eff.Series) + ")"
 	thr.Series = []report.Series{{Name: "decode rate per call (tok/s)", Estimates: rateBars}, {Name: "tokens per wall second, both agents (agg-tok/s)", Estimates: aggBars}}
 	b.WriteString(rt.Markdown())
 

@@ -25,7 +25,7 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/multiagent"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
-	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
 
 // fakeModel is the fakes' script for the hermetic runs; the wants below
@@ -113,6 +113,7 @@ func TestTR115BodyReportsTheFakesTruth(t *testing.T) {
 					"speedup-x":        2,
 					"true-eff-%":       100,
 					"tok/s":            float64(time.Second / fakeModel.InterToken),
+					"invalid-calls":    0, // no call lied
 					"ttft-ns":          float64((p1 + p2) * ppt / 2),
 					"load-ns":          0,
 				}
@@ -261,7 +262,7 @@ func TestVariants(t *testing.T) {
 // TestConfigsAreTheStudys checks the configs against the options the
 // study's runs.csv records for each agent of each config directory.
 func TestConfigsAreTheStudys(t *testing.T) {
-	f, err := os.Open(filepath.Join(studydata.Require(t), "tr115", "runs.csv"))
+	f, err := os.Open(filepath.Join(studydatatest.Require(t), "tr115", "runs.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@
 // # Baseline
 //
 // testdata/baseline.bench holds TR116's data, converted from the data pack
-// (../shared/chimeraforge/tr116) by internal/studydata.TR116:
+// (study/tr116) by internal/studydata.TR116:
 //
 //	BenchmarkTR116/model=<tag>/scenario=<scenario>/instances=2/lang=rust    30 Rust runs
 //	BenchmarkTR116/model=<tag>/scenario=<scenario>/instances=2/lang=python  30 Python runs
@@ -43,10 +43,16 @@
 // (efficiency.svg.golden, throughput.svg.golden) show the legacy
 // efficiencies by model and the throughput comparison. All are rendered
 // from the committed baseline only; regenerate them, and the baseline
-// from the data pack (CHIMERA_STUDY_DIR, default ../shared/chimeraforge),
+// from the data pack (study/, or CHIMERA_STUDY_DIR),
 // with
 //
 //	go test ./tr116 -update
+//
+// Compare a run of ours with the study's baseline, as the report fragment
+// prints it (one table although the config lines differ):
+//
+//	go test -run '^$' -bench . -count 10 ./tr116 > new.txt
+//	go tool benchstat -table '' -ignore /gomaxprocs,/dir,/study-agent tr116/testdata/baseline.bench new.txt
 //
 // # The benchmark
 //

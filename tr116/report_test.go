@@ -2,12 +2,17 @@ package tr116_test
 
 import (
 	"fmt"
+	"math"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
+	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 	"gonum.org/v1/plot/vg"
 	tgolden "gotest.tools/v3/golden"
 )
@@ -24,7 +29,7 @@ func readBaseline(t *testing.T) *golden.Set {
 // TestReportFragment renders the TR116 fragment and its charts from the
 // committed baseline only.
 func TestReportFragment(t *testing.T) {
-	md, charts := fragment(readBaseline(t))
+	md, charts := fragment(studydatatest.RequirePublished(t), readBaseline(t))
 	tgolden.Assert(t, md, "report.md.golden")
 	for name, c := range charts {
 		report.AssertChart(t, c, name)
@@ -34,23 +39,23 @@ func TestReportFragment(t *testing.T) {
 // TestReportReproducesPublished checks every TR116 row of PUBLISHED.md
 // (#130–#174). The means and speedups follow; 18 rows do not: every
 // "peak" and SD of the Rust table but one peak, every Python peak, and
-// "Python never exceeds 86 %". The map holds what the data give instead,
-// as the data pack recomputed it.
+// "Python never exceeds 86 %", each as the data pack recomputed it. Each
+// cell has the runs the pack's formula counts ("(n=5)").
 func TestReportReproducesPublished(t *testing.T) {
 	s := readBaseline(t)
-	report.AssertClaims(t, claims(s), map[int]float64{
-		132: 98.7, 133: 1.3, 137: 0.6, 140: 99.2, 141: 1.6, 144: 99.3, 145: 0.7,
-		148: 99.6, 149: 8.6, 152: 97.4, 153: 10.2,
-		156: 91.3, 159: 91.7, 162: 87.5, 165: 88.6, 168: 84.1, 171: 88.0,
-		172: 91.7,
-	})
-	for _, m := range models {
+	pub := studydatatest.RequirePublished(t)
+	report.AssertClaims(t, claims(pub, s))
+	m := regexp.MustCompile(`\(n=(\d+)\)`).FindStringSubmatch(pub[130].Formula)
+	if m == nil {
+		t.Fatalf("PUBLISHED.md #130's formula %q gives no run count", pub[130].Formula)
+	}
+	for _, md := range models {
 		for _, sc := range scenarios {
-			if n := len(rustRuns(s, m.tag, sc)); n != pubRunsPerCell {
-				t.Errorf("Rust %s %s: %d runs, want %d", m.tag, sc, n, pubRunsPerCell)
+			if n := len(rustRuns(s, md.tag, sc)); fmt.Sprint(n) != m[1] {
+				t.Errorf("Rust %s %s: %d runs, want %s", md.tag, sc, n, m[1])
 			}
-			if n := len(pythonRuns(s, m.tag, sc)); n != pubRunsPerCell {
-				t.Errorf("Python %s %s: %d runs, want %d", m.tag, sc, n, pubRunsPerCell)
+			if n := len(pythonRuns(s, md.tag, sc)); fmt.Sprint(n) != m[1] {
+				t.Errorf("Python %s %s: %d runs, want %s", md.tag, sc, n, m[1])
 			}
 		}
 	}
@@ -64,50 +69,33 @@ var (
 	scenarios = []string{"baseline_vs_chimera", "chimera_homo"}
 )
 
-// Published TR116 numbers, quoted from the data pack's PUBLISHED.md (row
-// numbers in the tables): legacy efficiency in %, speedup in x, SD in
-// percentage points, per model and scenario, 5 runs each.
-const pubRunsPerCell = 5
-
-type pub struct {
-	row int
-	v   float64
+// rustRows are §3.1's and §7.1's PUBLISHED.md rows per model and
+// scenario: mean efficiency, mean speedup, peak, SD.
+var rustRows = map[string]map[string][4]int{
+	"gemma3:latest":             {"baseline_vs_chimera": {130, 131, 132, 133}, "chimera_homo": {134, 135, 136, 137}},
+	"llama3.1:8b-instruct-q4_0": {"baseline_vs_chimera": {138, 139, 140, 141}, "chimera_homo": {142, 143, 144, 145}},
+	"qwen2.5:7b":                {"baseline_vs_chimera": {146, 147, 148, 149}, "chimera_homo": {150, 151, 152, 153}},
 }
 
-// pubRust is §3.1 and §7.1: mean efficiency, mean speedup, peak, SD.
-var pubRust = map[string]map[string][4]pub{
-	"gemma3:latest": {
-		"baseline_vs_chimera": {{130, 97.3}, {131, 1.95}, {132, 99.5}, {133, 1.2}}, // #132, #133 NO
-		"chimera_homo":        {{134, 99.2}, {135, 1.98}, {136, 99.9}, {137, 0.4}}, // #137 NO
-	},
-	"llama3.1:8b-instruct-q4_0": {
-		"baseline_vs_chimera": {{138, 96.5}, {139, 1.93}, {140, 98.8}, {141, 1.8}}, // #140, #141 NO
-		"chimera_homo":        {{142, 98.5}, {143, 1.97}, {144, 99.7}, {145, 0.8}}, // #144, #145 NO
-	},
-	"qwen2.5:7b": {
-		"baseline_vs_chimera": {{146, 90.0}, {147, 1.80}, {148, 92.3}, {149, 2.3}}, // #148, #149 NO
-		"chimera_homo":        {{150, 89.4}, {151, 1.79}, {152, 91.8}, {153, 1.5}}, // #152, #153 NO
-	},
-}
-
-// pubPython is §3.2: mean efficiency, mean speedup, peak, in the order
-// PUBLISHED.md lists them (llama3.1 first).
-var pubPython = []struct {
+// pythonRows are §3.2's rows: mean efficiency, mean speedup, peak, in the
+// order PUBLISHED.md lists them (llama3.1 first).
+var pythonRows = []struct {
 	tag, scenario string
-	v             [3]pub
+	rows          [3]int
 }{
-	{"llama3.1:8b-instruct-q4_0", "baseline_vs_chimera", [3]pub{{154, 83.8}, {155, 1.68}, {156, 87.2}}}, // #156 NO
-	{"llama3.1:8b-instruct-q4_0", "chimera_homo", [3]pub{{157, 85.8}, {158, 1.72}, {159, 89.1}}},        // #159 NO
-	{"gemma3:latest", "baseline_vs_chimera", [3]pub{{160, 80.2}, {161, 1.60}, {162, 84.5}}},             // #162 NO
-	{"gemma3:latest", "chimera_homo", [3]pub{{163, 84.9}, {164, 1.70}, {165, 88.3}}},                    // #165 NO
-	{"qwen2.5:7b", "baseline_vs_chimera", [3]pub{{166, 77.6}, {167, 1.55}, {168, 81.2}}},                // #168 NO
-	{"qwen2.5:7b", "chimera_homo", [3]pub{{169, 84.1}, {170, 1.68}, {171, 87.6}}},                       // #171 NO
+	{"llama3.1:8b-instruct-q4_0", "baseline_vs_chimera", [3]int{154, 155, 156}},
+	{"llama3.1:8b-instruct-q4_0", "chimera_homo", [3]int{157, 158, 159}},
+	{"gemma3:latest", "baseline_vs_chimera", [3]int{160, 161, 162}},
+	{"gemma3:latest", "chimera_homo", [3]int{163, 164, 165}},
+	{"qwen2.5:7b", "baseline_vs_chimera", [3]int{166, 167, 168}},
+	{"qwen2.5:7b", "chimera_homo", [3]int{169, 170, 171}},
 }
+
+// pythonCeilingRow is the executive summary's "Python never exceeds 86 %
+// efficiency".
+const pythonCeilingRow = 172
 
 const (
-	pubPythonCeiling  = 86     // #172, "Python never exceeds 86 % efficiency" (NO: a run reaches 91.7)
-	pubSinglePython   = 118.55 // #173, gemma3 gpu80_ctx1024, the Python baseline agent, tok/s
-	pubSingleRust     = 114.58 // #174, the same for the Rust baseline agent
 	singleDir         = "gpu80_ctx1024_temp08"
 	singleModel       = "gemma3:latest"
 	singleStudyAgent  = "baseline"
@@ -141,31 +129,41 @@ func pythonSpeedup(rs report.Runs) []float64 {
 	return xs
 }
 
-func rustClaims(s *golden.Set) []report.Claim {
+// roundsTo is the reason a published extreme of runs does not follow: the
+// extreme the runs have, and what it rounds to.
+func roundsTo(what string, v float64, n int) func(float64) string {
+	return func(p float64) string {
+		return fmt.Sprintf("the %s of the %d runs is %s %%, which rounds to %s, not %s", what, n, report.F(v, 2), report.F(v, 1), report.F(p, 1))
+	}
+}
+
+func rustClaims(pub studydata.Published, s *golden.Set) []report.Claim {
 	var cs []report.Claim
 	for _, m := range models {
 		for _, sc := range scenarios {
-			p := pubRust[m.tag][sc]
+			row := rustRows[m.tag][sc]
 			rs := rustRuns(s, m.tag, sc)
 			eff := rs.Eff()
 			what := "Rust " + m.short + ", " + sc + ": "
 			spread := fmt.Sprintf("runs %s–%s %%", report.F(stats.Min(eff), 1), report.F(stats.Max(eff), 1))
 			cs = append(cs,
-				report.Claim{What: what + "mean efficiency (§3.1)", Row: p[0].row, Published: p[0].v, Decimals: 1, Unit: "%", Recomputed: stats.Mean(eff),
+				report.Claim{What: what + "mean efficiency (§3.1)", Row: row[0], Unit: "%", Recomputed: stats.Mean(eff), N: len(eff),
 					Ours: "balance bound " + report.F(stats.Mean(rs.Balance()), 1) + " %"},
-				report.Claim{What: what + "mean legacy speedup", Row: p[1].row, Published: p[1].v, Decimals: 2, Unit: "x", Recomputed: stats.Mean(rs.Speedup())},
-				report.Claim{What: what + "peak efficiency", Row: p[2].row, Published: p[2].v, Decimals: 1, Unit: "%", Recomputed: stats.Max(eff), Note: spread},
-				report.Claim{What: what + "efficiency SD (n−1, §7.1)", Row: p[3].row, Published: p[3].v, Decimals: 1, Unit: "pp", Recomputed: stats.SD(eff), Note: spread},
+				report.Claim{What: what + "mean legacy speedup", Row: row[1], Unit: "x", Recomputed: stats.Mean(rs.Speedup()), N: len(eff)},
+				report.Claim{What: what + "peak efficiency", Row: row[2], Unit: "%", Recomputed: stats.Max(eff), N: len(eff), Note: spread,
+					Reason: roundsTo("highest", stats.Max(eff), len(eff))},
+				report.Claim{What: what + "efficiency SD (n−1, §7.1)", Row: row[3], Unit: "pp", Recomputed: stats.SD(eff), N: len(eff), Note: spread,
+					Reason: func(float64) string { return report.SDs(eff, 2, "runs") }},
 			)
 		}
 	}
-	return cs
+	return report.Cite(pub, cs)
 }
 
-func pythonClaims(s *golden.Set) []report.Claim {
+func pythonClaims(pub studydata.Published, s *golden.Set) []report.Claim {
 	var cs []report.Claim
 	var all []float64
-	for _, p := range pubPython {
+	for _, p := range pythonRows {
 		rs := pythonRuns(s, p.tag, p.scenario)
 		eff := pythonEff(rs)
 		all = append(all, eff...)
@@ -177,40 +175,117 @@ func pythonClaims(s *golden.Set) []report.Claim {
 		}
 		what := "Python " + short + ", " + p.scenario + ": "
 		cs = append(cs,
-			report.Claim{What: what + "mean efficiency (§3.2)", Row: p.v[0].row, Published: p.v[0].v, Decimals: 1, Unit: "%", Recomputed: stats.Mean(eff),
+			report.Claim{What: what + "mean efficiency (§3.2)", Row: p.rows[0], Unit: "%", Recomputed: stats.Mean(eff), N: len(eff),
 				Ours: "client wall clocks: " + report.F(stats.Mean(rs.Eff()), 1) + " %", Note: "the study's Python definition: " + pythonStudyDefine},
-			report.Claim{What: what + "mean legacy speedup", Row: p.v[1].row, Published: p.v[1].v, Decimals: 2, Unit: "x", Recomputed: stats.Mean(pythonSpeedup(rs))},
-			report.Claim{What: what + "peak efficiency", Row: p.v[2].row, Published: p.v[2].v, Decimals: 1, Unit: "%", Recomputed: stats.Max(eff),
-				Note: fmt.Sprintf("runs %s–%s %%", report.F(stats.Min(eff), 1), report.F(stats.Max(eff), 1))},
+			report.Claim{What: what + "mean legacy speedup", Row: p.rows[1], Unit: "x", Recomputed: stats.Mean(pythonSpeedup(rs)), N: len(eff)},
+			report.Claim{What: what + "peak efficiency", Row: p.rows[2], Unit: "%", Recomputed: stats.Max(eff), N: len(eff),
+				Note:   fmt.Sprintf("runs %s–%s %%", report.F(stats.Min(eff), 1), report.F(stats.Max(eff), 1)),
+				Reason: roundsTo("highest", stats.Max(eff), len(eff))},
 		)
 	}
 	var means []float64
-	for _, p := range pubPython {
+	for _, p := range pythonRows {
 		means = append(means, stats.Mean(pythonEff(pythonRuns(s, p.tag, p.scenario))))
 	}
-	return append(cs, report.Claim{What: fmt.Sprintf("\"Python never exceeds 86 %% efficiency\" (exec summary): highest of its %d runs", len(all)),
-		Row: 172, Published: pubPythonCeiling, Unit: "%", Recomputed: stats.Max(all),
-		Note: "true of the model-and-scenario means (highest " + report.F(stats.Max(means), 1) + " %), not of the runs"})
+	ceiling := math.NaN()
+	if n, err := pub.Number(pythonCeilingRow, 0); err == nil {
+		ceiling = n.Value
+	}
+	above := 0
+	for _, x := range all {
+		if x > ceiling {
+			above++
+		}
+	}
+	return report.Cite(pub, append(cs, report.Claim{
+		What: fmt.Sprintf("\"Python never exceeds %s %% efficiency\" (exec summary): highest of its %d runs", report.F(ceiling, 0), len(all)),
+		Row:  pythonCeilingRow, Unit: "%", Recomputed: stats.Max(all),
+		Note: "true of the model-and-scenario means (highest " + report.F(stats.Max(means), 1) + " %), not of the runs",
+		Reason: func(p float64) string {
+			return fmt.Sprintf("%d of the %d runs exceed %s %%", above, len(all), report.F(p, 0))
+		}}))
 }
 
-func singleClaims(s *golden.Set) []report.Claim {
+func singleClaims(pub studydata.Published, s *golden.Set) []report.Claim {
 	where := []string{"model=" + singleModel, "dir=" + singleDir, "study-agent=" + singleStudyAgent}
 	py := s.Values("tok/s", append([]string{"lang=python"}, where...)...)
 	rust := report.StudyCalls(s, append([]string{"lang=rust"}, where...)...)
-	return []report.Claim{
+	// TR112_v2's Rust-over-Python advantage (PUBLISHED.md #92), which
+	// compared runs of different days.
+	rustFaster := "n/a"
+	if n, err := pub.Number(92, 0); err == nil {
+		rustFaster = report.F(n.Value, n.Decimals)
+	}
+	return report.Cite(pub, []report.Claim{
 		{What: fmt.Sprintf("single agent, gemma3 gpu80/ctx1024 dir, baseline agent: Python, mean of %d runs", len(py)), Row: 173,
-			Published: pubSinglePython, Decimals: 2, Unit: "tok/s", Recomputed: stats.Mean(py),
+			Unit: "tok/s", Recomputed: stats.Mean(py),
 			Note: "each run's figure is the mean of its two calls' decode rates (no per-call data); this \"baseline\" agent sent num_gpu 80, num_ctx 1024, temperature 0.8"},
 		{What: fmt.Sprintf("the same, Rust, mean of %d calls", len(rust)), Row: 174,
-			Published: pubSingleRust, Decimals: 2, Unit: "tok/s", Recomputed: rust.StudyMean(),
+			Unit: "tok/s", Recomputed: rust.StudyMean(),
 			Ours: report.F(rust.DecodeRate(), 2) + " tok/s (Σ/Σ)",
-			Note: fmt.Sprintf("same day: Python %s %% faster than Rust, not TR112_v2's \"Rust 15.2 %% faster\"",
-				report.F(stats.ThroughputImprovementPct(rust.StudyMean(), stats.Mean(py)), 1))},
-	}
+			Note: fmt.Sprintf("same day: Python %s %% faster than Rust, not TR112_v2's \"Rust %s %% faster\"",
+				report.F(stats.ThroughputImprovementPct(rust.StudyMean(), stats.Mean(py)), 1), rustFaster)},
+	})
 }
 
-func claims(s *golden.Set) []report.Claim {
-	return append(append(rustClaims(s), pythonClaims(s)...), singleClaims(s)...)
+func claims(pub studydata.Published, s *golden.Set) []report.Claim {
+	return append(append(rustClaims(pub, s), pythonClaims(pub, s)...), singleClaims(pub, s)...)
+}
+
+// verdict says which kinds of published number follow from the data,
+// counted from the claims: "The means and legacy speedups follow from the
+// data (24 of 24); of the Rust table's peaks 5 of 6 do not, …".
+func verdict(rust, python []report.Claim) string {
+	kinds := []struct {
+		what string
+		cs   []report.Claim
+	}{
+		{"the Rust table's peaks", byWhat(rust, "peak efficiency")},
+		{"its SDs", byWhat(rust, "efficiency SD")},
+		{"the Python peaks", byWhat(python, "peak efficiency")},
+		{fmt.Sprintf("\"never exceeds %s %%\"", report.F(report.ByRow(python, pythonCeilingRow).Published, 0)), byWhat(python, "never exceeds")},
+	}
+	means := slices.Concat(byWhat(rust, "mean"), byWhat(python, "mean"))
+	var not []string
+	for _, k := range kinds {
+		n := 0
+		for _, c := range k.cs {
+			if c.Match() == report.Differs {
+				n++
+			}
+		}
+		switch {
+		case n == 0:
+		case n == len(k.cs) && n == 1:
+			not = append(not, k.what)
+		case n == len(k.cs):
+			not = append(not, fmt.Sprintf("%s (all %d)", k.what, n))
+		default:
+			not = append(not, fmt.Sprintf("%s (%d of %d)", k.what, n, len(k.cs)))
+		}
+	}
+	follow := 0
+	for _, c := range means {
+		if c.Match() != report.Differs {
+			follow++
+		}
+	}
+	v := fmt.Sprintf("Of the means and legacy speedups, %d of %d follow from the data", follow, len(means))
+	if len(not) == 0 {
+		return v + ", and so do the peaks and SDs."
+	}
+	return v + "; these do not: " + strings.Join(not, ", ") + "."
+}
+
+// byWhat returns the claims whose quantity contains what.
+func byWhat(cs []report.Claim, what string) []report.Claim {
+	var out []report.Claim
+	for _, c := range cs {
+		if strings.Contains(c.What, what) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // concurrency is Σ decode time / wall of each run: agg-tok/s ÷ tok/s, the
@@ -225,7 +300,8 @@ func concurrency(rs report.Runs) []float64 {
 	return xs
 }
 
-func fragment(s *golden.Set) (string, map[string]report.Chart) {
+func fragment(pub studydata.Published, s *golden.Set) (string, map[string]report.Chart) {
+	rustCs, pythonCs := rustClaims(pub, s), pythonClaims(pub, s)
 	var b strings.Builder
 	b.WriteString("### TR116: two agents at once across three models, Rust and Python (from testdata/baseline.bench)\n\n" +
 		"TR116 ran two agents at once, each on its own Ollama instance, with gemma3:latest, llama3.1:8b-instruct-q4_0 and " +
@@ -234,14 +310,13 @@ func fragment(s *golden.Set) (string, map[string]report.Chart) {
 		"Rust's legacy efficiency is Σ agent time / wall / 2, recomputed with `stats.LegacyEfficiency` from `a-ns`, `b-ns`, " +
 		"`wall-ns`. The study's Python code used " + pythonStudyDefine + " instead, recomputed from `prefill-ns` + `decode-ns` " +
 		"(both agents' sums) and `wall-ns`; beside it, the legacy figure from the agents' client wall clocks. The corrected " +
-		"speedup cannot be computed: no agent ran alone next to these runs. The means follow from the data; the Rust table's " +
-		"peaks and SDs, the Python peaks and \"never exceeds 86 %\" do not.\n\n")
+		"speedup cannot be computed: no agent ran alone next to these runs. " + verdict(rustCs, pythonCs) + "\n\n")
 	b.WriteString("#### Rust (§3.1, §7.1)\n\n")
-	b.WriteString(report.ClaimsTable(rustClaims(s)).Markdown())
+	b.WriteString(report.ClaimsTable(rustCs).Markdown())
 	b.WriteString("\n#### Python (§3.2) and the executive summary\n\n")
-	b.WriteString(report.ClaimsTable(pythonClaims(s)).Markdown())
+	b.WriteString(report.ClaimsTable(pythonCs).Markdown())
 	b.WriteString("\n#### Single agent, same day (results/single/…/comparison_report.md)\n\n")
-	b.WriteString(report.ClaimsTable(singleClaims(s)).Markdown())
+	b.WriteString(report.ClaimsTable(singleClaims(pub, s)).Markdown())
 
 	b.WriteString("\n#### Two Rust agents together against one alone, per model\n\n" +
 		"One agent alone is TR116's own Rust single-agent data of the same models (warm calls, every config): the decode " +
@@ -249,8 +324,8 @@ func fragment(s *golden.Set) (string, map[string]report.Chart) {
 		"rate over a run's calls, agg-tok/s both agents' tokens per wall second, and their ratio Σ decode time / wall the " +
 		"mean number of calls decoding at once.\n\n")
 	t := report.Table{
-		Header: []string{"model", "alone: tok/s per call", "alone: tokens per wall second", "together: tok/s per call", "together: agg-tok/s", "calls decoding at once", "together / alone, tokens per wall second"},
-		Align:  "lrrrrrr",
+		Header: []string{"model", "alone: calls", "alone: tok/s per call", "alone: tokens per wall second", "together: runs", "together: tok/s per call", "together: agg-tok/s", "calls decoding at once", "together / alone, tokens per wall second"},
+		Align:  "lrrrrrrrr",
 	}
 	thr := report.Chart{Title: "TR116 Rust: one agent alone vs two together, tokens per wall second (mean ± 95 % t-CI)", YLabel: "tok/s"}
 	var aloneBars, togetherBars []report.Estimate
@@ -271,8 +346,12 @@ func fragment(s *golden.Set) (string, map[string]report.Chart) {
 		rateShare = append(rateShare, 100*stats.Mean(rs.Values("tok/s"))/stats.Mean(calls.Rates()))
 		legacy = append(legacy, stats.Mean(rs.Eff()))
 		ratios = append(ratios, m.short+" "+report.F(100*ratio, 0)+" %")
-		t.Rows = append(t.Rows, []string{m.tag, report.MeanCI(calls.Rates(), 1), report.MeanCI(wall, 1),
-			report.MeanCI(rs.Values("tok/s"), 1), report.MeanCI(rs.Values("agg-tok/s"), 1), report.MeanCI(concurrency(rs), 2),
+		aloneN := fmt.Sprint(len(calls))
+		if r := len(calls.Rates()); r != len(calls) {
+			aloneN += fmt.Sprintf(" (%d with tokens)", r)
+		}
+		t.Rows = append(t.Rows, []string{m.tag, aloneN, report.MeanCI(calls.Rates(), 1, "tok/s"), report.MeanCI(wall, 1, "agg-tok/s"),
+			fmt.Sprint(len(rs)), report.MeanCI(rs.Values("tok/s"), 1, "tok/s"), report.MeanCI(rs.Values("agg-tok/s"), 1, "agg-tok/s"), report.MeanCI(concurrency(rs), 2, "decode-ns"),
 			report.F(ratio, 2)})
 		thr.Categories = append(thr.Categories, m.tag)
 		aloneBars = append(aloneBars, report.MeanEstimate(wall))
@@ -304,6 +383,9 @@ func fragment(s *golden.Set) (string, map[string]report.Chart) {
 		{Name: "Python, the study's (Ollama-internal durations)", Estimates: pyStudy},
 		{Name: "Python, client wall clocks", Estimates: pyWall},
 	}
+	// Efficiency and the balance bound cannot pass 100 %: say so where a
+	// whisker does.
+	eff.Title = strings.TrimSuffix(eff.Title, ")") + report.BoundNote("eff-%", eff.Series) + ")"
 	b.WriteString("\nCompare a run of ours with this baseline (one table although the config lines differ):\n\n" +
 		"    go test -run '^$' -bench . -count 10 ./tr116 > new.txt\n" +
 		"    go tool benchstat -table '' -ignore /gomaxprocs,/dir,/study-agent tr116/testdata/baseline.bench new.txt\n")

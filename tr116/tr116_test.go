@@ -18,7 +18,7 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/multiagent"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
-	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
 
 // The fakes serve two models that decode at different rates; the wants
@@ -87,6 +87,7 @@ func TestTR116BodyReportsTheFakesTruth(t *testing.T) {
 						"agg-tok/s":        agg,
 						"roofline-%":       agg * 2 * fakeParams / fakeBandwidth * 100,
 						"tok/s":            float64(time.Second / fm.InterToken),
+						"invalid-calls":    0, // no call lied
 						"ttft-ns":          float64((p1 + p2) * ppt / 2),
 						"load-ns":          0,
 					}
@@ -126,7 +127,7 @@ func TestTestsOfAModel(t *testing.T) {
 // TestTestsAreTheStudys checks the tests of a real model against the
 // options the study's Rust multi-agent runs.csv records, per scenario.
 func TestTestsAreTheStudys(t *testing.T) {
-	f, err := os.Open(filepath.Join(studydata.Require(t), "tr116", "multi_rust_runs.csv"))
+	f, err := os.Open(filepath.Join(studydatatest.Require(t), "tr116", "multi_rust_runs.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

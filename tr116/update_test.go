@@ -4,10 +4,11 @@ import (
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
 
 // TestBaseline checks that testdata/baseline.bench is exactly what the
 // converter makes of the study's CSVs; -update regenerates it.
 func TestBaseline(t *testing.T) {
-	studydata.AssertBaseline(t, "baseline.bench", studydata.TR116Files)
+	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR116Files)
 }

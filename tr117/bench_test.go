@@ -27,7 +27,7 @@ func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
 // backend: from measure.CallMetrics the decode rate, time to first token,
 // gap between tokens, mean end-to-end latency and prefill time; from
 // TailValues the end-to-end latency's p95 and maximum.
-var callUnits = []string{"tok/s", "ttft-ns", "itl-ns", "e2e-ns", "e2e-p95-ns", "e2e-max-ns", "prefill-ns"}
+var callUnits = []string{"tok/s", "ttft-ns", "itl-ns", "e2e-ns", "e2e-p95-ns", "e2e-max-ns", "prefill-ns", "invalid-calls"}
 
 // BenchmarkTR117 is the study's cross-backend matrix on what Go can run:
 // Ollama serving a synthetic GGUF model against ONNX Runtime on the CPU
@@ -118,7 +118,7 @@ func benchOllama(b *testing.B, l *harness.Live, in *harness.Instance, model stri
 	}
 	var m measure.CallMetrics
 	var e2e []float64
-	tokensOut := 0
+	var tokensOut measure.TokenCount
 	region := l.Start(ctx) // energy over the timed calls, where measured
 	for k := 0; b.Loop(); k++ {
 		r, err := call(k, strconv.Itoa(k))
@@ -126,12 +126,18 @@ func benchOllama(b *testing.B, l *harness.Live, in *harness.Instance, model stri
 			b.Fatal(in.Annotate(err))
 		}
 		m.Add(r)
-		e2e = append(e2e, float64(r.E2E()))
-		tokensOut += r.EvalCount
+		if r.Valid() {
+			e2e = append(e2e, float64(r.E2E()))
+		}
+		tokensOut.Add(r)
+	}
+	energy := region.Stop(tokensOut.ForRegion())
+	if err := m.Err(); err != nil {
+		b.Fatal(err)
 	}
 	values := pick(m.Values(), callUnits)
 	maps.Copy(values, TailValues(e2e))
-	maps.Copy(values, region.Stop(tokensOut))
+	maps.Copy(values, energy)
 	l.Report(b, values)
 }
 
@@ -152,11 +158,11 @@ func pick(v map[string]float64, units []string) map[string]float64 {
 // harness's rule for one started server, one core left to the client.
 func onnxThreads(tb testing.TB) int {
 	tb.Helper()
-	if v := os.Getenv("CHIMERA_NUM_THREAD"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			tb.Fatalf("CHIMERA_NUM_THREAD=%q: want a positive integer", v)
-		}
+	n, err := harness.NumThreadFromEnv()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if n > 0 {
 		return n
 	}
 	return max(1, runtime.NumCPU()-1)
@@ -294,7 +300,7 @@ var AgentCounts = []int{1, 2, 4, 8}
 // scheduler latency of the concurrent halves, and the oversleep of the
 // sleeps taken meanwhile.
 var agentUnits = []string{"ns/op", "eff-%", "legacy-speedup-x", "speedup-x", "true-eff-%", "agg-tok/s",
-	"balance-%", "overhead-ns", "wall-ns", "tok/s", "ttft-ns", "e2e-ns", "e2e-p95-ns", "e2e-max-ns",
+	"balance-%", "overhead-ns", "wall-ns", "tok/s", "ttft-ns", "e2e-ns", "e2e-p95-ns", "e2e-max-ns", "invalid-calls",
 	"sched-p50-ns", "sched-p99-ns", "oversleep-p50-ns", "oversleep-p99-ns"}
 
 // BenchmarkTR117Agents is the Go analogue of TR117_multi_agent's
@@ -348,7 +354,7 @@ func benchAgentsRun(b *testing.B, l *harness.Live, agents []*agent.Agent) {
 	var m multiagent.Metrics
 	var sched multiagent.SchedHist
 	var e2e []float64 // ns, the concurrent calls that multiagent.Metrics pools
-	tokens := 0
+	var tokens measure.TokenCount
 	region := l.Start(ctx)
 	sleeps := StartOversleep(OversleepPeriod)
 	defer sleeps.Stop() // when an iteration fails
@@ -360,20 +366,20 @@ func benchAgentsRun(b *testing.B, l *harness.Live, agents []*agent.Agent) {
 		m.Add(s)
 		for _, w := range s.Together.Workflows {
 			for _, c := range w.Calls {
-				if c.OK() {
+				if c.Valid() {
 					e2e = append(e2e, float64(c.E2E()))
 				}
 			}
 		}
-		tokens += s.Together.Tokens()
-		for _, w := range s.Alone {
-			for _, c := range w.Calls {
-				tokens += c.EvalCount
-			}
+		for _, w := range slices.Concat(s.Alone, s.Together.Workflows) {
+			tokens.Add(w.Calls...)
 		}
 	}
-	energy := region.Stop(tokens)
+	energy := region.Stop(tokens.ForRegion())
 	over := sleeps.Stop()
+	if err := m.Err(); err != nil {
+		b.Fatal(err)
+	}
 	values := pick(m.Values(), agentUnits)
 	maps.Copy(values, TailValues(e2e))
 	maps.Copy(values, sched.Values())

@@ -99,9 +99,15 @@
 // on the repository's two-core CPU: the two commands above with -count 6.
 // testdata/report.md.golden, latency.svg.golden and oversleep.svg.golden
 // are rendered from those files only; regenerate them, and the baselines
-// from ../shared/chimeraforge, with
+// from the data pack (study/, or CHIMERA_STUDY_DIR), with
 //
 //	go test ./tr117 -update
+//
+// Compare a run of ours with the study's baseline, as the report fragment
+// prints it (one table although the config lines differ):
+//
+//	go test -run '^$' -bench '^BenchmarkTR117Agents$/agents=2/' -count 10 ./tr117 > new.txt
+//	go tool benchstat -table '' -ignore /lang,/model,/condition,/gomaxprocs -filter '/agents:2 /op:run -/lang:rust' tr117/testdata/baseline.bench new.txt
 //
 // # Environment
 //

@@ -11,6 +11,7 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 	"golang.org/x/perf/benchfmt"
 	tgolden "gotest.tools/v3/golden"
 )
@@ -25,17 +26,20 @@ func TestBaseline(t *testing.T) {
 		{"baseline.bench", studydata.TR117Files},
 		{"chunks.bench", studydata.TR117ChunkFile},
 	} {
-		studydata.AssertBaseline(t, f.golden, f.convert)
+		studydatatest.AssertBaseline(t, f.golden, f.convert)
 	}
 }
 
 // sets are the fragment's committed inputs: the study's baseline and
 // chunks, and a run of ours on this repository's CPU.
-type sets struct{ base, chunks, ours *golden.Set }
+type sets struct {
+	base, chunks, ours *golden.Set
+	pub                studydata.Published
+}
 
 func readSets(t *testing.T) sets {
 	t.Helper()
-	var s sets
+	s := sets{pub: studydatatest.RequirePublished(t)}
 	for _, f := range []struct {
 		path string
 		dst  **golden.Set
@@ -64,35 +68,16 @@ func TestReportFragment(t *testing.T) {
 // the tier-3 means and maximum, the loop lag's mean, p99 and maximum, the
 // chunk count and gap p99 and the efficiencies follow; the "under load"
 // p99 (#182), the mean gap (#184), the §5 throttled efficiency (#188) and
-// the loop lag as the cause of the ceiling (#189) do not. The map holds
-// what the data give instead, as the data pack recomputed it.
+// the loop lag as the cause of the ceiling (#189) do not, each as the data
+// pack recomputed it.
 func TestReportReproducesPublished(t *testing.T) {
 	s := readSets(t)
-	report.AssertClaims(t, slices.Concat(tier3Claims(s.base), multiClaims(s.base, s.chunks)),
-		map[int]float64{182: 12.13, 184: 24.17, 188: 88.54})
-	report.AssertFindings(t, findings(s.base), 189)
+	report.AssertClaims(t, slices.Concat(tier3Claims(s.pub, s.base), multiClaims(s.pub, s.base, s.chunks)))
+	report.AssertFindings(t, findings(s.base), report.MarkedNO(s.pub, findings(s.base))...)
 	if n := len(report.StudyRuns(s.base, "TR117Agents", "lang=python")); n != 20 {
 		t.Errorf("%d Python pairs, want 20", n)
 	}
 }
-
-// Published numbers, quoted from the data pack's PUBLISHED.md (row numbers
-// in the claims below).
-const (
-	pubCompileMean  = 389.2  // #175, transformers-gpu-compile mean latency over all samples, ms
-	pubGPUMean      = 404.1  // #176, transformers-gpu, ms
-	pubGPUMax       = 3325.8 // #177, transformers-gpu max latency, ms
-	pubLagMean      = 5.33   // #179, loop lag, default buffer, ms
-	pubLagP99       = 12.13  // #180
-	pubLagMax       = 15.22  // #181
-	pubLagP99Load   = 16.13  // #182 (NO: no under-load subset exists; all rows give 12.13)
-	pubChunksK      = 5.2    // #183, chunks of the default buffer, thousands
-	pubGapMean      = 24.08  // #184 (NO: 24.17)
-	pubGapP99       = 30     // #185, ms
-	pubEffDefault   = 90.8   // #186, %
-	pubEff60tps     = 88.5   // #187
-	pubEffThrottled = 86.82  // #188, the §5 table (NO: 88.54)
-)
 
 // e2eValues returns, for every TR117 tier-3 run file of backend, the
 // statistic stat in ms and the file's sample count.
@@ -122,19 +107,18 @@ func weightedMean(x, w []float64) float64 {
 	return sx / sw
 }
 
-func tier3Claims(s *golden.Set) []report.Claim {
+func tier3Claims(pub studydata.Published, s *golden.Set) []report.Claim {
 	var cs []report.Claim
 	for _, c := range []struct {
 		backend string
 		row     int
-		pub     float64
-	}{{"transformers-gpu-compile", 175, pubCompileMean}, {"transformers-gpu", 176, pubGPUMean}} {
+	}{{"transformers-gpu-compile", 175}, {"transformers-gpu", 176}} {
 		means, n := e2eValues(s, c.backend, "mean")
 		cs = append(cs, report.Claim{What: fmt.Sprintf("%s mean latency over all samples (§4): Σ mean·n / Σ n over %d run files", c.backend, len(means)),
-			Row: c.row, Published: c.pub, Decimals: 1, Unit: "ms", Recomputed: weightedMean(means, n), Note: fmt.Sprintf("%.0f samples", stats.Sum(n))})
+			Row: c.row, Unit: "ms", Recomputed: weightedMean(means, n), Note: fmt.Sprintf("%.0f samples", stats.Sum(n))})
 	}
 	maxes, _ := e2eValues(s, "transformers-gpu", "max")
-	return append(cs, report.Claim{What: "transformers-gpu max latency (§4)", Row: 177, Published: pubGPUMax, Decimals: 1, Unit: "ms", Recomputed: stats.Max(maxes)})
+	return report.Cite(pub, append(cs, report.Claim{What: "transformers-gpu max latency (§4)", Row: 177, Unit: "ms", Recomputed: stats.Max(maxes)}))
 }
 
 // lagMS returns the loop-lag samples of condition c in ms: each
@@ -160,30 +144,41 @@ func pythonPairs(s *golden.Set, where ...string) report.Runs {
 	return report.StudyRuns(s, append([]string{"TR117Agents", "lang=python"}, where...)...)
 }
 
-func multiClaims(s, chunks *golden.Set) []report.Claim {
+func multiClaims(pub studydata.Published, s, chunks *golden.Set) []report.Claim {
 	lag, gaps := lagMS(s, "default"), gapMS(chunks, "default")
 	def, thr := pythonPairs(s, "condition=default"), pythonPairs(s, "condition=60tps")
 	effNote := "(a + b) / wall / 2 from the agents' client wall clocks; balance bound "
-	return []report.Claim{
-		{What: fmt.Sprintf("loop lag mean, default buffer (%d samples)", len(lag)), Row: 179, Published: pubLagMean, Decimals: 2, Unit: "ms", Recomputed: stats.Mean(lag),
+	return report.Cite(pub, []report.Claim{
+		{What: fmt.Sprintf("loop lag mean, default buffer (%d samples)", len(lag)), Row: 179, Unit: "ms", Recomputed: stats.Mean(lag),
 			Note: "oversleep of asyncio.sleep(0.1), sampled through the five runs and the gaps between them"},
-		{What: "loop lag p99, default buffer", Row: 180, Published: pubLagP99, Decimals: 2, Unit: "ms", Recomputed: stats.Percentile(lag, 99)},
-		{What: "loop lag max, default buffer", Row: 181, Published: pubLagMax, Decimals: 2, Unit: "ms", Recomputed: stats.Max(lag)},
-		{What: "loop lag p99 \"under load\" (§3.1, the 40 ms cycle argument)", Row: 182, Published: pubLagP99Load, Decimals: 2, Unit: "ms", Recomputed: stats.Percentile(lag, 99),
-			Note: "the data define no under-load subset: all samples give this; §3.1's mean 7.77 and max 24.30 ms are not in the data either"},
-		{What: "chunks read, default buffer (\"~5.2k\")", Row: 183, Published: pubChunksK, Decimals: 1, Unit: "thousand", Recomputed: float64(len(gaps)) / 1e3,
+		{What: "loop lag p99, default buffer", Row: 180, Unit: "ms", Recomputed: stats.Percentile(lag, 99), N: len(lag)},
+		{What: "loop lag max, default buffer", Row: 181, Unit: "ms", Recomputed: stats.Max(lag), N: len(lag)},
+		{What: "loop lag p99 \"under load\" (§3.1, the 40 ms cycle argument)", Row: 182, Unit: "ms", Recomputed: stats.Percentile(lag, 99), N: len(lag),
+			Note: "the data define no under-load subset; §3.1's mean 7.77 and max 24.30 ms are not in the data either",
+			Reason: func(p float64) string {
+				return fmt.Sprintf("all %d samples give p99 %s ms, not %s", len(lag), report.F(stats.Percentile(lag, 99), 2), report.F(p, 2))
+			}},
+		{What: "chunks read, default buffer (\"~5.2k\")", Row: 183, Unit: "thousand", Recomputed: float64(len(gaps)) / 1e3,
 			Note: fmt.Sprintf("%d; buf8192 read %d and buf65536 %d, yet the loop lag did not change", len(gaps), len(gapMS(chunks, "buf8192")), len(gapMS(chunks, "buf65536")))},
-		{What: "mean inter-chunk gap, default buffer", Row: 184, Published: pubGapMean, Decimals: 2, Unit: "ms", Recomputed: stats.Mean(gaps),
-			Note: fmt.Sprintf("all rows (an agent's first chunk counts 0); collector %s ms, insight %s ms; no subset gives 24.08",
-				report.F(stats.Mean(chunkGaps(chunks, "collector")), 2), report.F(stats.Mean(chunkGaps(chunks, "insight")), 2))},
-		{What: "inter-chunk gap p99 (\"~30 ms\")", Row: 185, Published: pubGapP99, Decimals: 0, Unit: "ms", Recomputed: stats.Percentile(gaps, 99)},
-		{What: fmt.Sprintf("efficiency, default buffer (%d pairs)", len(def)), Row: 186, Published: pubEffDefault, Decimals: 1, Unit: "%", Recomputed: stats.Mean(def.Eff()),
+		{What: "mean inter-chunk gap, default buffer", Row: 184, Unit: "ms", Recomputed: stats.Mean(gaps), N: len(gaps),
+			Note: "all rows (an agent's first chunk counts 0)",
+			Reason: func(p float64) string {
+				return fmt.Sprintf("the %d gaps average %s ms; collector %s ms, insight %s ms: neither agent's gaps give %s", len(gaps), report.F(stats.Mean(gaps), 2),
+					report.F(stats.Mean(chunkGaps(chunks, "collector")), 2), report.F(stats.Mean(chunkGaps(chunks, "insight")), 2), report.F(p, 2))
+			}},
+		{What: "inter-chunk gap p99 (\"~30 ms\")", Row: 185, Unit: "ms", Recomputed: stats.Percentile(gaps, 99), N: len(gaps)},
+		{What: fmt.Sprintf("efficiency, default buffer (%d pairs)", len(def)), Row: 186, Unit: "%", Recomputed: stats.Mean(def.Eff()),
 			Note: effNote + report.F(stats.Mean(def.Balance()), 2) + " %"},
-		{What: fmt.Sprintf("efficiency, throttled to 60 tok/s (%d pairs)", len(thr)), Row: 187, Published: pubEff60tps, Decimals: 1, Unit: "%", Recomputed: stats.Mean(thr.Eff()),
+		{What: fmt.Sprintf("efficiency, throttled to 60 tok/s (%d pairs)", len(thr)), Row: 187, Unit: "%", Recomputed: stats.Mean(thr.Eff()),
 			Note: effNote + report.F(stats.Mean(thr.Balance()), 2) + " %"},
-		{What: "throttled mean efficiency (§5 table)", Row: 188, Published: pubEffThrottled, Decimals: 2, Unit: "%", Recomputed: stats.Mean(thr.Values("eff-%")),
-			Note: "the efficiency the study stored for the five throttled pairs; §3.5's and §5's 86.84 %, r = −0.94 and \"15 instrumented runs\" are not in the data"},
-	}
+		{What: "throttled mean efficiency (§5 table)", Row: 188, Unit: "%", Recomputed: stats.Mean(thr.Values("eff-%")), N: len(thr.Values("eff-%")),
+			Note: "the efficiency the study stored for the five throttled pairs; §3.5's and §5's 86.84 %, r = −0.94 and \"15 instrumented runs\" are not in the data",
+			Reason: func(p float64) string {
+				stored := thr.Values("eff-%")
+				return fmt.Sprintf("the %d throttled pairs' stored efficiencies (%s–%s %%) average %s %%, not %s", len(stored),
+					report.F(stats.Min(stored), 2), report.F(stats.Max(stored), 2), report.F(stats.Mean(stored), 2), report.F(p, 2))
+			}},
+	})
 }
 
 // chunkGaps returns the default buffer's chunk gaps of one agent, in ms.
@@ -195,21 +190,37 @@ func chunkGaps(s *golden.Set, agent string) []float64 {
 	return xs
 }
 
+// findings is #189: the study blamed the Python pairs' lost efficiency on
+// event-loop saturation. Efficiency below 100 % splits into two losses:
+// imbalance, 100 − the balance bound (one agent finished first), and
+// overhead, the balance bound − efficiency (wall beyond the slower agent,
+// where a saturated loop would show). The published cause follows only if
+// overhead, not imbalance, is most of the loss.
 func findings(s *golden.Set) []report.Finding {
 	rs := pythonPairs(s)
-	var gap float64
+	var gap, imbalance, overhead float64
 	for _, r := range rs {
 		gap = math.Max(gap, math.Abs(r.Legacy.EfficiencyPct-r.Balance))
+		imbalance += 100 - r.Balance
+		overhead += r.Balance - r.Legacy.EfficiencyPct
 	}
+	imbalance /= float64(len(rs))
+	overhead /= float64(len(rs))
 	over := rs.Values("overhead-ns")
+	follows := overhead > imbalance
+	cause := "the pairs were as efficient as their two outputs were equally long"
+	if follows {
+		cause = "most of the lost efficiency is wall time beyond the slower agent, where a saturated loop would show"
+	}
 	return []report.Finding{{
 		What:      fmt.Sprintf("cause of the Python \"ceiling\" (%d pairs)", len(rs)),
 		Row:       189,
 		Published: "event-loop saturation (loop lag)",
 		Recomputed: fmt.Sprintf("efficiency = (a + b) / (2 · max(a, b)), the balance bound, within %s pp in every pair; wall − max(a, b) is %s–%s ms",
 			report.F(gap, 2), report.F(stats.Min(over)/1e6, 1), report.F(stats.Max(over)/1e6, 1)),
-		Follows: false,
-		Note:    "the pairs were as efficient as their two outputs were equally long; the loop lag (5 ms) is the Windows timer tick, not lost work",
+		Follows: follows,
+		Note: fmt.Sprintf("%s: of the %s pp lost on average, imbalance is %s pp and overhead %s pp; the loop lag (mean %s ms) is the Windows timer tick, not lost work",
+			cause, report.F(imbalance+overhead, 2), report.F(imbalance, 2), report.F(overhead, 2), report.F(stats.Mean(lagMS(s, "default")), 0)),
 	}}
 }
 
@@ -229,9 +240,10 @@ func oursCalls(s *golden.Set, unit, backend, size, scenario string) []float64 {
 // fmtMS formats nanoseconds as milliseconds with d decimals.
 func fmtMS(ns float64, d int) string { return report.F(ns/1e6, d) }
 
-// ciMS formats an estimate and its interval, given in ns, in ms.
-func ciMS(v float64, ci stats.Interval, d int) string {
-	return fmtMS(v, d) + " [" + fmtMS(ci.Lo, d) + ", " + fmtMS(ci.Hi, d) + "]"
+// ciMS formats an end-to-end latency estimate from n calls and its
+// interval, given in ns, in ms.
+func ciMS(v float64, ci stats.Interval, n, d int) string {
+	return report.WithInterval(v/1e6, stats.Interval{Lo: ci.Lo / 1e6, Hi: ci.Hi / 1e6}, n, d, "e2e-ns")
 }
 
 func crossBackend(b *strings.Builder, s *golden.Set) report.Chart {
@@ -257,7 +269,7 @@ func crossBackend(b *strings.Builder, s *golden.Set) report.Chart {
 				e2e := oursCalls(s, "e2e-ns", be, sz.Name, sc.Name)
 				l := LatencyStats(e2e)
 				means[i] = append(means[i], l.Mean)
-				t.Rows = append(t.Rows, []string{sz.Name, sc.Name, be, fmt.Sprint(l.N), ciMS(l.Mean, l.MeanCI, 1), ciMS(l.Median, l.MedianCI, 1), ciMS(l.P95, l.P95CI, 1),
+				t.Rows = append(t.Rows, []string{sz.Name, sc.Name, be, fmt.Sprint(l.N), ciMS(l.Mean, l.MeanCI, l.N, 1), ciMS(l.Median, l.MedianCI, l.N, 1), ciMS(l.P95, l.P95CI, l.N, 1),
 					fmtMS(stats.Max(oursCalls(s, "e2e-max-ns", be, sz.Name, sc.Name)), 1), fmtMS(ttft[i], 1), report.F(stats.Median(oursCalls(s, "tok/s", be, sz.Name, sc.Name)), 0)})
 				series[be] = append(series[be], report.Estimate{Value: l.Mean / 1e6, Lo: l.MeanCI.Lo / 1e6, Hi: l.MeanCI.Hi / 1e6})
 			}
@@ -295,8 +307,8 @@ func crossBackend(b *strings.Builder, s *golden.Set) report.Chart {
 
 func agentsTable(b *strings.Builder, ours, base *golden.Set) report.Chart {
 	t := report.Table{
-		Header: []string{"agents", "legacy eff-%", "balance-%", "wall − max t_i ms", "speedup-x", "true-eff-%", "e2e p95 ms", "sched p50 µs", "sched p99 µs", "oversleep p50 ms", "oversleep p99 ms"},
-		Align:  "rrrrrrrrrrr",
+		Header: []string{"agents", "runs (medians over them)", "legacy eff-%", "balance-%", "wall − max t_i ms", "speedup-x", "true-eff-%", "e2e p95 ms", "sched p50 µs", "sched p99 µs", "oversleep p50 ms", "oversleep p99 ms"},
+		Align:  "rrrrrrrrrrrr",
 	}
 	med := func(unit string, where ...string) float64 {
 		return stats.Median(ours.Values(unit, append([]string{"TR117Agents"}, where...)...))
@@ -323,7 +335,7 @@ func agentsTable(b *strings.Builder, ours, base *golden.Set) report.Chart {
 		speedups = append(speedups, med("speedup-x", agents, run))
 		over = append(over, stats.Median(p50s))
 		p99s = append(p99s, med("oversleep-p99-ns", agents, run)/1e6)
-		t.Rows = append(t.Rows, []string{fmt.Sprint(n), report.F(med("eff-%", agents, run), 2), report.F(med("balance-%", agents, run), 2),
+		t.Rows = append(t.Rows, []string{fmt.Sprint(n), fmt.Sprint(len(ours.Values("eff-%", "TR117Agents", agents, run))), report.F(med("eff-%", agents, run), 2), report.F(med("balance-%", agents, run), 2),
 			fmtMS(med("overhead-ns", agents, run), 2), report.F(med("speedup-x", agents, run), 2), report.F(med("true-eff-%", agents, run), 1),
 			fmtMS(med("e2e-p95-ns", agents, run), 1), report.F(med("sched-p50-ns", agents, run)/1e3, 1), report.F(med("sched-p99-ns", agents, run)/1e3, 0),
 			report.F(stats.Median(p50s), 3), fmtMS(med("oversleep-p99-ns", agents, run), 3)})
@@ -358,9 +370,9 @@ func fragment(s sets) (string, []namedChart) {
 		"call each, on two Ollama instances) to find why Python pairs never passed ~86 % efficiency, with an event-loop lag " +
 		"monitor and per-chunk stream metrics.\n\n")
 	b.WriteString("#### Tier 3: what survives (§4)\n\n")
-	b.WriteString(report.ClaimsTable(tier3Claims(s.base)).Markdown())
+	b.WriteString(report.ClaimsTable(tier3Claims(s.pub, s.base)).Markdown())
 	b.WriteString("\n#### The multi-agent root cause (TR117_multi_agent)\n\n")
-	b.WriteString(report.RowsTable(multiClaims(s.base, s.chunks), findings(s.base)).Markdown())
+	b.WriteString(report.RowsTable(multiClaims(s.pub, s.base, s.chunks), findings(s.base)).Markdown())
 
 	ct := report.Table{
 		Header: []string{"pairs", "runs", "legacy eff-%, mean [95 % CI]", "balance bound %", "wall − max t_i ms", "loop lag mean / p99 ms", "chunks"},
@@ -373,12 +385,12 @@ func fragment(s sets) (string, []namedChart) {
 			lag = report.F(stats.Mean(l), 2) + " / " + report.F(stats.Percentile(l, 99), 2)
 			chunks = fmt.Sprint(len(gapMS(s.chunks, c)))
 		}
-		ct.Rows = append(ct.Rows, []string{"Python, " + c, fmt.Sprint(len(rs)), report.MeanCI(rs.Eff(), 2), report.F(stats.Mean(rs.Balance()), 2),
+		ct.Rows = append(ct.Rows, []string{"Python, " + c, fmt.Sprint(len(rs)), report.MeanCI(rs.Eff(), 2, "eff-%"), report.F(stats.Mean(rs.Balance()), 2),
 			report.F(stats.Mean(rs.Values("overhead-ns"))/1e6, 1), lag, chunks})
 	}
 	for _, m := range s.base.KeyValues("model", "TR117Agents", "lang=rust") {
 		rs := report.StudyRuns(s.base, "TR117Agents", "lang=rust", "model="+m)
-		ct.Rows = append(ct.Rows, []string{"Rust (phase 2), " + m, fmt.Sprint(len(rs)), report.MeanCI(rs.Eff(), 2), report.F(stats.Mean(rs.Balance()), 2),
+		ct.Rows = append(ct.Rows, []string{"Rust (phase 2), " + m, fmt.Sprint(len(rs)), report.MeanCI(rs.Eff(), 2, "eff-%"), report.F(stats.Mean(rs.Balance()), 2),
 			report.F(stats.Mean(rs.Values("overhead-ns"))/1e6, 1), "", ""})
 	}
 	b.WriteString("\nPer condition (the read buffer, or a 60 tok/s throttle; Rust: phase 2's two-call agents):\n\n")

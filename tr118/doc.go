@@ -29,7 +29,7 @@
 // (internal/units), computed from the calls' records through the harness's
 // measure.CallMetrics:
 //
-//	prefill: tok/s           real prompt tokens / prefill forward time
+//	prefill: prefill-tok/s   real prompt tokens / prefill forward time
 //	         padded-tok/s    batch × padded length / prefill forward time (the study's count)
 //	         prefill-ns      prefill forward time per call
 //	decode:  tok/s           generated tokens (batch × 8) / decode steps' forward time
@@ -40,7 +40,7 @@
 //	both:    degraded-calls  calls left out of the metrics (0 when none)
 //	         ns/op           wall time per call
 //
-// tok/s counts real tokens. The study counted padded ones (batch × padded
+// prefill-tok/s counts real tokens. The study counted padded ones (batch × padded
 // length per prefill): padded-tok/s is that count, the one to set against
 // the baseline; single_micro's "Hello" is 1 real token of 8.
 //
@@ -67,9 +67,16 @@
 // degraded record, ppl and build-ns for its perplexity gate and TensorRT
 // builds. testdata/report.md.golden recomputes every TR118_v2.2 row of
 // the data pack's PUBLISHED.md (#190–#222) from it, with the crossover
-// fit (golden/report.FitPowerLaw) and its charts:
+// fit (internal/stats.FitPowerLaw) and its charts:
 //
 //	go test ./tr118 -run 'Baseline|Report' -update
+//
+// Compare a CPU run of ours with the study's ONNX Runtime CPU prefill, as
+// the report fragment prints it:
+//
+//	go test -run '^$' -bench 'TR118/provider=cpu/.*/.*/mode=prefill' -count 5 ./tr118 > new.txt
+//	go tool benchstat -table '' -filter '(/backend:onnxruntime-cpu OR /provider:cpu) .unit:padded-tok/s' \
+//	    -ignore /rep,/params,/backend,/provider,/gomaxprocs tr118/testdata/baseline.bench new.txt
 //
 // # Environment
 //

@@ -9,15 +9,16 @@ import (
 )
 
 // Units are what BenchmarkTR118 reports per mode, all registered in
-// internal/units. tok/s counts real tokens: in prefill, the prompts' own
-// tokens per second of prefill forward; in decode, the generated tokens
-// per second of decode-step forward. padded-tok/s is prefill's rate as
+// internal/units. prefill-tok/s counts the prompts' own tokens per second
+// of prefill forward; tok/s, decode's generated tokens per second of
+// decode-step forward (one unit per meaning: tok/s is registered as
+// decode throughput). padded-tok/s is prefill's rate as
 // the study counted it, padding included (Scenario.Len × Batch tokens per
 // call), so that it lines up with the baseline's. degraded-calls counts
 // the calls left out, 0 included: a clean run is a measurement too.
 func Units(m Mode) []string {
 	if m == Prefill {
-		return []string{"tok/s", "padded-tok/s", "prefill-ns", "degraded-calls"}
+		return []string{"prefill-tok/s", "padded-tok/s", "prefill-ns", "degraded-calls"}
 	}
 	return []string{"tok/s", "ttft-ns", "itl-ns", "e2e-ns", "prefill-ns", "degraded-calls"}
 }
@@ -56,10 +57,11 @@ func Metrics(m Mode, recs []onnx.Record) map[string]float64 {
 	all := cm.Values()
 	all["degraded-calls"] = float64(degraded)
 	if m == Prefill {
-		// A prefill call generates nothing: its tok/s is the prefill's.
+		// A prefill call generates nothing: it has no decode rate, only
+		// its prefill's.
 		delete(all, "tok/s")
 		if prefill > 0 {
-			all["tok/s"] = float64(real) / prefill.Seconds()
+			all["prefill-tok/s"] = float64(real) / prefill.Seconds()
 			all["padded-tok/s"] = float64(padded) / prefill.Seconds()
 		}
 	}

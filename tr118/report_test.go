@@ -14,12 +14,13 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
 
 // TestBaseline checks that the committed baseline is exactly what the
 // converter makes of the study's CSVs; -update regenerates it.
 func TestBaseline(t *testing.T) {
-	studydata.AssertBaseline(t, "baseline.bench", studydata.TR118Files)
+	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR118Files)
 }
 
 func readBaseline(t *testing.T) *golden.Set {
@@ -34,7 +35,7 @@ func readBaseline(t *testing.T) *golden.Set {
 // TestReportFragment renders the TR118 fragment and its charts from the
 // committed baseline only.
 func TestReportFragment(t *testing.T) {
-	md, charts := fragment(readBaseline(t))
+	md, charts := fragment(studydatatest.RequirePublished(t), readBaseline(t))
 	tgolden.Assert(t, md, "report.md.golden")
 	for _, c := range charts {
 		report.AssertChart(t, c.chart, c.golden)
@@ -44,11 +45,12 @@ func TestReportFragment(t *testing.T) {
 // TestReportReproducesPublished checks every TR118_v2.2 row of
 // PUBLISHED.md (#190–#222). The throughputs, ratios, crossover fit and
 // perplexities follow; the two engine build times (#219, #220) do not:
-// the runs' own metadata give 66.8 s and 153.0 s.
+// the runs' own metadata give what the data pack recomputed.
 func TestReportReproducesPublished(t *testing.T) {
 	s := readBaseline(t)
-	report.AssertClaims(t, claims(s), map[int]float64{219: 66.8, 220: 153.0})
-	report.AssertFindings(t, findings(s))
+	pub := studydatatest.RequirePublished(t)
+	report.AssertClaims(t, claims(pub, s))
+	report.AssertFindings(t, findings(pub, s), report.MarkedNO(pub, findings(pub, s))...)
 }
 
 // The study's backends, as its records name them.
@@ -103,6 +105,12 @@ func records(s *golden.Set, where ...string) []studyRecord {
 // repetitions per scenario, and the mean over the scenarios that are not
 // wholly degraded. NaN when every scenario is.
 func throughput(s *golden.Set, model, backend, mode string) float64 {
+	return stats.Mean(scenarioMeans(s, model, backend, mode))
+}
+
+// scenarioMeans are the means throughput averages: one per scenario with
+// a clean record, in record order.
+func scenarioMeans(s *golden.Set, model, backend, mode string) []float64 {
 	perScenario := map[string][]float64{}
 	var order []string
 	for _, r := range records(s, "model="+model, "backend="+backend, "mode="+mode) {
@@ -121,7 +129,7 @@ func throughput(s *golden.Set, model, backend, mode string) float64 {
 			means = append(means, stats.Mean(xs))
 		}
 	}
-	return stats.Mean(means)
+	return means
 }
 
 // crossover is the study's crossover fit: per model, the ONNX Runtime CPU
@@ -130,7 +138,7 @@ type crossover struct {
 	models []string
 	params []float64
 	ratios []float64
-	fit    report.PowerLaw
+	fit    stats.PowerLaw
 }
 
 func crossoverFit(s *golden.Set) crossover {
@@ -151,7 +159,7 @@ func crossoverFit(s *golden.Set) crossover {
 		c.params = append(c.params, x.params)
 		c.ratios = append(c.ratios, throughput(s, x.name, ortCPU, "prefill")/throughput(s, x.name, compile, "prefill"))
 	}
-	c.fit = report.FitPowerLaw(c.params, c.ratios, 0.95)
+	c.fit = stats.FitPowerLaw(c.params, c.ratios, 0.95)
 	return c
 }
 
@@ -196,97 +204,81 @@ func degradedRecords(s *golden.Set) (degraded, all int) {
 	return degraded, all
 }
 
-// Published TR118_v2.2 numbers, from PUBLISHED.md (rows in the claims).
-var (
-	pubTinyPrefill = map[string]float64{ortCPU: 87996, trt32: 5620, trt8: 5424, trt16: 4831, ortGPU: 4527, compile: 4011}
-	pubTinyGen     = map[string]float64{ortCPU: 2970, ortGPU: 468, compile: 241}
-	pubGPT2Prefill = map[string]float64{ortCPU: 1434, trt32: 4711, trt8: 6284, trt16: 3851, ortGPU: 3927, compile: 2121}
-	pubGPT2Gen     = map[string]float64{ortGPU: 438, compile: 157, ortCPU: 77}
-)
-
-const (
-	pubRatioTiny     = 21.94  // #209
-	pubRatioGPT2     = 0.68   // #210
-	pubINT8Tiny      = 1.35   // #211
-	pubINT8GPT2      = 2.96   // #212
-	pubSlope         = -0.506 // #213
-	pubA0            = 9700.2 // #214
-	pubCrossoverM    = 76     // #215, "~76M params"
-	pubRatio45       = 1.42   // #216
-	pubRatio50       = 1.26   // #217
-	pubRatio75       = 0.72   // #218
-	pubBuildFP32     = 180    // #219 (NO: 66.8 s)
-	pubBuildINT8     = 240    // #220 (NO: 153.0 s)
-	pubPerplexity    = 58.343 // #221
-	pubPPLDeltaBound = 0.022  // #222, "<0.022%"
-	pubDegraded      = 200    // #208, of 720
-	pubRecords       = 720
-)
-
-func claims(s *golden.Set) []report.Claim {
+func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 	var cs []report.Claim
-	row := 190
-	add := func(model, mode string, pub map[string]float64, order ...string) {
+	row := 190 // #190–#207, in the order added
+	add := func(model, mode string, order ...string) {
 		for _, b := range order {
 			what := fmt.Sprintf("%s %s throughput, %s (mean of per-scenario means)", model, mode, b)
 			note := ""
 			if mode == "prefill" {
 				note = "padded tokens, as the study counted"
 			}
-			cs = append(cs, report.Claim{What: what, Row: row, Published: pub[b], Decimals: 0, Unit: "tok/s",
-				Recomputed: throughput(s, model, b, mode), Note: note})
+			cs = append(cs, report.Claim{What: what, Row: row, Unit: "tok/s",
+				Recomputed: throughput(s, model, b, mode), N: len(scenarioMeans(s, model, b, mode)), Note: note})
 			row++
 		}
 	}
-	add("tiny-gpt2", "prefill", pubTinyPrefill, ortCPU, trt32, trt8, trt16, ortGPU, compile)
-	add("tiny-gpt2", "generate", pubTinyGen, ortCPU, ortGPU, compile)
-	add("gpt2", "prefill", pubGPT2Prefill, ortCPU, trt32, trt8, trt16, ortGPU, compile)
-	add("gpt2", "generate", pubGPT2Gen, ortGPU, compile, ortCPU)
+	add("tiny-gpt2", "prefill", ortCPU, trt32, trt8, trt16, ortGPU, compile)
+	add("tiny-gpt2", "generate", ortCPU, ortGPU, compile)
+	add("gpt2", "prefill", ortCPU, trt32, trt8, trt16, ortGPU, compile)
+	add("gpt2", "generate", ortGPU, compile, ortCPU)
 	// #208 is a finding; the ratios follow.
 	x := crossoverFit(s)
 	ratio := func(model, num string) float64 {
 		return throughput(s, model, num, "prefill") / throughput(s, model, compile, "prefill")
 	}
 	cs = append(cs,
-		report.Claim{What: "ONNX-CPU vs PyTorch (torch.compile) prefill, tiny-gpt2 (0.103M)", Row: 209, Published: pubRatioTiny, Decimals: 2, Unit: "×",
+		report.Claim{What: "ONNX-CPU vs PyTorch (torch.compile) prefill, tiny-gpt2 (0.103M)", Row: 209, Unit: "×",
 			Recomputed: ratio("tiny-gpt2", ortCPU)},
-		report.Claim{What: "ONNX-CPU vs PyTorch prefill, gpt2 (124.4M)", Row: 210, Published: pubRatioGPT2, Decimals: 2, Unit: "×",
+		report.Claim{What: "ONNX-CPU vs PyTorch prefill, gpt2 (124.4M)", Row: 210, Unit: "×",
 			Recomputed: ratio("gpt2", ortCPU)},
-		report.Claim{What: "TensorRT INT8 vs PyTorch prefill, tiny-gpt2", Row: 211, Published: pubINT8Tiny, Decimals: 2, Unit: "×",
+		report.Claim{What: "TensorRT INT8 vs PyTorch prefill, tiny-gpt2", Row: 211, Unit: "×",
 			Recomputed: ratio("tiny-gpt2", trt8)},
-		report.Claim{What: "TensorRT INT8 vs PyTorch prefill, gpt2", Row: 212, Published: pubINT8GPT2, Decimals: 2, Unit: "×",
+		report.Claim{What: "TensorRT INT8 vs PyTorch prefill, gpt2", Row: 212, Unit: "×",
 			Recomputed: ratio("gpt2", trt8)},
-		report.Claim{What: fmt.Sprintf("crossover fit: slope k of ln ratio on ln params (%d models)", x.fit.N), Row: 213, Published: pubSlope, Decimals: 3,
+		report.Claim{What: fmt.Sprintf("crossover fit: slope k of ln ratio on ln params (%d models)", x.fit.N), Row: 213,
 			Recomputed: x.fit.B, Ours: fmt.Sprintf("95 %% t-CI [%s, %s]", report.F(x.fit.BInterval.Lo, 3), report.F(x.fit.BInterval.Hi, 3)),
 			Note: fmt.Sprintf("R² %s on the log scale", report.F(x.fit.R2, 3))},
-		report.Claim{What: "crossover fit: A0 = exp(intercept)", Row: 214, Published: pubA0, Decimals: 1, Recomputed: x.fit.A},
-		report.Claim{What: "crossover: parameters where the fitted ratio is 1", Row: 215, Published: pubCrossoverM, Decimals: 0, Unit: "M params",
+		report.Claim{What: "crossover fit: A0 = exp(intercept)", Row: 214, Recomputed: x.fit.A},
+		report.Claim{What: "crossover: parameters where the fitted ratio is 1", Row: 215, Unit: "M params",
 			Recomputed: x.fit.Crossing() / 1e6, Note: "the study's 95 % CI (56–120M) is a seeded numpy bootstrap, not recomputed"},
-		report.Claim{What: "ONNX-CPU/PyTorch prefill ratio, gpt2-45m", Row: 216, Published: pubRatio45, Decimals: 2, Unit: "×", Recomputed: x.ratio("gpt2-45m")},
-		report.Claim{What: "ONNX-CPU/PyTorch prefill ratio, gpt2-50m", Row: 217, Published: pubRatio50, Decimals: 2, Unit: "×", Recomputed: x.ratio("gpt2-50m")},
-		report.Claim{What: "ONNX-CPU/PyTorch prefill ratio, gpt2-75m", Row: 218, Published: pubRatio75, Decimals: 2, Unit: "×", Recomputed: x.ratio("gpt2-75m")},
-		report.Claim{What: "gpt2 TensorRT FP32 engine build time", Row: 219, Published: pubBuildFP32, Decimals: 0, Unit: "s",
-			Recomputed: buildSeconds(s, "gpt2", "trt-fp32"), Note: "the run's own metadata; the report's figure does not follow"},
-		report.Claim{What: "gpt2 TensorRT INT8 engine build time", Row: 220, Published: pubBuildINT8, Decimals: 0, Unit: "s",
-			Recomputed: buildSeconds(s, "gpt2", "trt-int8"), Note: "the run's own metadata; the report's figure does not follow"},
-		report.Claim{What: "gpt2 baseline perplexity (torch.compile, WikiText-2)", Row: 221, Published: pubPerplexity, Decimals: 3,
+		report.Claim{What: "ONNX-CPU/PyTorch prefill ratio, gpt2-45m", Row: 216, Unit: "×", Recomputed: x.ratio("gpt2-45m")},
+		report.Claim{What: "ONNX-CPU/PyTorch prefill ratio, gpt2-50m", Row: 217, Unit: "×", Recomputed: x.ratio("gpt2-50m")},
+		report.Claim{What: "ONNX-CPU/PyTorch prefill ratio, gpt2-75m", Row: 218, Unit: "×", Recomputed: x.ratio("gpt2-75m")},
+		report.Claim{What: "gpt2 TensorRT FP32 engine build time", Row: 219, Unit: "s",
+			Recomputed: buildSeconds(s, "gpt2", "trt-fp32"), Reason: func(p float64) string {
+				return fmt.Sprintf("the run's own metadata record the build at %s s, not %s", report.F(buildSeconds(s, "gpt2", "trt-fp32"), 1), report.F(p, 0))
+			}},
+		report.Claim{What: "gpt2 TensorRT INT8 engine build time", Row: 220, Unit: "s",
+			Recomputed: buildSeconds(s, "gpt2", "trt-int8"), Reason: func(p float64) string {
+				return fmt.Sprintf("the run's own metadata record the build at %s s, not %s", report.F(buildSeconds(s, "gpt2", "trt-int8"), 1), report.F(p, 0))
+			}},
+		report.Claim{What: "gpt2 baseline perplexity (torch.compile, WikiText-2)", Row: 221,
 			Recomputed: perplexity(s, "gpt2", compile)},
 	)
 	slices.SortStableFunc(cs, func(a, b report.Claim) int { return a.Row - b.Row })
-	return cs
+	return report.Cite(pub, cs)
 }
 
-func findings(s *golden.Set) []report.Finding {
+func findings(pub studydata.Published, s *golden.Set) []report.Finding {
 	deg, all := degradedRecords(s)
 	worst, at := maxPerplexityDelta(s, "gpt2")
+	num := func(row, i int) float64 {
+		if n, err := pub.Number(row, i); err == nil {
+			return n.Value
+		}
+		return math.NaN()
+	}
+	pubDegraded, pubRecords, pplBound := num(208, 0), num(208, 1), num(222, 0)
 	return []report.Finding{
 		{What: "degraded records of the deep run (excluded from the throughputs, counted)", Row: 208,
-			Published: fmt.Sprintf("%d/%d", pubDegraded, pubRecords), Recomputed: fmt.Sprintf("%d/%d", deg, all),
-			Follows: deg == pubDegraded && all == pubRecords,
+			Published: pub[208].Published, Recomputed: fmt.Sprintf("%d/%d", deg, all),
+			Follows: float64(deg) == pubDegraded && float64(all) == pubRecords,
 			Note:    "every TensorRT generate record, and TensorRT FP16 batch prefill"},
 		{What: "gpt2 largest perplexity change against the baseline", Row: 222,
-			Published: fmt.Sprintf("< %s %%", report.F(pubPPLDeltaBound, 3)), Recomputed: report.F(worst, 4) + " % (" + at + ")",
-			Follows: worst < pubPPLDeltaBound, Note: "TensorRT FP16 has no perplexity: its run failed"},
+			Published: fmt.Sprintf("< %s %%", report.F(pplBound, 3)), Recomputed: report.F(worst, 4) + " % (" + at + ")",
+			Follows: worst < pplBound, Note: "TensorRT FP16 has no perplexity: its run failed"},
 	}
 }
 
@@ -296,7 +288,7 @@ type namedChart struct {
 }
 
 // fragment renders the TR118 fragment from the baseline.
-func fragment(s *golden.Set) (string, []namedChart) {
+func fragment(pub studydata.Published, s *golden.Set) (string, []namedChart) {
 	var b strings.Builder
 	b.WriteString("### TR118_v2.2: inference backends, prefill and generate (from testdata/baseline.bench)\n\n" +
 		"The study ran tiny-gpt2 (0.1M parameters) and gpt2 (124M) through ONNX Runtime on the CPU and the GPU, TensorRT at three " +
@@ -304,12 +296,12 @@ func fragment(s *golden.Set) (string, []namedChart) {
 		"whole padded forward: no KV cache), six scenarios × 5 repetitions, and the prefill of seven more sizes for a crossover fit. " +
 		"A throughput below is the study's: the mean of each clean record's per-prompt rates, then over repetitions, then over the " +
 		"scenarios that are not wholly degraded. Prefill rates count padding tokens as the study did (`padded-tok/s`).\n\n")
-	b.WriteString(report.RowsTable(claims(s), findings(s)).Markdown())
+	b.WriteString(report.RowsTable(claims(pub, s), findings(pub, s)).Markdown())
 
 	// Padding: what the study's prefill counted against what the prompts hold.
 	b.WriteString("\n#### Padded against real tokens\n\n" +
 		"Every record padded its prompts to the longest of the set (at least 8), and counted batch × padded length as its tokens. " +
-		"Our benchmark reports both: `padded-tok/s`, to set against this baseline, and `tok/s` over the prompts' own tokens. " +
+		"Our benchmark reports both: `padded-tok/s`, to set against this baseline, and `prefill-tok/s` over the prompts' own tokens. " +
 		"On the shortest prompts the study's count is mostly padding:\n\n")
 	pt := report.Table{Header: []string{"scenario", "batch", "padded tokens per call", "real tokens per call (mean of the set's calls)", "padded / real"}, Align: "lrrrr"}
 	for _, sc := range Scenarios() {

@@ -91,7 +91,7 @@ func TestMetrics(t *testing.T) {
 		want map[string]float64
 	}{
 		{"prefill counts real and padded tokens per second of prefill", Prefill, []onnx.Record{prefillRecord()},
-			map[string]float64{"tok/s": 9 / 0.002, "padded-tok/s": 11 / 0.002, "prefill-ns": 2e6, "degraded-calls": 0}},
+			map[string]float64{"prefill-tok/s": 9 / 0.002, "padded-tok/s": 11 / 0.002, "prefill-ns": 2e6, "degraded-calls": 0}},
 		{"decode counts generated tokens per second of steps", Decode, []onnx.Record{d},
 			map[string]float64{
 				"tok/s":          32 / 0.008,
@@ -103,7 +103,7 @@ func TestMetrics(t *testing.T) {
 			}},
 		{"degraded calls are counted, never pooled", Prefill,
 			[]onnx.Record{prefillRecord(), degraded(onnx.Record{Real: 100, Padded: 400, Prefill: ms}, "prefill: boom")},
-			map[string]float64{"tok/s": 9 / 0.002, "padded-tok/s": 11 / 0.002, "prefill-ns": 2e6, "degraded-calls": 1}},
+			map[string]float64{"prefill-tok/s": 9 / 0.002, "padded-tok/s": 11 / 0.002, "prefill-ns": 2e6, "degraded-calls": 1}},
 		{"nothing clean, only the count", Decode, []onnx.Record{degraded(d, "decode step 3: boom")}, map[string]float64{"degraded-calls": 1}},
 	}
 	for _, c := range cases {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/chimeraforge/chimeraforge/golden"
+	"github.com/chimeraforge/chimeraforge/internal/envvar"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 )
 
@@ -36,15 +37,23 @@ func StudyCPUPower(baseline *golden.Set) (Assumption, error) {
 	return Assumption{W: stats.Mean(ws), Source: fmt.Sprintf("the study's mean CPU package power in its CPU backends' generate runs (%d readings, testdata/baseline.bench)", len(ws))}, nil
 }
 
-// AssumptionFromEnv is CHIMERA_ASSUMED_W if set (a number > 0), else def.
+// Bounds of CHIMERA_ASSUMED_W: a milliwatt to a megawatt. No machine
+// that generates tokens draws less or more; 0 would make every energy
+// figure 0, which was not measured.
+const (
+	minAssumedW = 0.001
+	maxAssumedW = 1e6
+)
+
+// AssumptionFromEnv is CHIMERA_ASSUMED_W if set (watts, from minAssumedW
+// to maxAssumedW), else def.
 func AssumptionFromEnv(getenv func(string) string, def func() (Assumption, error)) (Assumption, error) {
-	s := getenv(AssumedPowerEnv)
-	if s == "" {
-		return def()
+	w, ok, err := envvar.Float(getenv, AssumedPowerEnv, minAssumedW, maxAssumedW)
+	if err != nil {
+		return Assumption{}, err
 	}
-	w, err := strconv.ParseFloat(s, 64)
-	if err != nil || !(w > 0) || w > 1e6 {
-		return Assumption{}, fmt.Errorf("%s=%q: want a power in watts > 0", AssumedPowerEnv, s)
+	if !ok {
+		return def()
 	}
 	return Assumption{W: w, Source: AssumedPowerEnv}, nil
 }

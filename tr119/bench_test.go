@@ -119,23 +119,27 @@ func benchScenario(b *testing.B, l *harness.Live, rates Rates, assumed *Assumpti
 	}
 	call(len(sc.Prompts)-1, "warmup")
 	var m measure.CallMetrics
-	i, tokens := 0, 0
+	var tokens measure.TokenCount
+	i := 0
 	region := l.Start(ctx)
 	start := time.Now()
 	for b.Loop() {
 		r := call(i%len(sc.Prompts), strconv.Itoa(i+1))
 		m.Add(r)
-		tokens += r.EvalCount
+		tokens.Add(r)
 		i++
 	}
 	wall := time.Since(start)
-	sampled := region.Stop(tokens)
+	sampled := region.Stop(tokens.ForRegion())
+	if err := m.Err(); err != nil {
+		b.Fatal(err)
+	}
 	vals := map[string]float64{}
 	if v, ok := m.Values()["tok/s"]; ok {
 		vals["tok/s"] = v
 	}
 	maps.Copy(vals, sampled)
-	perSec := float64(tokens) / wall.Seconds()
+	perSec := float64(tokens.ForRegion()) / wall.Seconds() // 0, so unpriced, when a count is unknown
 	priced := sampled
 	if _, ok := sampled["J/tok"]; !ok && assumed != nil {
 		// Priced with the assumed power, which the energy config line

@@ -1,8 +1,9 @@
 package tr119
 
 import (
-	"fmt"
 	"strconv"
+
+	"github.com/chimeraforge/chimeraforge/internal/envvar"
 )
 
 // The study's energy prices (TR119's matrix.yaml, as the data pack's
@@ -63,24 +64,29 @@ func DefaultRates() Rates {
 	return Rates{USDPerKWh: StudyUSDPerKWh, GCO2ePerKWh: StudyGCO2ePerKWh, USDPerGPUHour: 0}
 }
 
-// rateEnv names the environment variable of each rate.
-var rateEnv = [...]string{"CHIMERA_USD_PER_KWH", "CHIMERA_GCO2E_PER_KWH", "CHIMERA_USD_PER_GPU_HOUR"}
+// rateEnv names the environment variable of each rate, and rateMax its
+// upper bound: 100 $/kWh is hundreds of times any grid price, 10,000
+// gCO2e/kWh ten times the dirtiest grid (coal, ~1,000), and 10,000 $/h
+// far above any rented machine; a larger value is a typo.
+var (
+	rateEnv = [...]string{"CHIMERA_USD_PER_KWH", "CHIMERA_GCO2E_PER_KWH", "CHIMERA_USD_PER_GPU_HOUR"}
+	rateMax = [...]float64{100, 10_000, 10_000}
+)
 
 // RatesFromEnv is [DefaultRates] with each rate whose variable is set
 // (CHIMERA_USD_PER_KWH, CHIMERA_GCO2E_PER_KWH, CHIMERA_USD_PER_GPU_HOUR)
-// replaced by it; a value that is not a finite number ≥ 0 is an error.
+// replaced by it; a value that is not a number from 0 to its bound
+// (rateMax) is an error naming the variable and the bounds.
 func RatesFromEnv(getenv func(string) string) (Rates, error) {
 	r := DefaultRates()
 	for i, dst := range []*float64{&r.USDPerKWh, &r.GCO2ePerKWh, &r.USDPerGPUHour} {
-		s := getenv(rateEnv[i])
-		if s == "" {
-			continue
+		v, ok, err := envvar.Float(getenv, rateEnv[i], 0, rateMax[i])
+		if err != nil {
+			return Rates{}, err
 		}
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || v < 0 || v != v || v > 1e300 {
-			return Rates{}, fmt.Errorf("%s=%q: want a number ≥ 0", rateEnv[i], s)
+		if ok {
+			*dst = v
 		}
-		*dst = v
 	}
 	return r, nil
 }

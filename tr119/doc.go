@@ -70,6 +70,6 @@
 // which follow, and shows what the study's power figures were: mostly a
 // single reading per record, as high when the GPU was idle as when it was
 // busy. go test ./tr119 -update regenerates the baseline (from the data
-// pack, ../shared/chimeraforge or CHIMERA_STUDY_DIR), the fragment and
+// pack, study/ or CHIMERA_STUDY_DIR), the fragment and
 // its charts.
 package tr119

@@ -2,7 +2,10 @@ package tr119
 
 import (
 	"fmt"
+	"math"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -10,13 +13,14 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 	tgolden "gotest.tools/v3/golden"
 )
 
 // TestBaseline checks that the committed baseline is exactly what the
 // converter makes of the study's CSVs; -update regenerates it.
 func TestBaseline(t *testing.T) {
-	studydata.AssertBaseline(t, "baseline.bench", studydata.TR119Files)
+	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR119Files)
 }
 
 func readBaseline(t *testing.T) *golden.Set {
@@ -31,7 +35,7 @@ func readBaseline(t *testing.T) *golden.Set {
 // TestReportFragment renders the TR119 fragment and charts from the
 // committed baseline only.
 func TestReportFragment(t *testing.T) {
-	md, charts := reportFragment(newStudy(readBaseline(t)))
+	md, charts := reportFragment(newStudy(studydatatest.RequirePublished(t), readBaseline(t)))
 	tgolden.Assert(t, md, "report.md.golden")
 	for _, c := range charts {
 		report.AssertChart(t, c.chart, c.golden)
@@ -41,11 +45,11 @@ func TestReportFragment(t *testing.T) {
 // TestReportReproducesPublished is the done-when check: all 21 TR119 rows
 // of PUBLISHED.md follow from the baseline with the study's formulas.
 func TestReportReproducesPublished(t *testing.T) {
-	st := newStudy(readBaseline(t))
+	st := newStudy(studydatatest.RequirePublished(t), readBaseline(t))
 	cs := claims(st)
-	report.AssertClaims(t, cs, nil)
+	report.AssertClaims(t, cs)
 	fs := findings(st)
-	report.AssertFindings(t, fs)
+	report.AssertFindings(t, fs, report.MarkedNO(st.pub, fs)...)
 	rows := map[int]bool{}
 	for _, c := range cs {
 		rows[c.Row] = true
@@ -60,47 +64,40 @@ func TestReportReproducesPublished(t *testing.T) {
 	}
 }
 
-// Published TR119 numbers, quoted from the data pack's PUBLISHED.md (row
-// numbers in the claims below).
 const (
-	pubOnDemand          = 1.006     // $/h, AWS g5.xlarge, #223-#232
-	pubSpot              = 0.302     // $/h, #233
-	pubAzure             = 0.90      // $/h, Azure NC T4 v3 on-demand, #235
-	pubSpotORTPrefill    = 0.03868   // #233
-	pubSpotSavingsPct    = 69.8      // #234
-	pubAzureORTPrefill   = 0.1144    // #235
-	pubORTPrefillThr     = 2246      // tok/s, #236
-	pubORTPrefillW       = 16.6      // #237
-	pubORTPrefillTokKWh  = 503440295 // #238
-	pubORTPrefillCarbon  = 1.043     // gCO2e/1M, #239
-	pubORTPrefillKWh     = 0.002087  // kWh/1M, #240
-	pubBestLatencyMS     = 16.5      // #241
-	pubRequestUSD        = 0.0001475 // #242
-	pubRuns, pubDegraded = 350, 0    // #243
 	// The request mix of #242.
 	requestPromptTok, requestGenTok = 256, 128
 	// telemetryInterval is the study's NVML/RAPL poll period (matrix.yaml).
 	telemetryMS = 250
 )
 
-// pubTotals are #223-#232: total $/1M tokens on demand, the study's
+// totals are #223-#232: total $/1M tokens on demand, the study's
 // instance price plus electricity, by mode and backend.
-var pubTotals = []struct {
+var totals = []struct {
 	row           int
 	mode, backend string
-	usd           float64
-	decimals      int
 }{
-	{223, "prefill", "onnxruntime-gpu", 0.1279, 4},
-	{224, "prefill", "transformers-gpu-compile", 0.1995, 4},
-	{225, "prefill", "transformers-gpu", 0.2605, 4},
-	{226, "prefill", "onnxruntime-cpu", 0.2748, 4},
-	{227, "prefill", "transformers-cpu", 0.971, 3},
-	{228, "generate", "onnxruntime-gpu", 1.204, 3},
-	{229, "generate", "transformers-gpu-compile", 3.154, 3},
-	{230, "generate", "transformers-gpu", 3.626, 3},
-	{231, "generate", "onnxruntime-cpu", 5.37, 2},
-	{232, "generate", "transformers-cpu", 18.47, 2},
+	{223, "prefill", "onnxruntime-gpu"},
+	{224, "prefill", "transformers-gpu-compile"},
+	{225, "prefill", "transformers-gpu"},
+	{226, "prefill", "onnxruntime-cpu"},
+	{227, "prefill", "transformers-cpu"},
+	{228, "generate", "onnxruntime-gpu"},
+	{229, "generate", "transformers-gpu-compile"},
+	{230, "generate", "transformers-gpu"},
+	{231, "generate", "onnxruntime-cpu"},
+	{232, "generate", "transformers-cpu"},
+}
+
+// hourly is the instance price a PUBLISHED.md claim states ("on-demand
+// $1.006/h"), NaN if it states none.
+func hourly(pub studydata.Published, row int) float64 {
+	m := regexp.MustCompile(`\$(\d+(?:\.\d+)?)/h`).FindStringSubmatch(pub[row].Claim)
+	if m == nil {
+		return math.NaN()
+	}
+	v, _ := strconv.ParseFloat(m[1], 64)
+	return v
 }
 
 // backends and modes in the order the report ranks them.
@@ -143,17 +140,19 @@ type powerRecord struct {
 
 // study is the baseline seen as the published analysis saw it.
 type study struct {
-	runs         map[string]string           // mode → the raw file analysed (the latest)
-	cells        map[[2]string][]cell        // backend, mode → cells in scenario order
-	power        map[[2]string][]powerRecord // backend, mode → analysed records
-	records      int                         // analysed records
-	all          int                         // all records, re-runs included
-	reruns       map[string][]string         // mode → the files not analysed
-	rerunPrefill map[string][]float64        // run → onnxruntime-gpu prefill throughput per scenario
+	pub                   studydata.Published
+	onDemand, spot, azure float64                     // $/h, as #223, #233 and #235 state them
+	runs                  map[string]string           // mode → the raw file analysed (the latest)
+	cells                 map[[2]string][]cell        // backend, mode → cells in scenario order
+	power                 map[[2]string][]powerRecord // backend, mode → analysed records
+	records               int                         // analysed records
+	all                   int                         // all records, re-runs included
+	reruns                map[string][]string         // mode → the files not analysed
+	rerunPrefill          map[string][]float64        // run → onnxruntime-gpu prefill throughput per scenario
 }
 
-func newStudy(s *golden.Set) *study {
-	st := &study{runs: map[string]string{}, cells: map[[2]string][]cell{}, power: map[[2]string][]powerRecord{},
+func newStudy(pub studydata.Published, s *golden.Set) *study {
+	st := &study{pub: pub, onDemand: hourly(pub, 223), spot: hourly(pub, 233), azure: hourly(pub, 235), runs: map[string]string{}, cells: map[[2]string][]cell{}, power: map[[2]string][]powerRecord{},
 		reruns: map[string][]string{}, rerunPrefill: map[string][]float64{}}
 	rows := s.Rows("TR119")
 	st.all = len(rows)
@@ -240,55 +239,61 @@ func (st *study) requestUSD(backend string) float64 {
 	thrP, thrG := st.over(backend, "prefill", func(c cell) float64 { return c.thr }), st.over(backend, "generate", func(c cell) float64 { return c.thr })
 	wP, wG := st.over(backend, "prefill", func(c cell) float64 { return c.watts }), st.over(backend, "generate", func(c cell) float64 { return c.watts })
 	tP, tG := requestPromptTok/thrP, requestGenTok/thrG
-	return (tP+tG)/3600*pubOnDemand + (wP*tP+wG*tG)/3.6e6*StudyUSDPerKWh
+	return (tP+tG)/3600*st.onDemand + (wP*tP+wG*tG)/3.6e6*StudyUSDPerKWh
 }
 
 func claims(st *study) []report.Claim {
 	const ort = "onnxruntime-gpu"
 	var cs []report.Claim
-	for _, p := range pubTotals {
+	for _, p := range totals {
+		d := 4 // one more than the published decimals, below
+		if n, err := st.pub.Number(p.row, 0); err == nil {
+			d = n.Decimals + 1
+		}
 		cs = append(cs, report.Claim{
-			What: fmt.Sprintf("%s %s, total $/1M tokens on demand ($%.3f/h)", p.backend, p.mode, pubOnDemand), Row: p.row,
-			Published: p.usd, Decimals: p.decimals, Unit: "$/Mtok",
-			Recomputed: st.over(p.backend, p.mode, func(c cell) float64 { return c.total(pubOnDemand) }),
-			Ours:       "instance only: $" + report.F(st.over(p.backend, p.mode, func(c cell) float64 { return c.instance(pubOnDemand) }), p.decimals+1),
+			What: fmt.Sprintf("%s %s, total $/1M tokens on demand ($%.3f/h)", p.backend, p.mode, st.onDemand), Row: p.row,
+			Unit:       "$/Mtok",
+			Recomputed: st.over(p.backend, p.mode, func(c cell) float64 { return c.total(st.onDemand) }),
+			N:          len(st.cells[[2]string{p.backend, p.mode}]),
+			Ours:       "instance only: $" + report.F(st.over(p.backend, p.mode, func(c cell) float64 { return c.instance(st.onDemand) }), d),
 			Note:       "the study adds electricity to an hourly price that already includes it" + map[bool]string{true: "", false: "; a CPU backend priced at the GPU instance's rate"}[gpuBackend(p.backend)],
 		})
 	}
-	spot := st.over(ort, "prefill", func(c cell) float64 { return c.total(pubSpot) })
-	onDemand := st.over(ort, "prefill", func(c cell) float64 { return c.total(pubOnDemand) })
+	spot := st.over(ort, "prefill", func(c cell) float64 { return c.total(st.spot) })
+	onDemand := st.over(ort, "prefill", func(c cell) float64 { return c.total(st.onDemand) })
 	var latencies []report.Group
 	for _, b := range backends {
 		latencies = append(latencies, report.Group{Key: b, Value: st.over(b, "prefill", func(c cell) float64 { return c.latMS })})
 	}
 	best := report.Lowest(latencies)
 	gpuCPU := st.meanPower(ort, "prefill")
+	nORT := len(st.cells[[2]string{ort, "prefill"}]) // scenarios a mean over them is over
 	cs = append(cs,
-		report.Claim{What: fmt.Sprintf("onnxruntime-gpu prefill on spot ($%.3f/h)", pubSpot), Row: 233, Published: pubSpotORTPrefill, Decimals: 5, Unit: "$/Mtok",
-			Recomputed: spot, Ours: "instance only: " + report.F(st.over(ort, "prefill", func(c cell) float64 { return c.instance(pubSpot) }), 6) + " $/Mtok"},
-		report.Claim{What: "spot savings against on demand", Row: 234, Published: pubSpotSavingsPct, Decimals: 1, Unit: "%",
-			Recomputed: 100 * (1 - spot/onDemand), Note: "1 − spot/on-demand; the price ratio alone gives " + report.F(100*(1-pubSpot/pubOnDemand), 2) + " %"},
-		report.Claim{What: fmt.Sprintf("onnxruntime-gpu prefill on Azure NC T4 v3 ($%.2f/h)", pubAzure), Row: 235, Published: pubAzureORTPrefill, Decimals: 4, Unit: "$/Mtok",
-			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.total(pubAzure) })},
-		report.Claim{What: "onnxruntime-gpu prefill throughput", Row: 236, Published: pubORTPrefillThr, Decimals: 0, Unit: "tok/s",
-			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.thr }), Note: "padded tokens (batch × padded length) per second of one forward"},
-		report.Claim{What: "onnxruntime-gpu prefill mean GPU power", Row: 237, Published: pubORTPrefillW, Decimals: 1, Unit: "W",
-			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.watts }),
-			Ours:       fmt.Sprintf("GPU + CPU package: %s W", report.F(gpuCPU, 1)),
-			Note:       "one reading per record, the same whether the GPU was busy or idle at it (below): idle power, not the work's"},
-		report.Claim{What: "onnxruntime-gpu prefill energy efficiency", Row: 238, Published: pubORTPrefillTokKWh, Decimals: 0, Unit: "tok/kWh",
-			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return 1e6 / c.kWh() }), Note: "mean over scenarios of 1e6 / kWh per 1M; 1e6 / the mean kWh gives " +
+		report.Claim{What: fmt.Sprintf("onnxruntime-gpu prefill on spot ($%.3f/h)", st.spot), Row: 233, Unit: "$/Mtok",
+			Recomputed: spot, N: nORT, Ours: "instance only: " + report.F(st.over(ort, "prefill", func(c cell) float64 { return c.instance(st.spot) }), 6) + " $/Mtok"},
+		report.Claim{What: "spot savings against on demand", Row: 234, Unit: "%",
+			Recomputed: 100 * (1 - spot/onDemand), Note: "1 − spot/on-demand; the price ratio alone gives " + report.F(100*(1-st.spot/st.onDemand), 2) + " %"},
+		report.Claim{What: fmt.Sprintf("onnxruntime-gpu prefill on Azure NC T4 v3 ($%.2f/h)", st.azure), Row: 235, Unit: "$/Mtok",
+			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.total(st.azure) }), N: nORT},
+		report.Claim{What: "onnxruntime-gpu prefill throughput", Row: 236, Unit: "tok/s",
+			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.thr }), N: nORT, Note: "padded tokens (batch × padded length) per second of one forward"},
+		report.Claim{What: "onnxruntime-gpu prefill mean GPU power", Row: 237, Unit: "W",
+			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.watts }), N: nORT,
+			Ours: fmt.Sprintf("GPU + CPU package: %s W", report.F(gpuCPU, 1)),
+			Note: "one reading per record, the same whether the GPU was busy or idle at it (below): idle power, not the work's"},
+		report.Claim{What: "onnxruntime-gpu prefill energy efficiency", Row: 238, Unit: "tok/kWh",
+			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return 1e6 / c.kWh() }), N: nORT, Note: "mean over scenarios of 1e6 / kWh per 1M; 1e6 / the mean kWh gives " +
 				report.F(1e6/st.over(ort, "prefill", cell.kWh), 0)},
-		report.Claim{What: "onnxruntime-gpu prefill emissions", Row: 239, Published: pubORTPrefillCarbon, Decimals: 3, Unit: "gCO2e/1M",
-			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.kWh() * StudyGCO2ePerKWh }), Note: "at 500 gCO2e/kWh"},
-		report.Claim{What: "onnxruntime-gpu prefill energy per 1M tokens", Row: 240, Published: pubORTPrefillKWh, Decimals: 6, Unit: "kWh",
-			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.kWh() })},
-		report.Claim{What: "best-latency backend (prefill), mean latency", Row: 241, Published: pubBestLatencyMS, Decimals: 1, Unit: "ms",
-			Recomputed: best.Value, Note: "lowest of the five: " + best.Key},
-		report.Claim{What: "onnxruntime-gpu cost of one request (256 prompt + 128 generated tokens)", Row: 242, Published: pubRequestUSD, Decimals: 7, Unit: "$",
+		report.Claim{What: "onnxruntime-gpu prefill emissions", Row: 239, Unit: "gCO2e/1M",
+			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.kWh() * StudyGCO2ePerKWh }), N: nORT, Note: "at 500 gCO2e/kWh"},
+		report.Claim{What: "onnxruntime-gpu prefill energy per 1M tokens", Row: 240, Unit: "kWh",
+			Recomputed: st.over(ort, "prefill", func(c cell) float64 { return c.kWh() }), N: nORT},
+		report.Claim{What: "best-latency backend (prefill), mean latency", Row: 241, Unit: "ms",
+			Recomputed: best.Value, N: len(st.cells[[2]string{best.Key, "prefill"}]), Note: "lowest of the five: " + best.Key},
+		report.Claim{What: "onnxruntime-gpu cost of one request (256 prompt + 128 generated tokens)", Row: 242, Unit: "$",
 			Recomputed: st.requestUSD(ort)},
 	)
-	return cs
+	return report.Cite(st.pub, cs)
 }
 
 // meanPower is the mean over the analysed records of the GPU's and the CPU
@@ -306,8 +311,9 @@ func (st *study) meanPower(backend, mode string) float64 {
 func findings(st *study) []report.Finding {
 	degraded := 0 // studydata.TR119 refuses degraded records: none reached the baseline
 	return []report.Finding{{
-		What: "records analysed / degraded", Row: 243, Published: fmt.Sprintf("%d / %d", pubRuns, pubDegraded),
-		Recomputed: fmt.Sprintf("%d / %d", st.records, degraded), Follows: st.records == pubRuns && degraded == pubDegraded,
+		What: "records analysed / degraded", Row: 243, Published: st.pub[243].Published,
+		Recomputed: fmt.Sprintf("%d / %d", st.records, degraded), Follows: slices.Equal(studydata.Numbers(st.pub[243].Published),
+			[]studydata.Number{{Value: float64(st.records)}, {Value: float64(degraded)}}),
 		Note: fmt.Sprintf("the latest raw file of each mode; the %d records of %d earlier files were not analysed",
 			st.all-st.records, len(st.reruns["prefill"])+len(st.reruns["generate"])),
 	}}
@@ -354,14 +360,14 @@ func reportFragment(st *study) (string, []namedChart) {
 				report.F(o(cell.kWh), 6),
 				report.F(o(func(c cell) float64 { return 1e6 / c.kWh() }), 0),
 				report.F(o(func(c cell) float64 { return c.kWh() * StudyGCO2ePerKWh }), 3),
-				report.F(o(func(c cell) float64 { return c.instance(pubOnDemand) }), 4),
+				report.F(o(func(c cell) float64 { return c.instance(st.onDemand) }), 4),
 				report.F(o(cell.energyUSD), 6),
-				report.F(o(func(c cell) float64 { return c.total(pubOnDemand) }), 4),
+				report.F(o(func(c cell) float64 { return c.total(st.onDemand) }), 4),
 			})
 		}
 	}
 	b.WriteString(t.Markdown())
-	share := st.over("onnxruntime-gpu", "prefill", cell.energyUSD) / st.over("onnxruntime-gpu", "prefill", func(c cell) float64 { return c.total(pubOnDemand) })
+	share := st.over("onnxruntime-gpu", "prefill", cell.energyUSD) / st.over("onnxruntime-gpu", "prefill", func(c cell) float64 { return c.total(st.onDemand) })
 	fmt.Fprintf(&b, "\nElectricity is %s %% of the study's onnxruntime-gpu prefill total: the double count is small in dollars. "+
 		"It matters for the energy figures themselves, which rest on the power readings below.\n", report.F(100*share, 2))
 
@@ -403,7 +409,7 @@ func reportFragment(st *study) (string, []namedChart) {
 			YLabel: "$/Mtok", Categories: backends}
 		var es []report.Estimate
 		for _, bk := range backends {
-			es = append(es, report.MeanEstimate(st.perScenario(bk, m, func(c cell) float64 { return c.total(pubOnDemand) })))
+			es = append(es, report.MeanEstimate(st.perScenario(bk, m, func(c cell) float64 { return c.total(st.onDemand) })))
 		}
 		c.Series = []report.Series{{Name: m, Estimates: es}}
 		charts = append(charts, namedChart{"cost-" + m + ".svg.golden", c})

@@ -223,7 +223,10 @@ func TestRatesFromEnv(t *testing.T) {
 		{name: "each variable replaces its rate", env: map[string]string{"CHIMERA_USD_PER_KWH": "0.12", "CHIMERA_GCO2E_PER_KWH": "35", "CHIMERA_USD_PER_GPU_HOUR": "2.5"},
 			want: Rates{USDPerKWh: 0.12, GCO2ePerKWh: 35, USDPerGPUHour: 2.5}},
 		{name: "0 is a price", env: map[string]string{"CHIMERA_USD_PER_KWH": "0"}, want: Rates{GCO2ePerKWh: 500}},
-		{name: "a negative price", env: map[string]string{"CHIMERA_USD_PER_GPU_HOUR": "-1"}, wantErr: `CHIMERA_USD_PER_GPU_HOUR="-1": want a number ≥ 0`},
+		{name: "a negative price", env: map[string]string{"CHIMERA_USD_PER_GPU_HOUR": "-1"}, wantErr: `CHIMERA_USD_PER_GPU_HOUR="-1": want a number from 0 to 10000`},
+		// Issue 17: main took any finite price up to 1e300, and named no bound.
+		{name: "a price beyond its bound names it", env: map[string]string{"CHIMERA_USD_PER_KWH": "250"}, wantErr: `CHIMERA_USD_PER_KWH="250": want a number from 0 to 100`},
+		{name: "a grid beyond its bound names it", env: map[string]string{"CHIMERA_GCO2E_PER_KWH": "1e6"}, wantErr: `CHIMERA_GCO2E_PER_KWH="1e6": want a number from 0 to 10000`},
 		{name: "not a number", env: map[string]string{"CHIMERA_GCO2E_PER_KWH": "high"}, wantErr: `CHIMERA_GCO2E_PER_KWH="high"`},
 		{name: "NaN", env: map[string]string{"CHIMERA_USD_PER_KWH": "NaN"}, wantErr: `CHIMERA_USD_PER_KWH="NaN"`},
 		{name: "infinity", env: map[string]string{"CHIMERA_USD_PER_KWH": "+Inf"}, wantErr: `CHIMERA_USD_PER_KWH="+Inf"`},
@@ -294,7 +297,10 @@ func TestStudyCPUPowerIsTheBaselinesMean(t *testing.T) {
 	if len(ws) == 0 || math.Abs(a.W-stats.Mean(ws)) > 1e-9*a.W {
 		t.Errorf("StudyCPUPower = %v W over %q; want the mean of %d readings, %v", a.W, a.Source, len(ws), stats.Mean(ws))
 	}
-	if _, err := AssumptionFromEnv(func(string) string { return "-3" }, nil); err == nil {
-		t.Error("CHIMERA_ASSUMED_W=-3 accepted")
+	for _, v := range []string{"-3", "0", "2e6"} {
+		want := `CHIMERA_ASSUMED_W="` + v + `": want a number from 0.001 to 1000000`
+		if _, err := AssumptionFromEnv(func(string) string { return v }, nil); err == nil || err.Error() != want {
+			t.Errorf("CHIMERA_ASSUMED_W=%s: err = %v, want %q", v, err, want)
+		}
 	}
 }

@@ -54,6 +54,11 @@
 //
 //	go test ./tr120 -run 'Baseline|Report' -update
 //
+// Compare a run of ours with the CPU run committed beside the baseline, as
+// the report fragment prints it:
+//
+//	go tool benchstat -table '' -ignore /gomaxprocs tr120/testdata/cpu.bench new.txt
+//
 // # Environment
 //
 //	ONNXRUNTIME_SHARED_LIBRARY_PATH  the ONNX Runtime library (≥ 1.24) to load

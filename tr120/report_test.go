@@ -3,6 +3,7 @@ package tr120
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,12 +13,13 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
 
 // TestBaseline checks that the committed baseline is exactly what the
 // converter makes of the study's CSVs; -update regenerates it.
 func TestBaseline(t *testing.T) {
-	studydata.AssertBaseline(t, "baseline.bench", studydata.TR120Files)
+	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR120Files)
 }
 
 func readSet(t *testing.T, name string) *golden.Set {
@@ -32,7 +34,7 @@ func readSet(t *testing.T, name string) *golden.Set {
 // TestReportFragment renders the TR120 fragment and its charts from the
 // committed baseline and run only.
 func TestReportFragment(t *testing.T) {
-	md, charts := fragment(readSet(t, "baseline.bench"), readSet(t, "cpu.bench"))
+	md, charts := fragment(studydatatest.RequirePublished(t), readSet(t, "baseline.bench"), readSet(t, "cpu.bench"))
 	tgolden.Assert(t, md, "report.md.golden")
 	for _, c := range charts {
 		report.AssertChart(t, c.chart, c.golden)
@@ -43,8 +45,9 @@ func TestReportFragment(t *testing.T) {
 // (#244–#275): all follow from the data.
 func TestReportReproducesPublished(t *testing.T) {
 	study := readSet(t, "baseline.bench")
-	report.AssertClaims(t, claims(study), nil)
-	report.AssertFindings(t, findings(study))
+	pub := studydatatest.RequirePublished(t)
+	report.AssertClaims(t, claims(pub, study))
+	report.AssertFindings(t, findings(pub, study), report.MarkedNO(pub, findings(pub, study))...)
 }
 
 // The study's backends and the runs PUBLISHED.md cites.
@@ -140,58 +143,47 @@ func slowFirst(s *golden.Set, backend string) (slow, files int) {
 	return slow, len(fs)
 }
 
-// Published TR120 numbers, from PUBLISHED.md (rows in the claims), ms.
-const (
-	pubCompileDropFirst = 388.29 // #244
-	pubCompileSlowFirst = 0      // #245, of 21
-	pubEagerDropFirst   = 386.75 // #246
-	pubEagerSlowFirst   = 3      // #247, of 21
-	pubTier3Files       = 21
-)
-
-// A pubStat is one published statistic of a run's samples.
-type pubStat struct {
+// A runStat is one published statistic of a run's samples, and its row.
+type runStat struct {
 	row                int
 	run, mode, backend string
 	stat, clock        string // stat: median, p99, max
-	published          float64
-	decimals           int
 }
 
-var pubStats = []pubStat{
-	{248, unpadded, "prefill", eager, "median", "wall", 1.74, 2},
-	{249, unpadded, "prefill", eager, "p99", "wall", 3.05, 2},
-	{250, unpadded, "prefill", eager, "max", "wall", 4.09, 2},
-	{251, unpadded, "prefill", compiled, "median", "wall", 0.19, 2},
-	{252, unpadded, "prefill", compiled, "p99", "wall", 5.21, 2},
-	{253, unpadded, "prefill", compiled, "max", "wall", 9.39, 2},
-	{254, padded, "prefill", eager, "median", "wall", 2.23, 2},
-	{255, padded, "prefill", eager, "p99", "wall", 3.82, 2},
-	{256, padded, "prefill", eager, "max", "wall", 6.24, 2},
-	{257, padded, "prefill", compiled, "median", "wall", 0.19, 2},
-	{258, padded, "prefill", compiled, "p99", "wall", 0.38, 2},
-	{259, padded, "prefill", compiled, "max", "wall", 0.45, 2},
-	{260, dynamic, "prefill", compiled, "median", "wall", 0.78, 2},
-	{261, dynamic, "prefill", compiled, "p99", "wall", 1.21, 2},
-	{262, rerun, "prefill", eager, "median", "wall", 1.9611, 4},
-	{263, rerun, "prefill", eager, "median", "cuda-event", 1.6914, 4},
-	{264, rerun, "prefill", compiled, "median", "wall", 0.2406, 4},
-	{265, rerun, "prefill", compiled, "median", "cuda-event", 0.1814, 4},
-	{266, unpadded, "kv_decode", eager, "median", "wall", 93.99, 2},
-	{267, unpadded, "kv_decode", compiled, "median", "wall", 103.09, 2},
-	{268, padded, "kv_decode", eager, "median", "wall", 97.54, 2},
-	{269, padded, "kv_decode", compiled, "median", "wall", 105.40, 2},
-	{270, unpadded, "e2e_kv", eager, "median", "wall", 96.23, 2},
-	{271, padded, "e2e_kv", compiled, "median", "wall", 105.53, 2},
+var runStats = []runStat{
+	{248, unpadded, "prefill", eager, "median", "wall"},
+	{249, unpadded, "prefill", eager, "p99", "wall"},
+	{250, unpadded, "prefill", eager, "max", "wall"},
+	{251, unpadded, "prefill", compiled, "median", "wall"},
+	{252, unpadded, "prefill", compiled, "p99", "wall"},
+	{253, unpadded, "prefill", compiled, "max", "wall"},
+	{254, padded, "prefill", eager, "median", "wall"},
+	{255, padded, "prefill", eager, "p99", "wall"},
+	{256, padded, "prefill", eager, "max", "wall"},
+	{257, padded, "prefill", compiled, "median", "wall"},
+	{258, padded, "prefill", compiled, "p99", "wall"},
+	{259, padded, "prefill", compiled, "max", "wall"},
+	{260, dynamic, "prefill", compiled, "median", "wall"},
+	{261, dynamic, "prefill", compiled, "p99", "wall"},
+	{262, rerun, "prefill", eager, "median", "wall"},
+	{263, rerun, "prefill", eager, "median", "cuda-event"},
+	{264, rerun, "prefill", compiled, "median", "wall"},
+	{265, rerun, "prefill", compiled, "median", "cuda-event"},
+	{266, unpadded, "kv_decode", eager, "median", "wall"},
+	{267, unpadded, "kv_decode", compiled, "median", "wall"},
+	{268, padded, "kv_decode", eager, "median", "wall"},
+	{269, padded, "kv_decode", compiled, "median", "wall"},
+	{270, unpadded, "e2e_kv", eager, "median", "wall"},
+	{271, padded, "e2e_kv", compiled, "median", "wall"},
 }
 
-// pubGraphs are the published torch._dynamo graph counts, #272–#275.
-var pubGraphs = []struct {
+// graphRuns are the runs whose torch._dynamo graph counts TR120
+// published, #272–#275.
+var graphRuns = []struct {
 	row       int
 	run, mode string
-	published float64
 }{
-	{272, unpadded, "prefill", 7}, {273, padded, "prefill", 5}, {274, dynamic, "prefill", 2}, {275, padded, "kv_decode", 2},
+	{272, unpadded, "prefill"}, {273, padded, "prefill"}, {274, dynamic, "prefill"}, {275, padded, "kv_decode"},
 }
 
 func statOf(xs []float64, stat string) float64 {
@@ -204,44 +196,43 @@ func statOf(xs []float64, stat string) float64 {
 	return stats.Max(xs)
 }
 
-func claims(s *golden.Set) []report.Claim {
+func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 	cAll, cRest := tier3Means(s, compiled)
 	eAll, eRest := tier3Means(s, eager)
 	cs := []report.Claim{
-		{What: "TR117 torch.compile mean latency without each run file's first call (§A)", Row: 244, Published: pubCompileDropFirst, Decimals: 2, Unit: "ms",
+		{What: "TR117 torch.compile mean latency without each run file's first call (§A)", Row: 244, Unit: "ms",
 			Recomputed: cRest, Ours: "with it: " + report.F(cAll, 2) + " ms"},
-		{What: "TR117 eager mean latency without each run file's first call (§A)", Row: 246, Published: pubEagerDropFirst, Decimals: 2, Unit: "ms",
+		{What: "TR117 eager mean latency without each run file's first call (§A)", Row: 246, Unit: "ms",
 			Recomputed: eRest, Ours: "with it: " + report.F(eAll, 2) + " ms",
 			Note: fmt.Sprintf("with the first calls eager looked %s %% slower than compiled; without them compiled is %s %% slower",
 				report.F((eAll/cAll-1)*100, 1), report.F((cRest/eRest-1)*100, 1))},
 	}
-	for _, p := range pubStats {
+	for _, p := range runStats {
 		xs := latencies(s, p.run, p.mode, p.backend, p.clock)
 		what := fmt.Sprintf("run %s %s %s %s", p.run[len("20251221_"):], p.mode, p.backend, p.stat)
 		if p.clock != "wall" {
 			what += " (CUDA events)"
 		}
-		cs = append(cs, report.Claim{What: what, Row: p.row, Published: p.published, Decimals: p.decimals, Unit: "ms",
+		cs = append(cs, report.Claim{What: what, Row: p.row, Unit: "ms",
 			Recomputed: statOf(xs, p.stat), Ours: fmt.Sprintf("n = %d", len(xs))})
 	}
-	for _, g := range pubGraphs {
+	for _, g := range graphRuns {
 		cs = append(cs, report.Claim{What: fmt.Sprintf("run %s %s torch._dynamo unique graphs", g.run[len("20251221_"):], g.mode), Row: g.row,
-			Published: g.published, Decimals: 0, Recomputed: graphs(s, g.run, g.mode)})
+			Recomputed: graphs(s, g.run, g.mode)})
 	}
-	return cs
+	return report.Cite(pub, cs)
 }
 
-func findings(s *golden.Set) []report.Finding {
+func findings(pub studydata.Published, s *golden.Set) []report.Finding {
 	var fs []report.Finding
 	for _, f := range []struct {
 		row     int
 		backend string
-		pub     int
-	}{{245, compiled, pubCompileSlowFirst}, {247, eager, pubEagerSlowFirst}} {
+	}{{245, compiled}, {247, eager}} {
 		slow, files := slowFirst(s, f.backend)
 		fs = append(fs, report.Finding{What: fmt.Sprintf("TR117 %s run files whose first call took > 3× the median of the rest", f.backend), Row: f.row,
-			Published: fmt.Sprintf("%d/%d", f.pub, pubTier3Files), Recomputed: fmt.Sprintf("%d/%d", slow, files),
-			Follows: slow == f.pub && files == pubTier3Files})
+			Published: pub[f.row].Published, Recomputed: fmt.Sprintf("%d/%d", slow, files),
+			Follows: slices.Equal(studydata.Numbers(pub[f.row].Published), []studydata.Number{{Value: float64(slow)}, {Value: float64(files)}})})
 	}
 	return fs
 }
@@ -271,14 +262,14 @@ func spread(xs []float64, d int) string {
 	return fmt.Sprintf("%s (%s–%s)", report.F(stats.Median(xs), d), report.F(stats.Min(xs), d), report.F(stats.Max(xs), d))
 }
 
-func fragment(study, run *golden.Set) (string, []namedChart) {
+func fragment(pub studydata.Published, study, run *golden.Set) (string, []namedChart) {
 	var b strings.Builder
 	b.WriteString("### TR120: the compile paradox was a cold-start artifact (study from testdata/baseline.bench, ours from testdata/cpu.bench)\n\n" +
 		"The study's TR117 found torch.compile faster than eager on mean latency; TR120 looked for the cause in the compiler " +
 		"(recompilations on new shapes, CUDA graphs, padding). Every TR120 number PUBLISHED.md lists follows from the samples. " +
 		"What they show is that the comparison turned on which samples were counted: TR117's means held each run file's first " +
 		"call, and three of eager's first calls were over 3× the rest; without the first calls the order reverses.\n\n")
-	b.WriteString(report.RowsTable(claims(study), findings(study)).Markdown())
+	b.WriteString(report.RowsTable(claims(pub, study), findings(pub, study)).Markdown())
 
 	// The tail that did not come back.
 	ctx := statOf(latencies(study, rerun, "prefill", compiled, "wall"), "p99")

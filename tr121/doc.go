@@ -48,10 +48,19 @@
 // (#276–#311) from the first, and fits both of our families from the
 // second: Points and Fit (the study's median per scenario, geometric mean
 // over scenarios, least squares of log10 latency on log10 parameters,
-// golden/report.FitPowerLaw) with the slope's 95 % t-interval, and how a
+// internal/stats.FitPowerLaw) with the slope's 95 % t-interval, and how a
 // call's time splits between prefill and decode:
 //
 //	go test ./tr121 -run 'Baseline|Report' -update
+//
+// testdata/cpu.bench ran as below (one thread per backend); compare a run
+// of ours with it, as the report fragment prints it:
+//
+//	CHIMERA_NUM_THREAD=1 CHIMERA_ONNX_THREADS=1 \
+//	CHIMERA_MODELS=synth:llama3.1-tiny,synth:llama3.1-small,synth:llama3.1-medium,synth:llama3.1-large \
+//	CHIMERA_ONNX_MODELS=tiny-gpt2,gpt2-5m,gpt2-11m,gpt2-25m,gpt2-45m,gpt2-50m,gpt2-75m,gpt2-100m,gpt2 \
+//	    go test -run '^$' -bench . -benchtime 1x -count 3 -timeout 1h ./tr121 > new.txt
+//	go tool benchstat -table '' -ignore /gomaxprocs tr121/testdata/cpu.bench new.txt
 //
 // # Environment
 //

@@ -42,8 +42,8 @@ func Metrics(backend string, recs []measure.Record) map[string]float64 {
 			continue
 		}
 		cm.Add(r)
-		if r.EvalDuration > 0 {
-			decode = append(decode, float64(r.EvalDuration))
+		if r.Valid() && r.EvalDuration != nil && *r.EvalDuration > 0 {
+			decode = append(decode, float64(*r.EvalDuration))
 		}
 	}
 	all := cm.Values()

@@ -3,6 +3,8 @@ package tr121
 import (
 	"fmt"
 	"math"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -12,12 +14,13 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
 
 // TestBaseline checks that the committed baseline is exactly what the
 // converter makes of the study's CSV; -update regenerates it.
 func TestBaseline(t *testing.T) {
-	studydata.AssertBaseline(t, "baseline.bench", studydata.TR121File)
+	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR121File)
 }
 
 func readSet(t *testing.T, name string) *golden.Set {
@@ -32,7 +35,7 @@ func readSet(t *testing.T, name string) *golden.Set {
 // TestReportFragment renders the TR121 fragment and its charts from the
 // committed baseline and run only.
 func TestReportFragment(t *testing.T) {
-	md, charts := fragment(readSet(t, "baseline.bench"), readSet(t, "cpu.bench"))
+	md, charts := fragment(studydatatest.RequirePublished(t), readSet(t, "baseline.bench"), readSet(t, "cpu.bench"))
 	tgolden.Assert(t, md, "report.md.golden")
 	for _, c := range charts {
 		report.AssertChart(t, c.chart, c.golden)
@@ -43,7 +46,7 @@ func TestReportFragment(t *testing.T) {
 // (#276–#311): all follow from the data.
 func TestReportReproducesPublished(t *testing.T) {
 	study := readSet(t, "baseline.bench")
-	report.AssertClaims(t, claims(study), nil)
+	report.AssertClaims(t, claims(studydatatest.RequirePublished(t), study))
 }
 
 // The study's modes: a call's projection (run_scaling.py project_mode).
@@ -121,109 +124,104 @@ func maxWarmupRatio(s *golden.Set, backend string) (float64, string) {
 	return worst, at
 }
 
-// Published TR121v1 numbers, from PUBLISHED.md (rows in the claims).
-type pubFit struct {
-	row             int
-	backend, mode   string
-	slope, r2       float64
-	slopeDec, r2Dec int
-}
-
-var pubFits = []pubFit{
-	{276, "hf_cpu_fp32", e2e, 0.291, 0.848, 3, 3},
-	{278, "hf_gpu_fp16", e2e, 0.0427, 0.0609, 4, 4},
-	{280, "ollama", e2e, 0.648, 0.925, 3, 3},
-	{282, "ollama", prefill, 0.623, 0.901, 3, 3},
-	{284, "hf_cpu_fp32", prefill, 0.281, 0.873, 3, 3},
-}
-
-var pubOllama = []struct {
-	row                   int
-	model                 string
-	e2eMS, tokS, msPerTok float64
+// fits are the published fits of TR121v1: each row holds the slope, the
+// next the fit's R².
+var fits = []struct {
+	row           int
+	backend, mode string
 }{
-	{286, "gemma3:270m", 123.90, 654.6, 1.900},
-	{289, "gemma3:1b-it-qat", 265.53, 309.2, 4.077},
-	{292, "qwen2.5:7b", 720.60, 141.3, 11.079},
-	{295, "llama3.1:8b-instruct-q4_0", 711.17, 116.3, 10.929},
-	{298, "gpt-oss-20b:latest", 2965.75, 52.4, 45.535},
+	{276, "hf_cpu_fp32", e2e},
+	{278, "hf_gpu_fp16", e2e},
+	{280, "ollama", e2e},
+	{282, "ollama", prefill},
+	{284, "hf_cpu_fp32", prefill},
 }
 
-const (
-	pubShadowGPTOSS = 5.328  // #301, $/1M at $1.006/h
-	pubShadowQwen   = 1.978  // #302
-	pubShadowGemma  = 0.427  // #303
-	pubWorkers      = 7.36   // #304, gpt-oss-20b for 1B tokens/month
-	pubGPU100E2E    = 417.92 // #305
-	pubGPU100TokS   = 174.0  // #306
-	pubCPU100E2E    = 1402.22
-	pubCPU100TokS   = 51.9
-	pubWarmupGPU    = 194.45 // #309
-	pubWarmupOllama = 46.28  // #310
-	pubWarmupCPU    = 20.59  // #311
+// ollamaRows are the published Ollama points: e2e latency, e2e tokens/s
+// and decode ms per token in three rows from row.
+var ollamaRows = []struct {
+	row   int
+	model string
+}{
+	{286, "gemma3:270m"}, {289, "gemma3:1b-it-qat"}, {292, "qwen2.5:7b"}, {295, "llama3.1:8b-instruct-q4_0"}, {298, "gpt-oss-20b:latest"},
+}
 
-	onDemand      = 1.006 // $/h, the study's cloud price
-	monthlyTokens = 1e9
-)
+const monthlyTokens = 1e9
 
-// shadowDollars is the study's "shadow" $/1M tokens at rate tok/s.
-func shadowDollars(rate float64) float64 { return 1e6 / rate / 3600 * onDemand }
+// onDemand is the cloud price of the study's shadow costs, as #301 states
+// it ("($1.006/h)"); NaN if it states none.
+func onDemand(pub studydata.Published) float64 {
+	m := regexp.MustCompile(`\$(\d+(?:\.\d+)?)/h`).FindStringSubmatch(pub[301].Claim)
+	if m == nil {
+		return math.NaN()
+	}
+	v, _ := strconv.ParseFloat(m[1], 64)
+	return v
+}
 
-func claims(s *golden.Set) []report.Claim {
+// shadowDollars is the study's "shadow" $/1M tokens at rate tok/s and
+// usdPerH.
+func shadowDollars(rate, usdPerH float64) float64 { return 1e6 / rate / 3600 * usdPerH }
+
+func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 	var cs []report.Claim
-	for _, f := range pubFits {
+	for _, f := range fits {
+		slopeDec := 3 // the published slope's decimals
+		if n, err := pub.Number(f.row, 0); err == nil {
+			slopeDec = n.Decimals
+		}
 		ps := studyPoints(s, f.backend, studyLatency(f.mode))
 		fit := Fit(ps)
-		ci := fmt.Sprintf("95 %% t-CI [%s, %s]", report.F(fit.BInterval.Lo, f.slopeDec), report.F(fit.BInterval.Hi, f.slopeDec))
+		ci := fmt.Sprintf("95 %% t-CI [%s, %s]", report.F(fit.BInterval.Lo, slopeDec), report.F(fit.BInterval.Hi, slopeDec))
 		note := "the study's CI is a seeded numpy bootstrap, not recomputed"
 		if f.backend == "ollama" && f.mode == prefill {
 			note += "; its repeated prompts may have been served partly from Ollama's prompt cache, as ours were until we flushed it"
 		}
 		cs = append(cs,
 			report.Claim{What: fmt.Sprintf("%s %s scaling slope (n = %d models)", f.backend, f.mode, fit.N), Row: f.row,
-				Published: f.slope, Decimals: f.slopeDec, Recomputed: fit.B, Ours: ci, Note: note},
+				Recomputed: fit.B, Ours: ci, Note: note},
 			report.Claim{What: fmt.Sprintf("%s %s fit R² (log scale)", f.backend, f.mode), Row: f.row + 1,
-				Published: f.r2, Decimals: f.r2Dec, Recomputed: fit.R2})
+				Recomputed: fit.R2})
 	}
 	e2eRate := map[string]float64{}
-	for _, o := range pubOllama {
+	for _, o := range ollamaRows {
 		e2eRate[o.model] = point(s, "ollama", o.model, studyE2ERate)
 		cs = append(cs,
-			report.Claim{What: "Ollama " + o.model + " e2e latency (scenario geomean of medians)", Row: o.row, Published: o.e2eMS, Decimals: 2, Unit: "ms",
+			report.Claim{What: "Ollama " + o.model + " e2e latency (scenario geomean of medians)", Row: o.row, Unit: "ms",
 				Recomputed: point(s, "ollama", o.model, studyLatency(e2e))},
-			report.Claim{What: "Ollama " + o.model + " e2e tokens/s", Row: o.row + 1, Published: o.tokS, Decimals: 1, Unit: "tok/s",
+			report.Claim{What: "Ollama " + o.model + " e2e tokens/s", Row: o.row + 1, Unit: "tok/s",
 				Recomputed: e2eRate[o.model], Note: "prompt and generated tokens over prefill and decode"},
-			report.Claim{What: "Ollama " + o.model + " decode ms per token", Row: o.row + 2, Published: o.msPerTok, Decimals: 3, Unit: "ms",
+			report.Claim{What: "Ollama " + o.model + " decode ms per token", Row: o.row + 2, Unit: "ms",
 				Recomputed: point(s, "ollama", o.model, studyLatency(decode)) / GenTokens})
 	}
 	wGPU, atGPU := maxWarmupRatio(s, "hf_gpu_fp16")
 	wOll, atOll := maxWarmupRatio(s, "ollama")
 	wCPU, atCPU := maxWarmupRatio(s, "hf_cpu_fp32")
 	cs = append(cs,
-		report.Claim{What: "shadow $/1M tokens, gpt-oss-20b ($1.006/h)", Row: 301, Published: pubShadowGPTOSS, Decimals: 3, Unit: "$",
-			Recomputed: shadowDollars(e2eRate["gpt-oss-20b:latest"])},
-		report.Claim{What: "shadow $/1M tokens, qwen2.5:7b", Row: 302, Published: pubShadowQwen, Decimals: 3, Unit: "$",
-			Recomputed: shadowDollars(e2eRate["qwen2.5:7b"])},
-		report.Claim{What: "shadow $/1M tokens, gemma3:270m", Row: 303, Published: pubShadowGemma, Decimals: 3, Unit: "$",
-			Recomputed: shadowDollars(e2eRate["gemma3:270m"])},
-		report.Claim{What: "workers for 1B tokens a month, gpt-oss-20b", Row: 304, Published: pubWorkers, Decimals: 2,
+		report.Claim{What: fmt.Sprintf("shadow $/1M tokens, gpt-oss-20b ($%.3f/h)", onDemand(pub)), Row: 301, Unit: "$",
+			Recomputed: shadowDollars(e2eRate["gpt-oss-20b:latest"], onDemand(pub))},
+		report.Claim{What: "shadow $/1M tokens, qwen2.5:7b", Row: 302, Unit: "$",
+			Recomputed: shadowDollars(e2eRate["qwen2.5:7b"], onDemand(pub))},
+		report.Claim{What: "shadow $/1M tokens, gemma3:270m", Row: 303, Unit: "$",
+			Recomputed: shadowDollars(e2eRate["gemma3:270m"], onDemand(pub))},
+		report.Claim{What: "workers for 1B tokens a month, gpt-oss-20b", Row: 304,
 			Recomputed: monthlyTokens / (30 * 86400) / e2eRate["gpt-oss-20b:latest"], Note: "at its e2e tokens/s, around the clock"},
-		report.Claim{What: "hf_gpu_fp16 gpt2-100m e2e latency", Row: 305, Published: pubGPU100E2E, Decimals: 2, Unit: "ms",
+		report.Claim{What: "hf_gpu_fp16 gpt2-100m e2e latency", Row: 305, Unit: "ms",
 			Recomputed: point(s, "hf_gpu_fp16", "gpt2-100m", studyLatency(e2e))},
-		report.Claim{What: "hf_gpu_fp16 gpt2-100m e2e tokens/s", Row: 306, Published: pubGPU100TokS, Decimals: 1, Unit: "tok/s",
+		report.Claim{What: "hf_gpu_fp16 gpt2-100m e2e tokens/s", Row: 306, Unit: "tok/s",
 			Recomputed: point(s, "hf_gpu_fp16", "gpt2-100m", studyE2ERate)},
-		report.Claim{What: "hf_cpu_fp32 gpt2-100m e2e latency", Row: 307, Published: pubCPU100E2E, Decimals: 2, Unit: "ms",
+		report.Claim{What: "hf_cpu_fp32 gpt2-100m e2e latency", Row: 307, Unit: "ms",
 			Recomputed: point(s, "hf_cpu_fp32", "gpt2-100m", studyLatency(e2e))},
-		report.Claim{What: "hf_cpu_fp32 gpt2-100m e2e tokens/s", Row: 308, Published: pubCPU100TokS, Decimals: 1, Unit: "tok/s",
+		report.Claim{What: "hf_cpu_fp32 gpt2-100m e2e tokens/s", Row: 308, Unit: "tok/s",
 			Recomputed: point(s, "hf_cpu_fp32", "gpt2-100m", studyE2ERate)},
-		report.Claim{What: "largest warm-up / measured median prefill, hf_gpu_fp16", Row: 309, Published: pubWarmupGPU, Decimals: 2, Unit: "×",
+		report.Claim{What: "largest warm-up / measured median prefill, hf_gpu_fp16", Row: 309, Unit: "×",
 			Recomputed: wGPU, Note: atGPU},
-		report.Claim{What: "largest warm-up / measured median prefill, ollama", Row: 310, Published: pubWarmupOllama, Decimals: 2, Unit: "×",
+		report.Claim{What: "largest warm-up / measured median prefill, ollama", Row: 310, Unit: "×",
 			Recomputed: wOll, Note: atOll},
-		report.Claim{What: "largest warm-up / measured median prefill, hf_cpu_fp32", Row: 311, Published: pubWarmupCPU, Decimals: 2, Unit: "×",
+		report.Claim{What: "largest warm-up / measured median prefill, hf_cpu_fp32", Row: 311, Unit: "×",
 			Recomputed: wCPU, Note: atCPU},
 	)
-	return cs
+	return report.Cite(pub, cs)
 }
 
 type namedChart struct {
@@ -259,7 +257,7 @@ func oursLatency(mode string) func(golden.Row) (float64, bool) {
 	}
 }
 
-func fragment(study, run *golden.Set) (string, []namedChart) {
+func fragment(pub studydata.Published, study, run *golden.Set) (string, []namedChart) {
 	var b strings.Builder
 	b.WriteString("### TR121v1: latency against model size (study from testdata/baseline.bench, ours from testdata/cpu.bench)\n\n" +
 		"The study timed prefill and a 64-token KV-cached decode of three prompts (micro, short, medium), three calls each after a " +
@@ -267,7 +265,7 @@ func fragment(study, run *golden.Set) (string, []namedChart) {
 		"the geometric mean over scenarios, and fitted log10 latency on log10 parameters by least squares. Ollama's decode is " +
 		"projected to 64 tokens from the calls that stopped early, as the study did. Every TR121v1 number of PUBLISHED.md follows " +
 		"from the calls; the slopes' intervals below are ours (t distribution, n − 2 degrees of freedom).\n\n")
-	b.WriteString(report.RowsTable(claims(study), nil).Markdown())
+	b.WriteString(report.RowsTable(claims(pub, study), nil).Markdown())
 
 	families := []family{
 		{"study: Ollama (5 real models, GPU)", "ollama", study, []string{"backend=ollama", "start=warm"}, studyLatency},
@@ -282,7 +280,7 @@ func fragment(study, run *golden.Set) (string, []namedChart) {
 		"calls is one row of -count; a model's point is the same median-then-geometric-mean as the study's. An interval from two " +
 		"models does not exist (n/a).\n\n")
 	ft := report.Table{Header: []string{"family", "models (params, M)", "prefill b [95 % CI]", "decode b [95 % CI]", "prefill + decode b [95 % CI]", "R² (prefill + decode)"}, Align: "llrrrr"}
-	e2eFit := map[string]report.PowerLaw{}
+	e2eFit := map[string]stats.PowerLaw{}
 	for _, f := range families {
 		row := []string{f.label, ""}
 		var r2 float64
@@ -291,7 +289,7 @@ func fragment(study, run *golden.Set) (string, []namedChart) {
 			if i == 0 {
 				var sizes []string
 				for _, p := range ps {
-					sizes = append(sizes, report.F(p.Params, 3))
+					sizes = append(sizes, report.Upto(p.Params, 3))
 				}
 				row[1] = strings.Join(sizes, ", ")
 			}
@@ -336,7 +334,7 @@ func fragment(study, run *golden.Set) (string, []namedChart) {
 		for i := range pre {
 			share := pre[i].Latency / (pre[i].Latency + dec[i].Latency) * 100
 			shares = append(shares, share)
-			st.Rows = append(st.Rows, []string{f.label, pre[i].Model, report.F(pre[i].Params, 3), report.F(pre[i].Latency, 2), report.F(dec[i].Latency, 2), report.F(share, 1) + " %"})
+			st.Rows = append(st.Rows, []string{f.label, pre[i].Model, report.Upto(pre[i].Params, 3), report.F(pre[i].Latency, 2), report.F(dec[i].Latency, 2), report.F(share, 1) + " %"})
 			ch.Categories = append(ch.Categories, pre[i].Model)
 			pe = append(pe, report.Estimate{Value: pre[i].Latency, Lo: math.NaN(), Hi: math.NaN()})
 			de = append(de, report.Estimate{Value: dec[i].Latency, Lo: math.NaN(), Hi: math.NaN()})

@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"github.com/chimeraforge/chimeraforge/golden"
-	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 )
@@ -102,13 +101,13 @@ func GeoMean(xs []float64) float64 {
 
 // Fit is the study's scaling fit of points: latency = A·params^B by least
 // squares of log10 latency on log10 params, with B's 95 % t-interval.
-func Fit(points []Point) report.PowerLaw {
+func Fit(points []Point) stats.PowerLaw {
 	var xs, ys []float64
 	for _, p := range points {
 		xs = append(xs, p.Params)
 		ys = append(ys, p.Latency)
 	}
-	return report.FitPowerLaw(xs, ys, 0.95)
+	return stats.FitPowerLaw(xs, ys, 0.95)
 }
 
 // Samples reads the calls of a benchmark set matching where: each row's

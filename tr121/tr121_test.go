@@ -69,7 +69,7 @@ func TestMetrics(t *testing.T) {
 	ms := time.Millisecond
 	rec := func(prefill, decode time.Duration, tokens int) measure.Record {
 		p, n := prefill, 9
-		return measure.Record{PromptEvalDuration: &p, PromptEvalCount: &n, EvalDuration: decode, EvalCount: tokens,
+		return measure.Record{PromptEvalDuration: &p, PromptEvalCount: &n, EvalDuration: &decode, EvalCount: &tokens,
 			FirstContent: prefill, Chunks: []time.Duration{prefill}, End: prefill + decode}
 	}
 	bad := rec(ms, ms, 64)
@@ -150,7 +150,7 @@ func TestTR121ONNXBodyReportsTheRecordsTruth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(traced) != 1 || traced[0].Stage != "scenario=short" || traced[0].EvalCount != GenTokens {
+	if len(traced) != 1 || traced[0].Stage != "scenario=short" || traced[0].EvalCount == nil || *traced[0].EvalCount != GenTokens {
 		t.Errorf("trace holds %+v, want the one measured call", traced)
 	}
 }

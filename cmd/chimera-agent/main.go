@@ -57,8 +57,11 @@ func run(ctx context.Context, stderr io.Writer, args []string) error {
 	}
 	u, err := url.Parse(*base)
 	if err != nil {
-		return fmt.Errorf("-url: %w", err)
+		// url.Parse's error quotes the URL, password and all.
+		return fmt.Errorf("-url %q is not a URL", measure.RedactURL(*base))
 	}
+	// Credentials go as basic auth; the URL in records and errors has none.
+	u, hc := measure.SplitCredentials(u, &http.Client{})
 	var opts measure.Options
 	if *options != "" {
 		if err := json.Unmarshal([]byte(*options), &optionsJSON{&opts}); err != nil {
@@ -67,8 +70,8 @@ func run(ctx context.Context, stderr io.Writer, args []string) error {
 	}
 	a := &agent.Agent{
 		Name:    "agent",
-		Client:  measure.NewClient(u, &http.Client{}),
-		URL:     *base,
+		Client:  measure.NewClient(u, hc),
+		URL:     u.String(),
 		Model:   *model,
 		Options: opts,
 		Corpus:  *corpus,

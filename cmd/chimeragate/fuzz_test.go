@@ -1,18 +1,23 @@
 package main
 
 import (
+	"bytes"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
 // FuzzGate drives the whole command on two fuzzed files: whatever they
 // hold, it must not panic, must exit 0, 1, 2 or 3, and must finish with
 // bounded memory (golden.Read's limits; a NaN that reached benchmath
-// would hang the worker). The seeds under testdata/fuzz/FuzzGate are
-// the inputs that once mattered: NaN and Inf values, a line cut short, a
-// huge count, an unregistered unit, a metric missing from head.
+// would hang the worker), and must never print an interval as "± -n%"
+// (benchmath's percentage of a negative centre). The seeds under
+// testdata/fuzz/FuzzGate are the inputs that once mattered: NaN and Inf
+// values, a line cut short, a huge count, an unregistered unit, a metric
+// missing from head, negative durations, a negative value of a declared
+// unit, a direction that differs between base and head.
 //
 //	go test -fuzz FuzzGate -fuzztime 30s ./cmd/chimeragate
 func FuzzGate(f *testing.F) {
@@ -32,9 +37,13 @@ func FuzzGate(f *testing.F) {
 		if verbose {
 			args = append([]string{"-v"}, args...)
 		}
-		err := run(io.Discard, io.Discard, args)
+		var stdout bytes.Buffer
+		err := run(&stdout, io.Discard, args)
 		if code := exitCode(err); code < 0 || code > 3 {
 			t.Errorf("exit code %d (err %v), want 0..3", code, err)
+		}
+		if strings.Contains(stdout.String(), "± -") {
+			t.Errorf("an interval printed with a minus sign:\n%s", stdout.String())
 		}
 	})
 }

@@ -16,19 +16,23 @@
 //	0  pass: no metric regressed significantly beyond its tolerance
 //	1  some metric did
 //	2  usage or input error: bad flags; an unreadable or corrupt file
-//	   (file:line); a NaN or infinite value (file:line, unit); a unit whose
-//	   direction is neither declared nor registered; a metric of base
-//	   missing from head; no benchmark in common; input beyond the limits
-//	   no real run reaches; or an identifying config difference
+//	   (file:line); a NaN or infinite value (file:line, unit); a negative
+//	   value in a unit that cannot be negative (file:line, unit); a unit
+//	   whose direction is neither declared nor registered, or differs
+//	   between base and head; a metric of base missing from head; no
+//	   benchmark in common; input beyond the limits no real run reaches;
+//	   or an identifying config difference
 //	3  nothing regressed, but some metric could not be decided: fewer
 //	   samples per side than the U test needs (4 at alpha 0.05; run with
 //	   -count 10)
 //
 // When several apply, 1 wins over 2 and 2 over 3.
 //
-// Whether higher or lower is better comes from the inputs' "Unit <unit>
-// better=higher|lower" lines (head's, then base's), else from the registry
-// in internal/units, never from the unit's spelling. A unit that is
+// Whether higher or lower is better comes from each input's "Unit <unit>
+// better=higher|lower" lines, else from the registry in internal/units,
+// never from the unit's spelling; base and head must agree. The registry
+// also says which units can be negative (units.Unit.Signed): none of
+// today's durations, rates and counts can. A unit that is
 // neither declared nor registered is an input error: a file cut mid-line
 // shows up as such a unit. Descriptive units (prompt-tok, gpu-util-%) are
 // shown but never judged. A metric (benchmark and unit) only in head is
@@ -36,11 +40,14 @@
 // its unit.
 //
 // Runs whose identifying config lines differ (goos, goarch, cpu, gpu, os,
-// ollama-version, ollama-source, instances, num-parallel, num-predict,
-// num-thread, model, model-digest, model-synthetic; see
-// golden.IdentifyingKeys) measure different things: chimeragate refuses
-// to compare them and names the keys, unless given -ignore-config or
-// -allow-config-mismatch.
+// ollama-version, ollama-source, ollama-backend, ollama-cflags, protocol, server,
+// server-version, instances, num-parallel, num-predict, num-thread, setups, corpus, energy,
+// usd-per-kwh, gco2e-per-kwh, usd-per-gpu-hour, model, model-digest,
+// model-synthetic; model keys also numbered: model2, model2-digest; the
+// list is golden.IdentifyingKeys) measure different things: chimeragate
+// refuses to compare them and names the keys, unless given -ignore-config
+// or -allow-config-mismatch. -ignore-config refuses a key that is not
+// identifying: it would ignore nothing.
 //
 // Flags:
 //
@@ -105,7 +112,8 @@ const usage = `usage: go tool chimeragate [flags] base.txt head.txt
 Compares two benchfmt files (go test -bench output) and exits non-zero when
 a metric of head is significantly worse than base beyond its tolerance.
 Exit status: 0 pass, 1 regression, 2 usage/input error (also: a metric of
-base missing from head, a NaN/Inf value, a unit with no known direction),
+base missing from head, a NaN/Inf value, a negative duration, rate or
+count, a unit with no known direction or with differing ones),
 3 too few samples.
 
 `
@@ -139,6 +147,9 @@ func run(stdout, stderr io.Writer, args []string) error {
 	fs.Func("ignore-config", "identifying config `keys` (comma-separated) not to compare", func(s string) error {
 		for k := range strings.SplitSeq(s, ",") {
 			if k = strings.TrimSpace(k); k != "" {
+				if !golden.IsIdentifying(k) {
+					return fmt.Errorf("%q is not an identifying key (those are %s, model keys also numbered)", k, strings.Join(golden.IdentifyingKeys(), ", "))
+				}
 				opt.IgnoreConfig = append(opt.IgnoreConfig, k)
 			}
 		}

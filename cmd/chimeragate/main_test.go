@@ -78,6 +78,7 @@ func TestRun(t *testing.T) {
 		{"too_few_samples_explains", runN("aaaa", 3, 2000), runN("bbbb", 3, 1800), nil, 3},
 		{"config_mismatch_refused", runN("aaaa", 10, 2000), strings.Replace(runN("aaaa", 10, 2000), "gpu: none", "gpu: NVIDIA H100 80GB HBM3", 1), nil, 2},
 		{"config_mismatch_ignored", runN("aaaa", 10, 2000), strings.Replace(runN("aaaa", 10, 2000), "gpu: none", "gpu: NVIDIA H100 80GB HBM3", 1), []string{"-ignore-config", "gpu"}, 0},
+		{"ignore_config_refuses_a_key_that_is_not_identifying", runN("aaaa", 10, 2000), runN("aaaa", 10, 2000), []string{"-ignore-config", "harness-commit"}, 2},
 		{"config_mismatch_allowed", runN("aaaa", 10, 2000), strings.Replace(runN("aaaa", 10, 2000), "model: synthetic", "model: gemma3:latest", 1), []string{"-allow-config-mismatch"}, 0},
 		{"corrupt_baseline_names_line", strings.Replace(runN("aaaa", 10, 2000), "PASS\n", "BenchmarkTR111/agent=baseline/start=warm-2 \t 3 \t 2,000 tok/s\n", 1), runN("aaaa", 10, 2000), nil, 2},
 		{"study_baseline_with_name_keys_ignored", studyLike, runN("aaaa", 10, 2000),
@@ -95,6 +96,15 @@ func TestRun(t *testing.T) {
 			withLine(runN("bbbb", 10, 2000), "BenchmarkTR111/agent=baseline/start=warm-2 \t 3 \t 7 widgets"), nil, 2},
 		{"regression_and_missing_metric_exit_1_names_both", runN("aaaa", 10, 2000), withoutUnit(runN("bbbb", 10, 1800), "ttft-ns"), nil, 1},
 		{"verbose_lists_every_metric", runN("aaaa", 10, 2000), runN("bbbb", 10, 1800), []string{"-v"}, 1},
+		// Issue 17: main called load-ns -1 ms → -5 ms a +400 % regression
+		// (exit 1), printed "-1.000 ms ± -0%".
+		{"negative_duration_refused_names_line", withLine(runN("aaaa", 10, 2000), "BenchmarkTR111/agent=baseline/start=warm-2 \t 3 \t 2000 tok/s \t -1000000 load-ns"),
+			withLine(runN("bbbb", 10, 2000), "BenchmarkTR111/agent=baseline/start=warm-2 \t 3 \t 2000 tok/s \t -5000000 load-ns"), nil, 2},
+		{"negative_rate_in_head_refused", runN("aaaa", 10, 2000), withLine(runN("bbbb", 10, 2000), "BenchmarkTR111/agent=baseline/start=warm-2 \t 3 \t -10 tok/s \t 5e6 ttft-ns"), nil, 2},
+		// Issue 17: main took head's direction, so tok/s halving under a
+		// head that declares better=lower was an improvement (exit 0).
+		{"direction_differs_between_base_and_head_refused", runN("aaaa", 10, 2000),
+			strings.Replace(runN("bbbb", 10, 1000), "Unit tok/s better=higher", "Unit tok/s better=lower", 1), nil, 2},
 	}
 	testdata, err := filepath.Abs("testdata")
 	if err != nil {

@@ -2,39 +2,38 @@ package report
 
 import (
 	"bytes"
-	"maps"
 	"slices"
 	"testing"
 
 	"gotest.tools/v3/golden"
 )
 
-// AssertClaims fails tb for every claim whose published number does not
-// follow from the data (Match is Differs), except the rows in differ:
-// those PUBLISHED.md marks NO, each with the value the data pack itself
-// recomputed. A row in differ must differ, and its recomputed value must
-// read, at the published precision, as the pack's.
-func AssertClaims(tb testing.TB, claims []Claim, differ map[int]float64) {
+// AssertClaims fails tb for every claim that is not marked as PUBLISHED.md
+// marks it (see Cite): a published number must follow from the data where
+// the pack says yes and must not where it says NO, and then the value
+// recomputed here must read, at the published precision, as the pack's own
+// recomputation. A claim Cite could not read fails, and so does a NO row
+// whose note gives no reason.
+func AssertClaims(tb testing.TB, claims []Claim) {
 	tb.Helper()
-	seen := map[int]bool{}
 	for _, c := range claims {
-		want, no := differ[c.Row]
-		seen[c.Row] = true
 		switch {
-		case !no && c.Match() == Differs:
+		case c.CiteErr != "":
+			tb.Errorf("%s: %s", c.What, c.CiteErr)
+		case c.PackMatch == "yes" && c.Match() == Differs:
 			tb.Errorf("%s: published %s (PUBLISHED.md #%d) does not follow from the data: recomputed %v",
 				c.What, F(c.Published, c.Decimals), c.Row, c.Recomputed)
-		case no && c.Match() != Differs:
+		case c.PackMatch == "NO" && c.Match() != Differs:
 			tb.Errorf("%s: published %s (PUBLISHED.md #%d, marked NO) follows from the data: recomputed %v",
 				c.What, F(c.Published, c.Decimals), c.Row, c.Recomputed)
-		case no && F(c.Recomputed, c.Decimals) != F(want, c.Decimals):
+		case c.PackMatch == "NO" && F(c.Recomputed, c.Decimals) != F(c.PackRecomputed, c.Decimals):
 			tb.Errorf("%s: recomputed %s, the data pack recomputed %s (PUBLISHED.md #%d)",
-				c.What, F(c.Recomputed, c.Decimals), F(want, c.Decimals), c.Row)
+				c.What, F(c.Recomputed, c.Decimals), F(c.PackRecomputed, c.Decimals), c.Row)
+		case c.PackMatch != "yes" && c.PackMatch != "NO":
+			tb.Errorf("%s: PUBLISHED.md #%d is marked %q: nothing to check it against", c.What, c.Row, c.PackMatch)
 		}
-	}
-	for _, row := range slices.Sorted(maps.Keys(differ)) {
-		if !seen[row] {
-			tb.Errorf("no claim cites PUBLISHED.md #%d", row)
+		if c.PackMatch == "NO" && c.Match() == Differs && c.Note == "" && c.Reason == nil {
+			tb.Errorf("%s (PUBLISHED.md #%d): does not follow from the data, and its note gives no reason", c.What, c.Row)
 		}
 	}
 }
@@ -60,4 +59,23 @@ func AssertChart(tb testing.TB, c Chart, name string) {
 		tb.Fatalf("chart %s: two renders differ", name)
 	}
 	golden.Assert(tb, string(svg), name) // as text: a mismatch shows a line diff
+}
+
+// AssertFindings fails tb for every finding that does not follow from the
+// data unless its row is in no (the rows PUBLISHED.md marks NO), and for
+// every finding in no that does follow; a row in no that no finding cites
+// fails too.
+func AssertFindings(tb testing.TB, findings []Finding, no ...int) {
+	tb.Helper()
+	for _, row := range no {
+		if !slices.ContainsFunc(findings, func(f Finding) bool { return f.Row == row }) {
+			tb.Errorf("no finding cites PUBLISHED.md #%d", row)
+		}
+	}
+	for _, f := range findings {
+		if marked := slices.Contains(no, f.Row); f.Follows == marked {
+			tb.Errorf("%s (PUBLISHED.md #%d): follows from the data = %v, PUBLISHED.md marks it %s; the data show: %s",
+				f.What, f.Row, f.Follows, map[bool]string{true: "NO", false: "yes"}[marked], f.Recomputed)
+		}
+	}
 }

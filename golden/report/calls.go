@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/chimeraforge/chimeraforge/golden"
-	"github.com/chimeraforge/chimeraforge/internal/stats"
 )
 
 // A Call is one LLM call of a single-agent baseline (one benchfmt line of
@@ -129,18 +128,4 @@ func extreme(gs []Group, better func(a, b float64) bool) Group {
 		}
 	}
 	return best
-}
-
-// MeanCI formats the mean of xs with its 95 % t-interval and d decimals:
-// "113.90 [113.52, 114.29]".
-func MeanCI(xs []float64, d int) string {
-	iv := stats.TInterval(xs, 0.95)
-	return F(stats.Mean(xs), d) + " [" + F(iv.Lo, d) + ", " + F(iv.Hi, d) + "]"
-}
-
-// MeanEstimate is the mean of xs with its 95 % t-interval, as a chart
-// estimate.
-func MeanEstimate(xs []float64) Estimate {
-	iv := stats.TInterval(xs, 0.95)
-	return Estimate{Value: stats.Mean(xs), Lo: iv.Lo, Hi: iv.Hi}
 }

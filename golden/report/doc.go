@@ -5,14 +5,21 @@
 // that imports gonum.org/v1/plot, so that golden and the gate behind
 // cmd/chimeragate link no plotting code.
 //
-// A tr package's report test reads its .bench files with golden.ReadFile,
-// quotes each published number from the data pack's PUBLISHED.md as a
-// constant with its row, recomputes it into a Claim, renders the claims,
-// its own tables and charts, and checks them:
+// A tr package's report test reads its .bench files with golden.ReadFile
+// and the data pack's PUBLISHED.md with studydata.ReadPublished, recomputes
+// each published quantity into a Claim that names its row, and lets Cite
+// read the published number, its decimals and the pack's own verdict from
+// that row. A claim whose published number does not follow says why in a
+// Reason computed from the data. It renders the claims, its own tables and
+// charts, and checks them:
 //
-//	report.AssertClaims(t, claims, map[int]float64{90: 83.3}) // rows PUBLISHED.md marks NO
+//	report.AssertClaims(t, report.Cite(pub, claims)) // marked as PUBLISHED.md marks them
 //	tgolden.Assert(t, md, "report.md.golden")
 //	report.AssertChart(t, chart, "throughput.svg.golden")
+//
+// A summary shows its n; MeanCI gives no interval from fewer than
+// MinIntervalN samples and says so when an interval passes what its unit
+// can measure (units.PhysicalRange).
 //
 // go test ./trNNN -update rewrites the fragments (gotest.tools' golden
 // flag).

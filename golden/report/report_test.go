@@ -42,27 +42,6 @@ func TestMarkdownTable(t *testing.T) {
 	}
 }
 
-func TestChartGolden(t *testing.T) {
-	series := []Series{
-		{Name: "one", Estimates: []Estimate{{100, 95, 105}, {110, 100, 120}, {90, nan, nan}}},
-		{Name: "two", Estimates: []Estimate{{80, 70, 90}, {nan, nan, nan}, {70, 69, 71}}},
-	}
-	for _, tt := range []struct {
-		name string
-		kind Kind
-	}{{"bars.svg.golden", Bars}, {"dots.svg.golden", Dots}} {
-		t.Run(tt.name, func(t *testing.T) {
-			AssertChart(t, Chart{Title: "test", YLabel: "tok/s", Categories: []string{"a", "b", "c"}, Series: series, Kind: tt.kind}, tt.name)
-		})
-	}
-	if _, err := (Chart{Categories: []string{"a"}, Series: []Series{{Estimates: nil}}}).SVG(); err == nil {
-		t.Errorf("a series with the wrong number of estimates rendered without error")
-	}
-	if _, err := (Chart{Title: "empty"}).SVG(); err == nil {
-		t.Errorf("a chart without categories rendered without error")
-	}
-}
-
 // TestChartFitsItsText renders charts whose text would not fit a naive
 // layout and checks that Check finds every string inside the canvas, clear
 // of other strings and of the data, and that the layout did what it says.
@@ -302,56 +281,32 @@ func TestPerKey(t *testing.T) {
 }
 
 func TestMeanCI(t *testing.T) {
-	xs := []float64{1, 2, 3}
-	if got, want := MeanCI(xs, 2), "2.00 [-0.48, 4.48]"; got != want {
-		t.Errorf("MeanCI = %q, want %q", got, want)
-	}
-	b := MeanEstimate(xs)
-	if got, want := fmt.Sprintf("%.2f %.2f %.2f", b.Value, b.Lo, b.Hi), "2.00 -0.48 4.48"; got != want {
-		t.Errorf("MeanEstimate = %s, want %s", got, want)
-	}
-}
-
-// recordTB records the errors a helper reports.
-type recordTB struct {
-	testing.TB
-	errs []string
-}
-
-func (r *recordTB) Helper() {}
-func (r *recordTB) Errorf(format string, args ...any) {
-	r.errs = append(r.errs, fmt.Sprintf(format, args...))
-}
-
-func TestAssertClaims(t *testing.T) {
-	follows := Claim{What: "a", Row: 1, Published: 114.54, Decimals: 2, Recomputed: 114.5431}
-	no := Claim{What: "b", Row: 2, Published: 72.2, Decimals: 1, Recomputed: 83.333}
 	tests := []struct {
-		name   string
-		claims []Claim
-		differ map[int]float64
-		want   []string // substrings, one per error
+		name string
+		xs   []float64
+		unit string
+		want string
 	}{
-		{"published numbers that follow pass", []Claim{follows}, nil, nil},
-		{"a row marked NO that differs as the pack says passes", []Claim{follows, no}, map[int]float64{2: 83.3}, nil},
-		{"an unexpected difference fails", []Claim{no}, nil, []string{"#2) does not follow"}},
-		{"a row marked NO that follows fails", []Claim{follows}, map[int]float64{1: 114.6}, []string{"#1, marked NO) follows"}},
-		{"a difference other than the pack's fails", []Claim{no}, map[int]float64{2: 83.4}, []string{"recomputed 83.3, the data pack recomputed 83.4"}},
-		{"a row marked NO that no claim cites fails", []Claim{follows}, map[int]float64{9: 1}, []string{"no claim cites PUBLISHED.md #9"}},
+		{"three samples give an interval", []float64{11, 12, 13}, "tok/s", "12.00 [9.52, 14.48]"},
+		{"two samples give none", []float64{1, 2}, "tok/s", "1.50 (n = 2: no interval)"},
+		{"one sample gives none", []float64{1}, "tok/s", "1.00 (n = 1: no interval)"},
+		{"an interval below 0 says so", []float64{1, 2, 3}, "ttft-ns", "2.00 [-0.48, 4.48] (n = 3: too few samples for their spread, the interval passes 0)"},
+		{"a share above 100 says so", []float64{97, 99, 101}, "eff-%", "99.00 [94.03, 103.97] (n = 3: too few samples for their spread, the interval passes 100 %)"},
+		{"a percentage that is no share may pass 100", []float64{97, 99, 101}, "true-eff-%", "99.00 [94.03, 103.97]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := &recordTB{TB: t}
-			AssertClaims(r, tt.claims, tt.differ)
-			if len(r.errs) != len(tt.want) {
-				t.Fatalf("errors %q, want %d", r.errs, len(tt.want))
-			}
-			for i, w := range tt.want {
-				if !strings.Contains(r.errs[i], w) {
-					t.Errorf("error %q lacks %q", r.errs[i], w)
-				}
+			if got := MeanCI(tt.xs, 2, tt.unit); got != tt.want {
+				t.Errorf("MeanCI = %q, want %q", got, tt.want)
 			}
 		})
+	}
+	b := MeanEstimate([]float64{1, 2, 3})
+	if got, want := fmt.Sprintf("%.2f %.2f %.2f", b.Value, b.Lo, b.Hi), "2.00 -0.48 4.48"; got != want {
+		t.Errorf("MeanEstimate = %s, want %s", got, want)
+	}
+	if b := MeanEstimate([]float64{1, 2}); !math.IsNaN(b.Lo) || !math.IsNaN(b.Hi) || b.Value != 1.5 {
+		t.Errorf("MeanEstimate of two samples = %+v, want 1.5 and no interval", b)
 	}
 }
 
@@ -361,14 +316,97 @@ func TestClaimsTable(t *testing.T) {
 		{What: "a count", Row: 87, Published: 57, Decimals: 0, Unit: "runs", Recomputed: 57},
 		{What: "cut digits", Row: 83, Published: 114.97, Decimals: 2, Recomputed: 114.9796},
 		{What: "does not follow", Row: 90, Published: 72.2, Decimals: 1, Unit: "%", Recomputed: 83.333},
+		{What: "with a reason", Row: 91, Published: 99.5, Decimals: 1, Unit: "%", Recomputed: 98.7, Note: "n",
+			Reason: func(p float64) string { return "above all runs: " + F(p, 1) }},
+		{What: "whose reason is not needed", Row: 92, Published: 98.7, Decimals: 1, Recomputed: 98.7,
+			Reason: func(float64) string { return "never shown" }},
+		{What: "a mean", Row: 93, Published: 98.7, Decimals: 1, Recomputed: 98.7, N: 5},
 	}).Rows
 	want := [][]string{
 		{"throughput", "114.54 tok/s (PUBLISHED.md #80)", "114.539 tok/s", "yes", "114.06 tok/s Σ-rate", "n"},
 		{"a count", "57 runs (PUBLISHED.md #87)", "57 runs", "yes", "", ""},
 		{"cut digits", "114.97 (PUBLISHED.md #83)", "114.980", "yes, truncated (rounds to 114.98)", "", ""},
 		{"does not follow", "72.2 % (PUBLISHED.md #90)", "83.33 %", "**NO**", "", ""},
+		{"with a reason", "99.5 % (PUBLISHED.md #91)", "98.70 %", "**NO**", "", "n; above all runs: 99.5"},
+		{"whose reason is not needed", "98.7 (PUBLISHED.md #92)", "98.70", "yes", "", ""},
+		{"a mean", "98.7 (PUBLISHED.md #93)", "98.70 (n = 5)", "yes", "", ""},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("claims table rows mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestUpto(t *testing.T) {
+	for _, c := range []struct {
+		v    float64
+		d    int
+		want string
+	}{
+		{7600, 3, "7600"},
+		{268.1, 3, "268.1"},
+		{0.102714, 3, "0.103"},
+		{20900, 0, "20900"},
+		{1.0004, 3, "1"},
+		{math.NaN(), 3, "n/a"},
+	} {
+		if got := Upto(c.v, c.d); got != c.want {
+			t.Errorf("Upto(%v, %d) = %q, want %q", c.v, c.d, got, c.want)
+		}
+	}
+}
+
+func TestPlace(t *testing.T) {
+	xs := []float64{3, 1, 2, 5, 4}
+	for _, c := range []struct {
+		name string
+		v    float64
+		want string
+	}{
+		{"above every sample", 6, "above all 5 runs (highest 5.0)"},
+		{"below every sample", 0.5, "below all 5 runs (lowest 1.0)"},
+		{"between two samples", 2.5, "between the 2nd (2.0) and 3rd (3.0) lowest of 5 runs"},
+		{"on a sample", 3, "between the 2nd (2.0) and 3rd (3.0) lowest of 5 runs"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := Place(c.v, xs, 1, "runs"); got != c.want {
+				t.Errorf("Place(%v) = %q, want %q", c.v, got, c.want)
+			}
+		})
+	}
+	if got, want := SDs([]float64{1, 2, 3, 4}, 3, "runs"), "sample SD (n − 1) 1.291, population SD (n) 1.118 of 4 runs"; got != want {
+		t.Errorf("SDs = %q, want %q", got, want)
+	}
+	if got, want := MedianRank(135), "the 68th"; got != want {
+		t.Errorf("MedianRank(135) = %q, want %q", got, want)
+	}
+	if got, want := MedianRank(4), "the mean of the 2nd and 3rd"; got != want {
+		t.Errorf("MedianRank(4) = %q, want %q", got, want)
+	}
+	for k, want := range map[int]string{1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 11: "11th", 12: "12th", 13: "13th", 21: "21st", 112: "112th"} {
+		if got := Ordinal(k); got != want {
+			t.Errorf("Ordinal(%d) = %q, want %q", k, got, want)
+		}
+	}
+}
+
+func TestBoundNote(t *testing.T) {
+	in := Series{Estimates: []Estimate{{Value: 99, Lo: 98, Hi: 100}}}
+	out := Series{Estimates: []Estimate{{Value: 99, Lo: 97, Hi: 101}, {Value: 98, Lo: 96, Hi: 100.5}}}
+	for _, c := range []struct {
+		name   string
+		unit   string
+		series []Series
+		want   string
+	}{
+		{"inside the bound", "eff-%", []Series{in}, ""},
+		{"two past 100", "eff-%", []Series{in, out}, "; 2 whiskers pass 100 %: too few samples for their spread"},
+		{"no upper bound for a rate", "tok/s", []Series{out}, ""},
+		{"no interval", "eff-%", []Series{{Estimates: []Estimate{{Value: 1, Lo: nan, Hi: nan}}}}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := BoundNote(c.unit, c.series); got != c.want {
+				t.Errorf("BoundNote = %q, want %q", got, c.want)
+			}
+		})
 	}
 }

@@ -57,36 +57,3 @@ func TestFindingCells(t *testing.T) {
 		t.Errorf("a finding that follows renders %q, want yes", got)
 	}
 }
-
-// TestAssertFindings runs AssertFindings against a recorder: it must flag
-// a marked row that follows, an unmarked row that does not, and a marked
-// row no finding cites.
-func TestAssertFindings(t *testing.T) {
-	fs := []Finding{{What: "a", Row: 1, Follows: true}, {What: "b", Row: 2, Follows: false}}
-	for _, tt := range []struct {
-		name  string
-		no    []int
-		fails int
-	}{
-		{"marks agree", []int{2}, 0},
-		{"row 1 marked NO but follows, row 2 unmarked but does not", []int{1}, 2},
-		{"row 3 marked but cited by no finding", []int{2, 3}, 1},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			rec := &recorder{TB: t}
-			AssertFindings(rec, fs, tt.no...)
-			if rec.errors != tt.fails {
-				t.Errorf("AssertFindings reported %d errors, want %d", rec.errors, tt.fails)
-			}
-		})
-	}
-}
-
-// recorder counts Errorf calls instead of failing the test.
-type recorder struct {
-	testing.TB
-	errors int
-}
-
-func (r *recorder) Helper()               { r.TB.Helper() }
-func (r *recorder) Errorf(string, ...any) { r.errors++ }

@@ -4,10 +4,18 @@
 // agent binary (cmd/chimera-agent) stays lean.
 //
 // A measurement that a call did not give is absent, never 0: a call with
-// no content chunk has no TTFT, a done chunk without load_duration or
-// prompt_eval_duration leaves those nil in the Record, and CallMetrics
-// leaves them out of its means and counts them (no-ttft-calls,
-// no-load-calls, no-prefill-calls).
+// no content chunk has no TTFT, a count or duration the done chunk does not
+// carry (load_duration, eval_count, …) is nil in the Record, and
+// CallMetrics leaves them out of its means and counts the calls that
+// lacked them (no-ttft-calls, no-load-calls, no-prefill-calls).
+//
+// A server's accounting is checked before it is used ([Validate]): a call
+// whose numbers cannot be true is an invalid call, traced with its reason
+// (Record.Invalid), counted (invalid-calls) and pooled into nothing, and
+// [CallMetrics.Err] fails a benchmark whose calls were all invalid. The
+// trace never tears: a short write is cut back to the last whole line, and
+// [ReadTrace] returns every whole record of a torn file, naming the torn
+// lines ([ErrTorn]).
 //
 // A [Client] from [NewOpenAIClient] measures the same Record over the
 // OpenAI chat-completions protocol (openai.go): TTFT at the first content
@@ -17,5 +25,6 @@
 // that needs no server timing.
 //
 // Environment (read at call time): CHIMERA_STALL, the stall limit of calls
-// that set none (a Go duration; default [DefaultStall]).
+// that set none: how long a stream may go without generated text, whatever
+// other lines arrive (a Go duration; default [DefaultStall]).
 package measure

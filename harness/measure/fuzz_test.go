@@ -87,6 +87,7 @@ func FuzzReadTrace(f *testing.F) {
 	}
 	bare := sampleRecord("bare")
 	bare.LoadDuration, bare.PromptEvalCount, bare.PromptEvalDuration = nil, nil, nil
+	bare.EvalCount, bare.EvalDuration, bare.TotalDuration = nil, nil, nil
 	bareLine, err := json.Marshal(bare)
 	if err != nil {
 		f.Fatal(err)

@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -16,7 +17,10 @@ type Reporter interface {
 // as 0: a call with no content chunk has no TTFT (nor ITL, nor, as a
 // workflow's first call, a first TTFT), a done chunk without load_duration
 // or prompt_eval_duration adds nothing to load-ns or prefill-ns. How many
-// calls lacked each is reported. The zero value is ready to use.
+// calls lacked each is reported. An invalid call (Record.Invalid) is
+// counted (invalid-calls) and pooled into nothing: not its server's
+// numbers, and not its client times either, so that every mean is over the
+// same calls. The zero value is ready to use.
 type CallMetrics struct {
 	calls        int
 	tokens       int
@@ -37,6 +41,9 @@ type CallMetrics struct {
 
 	noTTFT, noLoad, noPrefill int
 	failed                    int // records with Err set: counted, never pooled
+
+	invalid      int
+	firstInvalid string // the first invalid call's stage and reason
 }
 
 // Add pools the records of one workflow run; the first is the run's first call.
@@ -47,9 +54,18 @@ func (m *CallMetrics) Add(recs ...Record) {
 			m.failed++
 			continue
 		}
+		if r.Invalid != "" {
+			if m.invalid == 0 {
+				m.firstInvalid = fmt.Sprintf("run %q %s call at %s: %s", r.Run, r.Stage, r.URL, r.Invalid)
+			}
+			m.invalid++
+			continue
+		}
 		m.calls++
-		m.tokens += r.EvalCount
-		m.evalDuration += r.EvalDuration
+		if n, ok := r.Tokens(); ok && r.EvalDuration != nil && *r.EvalDuration > 0 {
+			m.tokens += n
+			m.evalDuration += *r.EvalDuration
+		}
 		m.e2e = append(m.e2e, float64(r.E2E()))
 		ttft, ok := r.TTFT()
 		if ok {
@@ -100,14 +116,17 @@ func (m *CallMetrics) Add(recs ...Record) {
 // study-ttft-ns, prompt-tok, reasoning-ttft-ns and reasoning-tok, each the
 // mean over the calls that measured it and absent, never 0, when none did;
 // stream-tok/s, Σ tokens after the first / Σ first → last token chunk
-// ([Record.StreamSpan]); and, whenever a call was pooled, the counts
+// ([Record.StreamSpan]); whenever a call was pooled, the counts
 // no-ttft-calls, no-load-calls and no-prefill-calls, for which 0 is a
-// measurement. failed-calls, the records with Err set, is reported
-// whenever a call was added, pooled or not.
+// measurement; whenever a successful call was added, invalid-calls; and
+// failed-calls, the records with Err set, whenever any call was added.
 func (m *CallMetrics) Values() map[string]float64 {
 	v := map[string]float64{}
-	if m.calls+m.failed > 0 {
+	if m.calls+m.invalid+m.failed > 0 {
 		v["failed-calls"] = float64(m.failed)
+	}
+	if m.calls+m.invalid > 0 {
+		v["invalid-calls"] = float64(m.invalid)
 	}
 	if m.calls == 0 {
 		return v
@@ -141,6 +160,19 @@ func (m *CallMetrics) Values() map[string]float64 {
 	return v
 }
 
+// Err is an error naming the first invalid call when calls were added and
+// every one of them was invalid: a benchmark with nothing valid to report
+// must fail, not pass with only invalid-calls. Nil otherwise.
+func (m *CallMetrics) Err() error {
+	if m.calls > 0 || m.invalid == 0 {
+		return nil
+	}
+	return fmt.Errorf("all %d calls invalid, so nothing to report; the first: %s", m.invalid, m.firstInvalid)
+}
+
+// Invalid is the number of invalid calls added.
+func (m *CallMetrics) Invalid() int { return m.invalid }
+
 // Report reports every measured metric on b. Call it once, after the b.Loop loop.
 func (m *CallMetrics) Report(r Reporter) {
 	for unit, x := range m.Values() {
@@ -156,4 +188,41 @@ func mean(xs []float64) float64 {
 		s += x
 	}
 	return s / float64(len(xs))
+}
+
+// A TokenCount sums eval_count over the calls of a timed region, for the
+// region's J/tok or agg-tok/s. Once one call's count is unknown (a failed
+// or invalid call, or a done chunk without eval_count) the sum is unknown
+// too: the region's energy and wall time include that call's tokens, and
+// leaving them out would overstate J/tok and understate agg-tok/s. The
+// zero value is an empty, known sum.
+type TokenCount struct {
+	n       int
+	unknown bool
+}
+
+// Add adds the records' eval_counts.
+func (t *TokenCount) Add(recs ...Record) {
+	for _, r := range recs {
+		n, ok := r.Tokens()
+		if !ok {
+			t.unknown = true
+		}
+		t.n += n
+	}
+}
+
+// Sum is the total; ok is false once any call's count was unknown.
+func (t TokenCount) Sum() (n int, ok bool) {
+	if t.unknown {
+		return 0, false
+	}
+	return t.n, true
+}
+
+// ForRegion is Sum for a gpu.Region's Stop: 0 when unknown, which Stop
+// takes as no tokens, leaving J/tok out rather than wrong.
+func (t TokenCount) ForRegion() int {
+	n, _ := t.Sum()
+	return n
 }

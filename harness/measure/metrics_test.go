@@ -55,6 +55,7 @@ func TestCallMetricsOmitsWhatWasNotMeasured(t *testing.T) {
 			"no-ttft-calls":    2,
 			"no-load-calls":    2,
 			"no-prefill-calls": 2,
+			"invalid-calls":    0,
 			"stream-tok/s":     100, // the client saw the same 10 ms between tokens
 			"failed-calls":     0,
 		}

@@ -518,18 +518,18 @@ func (m *sseMeter) finish() {
 	t := m.timings
 	switch {
 	case m.usage != nil:
-		r.EvalCount = m.usage.CompletionTokens
+		r.EvalCount = Ptr(m.usage.CompletionTokens)
 		r.PromptEvalCount = Ptr(m.usage.PromptTokens)
 		if d := m.usage.CompletionTokensDetails; d != nil && d.ReasoningTokens != nil {
 			r.ReasoningTokens = Ptr(*d.ReasoningTokens)
 		}
 	case t != nil && t.PredictedN != nil:
-		r.EvalCount = *t.PredictedN
+		r.EvalCount = Ptr(*t.PredictedN)
 		if t.PromptN != nil {
 			r.PromptEvalCount = Ptr(*t.PromptN)
 		}
 	default:
-		r.EvalCount = len(r.Chunks) + len(r.Reasoning)
+		r.EvalCount = Ptr(len(r.Chunks) + len(r.Reasoning))
 		r.TokensCounted = true
 	}
 	if t != nil {
@@ -537,7 +537,7 @@ func (m *sseMeter) finish() {
 			r.PromptEvalDuration = Ptr(millis(*t.PromptMS))
 		}
 		if t.PredictedMS != nil {
-			r.EvalDuration = millis(*t.PredictedMS)
+			r.EvalDuration = Ptr(millis(*t.PredictedMS))
 		}
 	}
 }

@@ -41,17 +41,17 @@ func TestMeasureOpenAIShapesAreExact(t *testing.T) {
 		reasoning int
 		firstByte time.Duration // a role-only chunk goes out at the slot's start, before prefill
 		prefill   *time.Duration
-		decode    time.Duration
+		decode    *time.Duration
 		prompt    *int
 		counted   bool
 	}{
 		{shape: ollamatest.ShapeOllama, firstByte: 120 * ms, prompt: Ptr(20)},
 		{shape: ollamatest.ShapeVLLM, firstByte: 100 * ms, prompt: Ptr(20)},
-		{shape: ollamatest.ShapeLlamaCpp, firstByte: 100 * ms, prompt: Ptr(20), prefill: Ptr(20 * ms), decode: 80 * ms},
+		{shape: ollamatest.ShapeLlamaCpp, firstByte: 100 * ms, prompt: Ptr(20), prefill: Ptr(20 * ms), decode: Ptr(80 * ms)},
 		{shape: ollamatest.ShapeNoUsage, firstByte: 120 * ms, counted: true},
 		{shape: ollamatest.ShapeOllama, reasoning: 3, firstByte: 120 * ms, prompt: Ptr(20)},
 		{shape: ollamatest.ShapeVLLM, reasoning: 3, firstByte: 100 * ms, prompt: Ptr(20)},
-		{shape: ollamatest.ShapeLlamaCpp, reasoning: 3, firstByte: 100 * ms, prompt: Ptr(20), prefill: Ptr(20 * ms), decode: 80 * ms},
+		{shape: ollamatest.ShapeLlamaCpp, reasoning: 3, firstByte: 100 * ms, prompt: Ptr(20), prefill: Ptr(20 * ms), decode: Ptr(80 * ms)},
 		{shape: ollamatest.ShapeNoUsage, reasoning: 3, firstByte: 120 * ms, counted: true},
 	} {
 		t.Run(fmt.Sprintf("shape=%v/reasoning=%d", tc.shape, tc.reasoning), func(t *testing.T) {
@@ -76,7 +76,7 @@ func TestMeasureOpenAIShapesAreExact(t *testing.T) {
 					Start: r.Start, FirstByte: tc.firstByte, FirstContent: content[tc.reasoning],
 					Chunks: content[tc.reasoning:], End: 200 * ms,
 					PromptEvalCount: tc.prompt, PromptEvalDuration: tc.prefill,
-					EvalCount: 8, EvalDuration: tc.decode, DoneReason: "length",
+					EvalCount: Ptr(8), EvalDuration: tc.decode, DoneReason: "length",
 					TokensCounted: tc.counted,
 					Response:      words, ResponseChars: len(words),
 				}
@@ -95,7 +95,7 @@ func TestMeasureOpenAIShapesAreExact(t *testing.T) {
 				if n, span, ok := r.StreamSpan(); !ok || n != 7 || span != 70*ms {
 					t.Errorf("StreamSpan = %d, %v, %v; want 7 tokens in 70ms", n, span, ok)
 				}
-				if _, ok := r.DecodeRate(); ok != (tc.decode > 0) {
+				if _, ok := r.DecodeRate(); ok != (tc.decode != nil) {
 					t.Errorf("DecodeRate ok = %v: want it only where the server timed decoding", ok)
 				}
 			})
@@ -250,7 +250,7 @@ func TestMeasureOpenAIReasoningTokensFromUsage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, ok := r.ReasoningCount(); !ok || n != 7 || r.EvalCount != 9 || len(r.Reasoning) != 1 || len(r.Chunks) != 1 || r.Response != "answer" {
+	if n, ok := r.ReasoningCount(); !ok || n != 7 || *r.EvalCount != 9 || len(r.Reasoning) != 1 || len(r.Chunks) != 1 || r.Response != "answer" {
 		t.Errorf("reasoning %d, %v; eval %d, %d reasoning and %d content chunks, response %q; want 7, true, 9, 1, 1, answer",
 			n, ok, r.EvalCount, len(r.Reasoning), len(r.Chunks), r.Response)
 	}

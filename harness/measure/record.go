@@ -10,7 +10,10 @@ import (
 //
 // Client times are offsets from Start on the monotonic clock. A Record with
 // Err set is a failed call: it is written to the trace so that nothing is
-// lost, but it is never pooled into a metric.
+// lost, but it is never pooled into a metric. A Record with Invalid set is
+// an invalid call: it succeeded, but the server's accounting of it failed a
+// check ([Validate]); it is traced with its reason, counted (invalid-calls),
+// and pooled into nothing.
 type Record struct {
 	// Identity.
 	Run      string         `json:"run,omitempty"`     // benchmark or run label
@@ -37,9 +40,9 @@ type Record struct {
 	LoadDuration       *time.Duration `json:"load_duration_ns,omitempty"`
 	PromptEvalCount    *int           `json:"prompt_eval_count,omitempty"`
 	PromptEvalDuration *time.Duration `json:"prompt_eval_duration_ns,omitempty"`
-	EvalCount          int            `json:"eval_count"`
-	EvalDuration       time.Duration  `json:"eval_duration_ns"`
-	TotalDuration      time.Duration  `json:"total_duration_ns"`
+	EvalCount          *int           `json:"eval_count,omitempty"`
+	EvalDuration       *time.Duration `json:"eval_duration_ns,omitempty"`
+	TotalDuration      *time.Duration `json:"total_duration_ns,omitempty"`
 	DoneReason         string         `json:"done_reason,omitempty"`
 
 	// OpenAI protocol (openai.go): reasoning deltas are timed apart from
@@ -49,6 +52,9 @@ type Record struct {
 	TokensCounted   bool            `json:"tokens_counted,omitempty"`   // EvalCount is the count of token chunks: the server sent no usage
 	// Status is the HTTP status of a call that failed with one (429, 503, …).
 	Status int `json:"status,omitempty"`
+	// Invalid is why the server's accounting was rejected ([Validate]);
+	// "" for a valid call.
+	Invalid string `json:"invalid,omitempty"`
 
 	// Response is the concatenated content; the agent parses it.
 	Response string `json:"-"`
@@ -60,8 +66,23 @@ type Record struct {
 }
 
 // OK reports whether the call succeeded: it ended with a done chunk and no
-// error. Only OK records are pooled into metrics.
+// error. Its response is usable; it is pooled into metrics only if it is
+// also [Record.Valid].
 func (r Record) OK() bool { return r.Err == "" }
+
+// Valid reports whether the call succeeded and its accounting passed
+// [Validate]: only valid records are pooled into metrics.
+func (r Record) Valid() bool { return r.Err == "" && r.Invalid == "" }
+
+// Tokens is the server's eval_count. ok is false for a call that is not
+// [Record.Valid] or whose done chunk carried no eval_count: a count that
+// was not reported is unknown, never 0.
+func (r Record) Tokens() (n int, ok bool) {
+	if !r.Valid() || r.EvalCount == nil {
+		return 0, false
+	}
+	return *r.EvalCount, true
+}
 
 // TTFT is the client's time to first token: request start → first
 // non-empty content chunk (the Rust harness's definition). ok is false for
@@ -97,10 +118,12 @@ func (r Record) StudyTTFT() (ttft time.Duration, ok bool) {
 }
 
 // DecodeRate is the server's decode throughput, eval_count / eval_duration
-// in tokens per second. ok is false when eval_duration is 0.
+// in tokens per second. ok is false for a call that is not
+// [Record.Valid], or that did not report both, or whose eval_duration is 0.
 func (r Record) DecodeRate() (tokPerSec float64, ok bool) {
-	if r.EvalDuration <= 0 {
+	n, ok := r.Tokens()
+	if !ok || r.EvalDuration == nil || *r.EvalDuration <= 0 {
 		return 0, false
 	}
-	return float64(r.EvalCount) / r.EvalDuration.Seconds(), true
+	return float64(n) / r.EvalDuration.Seconds(), true
 }

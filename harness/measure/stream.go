@@ -16,8 +16,9 @@ import (
 )
 
 // DefaultStall is the stall limit of a [Call] that sets none, when
-// CHIMERA_STALL is unset. The limit runs from the request's start, so it
-// also bounds model loading and queueing before the first chunk: a cold
+// CHIMERA_STALL is unset. The limit runs from the request's start until
+// the first generated text, then from each generated text to the next, so
+// it also bounds model loading and queueing before the first chunk: a cold
 // load of a large model or a long queue behind other agents needs a larger
 // one (CHIMERA_STALL=10m, or Call.Stall).
 const DefaultStall = 2 * time.Minute
@@ -47,7 +48,7 @@ var (
 	// ErrNoDone: the stream ended without a done:true chunk (Ollama does
 	// this after ~30 identical tokens in a row).
 	ErrNoDone = errors.New("stream ended without done")
-	// ErrStall: no chunk arrived for Call.Stall.
+	// ErrStall: no generated text arrived for Call.Stall.
 	ErrStall = errors.New("stream stalled")
 	// ErrCut: the connection broke mid-stream. It also wraps the transport's
 	// error (often io.ErrUnexpectedEOF).
@@ -63,8 +64,10 @@ type Call struct {
 	Prompt    string
 	Options   map[string]any // nil = no options: server defaults (the study's baseline)
 	KeepAlive *api.Duration  // nil = server default
-	// Stall is how long without a chunk (or, before the first one, since
-	// the start) counts as a hung server; 0 = [StallFromEnv].
+	// Stall is how long without generated text (content or thinking; or,
+	// before the first, since the start) counts as a hung server, whatever
+	// other lines arrive: a server that sends empty lines to keep the
+	// connection open is still stalled. 0 = [StallFromEnv].
 	Stall time.Duration
 
 	// Identity copied into the record.
@@ -79,8 +82,10 @@ type Call struct {
 // with non-empty content (response for generate, message content for chat;
 // thinking text is not content), and End for the done chunk. The server's
 // durations, counts and done_reason are copied from the done chunk; a
-// load_duration, prompt_eval_count or prompt_eval_duration it does not carry
-// stays nil in the Record.
+// count or duration it does not carry stays nil in the Record. The done
+// chunk's accounting is then checked ([Validate]): a call whose accounting
+// fails is returned without error (its response is good), with
+// Record.Invalid saying why.
 //
 // With a client from [NewOpenAIClient] the call is an OpenAI chat
 // completion instead ([Client.streamOpenAI] says what is measured there).
@@ -158,6 +163,7 @@ func Measure(ctx context.Context, c Call) (Record, error) {
 	r.Response = text.String()
 	r.ResponseChars = len(r.Response)
 	if m.done && err == nil {
+		r.Invalid = Validate(r)
 		return r, nil
 	}
 
@@ -171,7 +177,7 @@ func Measure(ctx context.Context, c Call) (Record, error) {
 			err = ctx.Err()
 		}
 	case errors.Is(context.Cause(sctx), ErrStall):
-		err = fmt.Errorf("%w: no chunk for %v", ErrStall, stall)
+		err = fmt.Errorf("%w: no generated text for %v", ErrStall, stall)
 	case errors.As(err, &se):
 		// err as is: the status and server message
 		r.Status = se.StatusCode
@@ -189,23 +195,26 @@ func Measure(ctx context.Context, c Call) (Record, error) {
 // streamLine is what Measure reads of a streamed line of /api/generate
 // (response) or /api/chat (message.content): the api package's response
 // types carry more (model, created_at, …) that would cost a decode and
-// allocations per chunk for nothing. The durations that may be missing
-// are pointers, so that a key absent from the done line stays nil rather
-// than reading as 0 (api.Metrics cannot tell); only the done line carries
-// them, so the chunks before it allocate nothing for them.
+// allocations per chunk for nothing. The counts and durations are
+// pointers, so that a key absent from the done line stays nil rather than
+// reading as 0 (api.Metrics cannot tell); only the done line carries them,
+// so the chunks before it allocate nothing for them. Thinking text is
+// read only to keep the stall timer from firing while a model thinks.
 type streamLine struct {
 	Response string `json:"response"`
+	Thinking string `json:"thinking"`
 	Message  struct {
-		Content string `json:"content"`
+		Content  string `json:"content"`
+		Thinking string `json:"thinking"`
 	} `json:"message"`
 	Done               bool           `json:"done"`
 	DoneReason         string         `json:"done_reason"`
-	TotalDuration      time.Duration  `json:"total_duration"`
+	TotalDuration      *time.Duration `json:"total_duration"`
 	LoadDuration       *time.Duration `json:"load_duration"`
 	PromptEvalCount    *int           `json:"prompt_eval_count"`
 	PromptEvalDuration *time.Duration `json:"prompt_eval_duration"`
-	EvalCount          int            `json:"eval_count"`
-	EvalDuration       time.Duration  `json:"eval_duration"`
+	EvalCount          *int           `json:"eval_count"`
+	EvalDuration       *time.Duration `json:"eval_duration"`
 	streamError
 }
 
@@ -248,7 +257,9 @@ type meter struct {
 }
 
 // chunk runs once per streamed line; it must stay allocation-free beyond
-// the amortised growth of r.Chunks and text.
+// the amortised growth of r.Chunks and text. Only a line with generated
+// text (content, or thinking) restarts the stall timer: a stall is time
+// without progress, and an empty line is not progress.
 func (m *meter) chunk(l *streamLine) {
 	now := time.Since(m.start)
 	r := m.r
@@ -259,9 +270,11 @@ func (m *meter) chunk(l *streamLine) {
 		r.Chunks = append(r.Chunks, now)
 		m.text.WriteString(l.Response)
 		m.text.WriteString(l.Message.Content)
+		m.timer.Reset(m.stall)
+	} else if len(l.Thinking)+len(l.Message.Thinking) > 0 {
+		m.timer.Reset(m.stall)
 	}
 	if !l.Done {
-		m.timer.Reset(m.stall)
 		return
 	}
 	m.timer.Stop()

@@ -73,7 +73,7 @@ func TestMeasureScriptedTimingIsExact(t *testing.T) {
 					FirstByte: 120 * ms, FirstContent: 120 * ms,
 					Chunks: steps(120*ms, 10*ms, 8), End: 200 * ms,
 					LoadDuration: Ptr(100 * ms), PromptEvalCount: Ptr(20), PromptEvalDuration: Ptr(20 * ms),
-					EvalCount: 8, EvalDuration: 80 * ms, TotalDuration: 200 * ms, DoneReason: "length",
+					EvalCount: Ptr(8), EvalDuration: Ptr(80 * ms), TotalDuration: Ptr(200 * ms), DoneReason: "length",
 					Response: wantText, ResponseChars: len(wantText),
 				}
 				if diff := cmp.Diff(want, r); diff != "" {
@@ -103,9 +103,9 @@ func TestMeasureDefaultsToServerTokenCount(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(r.Chunks) != scripted.Tokens || r.EvalCount != scripted.Tokens || r.DoneReason != "stop" || r.Options != nil {
+		if len(r.Chunks) != scripted.Tokens || *r.EvalCount != scripted.Tokens || r.DoneReason != "stop" || r.Options != nil {
 			t.Errorf("chunks %d eval_count %d reason %q options %v; want %d, %d, stop, nil",
-				len(r.Chunks), r.EvalCount, r.DoneReason, r.Options, scripted.Tokens, scripted.Tokens)
+				len(r.Chunks), *r.EvalCount, r.DoneReason, r.Options, scripted.Tokens, scripted.Tokens)
 		}
 	})
 }
@@ -152,6 +152,19 @@ func TestMeasureFaults(t *testing.T) {
 			stall:      time.Second,
 			wantIs:     []error{ErrStall},
 			wantChunks: 2, wantEnd: 30*ms + time.Second,
+		},
+		{
+			// main restarted the stall timer on every line, so the run hung
+			// until killed: here, until the minute's deadline, reported as
+			// context.DeadlineExceeded after 1 content chunk in 1m0s.
+			name:  "empty keep-alive lines every second after 1 chunk stall at 2s (main: hung)",
+			fault: ollamatest.Fault{Kind: ollamatest.FaultKeepAlive, After: 1, Delay: time.Second},
+			stall: 2 * time.Second,
+			ctx: func(ctx context.Context) (context.Context, context.CancelFunc) {
+				return context.WithTimeout(ctx, time.Minute)
+			},
+			wantIs:     []error{ErrStall},
+			wantChunks: 1, wantEnd: 20*ms + 2*time.Second,
 		},
 		{
 			name:       "stall before any byte",
@@ -275,8 +288,8 @@ func TestMeasureStallFromEnv(t *testing.T) {
 		wantEnd   time.Duration
 		wantErr   string
 	}{
-		{"CHIMERA_STALL sets the limit", "3s", 0, 3 * time.Second, "stream stalled: no chunk for 3s"},
-		{"Call.Stall wins", "3s", time.Second, time.Second, "stream stalled: no chunk for 1s"},
+		{"CHIMERA_STALL sets the limit", "3s", 0, 3 * time.Second, "stream stalled: no generated text for 3s"},
+		{"Call.Stall wins", "3s", time.Second, time.Second, "stream stalled: no generated text for 1s"},
 		{"a bad value is an error naming the variable", "3", 0, 0, `CHIMERA_STALL="3": want a positive Go duration`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -304,9 +317,9 @@ func TestMeasureSlowFirstByteSucceeds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ttft, _ := r.TTFT(); r.FirstByte != 420*ms || ttft != 420*ms || r.TotalDuration != 170*ms {
+		if ttft, _ := r.TTFT(); r.FirstByte != 420*ms || ttft != 420*ms || *r.TotalDuration != 170*ms {
 			t.Errorf("first byte %v, TTFT %v, server total %v; want 420ms, 420ms (delay + load + prefill), 170ms",
-				r.FirstByte, ttft, r.TotalDuration)
+				r.FirstByte, ttft, *r.TotalDuration)
 		}
 	})
 }
@@ -330,8 +343,8 @@ func TestMeasureQueueingShowsInTTFT(t *testing.T) {
 		<-first
 		// The first holds the only slot for 70 ms (prefill 20, tokens at
 		// 20…60, done at 70); the second, sent at 1 ms, waits 69 ms of it.
-		if ttft, _ := second.TTFT(); ttft != 89*ms || second.TotalDuration != 139*ms || second.EvalDuration != 50*ms {
-			t.Errorf("queued call: TTFT %v, total %v, eval %v; want 89ms, 139ms, 50ms", ttft, second.TotalDuration, second.EvalDuration)
+		if ttft, _ := second.TTFT(); ttft != 89*ms || *second.TotalDuration != 139*ms || *second.EvalDuration != 50*ms {
+			t.Errorf("queued call: TTFT %v, total %v, eval %v; want 89ms, 139ms, 50ms", ttft, *second.TotalDuration, *second.EvalDuration)
 		}
 	})
 }
@@ -348,11 +361,11 @@ func TestMeasureRealSocket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Chunks) != 5 || r.EvalCount != 5 || r.EvalDuration != 5*ms {
-		t.Errorf("%d chunks, eval_count %d, eval_duration %v; want 5, 5, 5ms", len(r.Chunks), r.EvalCount, r.EvalDuration)
+	if len(r.Chunks) != 5 || *r.EvalCount != 5 || *r.EvalDuration != 5*ms {
+		t.Errorf("%d chunks, eval_count %d, eval_duration %v; want 5, 5, 5ms", len(r.Chunks), *r.EvalCount, *r.EvalDuration)
 	}
 	// Real time: only order and lower bounds hold (chunks may arrive batched).
-	if !slices.IsSorted(r.Chunks) || r.FirstByte > r.FirstContent || r.FirstContent != r.Chunks[0] || r.Chunks[4] > r.End || r.End < r.EvalDuration {
+	if !slices.IsSorted(r.Chunks) || r.FirstByte > r.FirstContent || r.FirstContent != r.Chunks[0] || r.Chunks[4] > r.End || r.End < *r.EvalDuration {
 		t.Errorf("times out of order or too short: first byte %v, chunks %v, end %v", r.FirstByte, r.Chunks, r.End)
 	}
 	s.Inject("tiny", ollamatest.Fault{Kind: ollamatest.FaultCut, After: 2, Count: 1})
@@ -378,7 +391,7 @@ func TestRecordMetricsNotMeasured(t *testing.T) {
 		wantStudy bool
 	}{
 		{"no chunks, no accounting", Record{}, false, false, false, false},
-		{"one chunk has no gap", Record{Chunks: []time.Duration{5}, EvalCount: 1, EvalDuration: ms}, true, false, true, false},
+		{"one chunk has no gap", Record{Chunks: []time.Duration{5}, EvalCount: Ptr(1), EvalDuration: Ptr(ms)}, true, false, true, false},
 		{"two chunks have one gap", Record{Chunks: []time.Duration{5, 9}}, true, true, false, false},
 		{"load without prefill is no study TTFT", Record{LoadDuration: Ptr(ms)}, false, false, false, false},
 		{"zero load and prefill reported are a study TTFT", Record{LoadDuration: Ptr(time.Duration(0)), PromptEvalDuration: Ptr(time.Duration(0))}, false, false, false, true},
@@ -420,6 +433,6 @@ func ExampleMeasure() {
 	}
 	trace.Write(r) // failed calls are written too, with Err set
 	itl, measured := r.ITL()
-	fmt.Println(r.OK(), len(r.Chunks), r.EvalCount, *r.PromptEvalCount, r.DoneReason, measured, itl >= 0)
+	fmt.Println(r.OK(), len(r.Chunks), *r.EvalCount, *r.PromptEvalCount, r.DoneReason, measured, itl >= 0)
 	// Output: true 4 4 8 stop true true
 }

@@ -27,10 +27,10 @@ func (r Record) tokenChunks() (first, last time.Duration, n int) {
 // tokens / span.
 func (r Record) StreamSpan() (tokens int, span time.Duration, ok bool) {
 	first, last, n := r.tokenChunks()
-	if n < 2 || r.EvalCount < 2 || last <= first {
+	if n < 2 || r.EvalCount == nil || *r.EvalCount < 2 || last <= first {
 		return 0, 0, false
 	}
-	return r.EvalCount - 1, last - first, true
+	return *r.EvalCount - 1, last - first, true
 }
 
 // ReasoningTTFT is the client's time to the first reasoning delta: request

@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -19,7 +20,7 @@ func sampleRecord(run string) Record {
 		Start:     time.Date(2026, 11, 26, 1, 2, 3, 4, time.UTC),
 		FirstByte: 120 * ms, FirstContent: 120 * ms, Chunks: steps(120*ms, 10*ms, 3), End: 150 * ms,
 		LoadDuration: Ptr(100 * ms), PromptEvalCount: Ptr(20), PromptEvalDuration: Ptr(20 * ms),
-		EvalCount: 3, EvalDuration: 30 * ms, TotalDuration: 150 * ms, DoneReason: "length",
+		EvalCount: Ptr(3), EvalDuration: Ptr(30 * ms), TotalDuration: Ptr(150 * ms), DoneReason: "length",
 		ResponseChars: 12,
 	}
 }
@@ -87,21 +88,29 @@ func TestTraceConcurrentWritersKeepWholeLines(t *testing.T) {
 	}
 }
 
-func TestReadTraceReportsTheBadLine(t *testing.T) {
+// ReadTrace returns every whole record of a torn file and names each
+// torn line (wrapping ErrTorn). main stopped at the first torn line: after
+// a full disk tore line 5 and the next run appended 8 records, all 8 were
+// unreadable.
+func TestReadTraceReturnsEveryWholeRecordAndNamesTheTornLines(t *testing.T) {
 	good, err := os.ReadFile(writeTrace(t, sampleRecord("1")))
 	if err != nil {
 		t.Fatal(err)
 	}
+	g, half := string(good), string(good[:len(good)/2])
 	for _, tc := range []struct {
 		name     string
 		content  string
 		wantRecs int
 		wantErr  string
 	}{
-		{"truncated last line", string(good) + string(good) + string(good[:len(good)/2]), 2, "line 3: truncated record"},
-		{"last line without newline", string(good) + strings.TrimSuffix(string(good), "\n"), 1, "line 2: truncated record"},
-		{"garbage in the middle", string(good) + "{oops\n" + string(good), 1, "line 2:"},
-		{"clean file", string(good) + string(good), 2, ""},
+		{"truncated last line", g + g + half, 2, "line 3: torn record (no newline)"},
+		{"last line without newline", g + strings.TrimSuffix(g, "\n"), 1, "line 2: torn record (no newline)"},
+		{"garbage in the middle (main: 1 record)", g + "{oops\n" + g, 2, "line 2: torn record (invalid character"},
+		{"torn line then a fresh one (main: 2 records)", g + g + half + "\n" + g + g + g, 5, "line 3: torn record (unexpected end of JSON input)"},
+		{"main's append onto a torn line loses that record only", g + half + g + g, 2, "line 2: torn record (invalid character"},
+		{"two torn lines both named", half + "\n" + g + half + "\n" + g, 2, "line 1: torn record (unexpected end of JSON input); line 3: torn record (unexpected end of JSON input)"},
+		{"clean file", g + g, 2, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "t.jsonl")
@@ -115,8 +124,8 @@ func TestReadTraceReportsTheBadLine(t *testing.T) {
 			switch {
 			case tc.wantErr == "" && err != nil:
 				t.Errorf("err = %v, want nil", err)
-			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), path)):
-				t.Errorf("err = %v, want it to name %s and %q", err, path, tc.wantErr)
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), path) || !errors.Is(err, ErrTorn)):
+				t.Errorf("err = %v, want ErrTorn naming %s and %q", err, path, tc.wantErr)
 			}
 		})
 	}
@@ -161,6 +170,7 @@ func TestTraceWriteErrorIsReturned(t *testing.T) {
 func TestTraceKeepsAbsentAccountingAbsent(t *testing.T) {
 	bare := sampleRecord("bare")
 	bare.LoadDuration, bare.PromptEvalCount, bare.PromptEvalDuration = nil, nil, nil
+	bare.EvalCount, bare.EvalDuration, bare.TotalDuration = nil, nil, nil
 	warm := sampleRecord("warm")
 	warm.LoadDuration = Ptr(time.Duration(0))
 	got, err := ReadTrace(writeTrace(t, bare, warm))
@@ -181,7 +191,8 @@ func TestTraceKeepsAbsentAccountingAbsent(t *testing.T) {
 	if err != nil || len(recs) != 1 {
 		t.Fatalf("old trace: %d records, %v", len(recs), err)
 	}
-	if r := recs[0]; r.LoadDuration == nil || r.PromptEvalCount == nil || r.PromptEvalDuration == nil {
-		t.Errorf("old trace's zeros read as absent: load %v, prompt count %v, prefill %v", r.LoadDuration, r.PromptEvalCount, r.PromptEvalDuration)
+	if r := recs[0]; r.LoadDuration == nil || r.PromptEvalCount == nil || r.PromptEvalDuration == nil || r.EvalCount == nil || r.EvalDuration == nil || r.TotalDuration == nil {
+		t.Errorf("old trace's zeros read as absent: load %v, prompt count %v, prefill %v, eval count %v, eval %v, total %v",
+			r.LoadDuration, r.PromptEvalCount, r.PromptEvalDuration, r.EvalCount, r.EvalDuration, r.TotalDuration)
 	}
 }

@@ -78,15 +78,14 @@ func (c Concurrent) Totals() []float64 {
 	return ts
 }
 
-// Tokens is the sum of eval_count over every agent's calls.
-func (c Concurrent) Tokens() int {
-	n := 0
+// Tokens is the sum of eval_count over every agent's calls, as a
+// [measure.TokenCount]: unknown once a call's count is.
+func (c Concurrent) Tokens() measure.TokenCount {
+	var t measure.TokenCount
 	for _, w := range c.Workflows {
-		for _, r := range w.Calls {
-			n += r.EvalCount
-		}
+		t.Add(w.Calls...)
 	}
-	return n
+	return t
 }
 
 // A Sample is one interleaved measurement: every agent's workload alone,
@@ -138,6 +137,7 @@ type Metrics struct {
 	legacy, legacySpeedup, balance, overhead []float64
 	corrected, speedup, agg, wall            []float64
 	contended                                int
+	aloneInvalid                             int // invalid calls of the alone halves
 	calls                                    measure.CallMetrics
 	inRun                                    [][]float64 // s, per agent position
 }
@@ -157,7 +157,9 @@ func (m *Metrics) Add(s Sample) {
 	m.balance = append(m.balance, stats.BalanceBoundPct(in))
 	m.overhead = append(m.overhead, stats.CoordinationOverhead(in, wall)*1e9)
 	m.wall = append(m.wall, wall*1e9)
-	m.agg = append(m.agg, float64(s.Together.Tokens())/wall)
+	if n, ok := s.Together.Tokens().Sum(); ok {
+		m.agg = append(m.agg, float64(n)/wall)
+	}
 	for i, t := range in {
 		if i == len(m.inRun) {
 			m.inRun = append(m.inRun, nil)
@@ -172,15 +174,32 @@ func (m *Metrics) Add(s Sample) {
 	for _, w := range s.Together.Workflows {
 		m.calls.Add(w.Calls...)
 	}
+	for _, w := range s.Alone {
+		for _, r := range w.Calls {
+			if r.OK() && r.Invalid != "" {
+				m.aloneInvalid++
+			}
+		}
+	}
 }
+
+// Err is the per-call metrics' error: every concurrent call was invalid
+// ([measure.CallMetrics.Err]).
+func (m *Metrics) Err() error { return m.calls.Err() }
 
 // Values returns each measured metric by its unit (internal/units): the
 // legacy eff-%, legacy-speedup-x and contention-%; the corrected speedup-x
 // and true-eff-% (when the samples had an alone half); agg-tok/s,
 // balance-%, overhead-ns and wall-ns; and the concurrent calls' per-call
-// metrics (tok/s, ttft-ns, …). A metric with nothing behind it is absent.
+// metrics (tok/s, ttft-ns, …). A metric with nothing behind it is absent:
+// agg-tok/s is the mean over the samples whose every concurrent call
+// reported a valid eval_count. invalid-calls counts the invalid calls of
+// both halves.
 func (m *Metrics) Values() map[string]float64 {
 	v := m.calls.Values()
+	if m.aloneInvalid > 0 {
+		v["invalid-calls"] += float64(m.aloneInvalid)
+	}
 	if len(m.legacy) == 0 {
 		return v
 	}
@@ -190,7 +209,9 @@ func (m *Metrics) Values() map[string]float64 {
 	v["balance-%"] = stats.Mean(m.balance)
 	v["overhead-ns"] = stats.Mean(m.overhead)
 	v["wall-ns"] = stats.Mean(m.wall)
-	v["agg-tok/s"] = stats.Mean(m.agg)
+	if len(m.agg) > 0 {
+		v["agg-tok/s"] = stats.Mean(m.agg)
+	}
 	if len(m.speedup) > 0 {
 		v["speedup-x"] = stats.Mean(m.speedup)
 		v["true-eff-%"] = stats.Mean(m.corrected)

@@ -111,7 +111,7 @@ func TestOneInstanceSlotsDecideTheSpeedup(t *testing.T) {
 func TestContentionAndAggregateThroughput(t *testing.T) {
 	mk := func(a, b, wall time.Duration, tokens int) Sample {
 		wf := func(d time.Duration) agent.Workflow {
-			return agent.Workflow{Total: d, Calls: []measure.Record{{EvalCount: tokens, EvalDuration: d, FirstContent: time.Millisecond, End: d}}}
+			return agent.Workflow{Total: d, Calls: []measure.Record{{EvalCount: &tokens, EvalDuration: &d, FirstContent: time.Millisecond, End: d}}}
 		}
 		return Sample{Alone: []agent.Workflow{wf(a), wf(b)}, Together: Concurrent{Wall: wall, Workflows: []agent.Workflow{wf(a), wf(b)}}}
 	}

@@ -15,7 +15,7 @@
 // Each [Model] scripts its timing. A generate or chat request is served as:
 //
 //	arrival ─ load (if the model is not loaded) ─ queue (FIFO, NumParallel slots) ─
-//	prefill (PromptTokens × PrefillPerToken) ─ token 1 … token n, InterToken apart ─
+//	prefill (Prefill + PromptTokens × PrefillPerToken) ─ token 1 … token n, InterToken apart ─
 //	InterToken ─ done chunk
 //
 // so the first content chunk leaves at the end of prefill and the done chunk
@@ -54,6 +54,9 @@
 // its done chunk (as Ollama does after ~30 identical tokens), a stall after k
 // chunks (nothing more until the client gives up), a slow first byte, or a
 // bare done line with no content and no counts or durations.
+// FaultKeepAlive sends lines with empty content every Delay after k chunks
+// (busy, but generating nothing), and FaultMisreport lets a test rewrite
+// the done line's counts and durations (a server that lies).
 //
 // # Virtual time
 //

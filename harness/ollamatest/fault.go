@@ -3,6 +3,8 @@ package ollamatest
 import (
 	"net/http"
 	"time"
+
+	"github.com/ollama/ollama/api"
 )
 
 // A FaultKind is a way for a generate or chat request to go wrong.
@@ -34,6 +36,15 @@ const (
 	// prompt_eval_*, eval_*, total_duration), as a server that does no
 	// accounting would.
 	FaultBare
+	// FaultKeepAlive sends, after Fault.After content chunks, a line with
+	// empty content and done false every Fault.Delay (default 1 s) until
+	// the client gives up: a server that keeps the connection busy while
+	// generating nothing.
+	FaultKeepAlive
+	// FaultMisreport serves the request normally, but Fault.Misreport
+	// rewrites the done line's accounting first: a server whose counts and
+	// durations are wrong.
+	FaultMisreport
 )
 
 func (k FaultKind) String() string {
@@ -52,6 +63,10 @@ func (k FaultKind) String() string {
 		return "slow-start"
 	case FaultBare:
 		return "bare"
+	case FaultKeepAlive:
+		return "keep-alive"
+	case FaultMisreport:
+		return "misreport"
 	}
 	return "FaultKind(?)"
 }
@@ -67,8 +82,14 @@ type Fault struct {
 	Status int
 	// Message for FaultStatus; "" = "ollamatest: injected fault".
 	Message string
-	// Delay for FaultSlowStart.
+	// Delay for FaultSlowStart; for FaultKeepAlive, the interval between
+	// empty lines (0 = 1 s).
 	Delay time.Duration
+	// Misreport, for FaultMisreport, edits the done line's accounting. A
+	// count or duration left 0 is omitted from the line, as Ollama omits
+	// it, except load_duration and prompt_eval_duration, which the fake
+	// always writes. It runs on the handler's goroutine.
+	Misreport func(m *api.Metrics)
 	// Count is the number of requests the fault applies to; 0 = all.
 	Count int
 }

@@ -373,7 +373,7 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request, q inference) {
 	res.Load, res.Started = load, time.Now()
 
 	pt := PromptTokens(q.text)
-	prefill := time.Duration(pt) * m.PrefillPerToken
+	prefill := m.Prefill + time.Duration(pt)*m.PrefillPerToken
 	// The script runs on an absolute timeline from the slot's start: token
 	// i at prefill + i·InterToken. Sleeping interval after interval would
 	// add every timer's wake-up latency to the next token, so that a busy
@@ -419,6 +419,10 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request, q inference) {
 			res.Outcome = "stalled"
 			<-ctx.Done()
 			return true
+		case FaultKeepAlive:
+			res.Status, res.Outcome = http.StatusOK, "keep-alive lines only"
+			q.emptyLines(ctx, enc, flush, f.Delay)
+			return true
 		}
 		return false
 	}
@@ -459,6 +463,9 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request, q inference) {
 		PromptEvalDuration: prefill,
 		EvalCount:          n,
 		EvalDuration:       time.Duration(n) * m.InterToken,
+	}
+	if f.Kind == FaultMisreport && f.Misreport != nil {
+		f.Misreport(&metrics)
 	}
 	res.Status, res.Outcome = http.StatusOK, "done"
 	if q.stream {

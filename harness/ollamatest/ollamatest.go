@@ -37,6 +37,10 @@ type Model struct {
 	Load time.Duration
 	// PrefillPerToken is the prompt processing time per prompt token.
 	PrefillPerToken time.Duration
+	// Prefill is a fixed prompt processing time per request, added to
+	// PrefillPerToken's: a time to first token that prompts of any length
+	// share (capacity's closed forms need one service time for every call).
+	Prefill time.Duration
 	// InterToken separates successive tokens, and the last token from the
 	// done chunk: eval_duration = tokens × InterToken.
 	InterToken time.Duration

@@ -539,6 +539,27 @@ func TestFakeFaults(t *testing.T) {
 				}
 			}
 		}},
+		{"keep-alive sends an empty line every second after 2 chunks until the client gives up", ollamatest.Fault{Kind: ollamatest.FaultKeepAlive, After: 2, Delay: time.Second}, func(t *testing.T, r reply) {
+			// tiny, warm: chunks at 20 and 30 ms, the fault at 40 ms, the
+			// client's deadline at 10 s.
+			want := []time.Duration{20 * ms, 30 * ms}
+			for i := range 10 {
+				want = append(want, 40*ms+time.Duration(i)*time.Second)
+			}
+			_, done := r.done()
+			if diff := cmp.Diff(want, r.at); diff != "" || len(r.content()) != 2 || done || !errors.Is(r.bodyErr, context.DeadlineExceeded) {
+				t.Errorf("%d content chunks, done %v, body error %v, lines at (-want +got):\n%s; want 2 chunks, then empty lines every second, no done, the client's deadline", len(r.content()), done, r.bodyErr, diff)
+			}
+		}},
+		{"misreport rewrites the done line's accounting", ollamatest.Fault{Kind: ollamatest.FaultMisreport, Misreport: func(m *api.Metrics) { m.EvalCount, m.EvalDuration = -1, 0 }}, func(t *testing.T, r reply) {
+			done, ok := r.done()
+			if !ok || len(r.content()) != 5 || done.EvalCount != -1 {
+				t.Fatalf("%d chunks, done %v, eval_count %d; want 5, done, the lie -1", len(r.content()), ok, done.EvalCount)
+			}
+			if v, has := r.raw[len(r.raw)-1]["eval_duration"]; has {
+				t.Errorf("an eval_duration set to 0 is sent (%s), want it omitted as Ollama omits it", v)
+			}
+		}},
 		{"slow start delays the first byte only", ollamatest.Fault{Kind: ollamatest.FaultSlowStart, Delay: 300 * ms}, func(t *testing.T, r reply) {
 			done, ok := r.done()
 			if !ok || r.firstByte != 320*ms || done.TotalDuration != 70*ms {

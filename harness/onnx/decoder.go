@@ -134,9 +134,9 @@ func (r Record) Measure() measure.Record {
 		Chunks:          slices.Clone(r.Tokens),
 		End:             r.End,
 		PromptEvalCount: &r.Padded,
-		EvalCount:       r.Generated(),
-		EvalDuration:    r.DecodeTime(),
-		TotalDuration:   r.End,
+		EvalCount:       measure.Ptr(r.Generated()),
+		EvalDuration:    measure.Ptr(r.DecodeTime()),
+		TotalDuration:   measure.Ptr(r.End),
 		Err:             r.Degraded,
 	}
 	if r.Prefill > 0 {

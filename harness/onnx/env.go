@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/chimeraforge/chimeraforge/internal/envvar"
 	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
 )
 
@@ -34,17 +35,16 @@ func Models(defaults []string) ([]onnxsynth.Spec, error) {
 // per physical core).
 const EnvThreads = "CHIMERA_ONNX_THREADS"
 
-// Threads reads EnvThreads at call time; 0 means ONNX Runtime's default.
+// MaxThreads bounds EnvThreads: no machine the suite runs on has more
+// cores (harness.MaxNumThread, the same bound, sits in a package above
+// this one).
+const MaxThreads = 1024
+
+// Threads reads EnvThreads at call time, 1 to [MaxThreads]; 0 means ONNX
+// Runtime's default.
 func Threads() (int, error) {
-	env := os.Getenv(EnvThreads)
-	if env == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(env)
-	if err != nil || n < 1 {
-		return 0, fmt.Errorf("%s=%q: want a positive thread count", EnvThreads, env)
-	}
-	return n, nil
+	n, _, err := envvar.Int(os.Getenv, EnvThreads, 1, MaxThreads)
+	return n, err
 }
 
 // ConfigLines are an ONNX benchmark's own config lines: the runtime's

@@ -24,11 +24,15 @@ func TestModelsAndThreads(t *testing.T) {
 	if _, err := onnx.Models(defaults); err == nil || !strings.Contains(err.Error(), onnx.EnvModels) {
 		t.Errorf("an unknown model: %v", err)
 	}
-	for env, want := range map[string]int{"": 0, "4": 4, "0": -1, "x": -1} {
+	// 1000000000: issue 17, no upper bound and no bound named.
+	for env, want := range map[string]int{"": 0, "4": 4, "1024": 1024, "0": -1, "x": -1, "1000000000": -1} {
 		t.Setenv(onnx.EnvThreads, env)
 		n, err := onnx.Threads()
 		if (err == nil) != (want >= 0) || (err == nil && n != want) {
 			t.Errorf("%s=%q: %d, %v", onnx.EnvThreads, env, n, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), onnx.EnvThreads+`="`+env+`": want an integer from 1 to 1024`) {
+			t.Errorf("%s=%q: error %q does not name the variable and its bounds", onnx.EnvThreads, env, err)
 		}
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
-	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
 
 // The prompts are the data pack's, word for word, and their token counts
@@ -35,7 +35,7 @@ func TestStudyPromptsAreTheStudys(t *testing.T) {
 	if onnx.StudyPrompts("nonesuch") != nil {
 		t.Error("an unknown set has prompts")
 	}
-	dir := studydata.Require(t)
+	dir := studydatatest.Require(t)
 	f, err := os.Open(filepath.Join(dir, "prompts", "tr117_tier3_prompt_sets.txt"))
 	if err != nil {
 		t.Fatal(err)

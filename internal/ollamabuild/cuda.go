@@ -37,6 +37,10 @@ type Server struct {
 	// GPU, no nvcc or cmake, CHIMERA_OLLAMA_BACKEND=cpu, or a CUDA
 	// build that failed (with where its log is).
 	NoCUDA string
+	// CFlags are the C/C++ compiler flags of the CPU build, e.g.
+	// "-O3 -march=native -mno-amx-tile -mno-amx-int8 -mno-amx-bf16": the
+	// kernels it has depend on them.
+	CFlags string
 }
 
 // cudaRecipe versions what the CUDA build does beyond its inputs (the
@@ -332,7 +336,7 @@ func (b *builder) server(ctx context.Context) (Server, error) {
 	if err != nil {
 		return Server{}, err
 	}
-	cpuBin, err := b.binary(ctx)
+	cpuBin, cflags, err := b.binary(ctx)
 	if err != nil {
 		return Server{}, err
 	}
@@ -348,7 +352,7 @@ func (b *builder) server(ctx context.Context) (Server, error) {
 		if rest != "" && !strings.HasSuffix(rest, "\n") {
 			fmt.Fprintln(b.progress)
 		}
-		return Server{Bin: cpuBin, Backend: BackendCPU, NoCUDA: why}, nil
+		return Server{Bin: cpuBin, Backend: BackendCPU, NoCUDA: why, CFlags: cflags}, nil
 	}
 	switch {
 	case choice == BackendCPU:
@@ -362,6 +366,7 @@ func (b *builder) server(ctx context.Context) (Server, error) {
 	srv, err := b.cudaServer(ctx, cpuBin)
 	switch {
 	case err == nil:
+		srv.CFlags = cflags
 		return srv, nil
 	case choice == BackendCUDA || ctx.Err() != nil:
 		return Server{}, err

@@ -11,8 +11,9 @@
 //
 // run in a temporary directory outside our module, with GOBIN set to the
 // cache, GOFLAGS=-mod=mod, GOWORK=off, CGO_ENABLED=1,
-// CGO_CFLAGS/CGO_CXXFLAGS="-O3 -march=native" (about 10x faster CPU decode
-// than Go's default -O2; the binary is then tied to this CPU family) and
+// CGO_CFLAGS/CGO_CXXFLAGS="-O3 -march=native" less the extensions the
+// module does not compile (about 10x faster CPU decode than Go's default
+// -O2; the binary is then tied to this CPU family; see below) and
 // CGO_CPPFLAGS=-I<cache dir>/include. The first build took
 // 1m53s on this project's idle 2-core CI machine with empty Go and
 // Chimeraforge caches (bash .ci/run with fresh GOCACHE and XDG_CACHE_HOME),
@@ -20,8 +21,33 @@
 // seconds (Go's build cache). Progress goes to the caller's writer, with a tick
 // every 15 s, in lines starting "Ollama build:" (benchfmt ignores them, so
 // they cannot split benchstat's tables when go test merges stderr into
-// stdout); on failure the error quotes the tail of go's output and the
-// whole output is in build.log next to the binary.
+// stdout); on failure the error ([*BuildError]), also written to the
+// progress writer, is a few lines: per try, the flags and the compiler's
+// or linker's first error lines (never the link command line), the log's
+// path, and the ways out (CHIMERA_OLLAMA_MARCH, CHIMERA_OLLAMA_BIN, an
+// installed ollama). The whole output is in build.log next to the binary.
+//
+// Compiler flags. -march=native alone does not link everywhere: on an
+// Intel CPU with AMX it defines __AMX_INT8__ and __AVX512VNNI__, and the
+// module's ggml-cpu.cpp then calls the AMX buffer type, whose source
+// (ggml-cpu/amx/) no cgo package compiles. The flags are derived from
+// what the module compiles (cflags.go gives the evidence, file:line, and
+// TestLeftOutISAsMatchThePinnedModule rechecks it): native, with
+// -mno-amx-tile -mno-amx-int8 -mno-amx-bf16 where the CPU has AMX; on
+// arm64 nothing is left out (SVE, i8mm and dot-product kernels are
+// compiled inline). A native build that fails anyway is tried once more
+// at a portable level (x86-64-v3 where the CPU has its features, else
+// x86-64-v2; armv8.2-a on arm64), as a progress line says.
+// CHIMERA_OLLAMA_MARCH=<target> (x86-64-v3, sapphirerapids, znver4, …)
+// builds for that -march instead (AMX off all the same), with no
+// fallback: a target the user named is never replaced, and its failure
+// fails. Each try first compiles an empty C and C++ file with its flags,
+// so that a -march the compiler rejects fails in a fraction of a second,
+// not after go install has built every package without cgo (6 min on a
+// cold Go build cache on a busy 2-core machine, measured). The flags the
+// binary was built with are [Server.CFlags] and the
+// provenance's identifying ollama-cflags line. The command
+// ./internal/ollamabuild/cmd/ollamabuild builds without running anything.
 //
 // The build needs a Go toolchain on PATH and a C and a C++ compiler; it
 // runs on Linux and macOS (on Windows, [Build] and [CheckPrereqs] return
@@ -44,6 +70,8 @@
 //
 //	$CHIMERA_CACHE/ollama/<version>-<key>/ollama     the server
 //	$CHIMERA_CACHE/ollama/<version>-<key>/build.log  go's output of the last build
+//	$CHIMERA_CACHE/ollama/<version>-<key>/fallback-build.log  of its fallback try, if any
+//	$CHIMERA_CACHE/ollama/<version>-<key>/cflags     the flags the server was built with
 //	$CHIMERA_CACHE/ollama/<version>-<key>/include/   the headers passed with -I
 //	$CHIMERA_CACHE/ollama/<version>-<key>/lock       flock(2): one build at a time
 //
@@ -51,10 +79,12 @@
 // first 12 hex digits of a SHA-256 over GOOS/GOARCH, the CPU's identity as
 // -march=native sees it (the first "model name" and "flags" lines of
 // /proc/cpuinfo, or "CPU implementer"/"CPU part"/"Features" on arm64), the
-// compiler flags, the header module's version, the pinned sha256 of each
+// target asked for (native or CHIMERA_OLLAMA_MARCH's), the compiler flags
+// of both tries, the header module's version, the pinned sha256 of each
 // header and our own headers: a binary is reused only on the CPU family
 // and with the recipe it was built for. The binary is installed by
-// rename, so a killed build never leaves a partial one, and the lock makes
+// rename, so a killed or failed build never leaves a partial one (nor a
+// remembered failure: the next run builds again), and the lock makes
 // concurrent test processes (go test ./... runs packages in parallel)
 // build once while the others wait.
 //
@@ -110,7 +140,8 @@
 // runs its recipe and layout on a GPU machine (which has no Go toolchain)
 // and checks that the server finds and uses the backend.
 //
-// Environment: CHIMERA_CACHE; CC and CXX if set (else go's defaults, falling
+// Environment: CHIMERA_CACHE; CHIMERA_OLLAMA_MARCH (the CPU build's
+// -march target instead of native); CC and CXX if set (else go's defaults, falling
 // back to cc and c++); the go command's own (GOPROXY, GOMODCACHE, GOCACHE);
 // CHIMERA_OLLAMA_BACKEND (auto, the default; cpu; cuda); CHIMERA_CUDA_ARCH
 // (e.g. 90, or 86;90: instead of asking nvidia-smi); CUDACXX (the nvcc to

@@ -40,7 +40,7 @@ func TestBuildLaysOutThePinnedHeaders(t *testing.T) {
 		}
 		return installScript(ctx, tc, gobin, out)
 	})
-	if _, err := b.binary(t.Context()); err != nil {
+	if _, _, err := b.binary(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(want, seen); diff != "" {
@@ -97,7 +97,7 @@ func TestHeaderProblemsFailTheBuild(t *testing.T) {
 				t.Fatal(err)
 			}
 			tt.spoil(b, modDir)
-			_, err = b.binary(t.Context())
+			_, _, err = b.binary(t.Context())
 			checkErr(t, err, tt.wantErr)
 			if errors.Is(err, ErrMissingPrereq) {
 				t.Errorf("err wraps ErrMissingPrereq (a skip); want a failure: %v", err)

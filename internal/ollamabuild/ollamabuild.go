@@ -24,16 +24,9 @@ import (
 	// recorded in the build info of every binary that uses this package
 	// (except go test binaries, which record no dependencies).
 	_ "github.com/ollama/ollama/version"
-
-	"github.com/chimeraforge/chimeraforge/internal/logtail"
 )
 
 const modulePath = "github.com/ollama/ollama"
-
-// cgoOptFlags are the C and C++ optimisation flags of the build. Go's
-// default (-O2, no -march) leaves ggml's AVX/AVX2/F16C/AVX-512 kernels out:
-// CPU decode is about 10x slower.
-const cgoOptFlags = "-O3 -march=native"
 
 //go:embed miniaudio/miniaudio.h
 var miniaudioStub []byte
@@ -208,9 +201,17 @@ func versionFromGoMod(dir string) (string, error) {
 	}
 }
 
-// CacheRoot returns $CHIMERA_CACHE, or os.UserCacheDir()/chimeraforge.
+// CacheRoot returns $CHIMERA_CACHE, or os.UserCacheDir()/chimeraforge: the
+// one root of every Chimeraforge cache (this package's builds, the harness's
+// synthetic models, harness/onnx's ONNX Runtime library), resolved here
+// only. A CHIMERA_CACHE that cannot hold the cache (not a directory, not
+// writable) is an error naming the variable, here, rather than a path error
+// from deep inside a build or a model write.
 func CacheRoot() (string, error) {
 	if dir := os.Getenv("CHIMERA_CACHE"); dir != "" {
+		if err := usableDir(dir); err != nil {
+			return "", fmt.Errorf("CHIMERA_CACHE=%q is unusable: %w", dir, err)
+		}
 		return dir, nil
 	}
 	dir, err := os.UserCacheDir()
@@ -227,33 +228,41 @@ func Path() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	dir, err := buildDir(v)
+	dir, _, err := hostBuildDir(v)
 	if err != nil {
 		return "", err
 	}
 	return filepath.Join(dir, "ollama"), nil
 }
 
-func buildDir(version string) (string, error) {
+// hostBuildDir returns the cache directory of the CPU build for this
+// module version, CPU and CHIMERA_OLLAMA_MARCH, and the flags it is built
+// with.
+func hostBuildDir(version string) (string, flagPlan, error) {
 	root, err := CacheRoot()
 	if err != nil {
-		return "", err
+		return "", flagPlan{}, err
 	}
 	// Unreadable (not Linux): the key then only separates OS/arch.
 	cpuinfo, _ := os.ReadFile("/proc/cpuinfo")
-	name := strings.TrimPrefix(version, "v") + "-" + cacheKey(runtime.GOOS, runtime.GOARCH, cpuinfo, pinnedHeaders())
-	return filepath.Join(root, "ollama", name), nil
+	plan, err := planFlags(runtime.GOARCH, cpuFeatureFlags(cpuinfo), os.Getenv(marchEnv))
+	if err != nil {
+		return "", flagPlan{}, err
+	}
+	name := strings.TrimPrefix(version, "v") + "-" + cacheKey(runtime.GOOS, runtime.GOARCH, cpuinfo, pinnedHeaders(), plan)
+	return filepath.Join(root, "ollama", name), plan, nil
 }
 
-// cacheKey identifies what a -march=native build depends on: the platform,
-// the CPU model and feature flags, and the build recipe (compiler flags and
-// every header we supply, by version and content). Lines that vary between
-// boots or cores (MHz, bogomips, processor number) are left out. The pinned
-// sha256 sums stand for the header files, so the key is known without
-// downloading them.
-func cacheKey(goos, goarch string, cpuinfo []byte, headers headerSet) string {
+// cacheKey identifies what a build depends on: the platform, the CPU model
+// and feature flags (for -march=native), and the build recipe (the target
+// asked for, the compiler flags of both tries, and every header we supply,
+// by version and content). Lines that vary between boots or cores (MHz,
+// bogomips, processor number) are left out. The pinned sha256 sums stand
+// for the header files, so the key is known without downloading them.
+func cacheKey(goos, goarch string, cpuinfo []byte, headers headerSet, plan flagPlan) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s/%s\n%s\ncflags=%s\n", goos, goarch, cpuIdentity(cpuinfo), cgoOptFlags)
+	fmt.Fprintf(h, "%s/%s\n%s\n", goos, goarch, cpuIdentity(cpuinfo))
+	fmt.Fprintf(h, "target=%s override=%t\ncflags=%s\nfallback=%s\n", plan.target, plan.override, plan.flags, plan.fallback)
 	fmt.Fprintf(h, "headers=%s@%s\n", modulePath, headers.version)
 	for _, f := range headers.files {
 		fmt.Fprintf(h, "%s %s %s\n", f.sha256, f.dst, f.src)
@@ -285,9 +294,11 @@ func cpuIdentity(cpuinfo []byte) string {
 	return b.String()
 }
 
-// toolchain is what the build runs, as found by checkPrereqs.
+// toolchain is what the build runs, as found by checkPrereqs, and the
+// flags one try of the build gives the compilers (set by buildLocked).
 type toolchain struct {
 	goBin, cc, cxx string
+	cflags         string // CGO_CFLAGS and CGO_CXXFLAGS
 }
 
 // CheckPrereqs reports whether the embedded Ollama can be built here: it
@@ -407,13 +418,14 @@ func Build(ctx context.Context, progress io.Writer) (Server, error) {
 	if err != nil {
 		return Server{}, err
 	}
-	dir, err := buildDir(v)
+	dir, plan, err := hostBuildDir(v)
 	if err != nil {
 		return Server{}, err
 	}
 	b := &builder{
 		version:      v,
 		dir:          dir,
+		plan:         plan,
 		progress:     progress,
 		tick:         15 * time.Second,
 		poll:         250 * time.Millisecond,
@@ -435,7 +447,8 @@ func Build(ctx context.Context, progress io.Writer) (Server, error) {
 // without a download or a 6-minute compile.
 type builder struct {
 	version  string // module version, "v0.17.4"
-	dir      string // cache directory for this version and CPU
+	dir      string // cache directory for this version, CPU and flag plan
+	plan     flagPlan
 	progress io.Writer
 	tick     time.Duration // progress interval during builds and waits
 	poll     time.Duration // lock retry interval
@@ -444,8 +457,9 @@ type builder struct {
 	// fetchHeaders returns the directory of the module modulePath@version,
 	// downloading it if needed.
 	fetchHeaders func(ctx context.Context, goBin, version string) (dir string, err error)
-	// run installs the ollama binary into gobin, compiling against the
-	// headers in b.includeDir(), writing its output to out.
+	// run installs the ollama binary into gobin, compiling with
+	// tc.cflags against the headers in b.includeDir(), writing its output
+	// to out.
 	run func(ctx context.Context, tc toolchain, gobin string, out io.Writer) error
 
 	// The CUDA backend (cuda.go).
@@ -468,31 +482,49 @@ func (b *builder) say(format string, args ...any) {
 	fmt.Fprintf(b.progress, "Ollama build: "+format+"\n", args...)
 }
 
-func (b *builder) binary(ctx context.Context) (string, error) {
-	bin := filepath.Join(b.dir, "ollama")
+// binary returns the CPU build and the compiler flags it was built with,
+// building it first if the cache does not hold it.
+func (b *builder) binary(ctx context.Context) (bin, cflags string, err error) {
+	bin = filepath.Join(b.dir, "ollama")
 	if isExecutable(bin) {
-		return bin, nil
+		return bin, b.builtWith(), nil
 	}
 	tc, err := b.prereqs()
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	if err := os.MkdirAll(b.dir, 0o755); err != nil {
-		return "", fmt.Errorf("create ollama cache dir: %w", err)
+		return "", "", fmt.Errorf("create ollama cache dir: %w", err)
 	}
 	unlock, err := b.lock(ctx)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	defer unlock()
 	if isExecutable(bin) {
 		b.say("another process built %s: %s", b.version, bin)
-		return bin, nil
+		return bin, b.builtWith(), nil
 	}
-	if err := b.buildLocked(ctx, tc, bin); err != nil {
-		return "", err
+	cflags, err = b.buildLocked(ctx, tc, bin)
+	if err != nil {
+		return "", "", err
 	}
-	return bin, nil
+	return bin, cflags, nil
+}
+
+// cflagsFile, beside the binary, records the flags it was built with: the
+// first try's, or the fallback's.
+const cflagsFile = "cflags"
+
+// builtWith returns the flags the cached binary was built with.
+func (b *builder) builtWith() string {
+	data, err := os.ReadFile(filepath.Join(b.dir, cflagsFile))
+	if err != nil {
+		// Written before the binary is renamed into place; absent only if
+		// removed by hand. The first try's flags are the likelier.
+		return b.plan.flags
+	}
+	return strings.TrimSpace(string(data))
 }
 
 // lock takes the cache directory's build lock; see lockDir.
@@ -539,47 +571,97 @@ func (b *builder) lockDir(ctx context.Context, dir, what string) (unlock func(),
 }
 
 // buildLocked builds into a temporary directory and renames the result into
-// place, so that bin is either absent or complete. The caller holds the lock.
-func (b *builder) buildLocked(ctx context.Context, tc toolchain, bin string) error {
+// place, so that bin is either absent or complete; it returns the flags of
+// the try that built it. Where the first try fails (not cancelled) and the
+// plan has a fallback, it tries once more with it, saying so. A failure
+// leaves nothing in the cache that a later run could take for a result: it
+// builds again. The caller holds the lock.
+func (b *builder) buildLocked(ctx context.Context, tc toolchain, bin string) (string, error) {
 	// Leftovers of builds that were killed before they could clean up.
 	if old, err := filepath.Glob(filepath.Join(b.dir, "build-*")); err == nil {
 		for _, d := range old {
 			os.RemoveAll(d)
 		}
 	}
+	os.Remove(filepath.Join(b.dir, fallbackLog))
 	tmp, err := os.MkdirTemp(b.dir, "build-")
 	if err != nil {
-		return fmt.Errorf("build ollama %s: %w", b.version, err)
+		return "", fmt.Errorf("build ollama %s: %w", b.version, err)
 	}
 	defer os.RemoveAll(tmp)
-	logPath := filepath.Join(b.dir, "build.log")
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		return fmt.Errorf("build ollama %s: %w", b.version, err)
-	}
-	defer logFile.Close()
 
 	start := time.Now()
 	b.say("building %s from the Go module cache into %s", b.version, bin)
 	if err := b.layOutHeaders(ctx, tc); err != nil {
-		return fmt.Errorf("build ollama %s: %w", b.version, err)
+		return "", fmt.Errorf("build ollama %s: %w", b.version, err)
 	}
-	b.say("the first build takes 2-6 min on 2 cores (seconds when Go's build cache is warm); go's output goes to %s", logPath)
+	tries := []string{b.plan.flags}
+	if b.plan.fallback != "" {
+		tries = append(tries, b.plan.fallback)
+	}
+	var failed []failedTry
+	for i, flags := range tries {
+		logPath := filepath.Join(b.dir, "build.log")
+		if i == 0 {
+			how := "native: this CPU's extensions, less those whose kernels the module does not compile"
+			if b.plan.override {
+				how = marchEnv + "=" + b.plan.target
+			}
+			b.say("compiler flags %q (%s)", flags, how)
+			b.say("the first build takes 2-6 min on 2 cores (seconds when Go's build cache is warm); go's output goes to %s", logPath)
+		} else {
+			logPath = filepath.Join(b.dir, fallbackLog)
+			b.say("the build with %q failed (%s): trying once more with the portable %q, output to %s; set %s to choose the target yourself",
+				failed[0].flags, failed[0].firstError(), flags, logPath, marchEnv)
+		}
+		tc.cflags = flags
+		built, err := b.try(ctx, tc, filepath.Join(tmp, fmt.Sprintf("bin%d", i)), logPath, start)
+		if err == nil {
+			if err := os.WriteFile(filepath.Join(b.dir, cflagsFile), []byte(flags+"\n"), 0o644); err != nil {
+				return "", fmt.Errorf("install ollama %s: %w", b.version, err)
+			}
+			if err := os.Rename(built, bin); err != nil {
+				return "", fmt.Errorf("install ollama %s: %w", b.version, err)
+			}
+			b.say("built %s in %s with %q: %s", b.version, time.Since(start).Round(time.Second), flags, bin)
+			return flags, nil
+		}
+		if ctx.Err() != nil {
+			return "", fmt.Errorf("build ollama %s: %w", b.version, err)
+		}
+		t := failedTry{flags: flags, fallback: i > 0, log: logPath, err: err}
+		t.errors, t.tail = firstErrors(logPath)
+		failed = append(failed, t)
+	}
+	berr := &BuildError{Version: b.version, Tries: failed, Override: b.plan.override}
+	for line := range strings.Lines(berr.Error()) {
+		b.say("%s", strings.TrimRight(line, "\n"))
+	}
+	return "", berr
+}
+
+// fallbackLog is the fallback try's output, beside build.log.
+const fallbackLog = "fallback-build.log"
+
+// try runs one build with tc.cflags into gobin, its output in logPath,
+// and returns the executable it made.
+func (b *builder) try(ctx context.Context, tc toolchain, gobin, logPath string, start time.Time) (string, error) {
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return "", err
+	}
+	defer logFile.Close()
 	stopTicks := b.ticks(start, "still building "+b.version)
-	err = b.run(ctx, tc, filepath.Join(tmp, "bin"), logFile)
+	err = b.run(ctx, tc, gobin, logFile)
 	stopTicks()
 	if err != nil {
-		return fmt.Errorf("build ollama %s: %w\nlast lines of %s:\n%s", b.version, err, logPath, logtail.Tail(logPath, 30))
+		return "", err
 	}
-	built := filepath.Join(tmp, "bin", "ollama")
+	built := filepath.Join(gobin, "ollama")
 	if !isExecutable(built) {
-		return fmt.Errorf("build ollama %s: the build succeeded but left no executable %s", b.version, built)
+		return "", fmt.Errorf("the build succeeded but left no executable %s", built)
 	}
-	if err := os.Rename(built, bin); err != nil {
-		return fmt.Errorf("install ollama %s: %w", b.version, err)
-	}
-	b.say("built %s in %s: %s", b.version, time.Since(start).Round(time.Second), bin)
-	return nil
+	return built, nil
 }
 
 // includeDir is what the build passes with -I: the pinned headers.
@@ -705,6 +787,9 @@ func goModDownload(ctx context.Context, goBin, version string) (string, error) {
 // goInstall is the real build: go install of the pinned module version,
 // run outside our module so that nothing of it applies.
 func (b *builder) goInstall(ctx context.Context, tc toolchain, gobin string, out io.Writer) error {
+	if err := checkFlags(ctx, tc, out); err != nil {
+		return err
+	}
 	args := goInstallArgs(b.version)
 	env := buildEnv(tc, gobin, b.includeDir())
 	cmd, cleanup, err := goCommand(ctx, tc.goBin, env, args...)
@@ -738,8 +823,8 @@ func buildEnv(tc toolchain, gobin, includeDir string) []string {
 	}
 	return append([]string{"GOBIN=" + gobin}, append(outsideModuleEnv(),
 		"CGO_ENABLED=1",
-		"CGO_CFLAGS="+cgoOptFlags,
-		"CGO_CXXFLAGS="+cgoOptFlags,
+		"CGO_CFLAGS="+tc.cflags,
+		"CGO_CXXFLAGS="+tc.cflags,
 		"CGO_CPPFLAGS="+inc,
 		"CC="+tc.cc,
 		"CXX="+tc.cxx,
@@ -749,4 +834,18 @@ func buildEnv(tc toolchain, gobin, includeDir string) []string {
 func isExecutable(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
+}
+
+// usableDir makes dir if it is absent and checks that a file can be
+// created in it.
+func usableDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".chimera-probe-*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }

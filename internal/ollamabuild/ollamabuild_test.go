@@ -172,7 +172,8 @@ flags		: fpu sse2 avx avx2 f16c avx512f
 bogomips	: 5399.99
 `
 	pinned := pinnedHeaders()
-	base := cacheKey("linux", "amd64", []byte(cpuinfo), pinned)
+	plan := flagPlan{target: "native", flags: "-O3 -march=native", fallback: "-O3 -march=x86-64-v3"}
+	base := cacheKey("linux", "amd64", []byte(cpuinfo), pinned, plan)
 	if !regexp.MustCompile(`^[0-9a-f]{12}$`).MatchString(base) {
 		t.Fatalf("key %q is not 12 hex digits", base)
 	}
@@ -186,7 +187,7 @@ bogomips	: 5399.99
 	}
 	for _, tt := range same {
 		t.Run("same key: "+tt.name, func(t *testing.T) {
-			if got := cacheKey("linux", "amd64", []byte(tt.cpuinfo), pinned); got != base {
+			if got := cacheKey("linux", "amd64", []byte(tt.cpuinfo), pinned, plan); got != base {
 				t.Errorf("key = %s, want %s", got, base)
 			}
 		})
@@ -200,18 +201,22 @@ bogomips	: 5399.99
 		goos, goarch string
 		cpuinfo      string
 		headers      headerSet
+		plan         flagPlan
 	}{
-		{"a CPU feature differs", "linux", "amd64", strings.ReplaceAll(cpuinfo, " avx512f", ""), pinned},
-		{"the CPU model differs", "linux", "amd64", strings.ReplaceAll(cpuinfo, "8481C", "8375C"), pinned},
-		{"the architecture differs", "linux", "arm64", cpuinfo, pinned},
-		{"nothing is known of the CPU", "linux", "amd64", "", pinned},
-		{"arm64 features differ", "linux", "arm64", "CPU implementer\t: 0x41\nCPU part\t: 0xd0c\nFeatures\t: fp asimd\n", pinned},
-		{"the header module version differs", "linux", "amd64", cpuinfo, otherVersion},
-		{"a header's content differs", "linux", "amd64", cpuinfo, otherHeader},
+		{"a CPU feature differs", "linux", "amd64", strings.ReplaceAll(cpuinfo, " avx512f", ""), pinned, plan},
+		{"the CPU model differs", "linux", "amd64", strings.ReplaceAll(cpuinfo, "8481C", "8375C"), pinned, plan},
+		{"the architecture differs", "linux", "arm64", cpuinfo, pinned, plan},
+		{"nothing is known of the CPU", "linux", "amd64", "", pinned, plan},
+		{"arm64 features differ", "linux", "arm64", "CPU implementer\t: 0x41\nCPU part\t: 0xd0c\nFeatures\t: fp asimd\n", pinned, plan},
+		{"the header module version differs", "linux", "amd64", cpuinfo, otherVersion, plan},
+		{"a header's content differs", "linux", "amd64", cpuinfo, otherHeader, plan},
+		{"CHIMERA_OLLAMA_MARCH names a target", "linux", "amd64", cpuinfo, pinned, flagPlan{target: "sapphirerapids", override: true, flags: "-O3 -march=sapphirerapids -mno-amx-tile -mno-amx-int8 -mno-amx-bf16"}},
+		{"the flags differ", "linux", "amd64", cpuinfo, pinned, flagPlan{target: "native", flags: "-O3 -march=native -mno-amx-tile -mno-amx-int8 -mno-amx-bf16", fallback: plan.fallback}},
+		{"the fallback differs", "linux", "amd64", cpuinfo, pinned, flagPlan{target: "native", flags: plan.flags, fallback: "-O3 -march=x86-64-v2"}},
 	}
 	for _, tt := range different {
 		t.Run("new key: "+tt.name, func(t *testing.T) {
-			if got := cacheKey(tt.goos, tt.goarch, []byte(tt.cpuinfo), tt.headers); got == base {
+			if got := cacheKey(tt.goos, tt.goarch, []byte(tt.cpuinfo), tt.headers, tt.plan); got == base {
 				t.Errorf("key = %s, the same as the base key", got)
 			}
 		})
@@ -230,6 +235,7 @@ func fakeBuilder(tb testing.TB, dir string, progress io.Writer, fn func(ctx cont
 		tick:     time.Hour,
 		poll:     5 * time.Millisecond,
 		headers:  headers,
+		plan:     flagPlan{target: "native", flags: "-O3 -march=native", fallback: "-O3 -march=x86-64-v3"},
 		prereqs:  func() (toolchain, error) { return toolchain{goBin: "go", cc: "cc", cxx: "c++"}, nil },
 		fetchHeaders: func(ctx context.Context, goBin, version string) (string, error) {
 			if version != headers.version {
@@ -280,7 +286,7 @@ func TestBinaryBuildsOnceThenReuses(t *testing.T) {
 		fmt.Fprintln(out, "compiling")
 		return installScript(ctx, tc, gobin, out)
 	})
-	got, err := b.binary(t.Context())
+	got, _, err := b.binary(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +309,7 @@ func TestBinaryBuildsOnceThenReuses(t *testing.T) {
 	b.prereqs = func() (toolchain, error) {
 		return toolchain{}, &PrereqError{Missing: []Missing{{What: "everything", Fix: "x"}}}
 	}
-	again, err := b.binary(t.Context())
+	again, _, err := b.binary(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +344,7 @@ func TestBinaryConcurrentCallersBuildOnce(t *testing.T) {
 	progress := make([]bytes.Buffer, callers)
 	for i := range callers {
 		wg.Go(func() {
-			paths[i], errs[i] = fakeBuilder(t, dir, &progress[i], build).binary(t.Context())
+			paths[i], _, errs[i] = fakeBuilder(t, dir, &progress[i], build).binary(t.Context())
 		})
 	}
 	wg.Wait()
@@ -380,7 +386,7 @@ func TestBinaryFailedBuildLeavesNoBinary(t *testing.T) {
 		fmt.Fprintln(out, "mtmd-helper.cpp:12: fatal error: miniaudio/miniaudio.h: No such file or directory")
 		return errors.New("exit status 1")
 	}
-	_, err := fakeBuilder(t, dir, io.Discard, failing).binary(t.Context())
+	_, _, err := fakeBuilder(t, dir, io.Discard, failing).binary(t.Context())
 	checkErr(t, err, "miniaudio/miniaudio.h: No such file")
 	if strings.Contains(err.Error(), "warning line 10\n") {
 		t.Errorf("error quotes more than the tail of the build output:\n%v", err)
@@ -394,7 +400,7 @@ func TestBinaryFailedBuildLeavesNoBinary(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "build-killed"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fakeBuilder(t, dir, io.Discard, installScript).binary(t.Context()); err != nil {
+	if _, _, err := fakeBuilder(t, dir, io.Discard, installScript).binary(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	assertNoBuildDirs(t, dir)
@@ -403,7 +409,7 @@ func TestBinaryFailedBuildLeavesNoBinary(t *testing.T) {
 func TestBinaryBuildWithoutExecutableFails(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "0.17.4-key")
 	nothing := func(ctx context.Context, tc toolchain, gobin string, out io.Writer) error { return nil }
-	_, err := fakeBuilder(t, dir, io.Discard, nothing).binary(t.Context())
+	_, _, err := fakeBuilder(t, dir, io.Discard, nothing).binary(t.Context())
 	checkErr(t, err, "left no executable")
 }
 
@@ -416,7 +422,7 @@ func TestBinaryMissingPrereqBuildsNothing(t *testing.T) {
 	b.prereqs = func() (toolchain, error) {
 		return toolchain{}, &PrereqError{Missing: []Missing{{What: "a C++ compiler", Fix: "apt-get install -y g++, or set CXX"}}}
 	}
-	_, err := b.binary(t.Context())
+	_, _, err := b.binary(t.Context())
 	if !errors.Is(err, ErrMissingPrereq) {
 		t.Fatalf("err = %v, want ErrMissingPrereq", err)
 	}
@@ -436,7 +442,7 @@ func TestBinaryWaitIsCancellable(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
 	var progress bytes.Buffer
-	_, err = fakeBuilder(t, dir, &progress, installScript).binary(ctx)
+	_, _, err = fakeBuilder(t, dir, &progress, installScript).binary(ctx)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want a deadline error", err)
 	}
@@ -454,7 +460,7 @@ func TestBinaryTicksWhileBuilding(t *testing.T) {
 			return installScript(ctx, tc, gobin, out)
 		})
 		b.tick = 15 * time.Second
-		if _, err := b.binary(t.Context()); err != nil {
+		if _, _, err := b.binary(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 		var ticks []string
@@ -590,7 +596,7 @@ func TestGoInstallRecipe(t *testing.T) {
 	if diff := cmp.Diff(wantArgs, goInstallArgs("v0.17.4")); diff != "" {
 		t.Errorf("args mismatch (-want +got):\n%s", diff)
 	}
-	tc := toolchain{goBin: "/usr/bin/go", cc: "gcc", cxx: "g++"}
+	tc := toolchain{goBin: "/usr/bin/go", cc: "gcc", cxx: "g++", cflags: "-O3 -march=native"}
 	wantEnv := []string{
 		"GOBIN=/c/bin",
 		"GOFLAGS=-mod=mod",
@@ -701,6 +707,20 @@ func TestPathIsUnderTheCache(t *testing.T) {
 		pattern := regexp.QuoteMeta(filepath.Join(root, "ollama", strings.TrimPrefix(v, "v"))) + `-[0-9a-f]{12}/ollama$`
 		if !regexp.MustCompile(pattern).MatchString(got) {
 			t.Errorf("Path() = %s, want a match for %s", got, pattern)
+		}
+	})
+	// Issue 17: an unusable CHIMERA_CACHE was reported by its path alone,
+	// from deep inside the build or a model write.
+	t.Run("unusable CHIMERA_CACHE names the variable", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "a-file")
+		if err := os.WriteFile(file, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, root := range []string{file, filepath.Join(file, "cache")} {
+			t.Setenv("CHIMERA_CACHE", root)
+			if _, err := Path(); err == nil || !strings.Contains(err.Error(), `CHIMERA_CACHE="`+root+`" is unusable`) {
+				t.Errorf("CHIMERA_CACHE=%s: Path() error %v, want one naming the variable", root, err)
+			}
 		}
 	})
 	t.Run("default", func(t *testing.T) {

@@ -28,7 +28,7 @@ func TestProgressIsIgnoredByBenchfmt(t *testing.T) {
 			return installScript(ctx, tc, gobin, out)
 		})
 		b.tick = 15 * time.Second
-		if _, err := b.binary(t.Context()); err != nil {
+		if _, _, err := b.binary(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 
@@ -54,8 +54,21 @@ func TestProgressIsIgnoredByBenchfmt(t *testing.T) {
 		})
 		waiter.tick = 15 * time.Second
 		waiter.poll = time.Second
-		if _, err := waiter.binary(t.Context()); err != nil {
+		if _, _, err := waiter.binary(t.Context()); err != nil {
 			t.Fatal(err)
+		}
+
+		// A build that fails, falls back and fails again, quoting the
+		// linker and the compiler ("cc1: error: …" would be a config line).
+		dir3 := filepath.Join(t.TempDir(), "0.17.4-key")
+		failing := fakeBuilder(t, dir3, &progress, func(ctx context.Context, tc toolchain, gobin string, out io.Writer) error {
+			if strings.Contains(tc.cflags, "native") {
+				return amxLinkFailure(out)
+			}
+			return badMarch(tc, out)
+		})
+		if _, _, err := failing.binary(t.Context()); err == nil {
+			t.Fatal("the failing build succeeded")
 		}
 	})
 
@@ -64,6 +77,7 @@ func TestProgressIsIgnoredByBenchfmt(t *testing.T) {
 		"building v0.17.4", "taking nlohmann/json.hpp", "the first build takes", "still building v0.17.4 (15s",
 		"built v0.17.4 in 20s", "waiting for another build", "still waiting for another build of v0.17.4 (15s",
 		"another process built v0.17.4",
+		"trying once more with the portable", "build ollama v0.17.4 failed", "undefined reference", "cc1: error: bad value", "ways out",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the progress lacks %q, so this test does not cover that line:\n%s", want, out)

@@ -57,18 +57,28 @@ func (p *Printer) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// Default is the process's Printer: the controlling terminal when there is
-// one (so redirecting go test's output to a file still shows progress),
-// else stderr. CHIMERA_PROGRESS=stderr forces stderr, =off discards.
-var Default = sync.OnceValue(func() *Printer {
+// Default returns the process's Printer for CHIMERA_PROGRESS as it is now
+// (read at each call, so a test's t.Setenv takes effect): off discards,
+// stderr writes to stderr, anything else the controlling terminal when
+// there is one (so redirecting go test's output to a file still shows
+// progress), else stderr. One Printer per destination is shared, so
+// concurrent lines stay whole.
+func Default() *Printer {
 	switch os.Getenv("CHIMERA_PROGRESS") {
 	case "off":
 		return New(nil)
 	case "stderr":
-		return New(os.Stderr)
+		return stderr()
 	}
-	if tty, err := openTerminal(); err == nil {
-		return New(tty)
-	}
-	return New(os.Stderr)
-})
+	return terminal()
+}
+
+var (
+	stderr   = sync.OnceValue(func() *Printer { return New(os.Stderr) })
+	terminal = sync.OnceValue(func() *Printer {
+		if tty, err := openTerminal(); err == nil {
+			return New(tty)
+		}
+		return stderr()
+	})
+)

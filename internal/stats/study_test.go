@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/internal/stats"
-	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
 
 // relTol is the agreement required between a value recomputed from raw times
@@ -21,12 +21,11 @@ import (
 const relTol = 1e-9
 
 // readCSV reads a study CSV (a path in the data pack, found as
-// studydata.Dir finds it: $CHIMERA_STUDY_DIR or ../shared/chimeraforge next
-// to the module) into one map per row, keyed by header name. It skips the
-// test if the data pack is absent.
+// studydata.Dir finds it: $CHIMERA_STUDY_DIR or study/ at the module root)
+// into one map per row, keyed by header name.
 func readCSV(tb testing.TB, name string) []map[string]string {
 	tb.Helper()
-	f, err := os.Open(filepath.Join(studydata.Require(tb), name))
+	f, err := os.Open(filepath.Join(studydatatest.Require(tb), name))
 	if err != nil {
 		tb.Fatalf("open %s: %v", name, err)
 	}
@@ -59,33 +58,6 @@ func num(tb testing.TB, row map[string]string, col string) float64 {
 	return v
 }
 
-// claim is one row of PUBLISHED.md: the published string and the one the
-// pack's own script recomputed.
-type claim struct{ published, recomputed, match string }
-
-// publishedClaim returns row n (its "#" column) of PUBLISHED.md.
-func publishedClaim(tb testing.TB, n int) claim {
-	tb.Helper()
-	b, err := os.ReadFile(filepath.Join(studydata.Require(tb), "PUBLISHED.md"))
-	if err != nil {
-		tb.Fatalf("read PUBLISHED.md: %v", err)
-	}
-	prefix := fmt.Sprintf("| %d |", n)
-	for line := range strings.Lines(string(b)) {
-		if !strings.HasPrefix(line, prefix) {
-			continue
-		}
-		cells := strings.Split(line, "|")
-		// "", #, report, claim, published, recomputed, match, ...
-		if len(cells) < 7 {
-			tb.Fatalf("PUBLISHED.md row %d: want at least 6 cells: %q", n, line)
-		}
-		return claim{strings.TrimSpace(cells[4]), strings.TrimSpace(cells[5]), strings.Trim(strings.TrimSpace(cells[6]), "*")}
-	}
-	tb.Fatalf("PUBLISHED.md has no row %d", n)
-	return claim{}
-}
-
 var leadingNumber = regexp.MustCompile(`^-?\d+(?:\.(\d+))?`)
 
 // formatLike formats v with as many decimals as the number that starts s,
@@ -110,15 +82,18 @@ func formatLike(tb testing.TB, v float64, s string) string {
 // pack marks as not matching, as the pack's own recomputation).
 func assertClaim(t *testing.T, n int, got float64) {
 	t.Helper()
-	c := publishedClaim(t, n)
-	want := c.published
-	if c.match != "yes" {
-		want = c.recomputed
+	c, ok := studydatatest.RequirePublished(t)[n]
+	if !ok {
+		t.Fatalf("PUBLISHED.md has no row %d", n)
+	}
+	want := c.Published
+	if !c.Follows() {
+		want = c.Recomputed
 	}
 	s := formatLike(t, got, want)
-	t.Logf("PUBLISHED.md row %d: recomputed %.17g → %q (published %q, pack recomputed %q, match %s)", n, got, s, c.published, c.recomputed, c.match)
+	t.Logf("PUBLISHED.md row %d: recomputed %.17g → %q (published %q, pack recomputed %q, match %s)", n, got, s, c.Published, c.Recomputed, c.Match)
 	if s != want {
-		t.Errorf("PUBLISHED.md row %d (match %s): recomputed %v formats as %q, want %q", n, c.match, got, s, want)
+		t.Errorf("PUBLISHED.md row %d (match %s): recomputed %v formats as %q, want %q", n, c.Match, got, s, want)
 	}
 }
 
@@ -185,10 +160,9 @@ func TestTR114LegacyEfficiency(t *testing.T) {
 		if bestID != storedID {
 			t.Errorf("best test by recomputed mean = %s, by stored mean = %s", bestID, storedID)
 		}
-		// PUBLISHED.md row 101 names the best config T011.
-		const publishedBest = "T011"
-		if bestID != publishedBest {
-			t.Errorf("best test = %s, published %s", bestID, publishedBest)
+		// PUBLISHED.md row 101 names the best config.
+		if claim := studydatatest.RequirePublished(t)[101].Claim; !strings.Contains(claim, bestID) {
+			t.Errorf("best test = %s, not the one PUBLISHED.md #101 names: %q", bestID, claim)
 		}
 		assertClose(t, "best test mean", storedBest, best)
 		assertClaim(t, 101, best)

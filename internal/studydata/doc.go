@@ -1,5 +1,5 @@
 // Package studydata converts the original study's raw CSVs (the data pack in
-// ../shared/chimeraforge, see its README.md) into benchfmt records: the
+// study/ at the module root, see its README.md for the source and licence) into benchfmt records: the
 // golden baselines trNNN/testdata/baseline.bench.
 //
 // Conversion is deterministic and lossless where the study measured
@@ -24,6 +24,15 @@
 //
 //	go test ./tr108 ./tr109 ./tr110 ./tr111 ./tr113 ./tr114 ./tr115 ./tr116 -run Baseline -update
 //
-// Those tests skip (with the reason) when the data pack is absent; set
-// CHIMERA_STUDY_DIR to use a copy elsewhere.
+// Set CHIMERA_STUDY_DIR to use a copy elsewhere; one that is not a
+// directory fails the tests (it never falls back to study/).
+//
+// The baselines are committed once, in the package of the report that owns
+// them; a report that compares with another's baseline reads it there
+// (BaselineFile, studydatatest.ReadBaseline).
+//
+// ParsePublished and ReadPublished read the pack's PUBLISHED.md, the
+// published numbers and the pack's own recomputation of each, so that no
+// report types a published number in; Numbers splits a cell such as
+// "1.598x / 79.9% / 3/5" into its numbers and their printed decimals.
 package studydata

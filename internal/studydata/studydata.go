@@ -3,7 +3,6 @@ package studydata
 import (
 	"bytes"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,37 +11,64 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"testing"
 	"unicode"
-
-	"gotest.tools/v3/golden"
 
 	"github.com/chimeraforge/chimeraforge/internal/units"
 	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchunit"
 )
 
+// DirEnv names the variable that points the tests at a copy of the data
+// pack other than the repository's own.
+const DirEnv = "CHIMERA_STUDY_DIR"
+
 // Dir returns the directory of the study's data pack: $CHIMERA_STUDY_DIR if
-// set, else ../shared/chimeraforge next to the module root (the directory
-// holding go.mod, found upwards from the working directory), which is the
-// layout of a Chimeraforge checkout and of CI. The error wraps
-// fs.ErrNotExist when the directory is absent.
+// set, else study/ at the module root (the directory holding go.mod, found
+// upwards from the working directory), where the repository keeps its copy.
+// A $CHIMERA_STUDY_DIR that is not a directory is an error naming the
+// variable, never a fallback to the repository's copy.
 func Dir() (string, error) {
-	if d := os.Getenv("CHIMERA_STUDY_DIR"); d != "" {
-		return existingDir(d)
+	if d := os.Getenv(DirEnv); d != "" {
+		d, err := existingDir(d)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", DirEnv, err)
+		}
+		return d, nil
 	}
-	wd, err := os.Getwd()
+	root, err := ModuleRoot()
 	if err != nil {
 		return "", fmt.Errorf("find study data: %w", err)
 	}
+	return existingDir(filepath.Join(root, "study"))
+}
+
+// ModuleRoot returns the directory holding go.mod, found upwards from the
+// working directory (a test's is its package directory).
+func ModuleRoot() (string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
 	for d := wd; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return existingDir(filepath.Join(d, "..", "shared", "chimeraforge"))
+			return d, nil
 		}
 		if filepath.Dir(d) == d {
-			return "", fmt.Errorf("find study data: no go.mod above %s: %w", wd, fs.ErrNotExist)
+			return "", fmt.Errorf("no go.mod above %s: %w", wd, fs.ErrNotExist)
 		}
 	}
+}
+
+// BaselineFile returns the path of report's committed study baseline,
+// <module root>/<report>/testdata/baseline.bench: each baseline is
+// converted once, in the package of the report that owns it, and a report
+// that compares with another's baseline reads it there.
+func BaselineFile(report string) (string, error) {
+	root, err := ModuleRoot()
+	if err != nil {
+		return "", fmt.Errorf("find the %s baseline: %w", report, err)
+	}
+	return filepath.Join(root, report, "testdata", "baseline.bench"), nil
 }
 
 func existingDir(d string) (string, error) {
@@ -54,20 +80,6 @@ func existingDir(d string) (string, error) {
 		return "", fmt.Errorf("study data %s: not a directory: %w", d, fs.ErrNotExist)
 	}
 	return d, nil
-}
-
-// Require returns Dir, or skips the test with the reason and the way out
-// when the data pack is absent. Any other error fails the test.
-func Require(tb testing.TB) string {
-	tb.Helper()
-	d, err := Dir()
-	if errors.Is(err, fs.ErrNotExist) {
-		tb.Skipf("study data pack absent: %v (check out ../shared/chimeraforge next to the repository or set CHIMERA_STUDY_DIR)", err)
-	}
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return d
 }
 
 // unitRecords returns the Unit lines for the named units, in the order
@@ -326,21 +338,4 @@ func TR114Files(dir string) ([]benchfmt.Record, error) {
 	}
 	defer calls.Close()
 	return TR114(runs, calls, rp, cp)
-}
-
-// AssertBaseline checks that testdata/<goldenFile> is exactly what convert
-// makes of the data pack (skipping, as [Require] does, where the pack is
-// absent); go test -update rewrites it. Every report's baseline test is
-// this one call.
-func AssertBaseline(tb testing.TB, goldenFile string, convert func(dir string) ([]benchfmt.Record, error)) {
-	tb.Helper()
-	recs, err := convert(Require(tb))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	b, err := Bytes(recs)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	golden.Assert(tb, string(b), goldenFile)
 }

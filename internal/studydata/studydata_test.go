@@ -236,7 +236,7 @@ func assertReadsBack(t *testing.T, recs []benchfmt.Record) {
 // TestStudyPack converts the whole data pack and checks the row counts the
 // pack's README states.
 func TestStudyPack(t *testing.T) {
-	dir := Require(t)
+	dir := requireDir(t)
 	recs, err := TR111File(dir)
 	if err != nil {
 		t.Fatal(err)

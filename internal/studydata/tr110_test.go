@@ -118,7 +118,7 @@ func assertUnitLines(t *testing.T, list []string) {
 // valid benchfmt, Unit lines as registered.
 func TestTR110Pack(t *testing.T) {
 	assertUnitLines(t, tr110Units)
-	recs, err := TR110File(Require(t))
+	recs, err := TR110File(requireDir(t))
 	if err != nil {
 		t.Fatal(err)
 	}

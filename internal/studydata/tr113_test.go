@@ -89,7 +89,7 @@ func TestTR113Errors(t *testing.T) {
 // 11 of them named after a TR114_v2 test.
 func TestTR113Pack(t *testing.T) {
 	assertUnitLines(t, multiUnits)
-	recs, err := TR113Files(Require(t))
+	recs, err := TR113Files(requireDir(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,7 +78,7 @@ func TestTR115Errors(t *testing.T) {
 // TestTR115Pack converts the data pack's TR115_v2 runs: 5 runtimes × 6
 // configs × 5 runs.
 func TestTR115Pack(t *testing.T) {
-	recs, err := TR115Files(Require(t))
+	recs, err := TR115Files(requireDir(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -124,7 +124,7 @@ func TestTR116Errors(t *testing.T) {
 // Python runs, 224 Rust single-agent calls, 112 Python single-agent runs.
 func TestTR116Pack(t *testing.T) {
 	assertUnitLines(t, tr116Units)
-	recs, err := TR116Files(Require(t))
+	recs, err := TR116Files(requireDir(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -169,7 +169,7 @@ func TestTR117Chunks(t *testing.T) {
 // each, and 5277 chunks.
 func TestTR117Pack(t *testing.T) {
 	assertUnitLines(t, tr117Units)
-	dir := Require(t)
+	dir := requireDir(t)
 	recs, err := TR117Files(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -104,7 +104,7 @@ func TestTR118Errors(t *testing.T) {
 // PUBLISHED.md #208, and the crossover runs'), 10 perplexities and the
 // engines built.
 func TestTR118Pack(t *testing.T) {
-	recs, err := TR118Files(Require(t))
+	recs, err := TR118Files(requireDir(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -104,7 +104,7 @@ func TestTR119Errors(t *testing.T) {
 // TestTR119Pack converts the pack: 875 records (350 analysed), each with
 // its GPU telemetry and, where read, the CPU's.
 func TestTR119Pack(t *testing.T) {
-	recs, err := TR119Files(Require(t))
+	recs, err := TR119Files(requireDir(t))
 	if err != nil {
 		t.Fatal(err)
 	}

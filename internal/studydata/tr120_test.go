@@ -106,7 +106,7 @@ func TestTR120Errors(t *testing.T) {
 // modes, 181045 and 191009 prefill), 540 CUDA-event twins (191009), 5
 // graph counts and 42 TR117 run files.
 func TestTR120Pack(t *testing.T) {
-	recs, err := TR120Files(Require(t))
+	recs, err := TR120Files(requireDir(t))
 	if err != nil {
 		t.Fatal(err)
 	}

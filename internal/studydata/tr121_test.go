@@ -61,7 +61,7 @@ func TestTR121Errors(t *testing.T) {
 
 // TestTR121Pack converts the data pack's TR121v1 main run: 228 calls.
 func TestTR121Pack(t *testing.T) {
-	recs, err := TR121File(Require(t))
+	recs, err := TR121File(requireDir(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -74,6 +74,7 @@ var all = []Unit{
 	{"no-ttft-calls", Lower, "calls that ended with no content chunk, so no TTFT"},
 	{"no-load-calls", Lower, "calls whose final chunk carried no load_duration"},
 	{"no-prefill-calls", Lower, "calls whose final chunk carried no prompt_eval_duration"},
+	{"invalid-calls", Lower, "successful calls whose server accounting failed measure.Validate (traced with the reason, pooled into nothing)"},
 	{"stream-tok/s", Higher, "client decode rate: Σ tokens after the first / Σ time from first to last token chunk; needs no server timing (OpenAI protocol)"},
 	{"failed-calls", Lower, "calls that failed (429, 503, a cut stream, …): recorded in the trace, never pooled"},
 	{"reasoning-ttft-ns", Lower, "client time to the first reasoning delta (OpenAI reasoning_content or reasoning), apart from ttft-ns"},
@@ -81,6 +82,7 @@ var all = []Unit{
 
 	// Inference backends (tr118).
 	{"padded-tok/s", Higher, "prefill throughput counting padding tokens, as the study did"},
+	{"prefill-tok/s", Higher, "prefill throughput: real prompt tokens / prefill forward time"},
 	{"degraded-calls", Lower, "calls that failed or fell back to another provider (classified, never dropped)"},
 	{"build-ns", Lower, "time to build an inference session (model load and graph optimisation)"},
 	{"ppl", Lower, "perplexity of a model on a fixed text"},
@@ -105,6 +107,22 @@ var all = []Unit{
 	{"b-ns", Lower, "agent B's time inside a multi-agent run (study baselines)"},
 	{"roofline-%", Neither, "decode's share of the memory-bandwidth roofline: tok/s × bytes per token / bandwidth"},
 
+	// Capacity (package capacity): N agents or an offered rate per setup.
+	{"agent-tok/s", Higher, "each call's decode rate eval_count / eval_duration, mean over a run's calls"},
+	{"ttft-p50-ns", Lower, "median time to first token, from when each call was due (its send; open loop: its scheduled arrival)"},
+	{"ttft-p95-ns", Lower, "95th percentile time to first token, from when each call was due"},
+	{"ttft-p99-ns", Lower, "99th percentile time to first token, from when each call was due"},
+	{"queue-ns", Lower, "time a call waited for a slot: client TTFT − load_duration − prompt_eval_duration, mean"},
+	{"queue-p95-ns", Lower, "95th percentile of a call's wait for a slot (queue-ns's rule)"},
+	{"goodput-%", Higher, "share of calls whose own TTFT, e2e, queue and decode rate meet every term of the SLO"},
+	{"sched-e2e-p95-ns", Lower, "95th percentile end-to-end latency from each call's scheduled arrival (open loop)"},
+	{"offered-rps", Neither, "calls per second the open loop's schedule offered: (n−1) / (last − first arrival)"},
+	{"achieved-rps", Higher, "calls per second completed: (n−1) / (last − first end)"},
+	{"dispatch-lag-ns", Lower, "open loop: call sent − call scheduled, mean"},
+	{"dispatch-lag-p99-ns", Lower, "open loop: call sent − call scheduled, 99th percentile"},
+	{"max-agents", Higher, "largest closed-loop agent count whose calls meet the SLO"},
+	{"max-rps", Higher, "largest offered rate (calls/s, Poisson arrivals) whose calls meet the SLO"},
+
 	// Go runtime.
 	{"sched-p50-ns", Lower, "Go scheduler latency, median (/sched/latencies:seconds)"},
 	{"sched-p99-ns", Lower, "Go scheduler latency, 99th percentile"},
@@ -126,6 +144,34 @@ var all = []Unit{
 	{"allocs/chunk", Lower, "allocations per streamed chunk"},
 	{"first-parse-ns", Lower, "first response byte → first chunk timestamped"},
 }
+
+// signed lists the registered units whose values can be negative; the
+// gate refuses a negative value in any other registered unit as bad input
+// (golden.Read), since it can only come from a broken measurement or a
+// broken file, and judging it would turn a direction upside down (-1 ms →
+// -5 ms of load-ns read as +400 %).
+//
+// None is signed today; each section of the registry was checked:
+//   - framework, one call, backends, process, Go runtime, harness cost:
+//     durations (…-ns, ns/op), sizes (B/op, peak-rss-B, gpu-mem-B), counts
+//     (allocs/op, prompt-tok, …-calls, graphs) and rates of them (tok/s,
+//     ns/chunk): a negative one is an impossible measurement. ppl is ≥ 1.
+//   - oversleep-p50-ns, oversleep-p99-ns: actual − requested sleep, and
+//     time.Sleep sleeps at least what it is asked, on the same monotonic
+//     clock that measures it.
+//   - multi-agent: eff-%, speedup-x, balance-%, … are ratios of
+//     non-negative times; overhead-ns is T_wall − max t_i, and every
+//     agent's interval lies inside the wall interval on one monotonic
+//     clock (multiagent starts the wall clock before it releases the
+//     agents), so a negative overhead is a bug, not a measurement.
+//   - energy and cost: energies, powers, prices, emissions, utilisation.
+//
+// A unit that is a difference of independent measurements (an
+// improvement %, a clock skew) is signed: list it here.
+var signed = []string{}
+
+// Signed reports whether values of u can be negative; see signed.
+func (u Unit) Signed() bool { return slices.Contains(signed, u.Name) }
 
 // Lookup returns the registered unit called name, as reported ("ttft-ns")
 // or as benchfmt tidies it ("ttft-sec"), which is how a benchfmt reader

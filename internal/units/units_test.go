@@ -1,6 +1,7 @@
 package units
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -74,5 +75,40 @@ func TestEveryUnitHasALine(t *testing.T) {
 		if err != nil || len(lines) == 0 {
 			t.Errorf("Lines(false, %q) = %q, %v; want a line", u.Name, lines, err)
 		}
+	}
+}
+
+// A unit listed as signed must be registered: the gate looks the sign up
+// by the unit's registered name, so a misspelt entry would leave the unit
+// refused on every negative value.
+func TestSignedUnitsAreRegistered(t *testing.T) {
+	for _, n := range signed {
+		if u, ok := Lookup(n); !ok || u.Name != n {
+			t.Errorf("signed unit %q is not registered under that name (Lookup = %q, %v)", n, u.Name, ok)
+		}
+	}
+	if u, _ := Lookup("load-ns"); u.Signed() {
+		t.Errorf("load-ns (server load_duration) is signed; a duration cannot be negative")
+	}
+}
+
+func TestPhysicalRange(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		lo, hi float64
+		ok     bool
+	}{
+		{"tok/s", 0, math.Inf(1), true},
+		{"ttft-sec", 0, math.Inf(1), true}, // as benchfmt tidies ttft-ns
+		{"eff-%", 0, 100, true},
+		{"true-eff-%", 0, math.Inf(1), true},
+		{"no-such-unit", math.Inf(-1), math.Inf(1), false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			lo, hi, ok := PhysicalRange(c.name)
+			if lo != c.lo || hi != c.hi || ok != c.ok {
+				t.Errorf("PhysicalRange(%q) = %v, %v, %v; want %v, %v, %v", c.name, lo, hi, ok, c.lo, c.hi, c.ok)
+			}
+		})
 	}
 }

@@ -1,11 +1,9 @@
-package report
+package stats
 
 import (
 	"math"
 
 	"gonum.org/v1/gonum/stat/distuv"
-
-	"github.com/chimeraforge/chimeraforge/internal/stats"
 )
 
 // A PowerLaw is y = A·x^B fitted by ordinary least squares of log10 y on
@@ -21,7 +19,7 @@ type PowerLaw struct {
 	// BInterval is B's confidence interval from the t distribution with
 	// N−2 degrees of freedom (B ± t·SE(B)); NaN bounds when N < 3 (two
 	// points fit any line exactly and say nothing of its spread).
-	BInterval stats.Interval
+	BInterval Interval
 }
 
 // FitPowerLaw fits y = A·x^B to the points (xs[i], ys[i]), with B's
@@ -32,7 +30,7 @@ type PowerLaw struct {
 func FitPowerLaw(xs, ys []float64, conf float64) PowerLaw {
 	n := len(xs)
 	nan := math.NaN()
-	fit := PowerLaw{N: n, A: nan, B: nan, R2: nan, BInterval: stats.Interval{Lo: nan, Hi: nan}}
+	fit := PowerLaw{N: n, A: nan, B: nan, R2: nan, BInterval: Interval{Lo: nan, Hi: nan}}
 	if n < 2 || len(ys) != n {
 		return fit
 	}
@@ -43,7 +41,7 @@ func FitPowerLaw(xs, ys []float64, conf float64) PowerLaw {
 		}
 		lx[i], ly[i] = math.Log10(xs[i]), math.Log10(ys[i])
 	}
-	mx, my := stats.Mean(lx), stats.Mean(ly)
+	mx, my := Mean(lx), Mean(ly)
 	var sxx, sxy, syy float64
 	for i := range lx {
 		dx, dy := lx[i]-mx, ly[i]-my
@@ -66,7 +64,7 @@ func FitPowerLaw(xs, ys []float64, conf float64) PowerLaw {
 	if n >= 3 && conf > 0 && conf < 1 {
 		se := math.Sqrt(sse / float64(n-2) / sxx)
 		t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 2)}.Quantile((1 + conf) / 2)
-		fit.BInterval = stats.Interval{Lo: b - t*se, Hi: b + t*se}
+		fit.BInterval = Interval{Lo: b - t*se, Hi: b + t*se}
 	}
 	return fit
 }

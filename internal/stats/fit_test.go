@@ -1,4 +1,4 @@
-package report
+package stats
 
 import (
 	"math"
@@ -6,13 +6,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-
-	"github.com/chimeraforge/chimeraforge/internal/stats"
 )
 
 func TestFitPowerLaw(t *testing.T) {
 	nan := math.NaN()
-	noCI := stats.Interval{Lo: nan, Hi: nan}
+	noCI := Interval{Lo: nan, Hi: nan}
 	pow10 := func(es ...float64) []float64 {
 		var xs []float64
 		for _, e := range es {
@@ -32,10 +30,10 @@ func TestFitPowerLaw(t *testing.T) {
 	}{
 		{"an exact law is found exactly, with no spread",
 			[]float64{1, 4, 16, 64}, []float64{3, 6, 12, 24},
-			PowerLaw{N: 4, A: 3, B: 0.5, R2: 1, BInterval: stats.Interval{Lo: 0.5, Hi: 0.5}}},
+			PowerLaw{N: 4, A: 3, B: 0.5, R2: 1, BInterval: Interval{Lo: 0.5, Hi: 0.5}}},
 		{"scattered points: slope, R² and the t interval of the slope",
 			pow10(0, 1, 2, 3), pow10(0, 1.1, 1.9, 3.0),
-			PowerLaw{N: 4, A: math.Pow(10, 0.03), B: 0.98, R2: 1 - 0.018/4.82, BInterval: stats.Interval{Lo: 0.98 - half, Hi: 0.98 + half}}},
+			PowerLaw{N: 4, A: math.Pow(10, 0.03), B: 0.98, R2: 1 - 0.018/4.82, BInterval: Interval{Lo: 0.98 - half, Hi: 0.98 + half}}},
 		{"two points fit exactly and have no interval",
 			[]float64{10, 1000}, []float64{2, 20},
 			PowerLaw{N: 2, A: 1 / math.Sqrt(10) * 2, B: 0.5, R2: 1, BInterval: noCI}},
