@@ -282,7 +282,7 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, req chatComple
 			return
 		}
 	}
-	prefill := time.Duration(pt) * m.PrefillPerToken
+	prefill := m.Prefill + time.Duration(pt)*m.PrefillPerToken
 	at := func(i int) time.Time { return res.Started.Add(prefill + time.Duration(i)*m.InterToken) }
 	n, reason := m.Tokens, "stop"
 	for _, mt := range []*int{req.MaxTokens, req.MaxCompletionTokens} {
