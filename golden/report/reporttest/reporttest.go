@@ -1,10 +1,14 @@
-package report
+// Package reporttest holds the assertions over golden/report's claims,
+// findings and charts, apart from golden/report so that what renders a
+// report links no testing.
+package reporttest
 
 import (
 	"bytes"
 	"slices"
 	"testing"
 
+	"github.com/chimeraforge/chimeraforge/golden/report"
 	"gotest.tools/v3/golden"
 )
 
@@ -14,25 +18,25 @@ import (
 // recomputed here must read, at the published precision, as the pack's own
 // recomputation. A claim Cite could not read fails, and so does a NO row
 // whose note gives no reason.
-func AssertClaims(tb testing.TB, claims []Claim) {
+func AssertClaims(tb testing.TB, claims []report.Claim) {
 	tb.Helper()
 	for _, c := range claims {
 		switch {
 		case c.CiteErr != "":
 			tb.Errorf("%s: %s", c.What, c.CiteErr)
-		case c.PackMatch == "yes" && c.Match() == Differs:
+		case c.PackMatch == "yes" && c.Match() == report.Differs:
 			tb.Errorf("%s: published %s (PUBLISHED.md #%d) does not follow from the data: recomputed %v",
-				c.What, F(c.Published, c.Decimals), c.Row, c.Recomputed)
-		case c.PackMatch == "NO" && c.Match() != Differs:
+				c.What, report.F(c.Published, c.Decimals), c.Row, c.Recomputed)
+		case c.PackMatch == "NO" && c.Match() != report.Differs:
 			tb.Errorf("%s: published %s (PUBLISHED.md #%d, marked NO) follows from the data: recomputed %v",
-				c.What, F(c.Published, c.Decimals), c.Row, c.Recomputed)
-		case c.PackMatch == "NO" && F(c.Recomputed, c.Decimals) != F(c.PackRecomputed, c.Decimals):
+				c.What, report.F(c.Published, c.Decimals), c.Row, c.Recomputed)
+		case c.PackMatch == "NO" && report.F(c.Recomputed, c.Decimals) != report.F(c.PackRecomputed, c.Decimals):
 			tb.Errorf("%s: recomputed %s, the data pack recomputed %s (PUBLISHED.md #%d)",
-				c.What, F(c.Recomputed, c.Decimals), F(c.PackRecomputed, c.Decimals), c.Row)
+				c.What, report.F(c.Recomputed, c.Decimals), report.F(c.PackRecomputed, c.Decimals), c.Row)
 		case c.PackMatch != "yes" && c.PackMatch != "NO":
 			tb.Errorf("%s: PUBLISHED.md #%d is marked %q: nothing to check it against", c.What, c.Row, c.PackMatch)
 		}
-		if c.PackMatch == "NO" && c.Match() == Differs && c.Note == "" && c.Reason == nil {
+		if c.PackMatch == "NO" && c.Match() == report.Differs && c.Note == "" && c.Reason == nil {
 			tb.Errorf("%s (PUBLISHED.md #%d): does not follow from the data, and its note gives no reason", c.What, c.Row)
 		}
 	}
@@ -42,7 +46,7 @@ func AssertClaims(tb testing.TB, claims []Claim) {
 // or if Check finds text outside the canvas or over other text or marks,
 // and compares the SVG with testdata/name (gotest.tools golden: -update
 // rewrites it).
-func AssertChart(tb testing.TB, c Chart, name string) {
+func AssertChart(tb testing.TB, c report.Chart, name string) {
 	tb.Helper()
 	if err := c.Check(); err != nil {
 		tb.Errorf("chart %s: layout:\n%v", name, err)
@@ -65,10 +69,10 @@ func AssertChart(tb testing.TB, c Chart, name string) {
 // data unless its row is in no (the rows PUBLISHED.md marks NO), and for
 // every finding in no that does follow; a row in no that no finding cites
 // fails too.
-func AssertFindings(tb testing.TB, findings []Finding, no ...int) {
+func AssertFindings(tb testing.TB, findings []report.Finding, no ...int) {
 	tb.Helper()
 	for _, row := range no {
-		if !slices.ContainsFunc(findings, func(f Finding) bool { return f.Row == row }) {
+		if !slices.ContainsFunc(findings, func(f report.Finding) bool { return f.Row == row }) {
 			tb.Errorf("no finding cites PUBLISHED.md #%d", row)
 		}
 	}
