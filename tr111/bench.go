@@ -1,57 +1,50 @@
 package tr111
 
 import (
+	"context"
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/agent"
 )
 
-// liveConfig is what TR111's benchmarks need: one server, the first model,
-// and the per-call units plus the agent process's.
-var liveConfig = harness.LiveConfig{
-	Units:  append([]string{"ns/op", "startup-ns", "peak-rss-B"}, harness.CallUnits...),
-	OpenAI: true,
+// reportedUnits are what TR111's benchmarks report: the per-call units
+// plus the agent process's.
+var reportedUnits = append([]string{"ns/op", "startup-ns", "peak-rss-B"}, harness.CallUnits...)
+
+// A leaf is one sub-benchmark of BenchmarkTR111: an agent config and how
+// each run starts ("warm", "cold" or "fresh").
+type leaf struct {
+	c     harness.AgentConfig
+	start string
 }
 
-// BenchmarkTR111 reproduces TR111_v2: one Go agent, the 2-call workflow,
-// the baseline agent and the 18-config sweep, each warm (model loaded with
-// the config's options by an excluded warm-up run) and cold (the model is
-// unloaded, and /api/ps confirms it, before every run). The baseline also
-// runs fresh: a new server process before every run (the study's
-// "process isolation"; needs a server the harness started).
-func BenchmarkTR111(b *testing.B) {
-	l := harness.NewLive(b, liveConfig)
-	type sub struct {
-		c     harness.AgentConfig
-		start string
-	}
-	var subs []sub
+// leafName is <config>/start=<start>.
+func leafName(l leaf) string { return l.c.Name() + "/start=" + l.start }
+
+// leaves are the baseline agent and the 18-config sweep, each warm and
+// cold; the baseline also fresh where the harness started the server.
+func leaves(_ context.Context, env *harness.Env) ([]leaf, error) {
+	var ls []leaf
 	for _, c := range harness.AgentConfigs() {
 		starts := []string{"warm", "cold"}
-		if src := l.Instances[0].Source; c.Agent == "baseline" && src != harness.SourceURLs && src != harness.SourceOpenAI {
+		if src := env.Live.Instances[0].Source; c.Agent == "baseline" && src != harness.SourceURLs && src != harness.SourceOpenAI {
 			starts = append(starts, "fresh")
 		}
 		for _, start := range starts {
-			subs = append(subs, sub{c, start})
+			ls = append(ls, leaf{c, start})
 		}
 	}
-	var names []string
-	for _, s := range subs {
-		names = append(names, s.c.Name()+"/start="+s.start)
-	}
-	sw := harness.NewSweep(b, names)
-	for _, s := range subs {
-		sw.Run(b, s.c.Name()+"/start="+s.start, func(b *testing.B) { benchConfig(b, l, s.c, s.start) })
-	}
+	return ls, nil
 }
 
-// benchConfig is one sub-benchmark, harness.BenchAgent: one iteration is
-// one workflow run. With start "cold" the model is unloaded before every
-// run, with "fresh" the server is restarted; both outside the timer.
-func benchConfig(b *testing.B, l *harness.Live, c harness.AgentConfig, start string) {
+// body is one sub-benchmark, harness.AgentValues: one iteration is one
+// workflow run. With start "cold" the model is unloaded before every run,
+// with "fresh" the server is restarted; both outside the timer.
+func body(b *testing.B, env *harness.Env, lf leaf) map[string]float64 {
+	l := env.Live
 	var before func(*harness.Instance, *agent.Agent)
-	switch start {
+	switch lf.start {
 	case "cold":
 		if why := l.Instances[0].CannotUnload(); why != "" {
 			b.Skip(why)
@@ -67,5 +60,5 @@ func benchConfig(b *testing.B, l *harness.Live, c harness.AgentConfig, start str
 			a.Client, a.URL = in.Client, in.URL
 		}
 	}
-	harness.BenchAgent(b, l, c, c.Name()+"/start="+start, before)
+	return harness.AgentValues(b, l, lf.c, leafName(lf), before)
 }

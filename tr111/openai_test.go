@@ -30,7 +30,7 @@ func openaiLive(t *testing.T, fake *ollamatest.Server, info measure.ServerInfo) 
 		Base:   measure.Options{NumPredict: measure.Ptr(fakePredict)},
 		Trace:  harness.NewTrace(t),
 		Corpus: harness.CorpusDir(t),
-		Units:  liveConfig.Units,
+		Units:  reportedUnits,
 	}
 }
 
@@ -67,7 +67,7 @@ func TestTR111BodyOverOpenAIReportsTheFakesTruth(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}, OpenAI: tc.shape})
 				l := openaiLive(t, fake, measure.ServerInfo{Name: tc.shape.String()})
-				res := harness.BenchOnce(t, func(b *testing.B) { benchConfig(b, l, harness.AgentConfigs()[0], "warm") })
+				res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, &harness.Env{Live: l}, leaf{harness.AgentConfigs()[0], "warm"}) })
 				all := completions(fake)
 				if len(all) != 4 {
 					t.Fatalf("%d completed calls, want 4 (warm-up and one run, 2 calls each)", len(all))
@@ -125,7 +125,7 @@ func TestTR111BodyOverOpenAIReportsReasoningApart(t *testing.T) {
 		m.Reasoning = reasoning
 		fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{m}, OpenAI: ollamatest.ShapeVLLM})
 		l := openaiLive(t, fake, measure.ServerInfo{Name: "vllm"})
-		res := harness.BenchOnce(t, func(b *testing.B) { benchConfig(b, l, harness.AgentConfigs()[0], "warm") })
+		res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, &harness.Env{Live: l}, leaf{harness.AgentConfigs()[0], "warm"}) })
 		calls := completions(fake)[2:]
 		var prefill time.Duration
 		for _, r := range calls {
@@ -172,7 +172,7 @@ func TestTR111BodyOverOpenAICountsFailedCallsAndGoesOn(t *testing.T) {
 				f.Count = 1
 				fake.Inject("", f)
 				l := openaiLive(t, fake, measure.ServerInfo{Name: "vllm"})
-				res := harness.BenchOnce(t, func(b *testing.B) { benchConfig(b, l, harness.AgentConfigs()[0], "warm") })
+				res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, &harness.Env{Live: l}, leaf{harness.AgentConfigs()[0], "warm"}) })
 				if res.Extra["failed-calls"] != 1 {
 					t.Errorf("failed-calls = %v, want 1", res.Extra["failed-calls"])
 				}
@@ -216,7 +216,7 @@ func TestTR111OverOpenAISkipsWhatTheProtocolLacks(t *testing.T) {
 				var skipped bool
 				testing.Benchmark(func(b *testing.B) {
 					defer func() { skipped = b.Skipped() }()
-					benchConfig(b, l, tc.c, tc.start)
+					Report.RunLeaf(b, &harness.Env{Live: l}, leaf{tc.c, tc.start})
 				})
 				if !skipped {
 					t.Error("the configuration ran; want it skipped")
@@ -236,7 +236,7 @@ func TestTR111ColdOverOllamasV1UnloadsThroughTheNativeAPI(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}})
 		l := openaiLive(t, fake, measure.ServerInfo{Name: "ollama", Ollama: true})
-		res := harness.BenchOnce(t, func(b *testing.B) { benchConfig(b, l, harness.AgentConfigs()[0], "cold") })
+		res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, &harness.Env{Live: l}, leaf{harness.AgentConfigs()[0], "cold"}) })
 		calls := completions(fake)[2:]
 		if calls[0].Load != fakeModel.Load || calls[1].Load != 0 {
 			t.Fatalf("the run's calls loaded for %v then %v, want %v then 0", calls[0].Load, calls[1].Load, fakeModel.Load)

@@ -7,71 +7,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"testing"
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
-	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
-	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 	"golang.org/x/perf/benchmath"
 	"gonum.org/v1/plot/vg"
-	tgolden "gotest.tools/v3/golden"
 )
-
-// TestBaseline checks that testdata/baseline.bench is exactly what the
-// converter makes of the study's llm_calls.csv; -update regenerates it.
-func TestBaseline(t *testing.T) {
-	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR111File)
-}
-
-func readBaseline(t *testing.T) *golden.Set {
-	t.Helper()
-	s, err := golden.ReadFile("testdata/baseline.bench")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// TestReportFragment renders the TR111 fragment and chart from the
-// committed baseline only.
-func TestReportFragment(t *testing.T) {
-	md, chart, err := rptFragment(studydatatest.RequirePublished(t), readBaseline(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tgolden.Assert(t, md, "report.md.golden")
-	reporttest.AssertChart(t, chart, "throughput.svg.golden")
-}
-
-// TestReportReproducesPublished is the done-when check: the published
-// TR111_v2 numbers follow from baseline.bench, and TR112_v2's success
-// rate (#90) does not: the data give 15/18, as the data pack recomputed.
-func TestReportReproducesPublished(t *testing.T) {
-	reporttest.AssertClaims(t, rptClaims(studydatatest.RequirePublished(t), readBaseline(t)))
-}
-
-// TestSuccessRateDiscrepancy pins down why TR112_v2's 72.2 % (#90) is not
-// in the TR111_v2 data: by the study's means chimera beats its directory's
-// baseline agent in 15 of 18 directories; two of the three losses are the
-// directories where one chimera call returned no tokens and counted as
-// 0 tok/s. Without those calls 17/18 win, and on our decode rate (warm
-// calls) all 18. The published 13/18 came from a sweep the pack lacks.
-func TestSuccessRateDiscrepancy(t *testing.T) {
-	sr := rptSuccess(readBaseline(t))
-	got := fmt.Sprintf("study %d/%d, without no-token calls %d/%d, Σ-rate warm %d/%d; lost by the zeros: %v",
-		sr.wins, sr.n, sr.winsCorrected, sr.n, sr.winsOurs, sr.n, sr.lostToZeros)
-	want := "study 15/18, without no-token calls 17/18, Σ-rate warm 18/18; lost by the zeros: [gpu60_ctx512_temp0p6 gpu80_ctx1024_temp0p6_v2]"
-	if got != want {
-		t.Errorf("success rate:\n got %s\nwant %s", got, want)
-	}
-	published := report.ByRow(rptClaims(studydatatest.RequirePublished(t), readBaseline(t)), 90).Published
-	if pct := 100 * float64(sr.wins) / float64(sr.n); report.F(pct, 1) == report.F(published, 1) {
-		t.Errorf("success rate %v %% reproduces the published %v %%: update PUBLISHED.md #90's note", pct, published)
-	}
-}
 
 // The published baseline is what TR111_v2 called the Rust baseline: the
 // baseline agent of directory baseline_default, its 6 calls.
@@ -276,6 +219,20 @@ func warmCalls(cs report.Calls) string {
 // rptWhere turns a benchmark name suffix into Rows terms.
 func rptWhere(name string, more ...string) []string {
 	return append(strings.Split(name, "/"), more...)
+}
+
+// render is the fragment of the baseline alone: the claims, the table of
+// configurations and the throughput chart.
+func render(in report.Input) (report.Fragment, error) {
+	s, err := in.Set("tr111")
+	if err != nil {
+		return report.Fragment{}, err
+	}
+	md, chart, err := rptFragment(in.Published, s)
+	if err != nil {
+		return report.Fragment{}, err
+	}
+	return report.Fragment{Markdown: md, Charts: []report.NamedChart{{Name: "throughput.svg", Chart: chart}}}, nil
 }
 
 func rptFragment(published studydata.Published, s *golden.Set) (string, report.Chart, error) {
