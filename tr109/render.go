@@ -4,90 +4,47 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"testing"
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
-	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
-	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 	"gonum.org/v1/gonum/stat/distuv"
 	"gonum.org/v1/plot/vg"
-	tgolden "gotest.tools/v3/golden"
 )
 
-// TestBaseline checks that the committed study baselines are exactly what
-// the converters make of the data pack; -update regenerates them.
-func TestBaseline(t *testing.T) {
-	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR109File)
-}
-
-// inputs are the committed .bench files the fragment is rendered from.
+// inputs are the sets the fragment is rendered from: the study's Python
+// sweep, TR111_v2's Rust one, and a run of ours (nil: none).
 type inputs struct {
 	python, rust, ours *golden.Set
 }
 
-func readInputs(t *testing.T) inputs {
-	t.Helper()
-	var in inputs
-	for _, f := range []struct {
-		s    **golden.Set
-		path string
-	}{{&in.python, "testdata/baseline.bench"}, {&in.ours, "testdata/ours.bench"}} {
-		s, err := golden.ReadFile(f.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		*f.s = s
+// inputsOf takes in's sets.
+func inputsOf(in report.Input) (inputs, error) {
+	python, err := in.Set("tr109")
+	if err != nil {
+		return inputs{}, err
 	}
-	in.rust = studydatatest.ReadBaseline(t, "tr111")
-	return in
+	rust, err := in.Set("tr111")
+	if err != nil {
+		return inputs{}, err
+	}
+	return inputs{python: python, rust: rust, ours: in.Runs}, nil
 }
 
-// TestReportFragment renders the TR109 fragment and chart from the
-// committed .bench files only.
-func TestReportFragment(t *testing.T) {
-	in := readInputs(t)
-	md, chart, err := fragment(studydatatest.RequirePublished(t), in)
+// render is the fragment of the study's two sweeps and, where there is
+// one, a run of ours.
+func render(in report.Input) (report.Fragment, error) {
+	sets, err := inputsOf(in)
 	if err != nil {
-		t.Fatal(err)
+		return report.Fragment{}, err
 	}
-	tgolden.Assert(t, md, "report.md.golden")
-	reporttest.AssertChart(t, chart, "delta.svg.golden")
-}
-
-// TestReportReproducesPublished is the done-when check: PUBLISHED.md's 10
-// TR109 rows with data (#28–#37) and TR112_v2's two success rates (#88,
-// #90) are recomputed; #36, #37 and #90 do not follow from the data.
-func TestReportReproducesPublished(t *testing.T) {
-	cs, err := claims(studydatatest.RequirePublished(t), readInputs(t))
+	md, chart, err := fragment(in.Published, sets)
 	if err != nil {
-		t.Fatal(err)
+		return report.Fragment{}, err
 	}
-	reporttest.AssertClaims(t, cs)
-}
-
-// TestSuccessRates pins the three forms of the success rate on the
-// study's data: 7/18 by the study's form on TR109 (not its published
-// 10/18), 15/18 on TR111_v2 (not 13/18), and no configuration testable by
-// ours, since the study ran 1 (TR109) or 3 (TR111_v2) workflows per agent.
-func TestSuccessRates(t *testing.T) {
-	in := readInputs(t)
-	py, err := SuccessRate(in.python, pythonRule)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs, err := SuccessRate(in.rust, rustRule)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := fmt.Sprintf("python %d/%d (tested %d), rust %d/%d without no-token calls, %d/%d with them as 0 (tested %d)",
-		py.StudyWins(), py.Configs(), py.Tested(), rs.StudyWins(), rs.Configs(), rustStudyWins(in.rust), rs.Configs(), rs.Tested())
-	if want := "python 7/18 (tested 0), rust 17/18 without no-token calls, 15/18 with them as 0 (tested 0)"; got != want {
-		t.Errorf("success rates:\n got %s\nwant %s", got, want)
-	}
+	return report.Fragment{Markdown: md, Charts: []report.NamedChart{{Name: "delta.svg", Chart: chart}}}, nil
 }
 
 // The rules that read each input: the study's configs are paired with the
@@ -192,6 +149,14 @@ func claims(pub studydata.Published, in inputs) ([]report.Claim, error) {
 	}), nil
 }
 
+// signed formats a difference in per cent with its sign, "n/a" for NaN.
+func signed(v float64) string {
+	if math.IsNaN(v) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%+.2f", v)
+}
+
 // welchDeltaPct is the 95 % Welch interval of mean(xs) − mean(base), in
 // per cent of mean(base): the whisker of a difference of means whose two
 // sides vary differently (NaN with fewer than two samples a side).
@@ -248,14 +213,18 @@ func fragment(pub studydata.Published, in inputs) (string, report.Chart, error) 
 		"\"success rate\" with that of TR111_v2's Rust agent.\n\n")
 	b.WriteString(report.ClaimsTable(cs).Markdown())
 
-	rates := []struct {
+	type sweep struct {
 		name, input string
 		s           *golden.Set
 		rule        Rule
-	}{
+	}
+	rates := []sweep{
 		{"TR109, Python, 1 run a side", "baseline.bench", in.python, pythonRule},
 		{"TR111_v2, Rust, 3 runs (6 calls) a side", "tr111/testdata/baseline.bench", in.rust, rustRule},
-		{"Chimeraforge, Go agent, 10 runs a side", "ours.bench", in.ours, oursRule},
+	}
+	hasOurs := in.ours != nil && len(in.ours.Rows()) > 0
+	if hasOurs {
+		rates = append(rates, sweep{"Chimeraforge, Go agent, 10 runs a side", "ours.bench", in.ours, oursRule})
 	}
 	var rs []Rate
 	t := report.Table{
@@ -286,13 +255,16 @@ func fragment(pub studydata.Published, in inputs) (string, report.Chart, error) 
 		"%s %% (#88) for TR109 and %s %% (#90) for TR111_v2.\n\n",
 		report.F(Alpha, 2), MinSamples, report.F(report.ByRow(cs, 37).Published, 0), report.F(report.ByRow(cs, 88).Published, 1), report.F(report.ByRow(cs, 90).Published, 1))
 	b.WriteString(t.Markdown())
-	fmt.Fprintf(&b, "\nOur run (`ours.bench`): %s; `go test -run '^$' -bench . -count 10 ./tr109`. "+
-		"Each configuration's ten runs followed each other, the baseline's first, and the baseline's own ten vary by CV %s %%: "+
-		"a drift of the machine between the baseline's runs and a configuration's counts as a difference, so on a machine "+
-		"shared with other work, as this one was, \"significantly better or worse\" says as much about the machine as about "+
-		"the options.\n\n", machine(in.ours), report.F(stats.CV(in.ours.Values("tok/s", "agent=baseline")), 1))
+	if !hasOurs {
+		b.WriteString("\nNo run of ours: `go test -run '^$' -bench . -count 10 ./tr109` makes one.\n\n")
+	} else {
+		fmt.Fprintf(&b, "\nOur run (`ours.bench`): %s; `go test -run '^$' -bench . -count 10 ./tr109`. "+
+			"Each configuration's ten runs followed each other, the baseline's first, and the baseline's own ten vary by CV %s %%: "+
+			"a drift of the machine between the baseline's runs and a configuration's counts as a difference, so on a machine "+
+			"shared with other work, as this one was, \"significantly better or worse\" says as much about the machine as about "+
+			"the options.\n\n", machine(in.ours), report.F(stats.CV(in.ours.Values("tok/s", "agent=baseline")), 1))
+	}
 
-	ours := rs[2]
 	t = report.Table{
 		Header: []string{"config", "TR109 Δ %, 1 run", "TR111_v2 Δ %, study means", "ours: Δ mean %", "Δ median %", "p", "verdict"},
 		Align:  "lrrrrrl",
@@ -311,7 +283,10 @@ func fragment(pub studydata.Published, in inputs) (string, report.Chart, error) 
 	for _, c := range harness.AgentConfigs()[1:] {
 		dir := dirOf(in.python, c)
 		py, ok1 := find(rs[0], c, dir)
-		o, ok2 := find(ours, c, "")
+		o, ok2 := Outcome{}, true
+		if hasOurs {
+			o, ok2 = find(rs[2], c, "")
+		}
 		rdir := in.rust.KeyValues("dir", strings.Split(c.Name(), "/")...)
 		if !ok1 || !ok2 || len(rdir) != 1 {
 			return "", chart, fmt.Errorf("config %s: missing from an input (python %v, ours %v, rust dirs %v)", c.Name(), ok1, ok2, rdir)
@@ -321,6 +296,9 @@ func fragment(pub studydata.Published, in inputs) (string, report.Chart, error) 
 		rustDelta := 100 * (rustChimera/rustBase - 1)
 		verdict := "~"
 		switch {
+		case !hasOurs:
+			verdict = "no run of ours"
+			o.MeanDeltaPct, o.MedianDeltaPct, o.P = math.NaN(), math.NaN(), math.NaN()
 		case !o.Tested:
 			verdict = "not testable"
 		case o.Better:
@@ -332,21 +310,25 @@ func fragment(pub studydata.Published, in inputs) (string, report.Chart, error) 
 			"`" + c.Name() + "`",
 			fmt.Sprintf("%+.2f", py.MeanDeltaPct),
 			fmt.Sprintf("%+.2f", rustDelta),
-			fmt.Sprintf("%+.2f", o.MeanDeltaPct),
-			fmt.Sprintf("%+.2f", o.MedianDeltaPct),
+			signed(o.MeanDeltaPct),
+			signed(o.MedianDeltaPct),
 			report.F(o.P, 3),
 			verdict,
 		})
 		chart.Categories = append(chart.Categories, configLabel(c))
 		pyDots = append(pyDots, dot(py.MeanDeltaPct))
 		rustDots = append(rustDots, dot(rustDelta))
-		lo, hi := welchDeltaPct(in.ours.Values("tok/s", strings.Split(c.Name(), "/")...), in.ours.Values("tok/s", "agent=baseline"))
-		ourDots = append(ourDots, report.Estimate{Value: o.MeanDeltaPct, Lo: lo, Hi: hi})
+		if hasOurs {
+			lo, hi := welchDeltaPct(in.ours.Values("tok/s", strings.Split(c.Name(), "/")...), in.ours.Values("tok/s", "agent=baseline"))
+			ourDots = append(ourDots, report.Estimate{Value: o.MeanDeltaPct, Lo: lo, Hi: hi})
+		}
 	}
 	chart.Series = []report.Series{
 		{Name: "TR109 Python, 1 run a side", Estimates: pyDots},
 		{Name: "TR111_v2 Rust, study means", Estimates: rustDots},
-		{Name: "ours, 10 runs a side, 95 % Welch CI", Estimates: ourDots},
+	}
+	if hasOurs {
+		chart.Series = append(chart.Series, report.Series{Name: "ours, 10 runs a side, 95 % Welch CI", Estimates: ourDots})
 	}
 	b.WriteString("Per configuration, the difference from its baseline (TR109 and TR111_v2: the baseline agent of the same " +
 		"directory; ours: the one baseline), and our test:\n\n")

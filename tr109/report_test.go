@@ -1,0 +1,47 @@
+package tr109
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
+	"github.com/chimeraforge/chimeraforge/harness"
+)
+
+// TestReport checks the declared report: the baseline against its
+// converter, the fragment (with testdata/ours.bench) and chart against
+// their goldens, and PUBLISHED.md's 10 TR109 rows with data (#28–#37) and
+// TR112_v2's two success rates (#88, #90); #36, #37 and #90 do not follow
+// from the data.
+func TestReport(t *testing.T) { reporttest.Check(t, Report.Spec) }
+
+// BenchmarkTR109 reproduces TR109, the agent-workflow sweep: the study's
+// agent (the Go port, as TR111 runs it) with the baseline config (no
+// options) and the 18 chimera configs of harness.AgentConfigs, warm. One
+// iteration is one workflow run (ingest, analysis call, report call);
+// ns/op is its wall time. SuccessRate reads a -count 10 run of it.
+func BenchmarkTR109(b *testing.B) { harness.Run(b, Report) }
+
+// TestSuccessRates pins the three forms of the success rate on the
+// study's data: 7/18 by the study's form on TR109 (not its published
+// 10/18), 15/18 on TR111_v2 (not 13/18), and no configuration testable by
+// ours, since the study ran 1 (TR109) or 3 (TR111_v2) workflows per agent.
+func TestSuccessRates(t *testing.T) {
+	in, err := inputsOf(reporttest.Input(t, Report.Spec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	py, err := SuccessRate(in.python, pythonRule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := SuccessRate(in.rust, rustRule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := fmt.Sprintf("python %d/%d (tested %d), rust %d/%d without no-token calls, %d/%d with them as 0 (tested %d)",
+		py.StudyWins(), py.Configs(), py.Tested(), rs.StudyWins(), rs.Configs(), rustStudyWins(in.rust), rs.Configs(), rs.Tested())
+	if want := "python 7/18 (tested 0), rust 17/18 without no-token calls, 15/18 with them as 0 (tested 0)"; got != want {
+		t.Errorf("success rates:\n got %s\nwant %s", got, want)
+	}
+}
