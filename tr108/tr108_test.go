@@ -195,3 +195,17 @@ func TestSweepNamesFromTheEnvironment(t *testing.T) {
 		t.Errorf("config lines declare first-ttft-ns, which TR108 does not report:\n%s", out.String())
 	}
 }
+
+// A server that answers every request with a bare done line (no content,
+// no counts, no durations) measured nothing but the request's end-to-end
+// time: the body must omit every other metric (no TTFT, no decode rate,
+// no load or prefill, no study TTFT, no prompt tokens), never report one
+// as 0 or NaN, and count the measured request as lacking each.
+func TestTR108BodyOmitsWhatABareAnswerLacks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		env, fake := fakeEnv(t)
+		fake.Servers[0].Inject("", ollamatest.Fault{Kind: ollamatest.FaultBare})
+		res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{model: fakeModel.Name, c: Configs()[1]}) })
+		multiagenttest.AssertBare(t, res.Extra, 1) // the measured request
+	})
+}
