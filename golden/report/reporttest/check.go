@@ -25,7 +25,8 @@ import (
 //     are that file;
 //   - Fragment: Render of the study's sets and the committed run of ours
 //     (Spec.Ours) matches testdata/report.md.golden and each chart its
-//     testdata/<name>.golden, and Render accepts an input with no run;
+//     testdata/<name>.golden, and Render of a report with study data
+//     accepts an input with no run (it renders the study alone);
 //   - Published: every row of PUBLISHED.md's reports (Spec.Published) that
 //     has data is cited, by a claim or a finding, and marked as
 //     PUBLISHED.md marks it ([AssertClaims], [AssertFindings]), with the
@@ -65,11 +66,11 @@ func Check(t *testing.T, s report.Spec) {
 		for _, c := range f.Charts {
 			AssertChart(t, c.Chart, c.Name+".golden")
 		}
-		if in.Runs != nil {
+		if in.Runs != nil && len(s.Baselines) > 0 {
 			alone := in
 			alone.Runs = nil
 			if _, err := s.Render(alone); err != nil {
-				t.Errorf("Render with no run: %v", err)
+				t.Errorf("Render with no run: %v (a report with study data renders it alone)", err)
 			}
 		}
 	})
