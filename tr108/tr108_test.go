@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
@@ -134,9 +133,7 @@ func TestTR108BodyReportsTheFakesTruth(t *testing.T) {
 				// the client sees the script's InterToken between tokens too
 				"stream-tok/s": float64(time.Second / fakeModel.InterToken),
 			}
-			if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
-				t.Errorf("config %s: metrics mismatch (-want +got):\n%s", c.Name(), diff)
-			}
+			multiagenttest.AssertValues(t, want, res.Extra) // config c
 			// ns/op is the measured request's wall time: in the bubble,
 			// exactly its end-to-end time.
 			if got, want := float64(res.NsPerOp()), want["e2e-ns"]; got != want {

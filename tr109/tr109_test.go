@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/harness"
@@ -86,9 +85,7 @@ func TestTR109BodyReportsTheFakesTruth(t *testing.T) {
 				// the client sees the script's InterToken between tokens too
 				"stream-tok/s": float64(time.Second / fakeModel.InterToken),
 			}
-			if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
-				t.Errorf("%s: metrics mismatch (-want +got):\n%s", c.Name(), diff)
-			}
+			multiagenttest.AssertValues(t, want, res.Extra) // config c
 			// ns/op is the workflow's wall time: both calls (ingest takes no
 			// virtual time).
 			if got := float64(res.NsPerOp()); got != float64(e2e) {

@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
 )
 
@@ -107,9 +107,7 @@ func TestTR111BodyOverOpenAIReportsTheFakesTruth(t *testing.T) {
 				} else {
 					want["no-prefill-calls"] = 2
 				}
-				if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
-					t.Errorf("metrics mismatch (-want +got):\n%s", diff)
-				}
+				multiagenttest.AssertValues(t, want, res.Extra)
 			})
 		})
 	}
@@ -143,9 +141,7 @@ func TestTR111BodyOverOpenAIReportsReasoningApart(t *testing.T) {
 			"stream-tok/s":      float64(time.Second / fakeModel.InterToken),
 			"itl-ns":            float64(fakeModel.InterToken),
 		}
-		if diff := cmp.Diff(want, got, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
-			t.Errorf("metrics mismatch (-want +got):\n%s", diff)
-		}
+		multiagenttest.AssertValues(t, want, got)
 	})
 }
 

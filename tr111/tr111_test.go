@@ -10,9 +10,6 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
-
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
@@ -109,9 +106,7 @@ func TestTR111BodyReportsTheFakesTruth(t *testing.T) {
 				case tc.start == "warm" && load != 0:
 					t.Errorf("warm run paid %v of load: the warm-up did not warm", load)
 				}
-				if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
-					t.Errorf("metrics mismatch (-want +got):\n%s", diff)
-				}
+				multiagenttest.AssertValues(t, want, res.Extra)
 			})
 		})
 	}

@@ -1,19 +1,19 @@
 package tr114
 
 import (
-	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
-	"golang.org/x/perf/benchfmt"
 
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
 
 // fakeModel is the fakes' script (multiagenttest's tiny fixture); the
@@ -108,9 +108,7 @@ func TestTR114BodyReportsTheFakesTruth(t *testing.T) {
 					"ttft-ns":          float64(ttft / 4),
 					"load-ns":          0,
 				}
-				if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
-					t.Errorf("metrics mismatch (-want +got):\n%s", diff)
-				}
+				multiagenttest.AssertValues(t, want, res.Extra)
 				switch sp := res.Extra["speedup-x"]; tc.setup {
 				case Setup{1, 1}:
 					if sp != 1 || res.Extra["eff-%"] < 75 {
@@ -168,20 +166,9 @@ func TestTwoConfigsCannotShareARunner(t *testing.T) {
 // testdata/baseline.bench plus the parallel segment, so that benchstat
 // lines ours up with the study's.
 func TestSubBenchmarkNamesExtendTheBaselines(t *testing.T) {
-	f, err := os.Open("testdata/baseline.bench")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	study := map[string]bool{}
-	r := benchfmt.NewReader(f, "baseline.bench")
-	for r.Scan() {
-		if res, ok := r.Result().(*benchfmt.Result); ok {
-			study["Benchmark"+string(res.Name)] = true
-		}
-	}
-	if err := r.Err(); err != nil {
-		t.Fatal(err)
+	for _, r := range reporttest.Input(t, Report.Spec).Study["tr114"].Rows() {
+		study["Benchmark"+r.Name] = true
 	}
 	ours := map[string]bool{}
 	leaves, err := Report.Leaves(t.Context(), nil)
@@ -207,5 +194,14 @@ func TestSubBenchmarkNamesExtendTheBaselines(t *testing.T) {
 	}
 	if got, want := len(ours), 27*3; got != want {
 		t.Errorf("%d sub-benchmarks, want %d (27 tests × 3 setups)", got, want)
+	}
+}
+
+// TestTestsAreTheStudysMatrix checks the test table against the options
+// the study's runs.csv records for each agent of each test.
+func TestTestsAreTheStudysMatrix(t *testing.T) {
+	want := multiagenttest.StudyMatrix(t, filepath.Join(studydatatest.Require(t), "tr114", "runs.csv"))
+	if diff := cmp.Diff(want, Tests()); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
 }
