@@ -68,22 +68,17 @@ func TestModelKey(t *testing.T) {
 	}
 }
 
-// fakeModel is the fake's script for the hermetic runs: every metric the
-// benchmark reports is checked against it.
-var fakeModel = ollamatest.Model{
-	Name:            "fake-llama:q4",
-	Load:            2 * time.Second,
-	PrefillPerToken: 300 * time.Microsecond,
-	InterToken:      5 * time.Millisecond,
-}
+// fakeModel is the fake's script for the hermetic runs (multiagenttest's
+// tiny fixture): every metric the body reports is checked against it.
+var fakeModel = multiagenttest.TinyModel()
 
-const fakePredict = 32
+const fakePredict = multiagenttest.TinyPredict
 
 // fakeEnv is the report's environment on a fake serving fakeModel inside
 // the current synctest bubble.
 func fakeEnv(t *testing.T) (*harness.Env, *multiagenttest.Fakes) {
 	t.Helper()
-	f := multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, Units: Report.LiveConfig().Units})
+	f := multiagenttest.New(t, multiagenttest.Tiny(Report.LiveConfig().Units))
 	return &harness.Env{Live: f.Live}, f
 }
 
@@ -174,16 +169,16 @@ func TestSweepNamesFromTheEnvironment(t *testing.T) {
 		t.Fatalf("%d sub-benchmarks, want %d (2 models × %d configs)", len(names), 2*len(Configs()), len(Configs()))
 	}
 	for i, want := range map[int]string{
-		0:  "model=fake-llama:q4/quant=f16/num_gpu=999/num_ctx=2048/temp=0.3/start=warm",
-		1:  "model=fake-llama:q4/quant=f16/num_gpu=999/num_ctx=1024/temp=0.2/start=warm",
-		36: "model=fake-llama:q4/quant=f16/num_gpu=40/num_ctx=4096/temp=0.8/start=warm",
+		0:  "model=fake-synth:tiny/quant=f16/num_gpu=999/num_ctx=2048/temp=0.3/start=warm",
+		1:  "model=fake-synth:tiny/quant=f16/num_gpu=999/num_ctx=1024/temp=0.2/start=warm",
+		36: "model=fake-synth:tiny/quant=f16/num_gpu=40/num_ctx=4096/temp=0.8/start=warm",
 		37: "model=fake-llama:q8/quant=f16/num_gpu=999/num_ctx=2048/temp=0.3/start=warm",
 	} {
 		if names[i] != want {
 			t.Errorf("sub-benchmark %d = %s, want %s", i, names[i], want)
 		}
 	}
-	for _, want := range []string{"model1: fake-llama:q4\n", "model2: fake-llama:q8\n", "Unit tok/s better=higher\n", "Unit study-ttft-ns better=lower\n", "Unit ns/op better=lower\n"} {
+	for _, want := range []string{"model1: " + fakeModel.Name + "\n", "model2: fake-llama:q8\n", "Unit tok/s better=higher\n", "Unit study-ttft-ns better=lower\n", "Unit ns/op better=lower\n"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("config lines lack %q:\n%s", want, out.String())
 		}

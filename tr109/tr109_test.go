@@ -16,22 +16,17 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
 )
 
-// fakeModel is the fake's script for the hermetic runs: every metric the
-// benchmark reports is checked against it.
-var fakeModel = ollamatest.Model{
-	Name:            "fake-gemma:tiny",
-	Load:            400 * time.Millisecond,
-	PrefillPerToken: 200 * time.Microsecond,
-	InterToken:      4 * time.Millisecond,
-}
+// fakeModel is the fake's script for the hermetic runs (multiagenttest's
+// tiny fixture): every metric the body reports is checked against it.
+var fakeModel = multiagenttest.TinyModel()
 
-const fakePredict = 20
+const fakePredict = multiagenttest.TinyPredict
 
 // fakes serve fakeModel inside the current synctest bubble, with the
 // report's environment on them.
 func fakes(t *testing.T) *multiagenttest.Fakes {
 	t.Helper()
-	return multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, Units: reportedUnits})
+	return multiagenttest.New(t, multiagenttest.Tiny(reportedUnits))
 }
 
 // TestTR109BodyReportsTheFakesTruth runs the benchmark body for the

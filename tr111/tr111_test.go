@@ -16,17 +16,11 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
 )
 
-// fakeModel is the fake's script for the hermetic runs: every metric the
-// benchmarks report is checked against it.
-var fakeModel = ollamatest.Model{
-	Name:            "fake-gemma:tiny",
-	Load:            300 * time.Millisecond,
-	PrefillPerToken: 250 * time.Microsecond,
-	InterToken:      2 * time.Millisecond,
-	Tokens:          40,
-}
+// fakeModel is the fake's script for the hermetic runs (multiagenttest's
+// tiny fixture): every metric the body reports is checked against it.
+var fakeModel = multiagenttest.TinyModel()
 
-const fakePredict = 24
+const fakePredict = multiagenttest.TinyPredict
 
 // withFake points the harness at a fake Ollama on a loopback socket
 // through the same environment a user sets.
@@ -44,7 +38,7 @@ func withFake(t *testing.T) *ollamatest.Server {
 // report's environment on them.
 func fakes(t *testing.T) *multiagenttest.Fakes {
 	t.Helper()
-	return multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, Units: reportedUnits})
+	return multiagenttest.New(t, multiagenttest.Tiny(reportedUnits))
 }
 
 // TestTR111BodyReportsTheFakesTruth runs benchmark bodies once against the
@@ -125,7 +119,7 @@ func TestSetupFromTheEnvironment(t *testing.T) {
 		for b.Loop() {
 		}
 	})
-	for _, want := range []string{"ollama-source: urls\n", "ollama-version: " + ollamatest.DefaultVersion + "\n", "model: " + fakeModel.Name + "\n", "num-predict: 24\n", "harness-commit: ", "corpus: sha256:", "Unit tok/s better=higher\n", "Unit startup-ns better=lower\n"} {
+	for _, want := range []string{"ollama-source: urls\n", "ollama-version: " + ollamatest.DefaultVersion + "\n", "model: " + fakeModel.Name + "\n", "num-predict: " + strconv.Itoa(fakePredict) + "\n", "harness-commit: ", "corpus: sha256:", "Unit tok/s better=higher\n", "Unit startup-ns better=lower\n"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("config lines lack %q:\n%s", want, out.String())
 		}
