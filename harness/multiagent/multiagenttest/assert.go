@@ -5,11 +5,13 @@ import (
 	"os"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/chimeraforge/chimeraforge/harness/multiagent"
+	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
 )
 
 // AssertValues fails tb with a diff unless a body reported exactly the
@@ -76,4 +78,35 @@ func StudyMatrix(tb testing.TB, file string) []multiagent.Test {
 		tests = append(tests, tc)
 	}
 	return tests
+}
+
+// TestByID returns the test of tests with id, failing tb if there is none.
+func TestByID(tb testing.TB, tests []multiagent.Test, id string) multiagent.Test {
+	tb.Helper()
+	for _, tc := range tests {
+		if tc.ID == id {
+			return tc
+		}
+	}
+	tb.Fatalf("no test %s", id)
+	return multiagent.Test{}
+}
+
+// TwoPrompts returns the calls the fakes served ([Fakes.Prompted]) and
+// the prompt tokens of the workflow's two prompts, the analysis prompt's
+// (the first call's) and the report prompt's (the second's), failing tb
+// unless there were n calls, each of one of the two.
+func (f *Fakes) TwoPrompts(tb testing.TB, n int) (calls []ollamatest.RequestLog, analysis, report time.Duration) {
+	tb.Helper()
+	calls = f.Prompted()
+	if len(calls) != n {
+		tb.Fatalf("%d prompted calls, want %d", len(calls), n)
+	}
+	analysis, report = time.Duration(calls[0].PromptTokens), time.Duration(calls[1].PromptTokens)
+	for _, c := range calls {
+		if pt := time.Duration(c.PromptTokens); pt != analysis && pt != report {
+			tb.Fatalf("a call with %d prompt tokens; want only %d (analysis) and %d (report)", pt, analysis, report)
+		}
+	}
+	return calls, analysis, report
 }

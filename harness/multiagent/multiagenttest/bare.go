@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
 )
 
 // bareUnits are what a single-agent body reports when every call was
@@ -38,5 +40,36 @@ func AssertBare(tb testing.TB, extra map[string]float64, calls int) {
 	}
 	if v := extra["invalid-calls"]; v != 0 {
 		tb.Errorf("invalid-calls = %v, want 0: a bare answer reports nothing wrong, only nothing", v)
+	}
+}
+
+// Bare makes every fake answer every call bare (ollamatest.FaultBare).
+func (f *Fakes) Bare() {
+	for _, s := range f.Servers {
+		s.Inject("", ollamatest.Fault{Kind: ollamatest.FaultBare})
+	}
+}
+
+// unmeasured are what a multi-agent body must omit when every call was
+// answered bare: the per-call metrics nothing measured, and the ratios
+// over the runs' wall times, which are 0 in a bubble where the answers
+// take no time.
+var unmeasured = []string{"tok/s", "ttft-ns", "load-ns", "study-ttft-ns", "eff-%", "speedup-x", "agg-tok/s"}
+
+// AssertBareMulti checks the values a multi-agent body reported over
+// fakes that answered every call bare ([Fakes.Bare]): none NaN or Inf, and
+// none of the per-call metrics or wall-time ratios reported as a number
+// nothing measured.
+func AssertBareMulti(tb testing.TB, extra map[string]float64) {
+	tb.Helper()
+	for unit, v := range extra {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			tb.Errorf("%s = %v reported", unit, v)
+		}
+	}
+	for _, unit := range unmeasured {
+		if v, ok := extra[unit]; ok {
+			tb.Errorf("%s = %v reported; nothing measured it", unit, v)
+		}
 	}
 }
