@@ -102,3 +102,22 @@ func TestScenarioEfficiency(t *testing.T) {
 		t.Errorf("gap note %q, want T2's 50 points", note)
 	}
 }
+
+// TestNumbersOf checks that a Claims built by NumbersOf reads its set and
+// says which one an input lacks.
+func TestNumbersOf(t *testing.T) {
+	s, err := golden.Read(strings.NewReader("BenchmarkX 1 3 ns/op\n"), "x.bench")
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims := report.NumbersOf("trX", func(_ studydata.Published, s *golden.Set) []report.Claim {
+		return []report.Claim{{What: "ns", Recomputed: s.Values("ns/op")[0]}}
+	})
+	cs, err := claims(report.Input{Study: map[string]*golden.Set{"trX": s}})
+	if err != nil || len(cs.Numbers) != 1 || cs.Numbers[0].Recomputed != 3 {
+		t.Errorf("NumbersOf = %+v, %v; want the one claim of trX's set", cs, err)
+	}
+	if _, err := claims(report.Input{}); err == nil || !strings.Contains(err.Error(), `"trX"`) {
+		t.Errorf("an input without trX: error %v, want one naming it", err)
+	}
+}
