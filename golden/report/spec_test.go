@@ -121,3 +121,35 @@ func TestNumbersOf(t *testing.T) {
 		t.Errorf("an input without trX: error %v, want one naming it", err)
 	}
 }
+
+// TestAssertSpec checks the declaration checks: the package directory, the
+// benchmarks, the units and the functions.
+func TestAssertSpec(t *testing.T) {
+	render := func(report.Input) (report.Fragment, error) { return report.Fragment{}, nil }
+	claims := func(report.Input) (report.Claims, error) { return report.Claims{}, nil }
+	good := report.Spec{Name: "report", Benchmarks: []string{"X"}, Units: []string{"ns/op", "tok/s"}, Render: render, Claims: claims}
+	for _, tc := range []struct {
+		name string
+		edit func(*report.Spec)
+		want string
+	}{
+		{"declared", func(*report.Spec) {}, ""},
+		{"another package's name", func(s *report.Spec) { s.Name = "tr999" }, "its Name must be its package's directory"},
+		{"no benchmarks", func(s *report.Spec) { s.Benchmarks = nil }, "declares no benchmarks"},
+		{"an unregistered unit", func(s *report.Spec) { s.Units = append(s.Units, "furlongs/s") }, "furlongs/s"},
+		{"no Render", func(s *report.Spec) { s.Render = nil }, "Render or Claims is nil"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := good
+			tc.edit(&s)
+			rec := &recordTB{TB: t}
+			reporttest.AssertSpec(rec, s)
+			switch {
+			case tc.want == "" && len(rec.errs) > 0:
+				t.Errorf("errors %q, want none", rec.errs)
+			case tc.want != "" && (len(rec.errs) != 1 || !strings.Contains(rec.errs[0], tc.want)):
+				t.Errorf("errors %q, want one containing %q", rec.errs, tc.want)
+			}
+		})
+	}
+}

@@ -14,12 +14,14 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
+	"github.com/chimeraforge/chimeraforge/internal/units"
 )
 
 // Check is a report's whole test of its declared value, run from its
 // package as TestReport (go test ./trNNN -run Report -update regenerates
-// what it compares with), as three subtests:
+// what it compares with), as four subtests:
 //
+//   - Spec: [AssertSpec];
 //   - Baseline: every baseline the report owns is exactly what its
 //     converter makes of the data pack, and the data the package embeds
 //     are that file;
@@ -33,6 +35,7 @@ import (
 //     published values read from PUBLISHED.md.
 func Check(t *testing.T, s report.Spec) {
 	t.Helper()
+	t.Run("Spec", func(t *testing.T) { AssertSpec(t, s) })
 	t.Run("Baseline", func(t *testing.T) {
 		owned := 0
 		for _, b := range s.Baselines {
@@ -83,6 +86,26 @@ func Check(t *testing.T, s report.Spec) {
 		AssertFindings(t, cs.Findings, report.MarkedNO(in.Published, cs.Findings)...)
 		AssertCitedRows(t, in.Published, s.Published, s.Cites, cs)
 	})
+}
+
+// AssertSpec fails tb unless s is declared in the package under test (its
+// Name is the package directory, where its goldens are), names at least
+// one benchmark and no unit internal/units does not register, and has a
+// Render and a Claims.
+func AssertSpec(tb testing.TB, s report.Spec) {
+	tb.Helper()
+	if wd, err := os.Getwd(); err != nil || filepath.Base(wd) != s.Name {
+		tb.Errorf("report %q is checked from %s (%v): its Name must be its package's directory", s.Name, wd, err)
+	}
+	if len(s.Benchmarks) == 0 {
+		tb.Errorf("report %s declares no benchmarks: no run can be found to be one of it", s.Name)
+	}
+	if err := units.Check(s.Units...); err != nil {
+		tb.Errorf("report %s: %v", s.Name, err)
+	}
+	if s.Render == nil || s.Claims == nil {
+		tb.Errorf("report %s: Render or Claims is nil", s.Name)
+	}
 }
 
 // Input returns the input s's golden fragment renders: PUBLISHED.md, the
