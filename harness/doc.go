@@ -2,6 +2,14 @@
 // Ollama servers, models, the per-request base options, the trace, and the
 // provenance and Unit lines that make a run's stdout clean benchfmt.
 //
+//   - [Report] is a report's benchmarks declared once, in its package's
+//     non-test code, around its golden/report.Spec: the setup, the leaves,
+//     their names and the body of one. [Run] is the one runner every
+//     report's Benchmark function calls: it checks the benchmark is one
+//     the report declares, starts the setup ([NewLive]), lists the leaves
+//     and runs each through a [Sweep], reporting the body's values once,
+//     in declared units only ([Env.Report]). A body test drives one leaf
+//     with [Report.RunLeaf] through [BenchOnce].
 //   - [NewLive] is the one setup a report calls from its top-level
 //     benchmark: it finds or starts the servers ([Servers]), makes sure the
 //     models exist ([Models]), reads CHIMERA_NUM_PREDICT once for the suite

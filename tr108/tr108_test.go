@@ -1,18 +1,16 @@
 package tr108
 
 import (
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
 )
 
@@ -69,42 +67,18 @@ func TestModelKey(t *testing.T) {
 	}
 }
 
-// fakeModel is the fake's script for the hermetic runs: every metric the
-// benchmark reports is checked against it.
-var fakeModel = ollamatest.Model{
-	Name:            "fake-llama:q4",
-	Load:            2 * time.Second,
-	PrefillPerToken: 300 * time.Microsecond,
-	InterToken:      5 * time.Millisecond,
-}
+// fakeModel is the fake's script for the hermetic runs (multiagenttest's
+// tiny fixture): every metric the body reports is checked against it.
+var fakeModel = multiagenttest.TinyModel()
 
-const fakePredict = 32
+const fakePredict = multiagenttest.TinyPredict
 
-// fakeLive is a Live on a fake served inside the current synctest bubble.
-func fakeLive(t *testing.T, fake *ollamatest.Server) *harness.Live {
+// fakeEnv is the report's environment on a fake serving fakeModel inside
+// the current synctest bubble.
+func fakeEnv(t *testing.T) (*harness.Env, *multiagenttest.Fakes) {
 	t.Helper()
-	u, err := url.Parse(fake.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &harness.Live{
-		Instances: []*harness.Instance{{URL: fake.URL, Client: measure.NewClient(u, fake.Client())}},
-		Models:    []harness.ModelInfo{{Tag: fakeModel.Name}},
-		Base:      measure.Options{NumPredict: measure.Ptr(fakePredict)},
-		Trace:     harness.NewTrace(t),
-		Units:     liveConfig.Units,
-	}
-}
-
-// generated returns the fake's log of the completed generate requests.
-func generated(fake *ollamatest.Server) []ollamatest.RequestLog {
-	var rs []ollamatest.RequestLog
-	for _, r := range fake.Requests() {
-		if r.Path == "/api/generate" && r.Outcome == "done" {
-			rs = append(rs, r)
-		}
-	}
-	return rs
+	f := multiagenttest.New(t, multiagenttest.Tiny(Report.LiveConfig().Units))
+	return &harness.Env{Live: f.Live}, f
 }
 
 // TestTR108BodyReportsTheFakesTruth runs the benchmark body for two
@@ -114,12 +88,11 @@ func generated(fake *ollamatest.Server) []ollamatest.RequestLog {
 // metric is the script's value for the measured request alone.
 func TestTR108BodyReportsTheFakesTruth(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}})
-		l := fakeLive(t, fake)
+		env, fake := fakeEnv(t)
 		prompts := Prompts()
 		for i, c := range []Config{Configs()[1], Configs()[4]} {
-			res := harness.BenchOnce(t, func(b *testing.B) { benchConfig(b, l, fakeModel.Name, c) })
-			all := generated(fake)
+			res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{model: fakeModel.Name, c: c}) })
+			all := fake.Prompted()
 			if len(all) != 2*(i+1) {
 				t.Fatalf("config %s: %d generate calls so far, want %d (a warm-up and one measured call per config)", c.Name(), len(all), 2*(i+1))
 			}
@@ -136,27 +109,9 @@ func TestTR108BodyReportsTheFakesTruth(t *testing.T) {
 			if wantTok := ollamatest.PromptTokens(prompts[0]); got.PromptTokens != wantTok {
 				t.Errorf("config %s: the measured request had %d prompt tokens, want prompt 1's %d", c.Name(), got.PromptTokens, wantTok)
 			}
-			prefill := time.Duration(got.PromptTokens) * fakeModel.PrefillPerToken
-			want := map[string]float64{
-				"tok/s":            float64(time.Second / fakeModel.InterToken),
-				"invalid-calls":    0, // no call lied
-				"ttft-ns":          float64(prefill),
-				"study-ttft-ns":    float64(prefill),
-				"load-ns":          0,
-				"prefill-ns":       float64(prefill),
-				"e2e-ns":           float64(prefill + fakePredict*fakeModel.InterToken),
-				"itl-ns":           float64(fakeModel.InterToken),
-				"prompt-tok":       float64(got.PromptTokens),
-				"no-ttft-calls":    0,
-				"no-load-calls":    0,
-				"no-prefill-calls": 0,
-				"failed-calls":     0,
-				// the client sees the script's InterToken between tokens too
-				"stream-tok/s": float64(time.Second / fakeModel.InterToken),
-			}
-			if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
-				t.Errorf("config %s: metrics mismatch (-want +got):\n%s", c.Name(), diff)
-			}
+			want := multiagenttest.CallTruth(fakeModel, fakePredict, []ollamatest.RequestLog{got})
+			delete(want, "first-ttft-ns")                   // TR108 reports ttft-ns alone: one request
+			multiagenttest.AssertValues(t, want, res.Extra) // config c
 			// ns/op is the measured request's wall time: in the bubble,
 			// exactly its end-to-end time.
 			if got, want := float64(res.NsPerOp()), want["e2e-ns"]; got != want {
@@ -181,14 +136,14 @@ func TestSweepNamesFromTheEnvironment(t *testing.T) {
 	var out strings.Builder
 	var names []string
 	harness.BenchOnce(t, func(b *testing.B) {
-		l := harness.LiveTo(b, liveConfig, &out)
-		ss, err := subs(b.Context(), l)
+		l := harness.LiveTo(b, Report.LiveConfig(), &out)
+		ls, err := Report.Leaves(b.Context(), &harness.Env{Live: l})
 		if err != nil {
 			b.Fatal(err)
 		}
 		names = nil
-		for _, s := range ss {
-			names = append(names, s.name)
+		for _, lf := range ls {
+			names = append(names, Report.LeafName(lf))
 		}
 		for b.Loop() {
 		}
@@ -197,16 +152,16 @@ func TestSweepNamesFromTheEnvironment(t *testing.T) {
 		t.Fatalf("%d sub-benchmarks, want %d (2 models × %d configs)", len(names), 2*len(Configs()), len(Configs()))
 	}
 	for i, want := range map[int]string{
-		0:  "model=fake-llama:q4/quant=f16/num_gpu=999/num_ctx=2048/temp=0.3/start=warm",
-		1:  "model=fake-llama:q4/quant=f16/num_gpu=999/num_ctx=1024/temp=0.2/start=warm",
-		36: "model=fake-llama:q4/quant=f16/num_gpu=40/num_ctx=4096/temp=0.8/start=warm",
+		0:  "model=fake-synth:tiny/quant=f16/num_gpu=999/num_ctx=2048/temp=0.3/start=warm",
+		1:  "model=fake-synth:tiny/quant=f16/num_gpu=999/num_ctx=1024/temp=0.2/start=warm",
+		36: "model=fake-synth:tiny/quant=f16/num_gpu=40/num_ctx=4096/temp=0.8/start=warm",
 		37: "model=fake-llama:q8/quant=f16/num_gpu=999/num_ctx=2048/temp=0.3/start=warm",
 	} {
 		if names[i] != want {
 			t.Errorf("sub-benchmark %d = %s, want %s", i, names[i], want)
 		}
 	}
-	for _, want := range []string{"model1: fake-llama:q4\n", "model2: fake-llama:q8\n", "Unit tok/s better=higher\n", "Unit study-ttft-ns better=lower\n", "Unit ns/op better=lower\n"} {
+	for _, want := range []string{"model1: " + fakeModel.Name + "\n", "model2: fake-llama:q8\n", "Unit tok/s better=higher\n", "Unit study-ttft-ns better=lower\n", "Unit ns/op better=lower\n"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("config lines lack %q:\n%s", want, out.String())
 		}
@@ -214,4 +169,18 @@ func TestSweepNamesFromTheEnvironment(t *testing.T) {
 	if strings.Contains(out.String(), "first-ttft-ns") {
 		t.Errorf("config lines declare first-ttft-ns, which TR108 does not report:\n%s", out.String())
 	}
+}
+
+// A server that answers every request with a bare done line (no content,
+// no counts, no durations) measured nothing but the request's end-to-end
+// time: the body must omit every other metric (no TTFT, no decode rate,
+// no load or prefill, no study TTFT, no prompt tokens), never report one
+// as 0 or NaN, and count the measured request as lacking each.
+func TestTR108BodyOmitsWhatABareAnswerLacks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		env, fake := fakeEnv(t)
+		fake.Servers[0].Inject("", ollamatest.Fault{Kind: ollamatest.FaultBare})
+		res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{model: fakeModel.Name, c: Configs()[1]}) })
+		multiagenttest.AssertBare(t, res.Extra, 1) // the measured request
+	})
 }

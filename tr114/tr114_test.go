@@ -1,85 +1,37 @@
 package tr114
 
 import (
-	"net/url"
-	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
-	"golang.org/x/perf/benchfmt"
 
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/harness"
-	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent"
-	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
+	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
 
-// fakeModel is the fake's script for the hermetic runs; the wants below
-// are derived from it.
-var fakeModel = ollamatest.Model{
-	Name:            "fake-synth:tiny",
-	Load:            300 * time.Millisecond,
-	PrefillPerToken: 40 * time.Microsecond,
-	InterToken:      2 * time.Millisecond,
-}
+// fakeModel is the fakes' script (multiagenttest's tiny fixture); the
+// wants below are derived from it.
+var fakeModel = multiagenttest.TinyModel()
 
-const (
-	fakePredict   = 32
-	fakeParams    = 5_000_000
-	fakeBandwidth = 20e9 // bytes/s
-)
-
-// fakeLive is a Live whose instances are fakes in the current synctest
-// bubble, one per numParallel entry.
-func fakeLive(t *testing.T, numParallel ...int) (*harness.Live, []*ollamatest.Server) {
+// fakeEnv is the report's environment on the tiny fixture's fakes in the
+// current synctest bubble, one per numParallel entry.
+func fakeEnv(t *testing.T, numParallel ...int) (*harness.Env, *multiagenttest.Fakes) {
 	t.Helper()
-	l := &harness.Live{
-		Models:    []harness.ModelInfo{{Tag: fakeModel.Name, Params: fakeParams, Synthetic: true}},
-		Base:      measure.Options{NumPredict: measure.Ptr(fakePredict)},
-		Trace:     harness.NewTrace(t),
-		Corpus:    harness.CorpusDir(t),
-		Units:     reportedUnits,
-		Bandwidth: fakeBandwidth,
-	}
-	var fakes []*ollamatest.Server
-	for i, np := range numParallel {
-		fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}, NumParallel: np})
-		u, err := url.Parse(fake.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l.Instances = append(l.Instances, &harness.Instance{Index: i, URL: fake.URL, Client: measure.NewClient(u, fake.Client())})
-		fakes = append(fakes, fake)
-	}
-	return l, fakes
+	f := multiagenttest.New(t, multiagenttest.Tiny(reportedUnits, numParallel...))
+	return f.Env(), f
 }
 
-// prompted is every completed generate request the fakes served.
-func prompted(fakes []*ollamatest.Server) []ollamatest.RequestLog {
-	var rs []ollamatest.RequestLog
-	for _, f := range fakes {
-		for _, r := range f.Requests() {
-			if r.Path == "/api/generate" && r.Outcome == "done" {
-				rs = append(rs, r)
-			}
-		}
-	}
-	return rs
-}
-
+// testByID is the test of Tests() with id.
 func testByID(t *testing.T, id string) multiagent.Test {
 	t.Helper()
-	for _, tc := range Tests() {
-		if tc.ID == id {
-			return tc
-		}
-	}
-	t.Fatalf("no test %s", id)
-	return multiagent.Test{}
+	return multiagenttest.TestByID(t, Tests(), id)
 }
 
 // TestTR114BodyReportsTheFakesTruth runs the benchmark body once (a
@@ -106,21 +58,13 @@ func TestTR114BodyReportsTheFakesTruth(t *testing.T) {
 	} {
 		t.Run(tc.setup.Name(), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				l, fakes := fakeLive(t, tc.numParallel...)
-				res := harness.BenchOnce(t, func(b *testing.B) { benchTest(b, l, homo, tc.setup) })
-				calls := prompted(fakes)
-				if len(calls) != 16 {
-					t.Fatalf("%d prompted calls, want 16 (warm-up and one sample, 8 calls each)", len(calls))
-				}
-				// Both agents send the same prompts: the analysis prompt
-				// of p1 tokens, then the report prompt of p2.
-				p1, p2 := time.Duration(calls[0].PromptTokens), time.Duration(calls[1].PromptTokens)
-				for _, c := range calls {
-					if pt := time.Duration(c.PromptTokens); pt != p1 && pt != p2 {
-						t.Fatalf("a call with %d prompt tokens; want only %d (analysis) and %d (report)", pt, p1, p2)
-					}
-				}
-				ppt, decode := fakeModel.PrefillPerToken, fakePredict*fakeModel.InterToken
+				env, fakes := fakeEnv(t, tc.numParallel...)
+				res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{t: homo, s: tc.setup}) })
+				// 16 calls: warm-up and one sample, 8 calls each. Both
+				// agents send the same prompts: the analysis prompt of p1
+				// tokens, then the report prompt of p2.
+				_, p1, p2 := fakes.TwoPrompts(t, 16)
+				ppt, decode := fakeModel.PrefillPerToken, multiagenttest.TinyPredict*fakeModel.InterToken
 				d1, d2 := p1*ppt+decode, p2*ppt+decode // one call, alone
 				alone := 2 * (d1 + d2)                 // Σ T_i alone
 				var wall, tA time.Duration             // together; B ends last
@@ -134,7 +78,7 @@ func TestTR114BodyReportsTheFakesTruth(t *testing.T) {
 					ttft = 2 * (p1 + p2) * ppt
 				}
 				legacySpeedup := float64(tA+wall) / float64(wall)
-				agg := 4 * fakePredict / wall.Seconds()
+				agg := 4 * multiagenttest.TinyPredict / wall.Seconds()
 				want := map[string]float64{
 					"eff-%":            legacySpeedup / 2 * 100,
 					"legacy-speedup-x": legacySpeedup,
@@ -145,15 +89,13 @@ func TestTR114BodyReportsTheFakesTruth(t *testing.T) {
 					"speedup-x":        float64(alone) / float64(wall),
 					"true-eff-%":       float64(alone) / float64(wall) / 2 * 100,
 					"agg-tok/s":        agg,
-					"roofline-%":       agg * 2 * fakeParams / fakeBandwidth * 100,
+					"roofline-%":       agg * 2 * multiagenttest.TinyParams / multiagenttest.TinyBandwidth * 100,
 					"tok/s":            float64(time.Second / fakeModel.InterToken),
 					"invalid-calls":    0, // no call lied
 					"ttft-ns":          float64(ttft / 4),
 					"load-ns":          0,
 				}
-				if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
-					t.Errorf("metrics mismatch (-want +got):\n%s", diff)
-				}
+				multiagenttest.AssertValues(t, want, res.Extra)
 				switch sp := res.Extra["speedup-x"]; tc.setup {
 				case Setup{1, 1}:
 					if sp != 1 || res.Extra["eff-%"] < 75 {
@@ -187,8 +129,8 @@ func TestTwoConfigsCannotShareARunner(t *testing.T) {
 	} {
 		t.Run(tc.setup.Name(), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				l, _ := fakeLive(t, tc.numParallel...)
-				res := harness.BenchOnce(t, func(b *testing.B) { benchTest(b, l, hetero, tc.setup) })
+				env, _ := fakeEnv(t, tc.numParallel...)
+				res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{t: hetero, s: tc.setup}) })
 				sp, load := res.Extra["speedup-x"], res.Extra["load-ns"]
 				if tc.setup.Instances == 2 {
 					if sp != 2 || load != 0 {
@@ -211,36 +153,27 @@ func TestTwoConfigsCannotShareARunner(t *testing.T) {
 // testdata/baseline.bench plus the parallel segment, so that benchstat
 // lines ours up with the study's.
 func TestSubBenchmarkNamesExtendTheBaselines(t *testing.T) {
-	f, err := os.Open("testdata/baseline.bench")
+	study := map[string]bool{}
+	for _, r := range reporttest.Input(t, Report.Spec).Study["tr114"].Rows() {
+		study["Benchmark"+r.Name] = true
+	}
+	ours := map[string]bool{}
+	leaves, err := Report.Leaves(t.Context(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	study := map[string]bool{}
-	r := benchfmt.NewReader(f, "baseline.bench")
-	for r.Scan() {
-		if res, ok := r.Result().(*benchfmt.Result); ok {
-			study["Benchmark"+string(res.Name)] = true
+	for _, l := range leaves {
+		name := "BenchmarkTR114/" + Report.LeafName(l)
+		if ours[name] {
+			t.Errorf("duplicate sub-benchmark %s", name)
 		}
-	}
-	if err := r.Err(); err != nil {
-		t.Fatal(err)
-	}
-	ours := map[string]bool{}
-	for _, tc := range Tests() {
-		for _, s := range Setups() {
-			name := "BenchmarkTR114/" + Name(tc) + "/" + s.Name()
-			if ours[name] {
-				t.Errorf("duplicate sub-benchmark %s", name)
+		ours[name] = true
+		if l.s == (Setup{2, 1}) {
+			base, ok := strings.CutSuffix(name, "/parallel=1")
+			if !ok || !study[base] {
+				t.Errorf("%s does not extend a baseline name (no %s in baseline.bench)", name, base)
 			}
-			ours[name] = true
-			if s == (Setup{2, 1}) {
-				base, ok := strings.CutSuffix(name, "/parallel=1")
-				if !ok || !study[base] {
-					t.Errorf("%s does not extend a baseline name (no %s in baseline.bench)", name, base)
-				}
-				delete(study, base)
-			}
+			delete(study, base)
 		}
 	}
 	for name := range study {
@@ -249,4 +182,27 @@ func TestSubBenchmarkNamesExtendTheBaselines(t *testing.T) {
 	if got, want := len(ours), 27*3; got != want {
 		t.Errorf("%d sub-benchmarks, want %d (27 tests × 3 setups)", got, want)
 	}
+}
+
+// TestTestsAreTheStudysMatrix checks the test table against the options
+// the study's runs.csv records for each agent of each test.
+func TestTestsAreTheStudysMatrix(t *testing.T) {
+	want := multiagenttest.StudyMatrix(t, filepath.Join(studydatatest.Require(t), "tr114", "runs.csv"))
+	if diff := cmp.Diff(want, Tests()); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// A server that answers every call with a bare done line (no content, no
+// counts, no durations) leaves the per-call metrics unmeasured: the body
+// omits them, never reporting 0. In the bubble the answers take no time at
+// all, so the runs' wall times are 0 too: the ratios built on them are
+// omitted as well, never NaN or Inf.
+func TestTR114BodyOmitsWhatABareAnswerLacks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		env, fakes := fakeEnv(t, 1)
+		fakes.Bare()
+		res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{t: testByID(t, "T013"), s: Setup{1, 1}}) })
+		multiagenttest.AssertBareMulti(t, res.Extra)
+	})
 }

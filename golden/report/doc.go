@@ -5,17 +5,17 @@
 // that imports gonum.org/v1/plot, so that golden and the gate behind
 // cmd/chimeragate link no plotting code.
 //
-// A tr package's report test reads its .bench files with golden.ReadFile
-// and the data pack's PUBLISHED.md with studydata.ReadPublished, recomputes
-// each published quantity into a Claim that names its row, and lets Cite
-// read the published number, its decimals and the pack's own verdict from
-// that row. A claim whose published number does not follow says why in a
-// Reason computed from the data. It renders the claims, its own tables and
-// charts, and checks them:
+// A report is a Spec, declared once in its package's non-test code: its
+// study baselines (embedded, each with its converter), its benchmarks and
+// units, Render, which turns an Input (PUBLISHED.md, the study's sets and
+// a run, if any) into a Fragment of markdown and named charts, and
+// Claims. A claim recomputes a published quantity and names its row of
+// the data pack's PUBLISHED.md; Cite reads the published number, its
+// decimals and the pack's own verdict from that row, and a claim whose
+// published number does not follow says why in a Reason computed from the
+// data. reporttest.Check is a report's whole test:
 //
-//	reporttest.AssertClaims(t, report.Cite(pub, claims)) // marked as PUBLISHED.md marks them
-//	tgolden.Assert(t, md, "report.md.golden")
-//	reporttest.AssertChart(t, chart, "throughput.svg.golden")
+//	func TestReport(t *testing.T) { reporttest.Check(t, Report.Spec) }
 //
 // A summary shows its n; MeanCI gives no interval from fewer than
 // MinIntervalN samples and says so when an interval passes what its unit

@@ -1,6 +1,7 @@
 // Package reporttest holds the assertions over golden/report's claims,
-// findings and charts, apart from golden/report so that what renders a
-// report links no testing.
+// findings and charts, and Check, a report's whole test of its declared
+// Spec, apart from golden/report so that what renders a report links no
+// testing.
 package reporttest
 
 import (

@@ -1,0 +1,160 @@
+package reporttest
+
+import (
+	"bytes"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"gotest.tools/v3/golden"
+
+	cfgolden "github.com/chimeraforge/chimeraforge/golden"
+	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
+	"github.com/chimeraforge/chimeraforge/internal/units"
+)
+
+// Check is a report's whole test of its declared value, run from its
+// package as TestReport (go test ./trNNN -run Report -update regenerates
+// what it compares with), as four subtests:
+//
+//   - Spec: [AssertSpec];
+//   - Baseline: every baseline the report owns is exactly what its
+//     converter makes of the data pack, and the data the package embeds
+//     are that file;
+//   - Fragment: Render of the study's sets and the committed run of ours
+//     (Spec.Ours) matches testdata/report.md.golden and each chart its
+//     testdata/<name>.golden, and Render of a report with study data
+//     accepts an input with no run (it renders the study alone);
+//   - Published: every row of PUBLISHED.md's reports (Spec.Published) that
+//     has data is cited, by a claim or a finding, and marked as
+//     PUBLISHED.md marks it ([AssertClaims], [AssertFindings]), with the
+//     published values read from PUBLISHED.md.
+func Check(t *testing.T, s report.Spec) {
+	t.Helper()
+	t.Run("Spec", func(t *testing.T) { AssertSpec(t, s) })
+	t.Run("Baseline", func(t *testing.T) {
+		owned := 0
+		for _, b := range s.Baselines {
+			if b.Report != s.Name {
+				continue
+			}
+			owned++
+			studydatatest.AssertBaseline(t, b.File, b.Convert)
+			if golden.FlagUpdate() {
+				continue // the embedded data are the file as it was
+			}
+			f, err := os.ReadFile(filepath.Join("testdata", b.File))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(f, b.Data) {
+				t.Errorf("baseline %s: the embedded data are not testdata/%s", b.Name, b.File)
+			}
+		}
+		if owned == 0 && len(s.Baselines) > 0 {
+			t.Logf("%s owns none of its baselines", s.Name)
+		}
+	})
+	in := Input(t, s)
+	t.Run("Fragment", func(t *testing.T) {
+		f, err := s.Render(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden.Assert(t, f.Markdown, "report.md.golden")
+		for _, c := range f.Charts {
+			AssertChart(t, c.Chart, c.Name+".golden")
+		}
+		if in.Runs != nil && len(s.Baselines) > 0 {
+			alone := in
+			alone.Runs = nil
+			if _, err := s.Render(alone); err != nil {
+				t.Errorf("Render with no run: %v (a report with study data renders it alone)", err)
+			}
+		}
+	})
+	t.Run("Published", func(t *testing.T) {
+		cs, err := s.Claims(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		AssertClaims(t, cs.Numbers)
+		AssertFindings(t, cs.Findings, report.MarkedNO(in.Published, cs.Findings)...)
+		AssertCitedRows(t, in.Published, s.Published, s.Cites, cs)
+	})
+}
+
+// AssertSpec fails tb unless s is declared in the package under test (its
+// Name is the package directory, where its goldens are), names at least
+// one benchmark and no unit internal/units does not register, and has a
+// Render and a Claims.
+func AssertSpec(tb testing.TB, s report.Spec) {
+	tb.Helper()
+	if wd, err := os.Getwd(); err != nil || filepath.Base(wd) != s.Name {
+		tb.Errorf("report %q is checked from %s (%v): its Name must be its package's directory", s.Name, wd, err)
+	}
+	if len(s.Benchmarks) == 0 {
+		tb.Errorf("report %s declares no benchmarks: no run can be found to be one of it", s.Name)
+	}
+	if err := units.Check(s.Units...); err != nil {
+		tb.Errorf("report %s: %v", s.Name, err)
+	}
+	if s.Render == nil || s.Claims == nil {
+		tb.Errorf("report %s: Render or Claims is nil", s.Name)
+	}
+}
+
+// Input returns the input s's golden fragment renders: PUBLISHED.md, the
+// study's sets from the embedded baselines, and testdata/<Spec.Ours>, if
+// set, as the run.
+func Input(tb testing.TB, s report.Spec) report.Input {
+	tb.Helper()
+	var runs *cfgolden.Set
+	if s.Ours != "" {
+		var err error
+		if runs, err = cfgolden.ReadFile(filepath.Join("testdata", s.Ours)); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	in, err := s.Input(studydatatest.RequirePublished(tb), runs)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return in
+}
+
+// AssertCited fails tb for every row of pub's reports that has data (marked
+// yes or NO) and that no claim or finding of cs cites, and for every claim
+// or finding that cites a row of another report.
+func AssertCited(tb testing.TB, pub studydata.Published, reports []string, cs report.Claims) {
+	tb.Helper()
+	AssertCitedRows(tb, pub, reports, nil, cs)
+}
+
+// AssertCitedRows is [AssertCited] where rows, further rows of other
+// reports (Spec.Cites), must be cited too and may be.
+func AssertCitedRows(tb testing.TB, pub studydata.Published, reports []string, rows []int, cs report.Claims) {
+	tb.Helper()
+	cited := map[int]bool{}
+	for _, c := range cs.Numbers {
+		cited[c.Row] = true
+	}
+	for _, f := range cs.Findings {
+		cited[f.Row] = true
+	}
+	for row := range cited {
+		if r, ok := pub[row]; ok && !slices.Contains(reports, r.Report) && !slices.Contains(rows, row) {
+			tb.Errorf("PUBLISHED.md #%d is %s's, not one of %v nor a row the report cites (%v)", row, r.Report, reports, rows)
+		}
+	}
+	for _, row := range slices.Sorted(maps.Keys(pub)) {
+		r := pub[row]
+		if (slices.Contains(reports, r.Report) || slices.Contains(rows, row)) && (r.Match == "yes" || r.Match == "NO") && !cited[row] {
+			tb.Errorf("PUBLISHED.md #%d (%s: %s) is cited by no claim or finding", row, r.Report, r.Claim)
+		}
+	}
+}
