@@ -38,11 +38,12 @@
 // rates, since the workloads differ: per-call decode rate, both agents'
 // tokens per wall second, and the calls decoding at once. The charts
 // (efficiency.svg.golden, throughput.svg.golden) show the same. All are
-// rendered from the committed .bench files only; regenerate them, and the
-// baselines from the data pack (study/, or
-// CHIMERA_STUDY_DIR), with
+// rendered by [Report] (report.go), the report declared once, from the
+// embedded .bench files only: its own baseline and [tr114.Baseline].
+// TestReport checks it; regenerate the fragment, the charts and the
+// baseline from the data pack (study/, or CHIMERA_STUDY_DIR), with
 //
-//	go test ./tr113 -update
+//	go test ./tr113 -run Report -update
 //
 // TR113 has no benchmark of its own: its question (two agents on one
 // instance) is the instances=1/parallel=1 arm of tr114's BenchmarkTR114,

@@ -69,7 +69,12 @@
 // recomputes PUBLISHED.md's 21 TR119 rows (#223-#243) from it, all of
 // which follow, and shows what the study's power figures were: mostly a
 // single reading per record, as high when the GPU was idle as when it was
-// busy. go test ./tr119 -update regenerates the baseline (from the data
-// pack, study/ or CHIMERA_STUDY_DIR), the fragment and
-// its charts.
+// busy. All of it is [Report] (report.go), the report declared once: the
+// embedded baseline, Render and the claims, which TestReport checks, and
+// the benchmark's matrix and body.
+//
+//	go test ./tr119 -run Report -update
+//
+// regenerates the baseline (from the data pack, study/ or
+// CHIMERA_STUDY_DIR), the fragment and its charts.
 package tr119

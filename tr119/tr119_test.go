@@ -3,7 +3,7 @@ package tr119
 import (
 	"context"
 	"math"
-	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,22 +14,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/harness"
-	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 )
-
-// fakeModel is the fake's script for the hermetic runs.
-var fakeModel = ollamatest.Model{
-	Name:            "fake-llama:q4",
-	Load:            time.Second,
-	PrefillPerToken: 400 * time.Microsecond,
-	InterToken:      4 * time.Millisecond,
-}
-
-const fakePredict = 30
 
 // joulesSampler stands in for harness/gpu: every region draws joules, and
 // Stop reports them as the real samplers do (W over the region's duration,
@@ -82,13 +71,13 @@ func TestTR119BodyPricesTheSamplersJoules(t *testing.T) {
 		{
 			name: "a cloud price that includes power", env: map[string]string{"CHIMERA_USD_PER_GPU_HOUR": "1.006", "CHIMERA_USD_PER_KWH": "0"}, sampler: joulesSampler{joules},
 			want: func(j, wall float64) map[string]float64 {
-				return map[string]float64{"$/Mtok": 1e6 / (fakePredict / wall * 3600) * 1.006, "gCO2e/Mtok": j * 1e6 / 3.6e6 * 500}
+				return map[string]float64{"$/Mtok": 1e6 / (multiagenttest.TinyPredict / wall * 3600) * 1.006, "gCO2e/Mtok": j * 1e6 / 3.6e6 * 500}
 			},
 		},
 		{
 			name: "amortised hardware plus its electricity", env: map[string]string{"CHIMERA_USD_PER_GPU_HOUR": "0.05", "CHIMERA_USD_PER_KWH": "0.31", "CHIMERA_GCO2E_PER_KWH": "120"}, sampler: joulesSampler{joules},
 			want: func(j, wall float64) map[string]float64 {
-				return map[string]float64{"$/Mtok": j*1e6/3.6e6*0.31 + 1e6/(fakePredict/wall*3600)*0.05, "gCO2e/Mtok": j * 1e6 / 3.6e6 * 120}
+				return map[string]float64{"$/Mtok": j*1e6/3.6e6*0.31 + 1e6/(multiagenttest.TinyPredict/wall*3600)*0.05, "gCO2e/Mtok": j * 1e6 / 3.6e6 * 120}
 			},
 		},
 		{
@@ -98,14 +87,14 @@ func TestTR119BodyPricesTheSamplersJoules(t *testing.T) {
 		{
 			name: "no energy measured, a stated power assumed: the cost figures from it, no J/tok or W", assumed: &Assumption{W: 40, Source: "test"},
 			want: func(_, wall float64) map[string]float64 {
-				j := 40 * wall / fakePredict // assumed W × the region's wall time / tokens
+				j := 40 * wall / multiagenttest.TinyPredict // assumed W × the region's wall time / tokens
 				return map[string]float64{"$/Mtok": j * 1e6 / 3.6e6 * 0.20, "gCO2e/Mtok": j * 1e6 / 3.6e6 * 500, "kWh/Mtok": j * 1e6 / 3.6e6, "tok/kWh": 3.6e6 / j}
 			},
 		},
 		{
 			name: "no energy measured, a cloud price: $/Mtok from the wall time alone", env: map[string]string{"CHIMERA_USD_PER_GPU_HOUR": "1.006", "CHIMERA_USD_PER_KWH": "0"},
 			want: func(_, wall float64) map[string]float64 {
-				return map[string]float64{"$/Mtok": 1e6 / (fakePredict / wall * 3600) * 1.006}
+				return map[string]float64{"$/Mtok": 1e6 / (multiagenttest.TinyPredict / wall * 3600) * 1.006}
 			},
 		},
 	} {
@@ -115,26 +104,11 @@ func TestTR119BodyPricesTheSamplersJoules(t *testing.T) {
 				t.Fatal(err)
 			}
 			synctest.Test(t, func(t *testing.T) {
-				fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}})
-				u, err := url.Parse(fake.URL)
-				if err != nil {
-					t.Fatal(err)
-				}
-				l := &harness.Live{
-					Instances: []*harness.Instance{{URL: fake.URL, Client: measure.NewClient(u, fake.Client())}},
-					Models:    []harness.ModelInfo{{Tag: fakeModel.Name}},
-					Base:      measure.Options{NumPredict: measure.Ptr(fakePredict)},
-					Trace:     harness.NewTrace(t),
-					Units:     slices.Concat(liveConfig.Units, []string{"W", "J/tok"}),
-					Sampler:   tt.sampler,
-				}
-				res := harness.BenchOnce(t, func(b *testing.B) { benchScenario(b, l, rates, tt.assumed, sc) })
-				var calls []ollamatest.RequestLog
-				for _, r := range fake.Requests() {
-					if r.Path == "/api/generate" && r.Outcome == "done" {
-						calls = append(calls, r)
-					}
-				}
+				f := multiagenttest.New(t, multiagenttest.Tiny(slices.Concat(reportedUnits, []string{"W", "J/tok"})))
+				f.Live.Sampler = tt.sampler
+				p := &pricing{rates: rates, assumed: tt.assumed}
+				res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, f.Env(), leaf{sc: sc, pricing: p}) })
+				calls := f.Prompted()
 				if len(calls) != 2 {
 					t.Fatalf("%d generate calls, want 2 (a warm-up and one measured call)", len(calls))
 				}
@@ -142,17 +116,18 @@ func TestTR119BodyPricesTheSamplersJoules(t *testing.T) {
 				if measured.Load != 0 || measured.PromptTokens != ollamatest.PromptTokens(sc.Prompts[0]) {
 					t.Errorf("measured call: load %v, %d prompt tokens; want a warm call of prompt 1 (%d tokens)", measured.Load, measured.PromptTokens, ollamatest.PromptTokens(sc.Prompts[0]))
 				}
-				wall := (time.Duration(measured.PromptTokens)*fakeModel.PrefillPerToken + fakePredict*fakeModel.InterToken).Seconds()
-				want := map[string]float64{"tok/s": float64(time.Second / fakeModel.InterToken)}
+				tiny := multiagenttest.TinyModel()
+				wall := (time.Duration(measured.PromptTokens)*tiny.PrefillPerToken + multiagenttest.TinyPredict*tiny.InterToken).Seconds()
+				want := map[string]float64{"tok/s": float64(time.Second / tiny.InterToken)}
 				if tt.sampler != nil {
-					want["J/tok"] = joules / fakePredict
+					want["J/tok"] = joules / multiagenttest.TinyPredict
 					want["W"] = joules / wall
 				}
-				for k, v := range tt.want(joules/fakePredict, wall) {
+				for k, v := range tt.want(joules/multiagenttest.TinyPredict, wall) {
 					want[k] = v
 				}
 				if tt.sampler != nil { // measured energy also gives kWh/Mtok and tok/kWh
-					j := joules / fakePredict
+					j := joules / multiagenttest.TinyPredict
 					want["kWh/Mtok"], want["tok/kWh"] = j*1e6/3.6e6, 3.6e6/j
 				}
 				if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-12, 0)); diff != "" {
@@ -167,22 +142,26 @@ func TestTR119BodyPricesTheSamplersJoules(t *testing.T) {
 // whose energy cannot be read (the sampler forced to none): the rates and
 // the reason the energy figures are missing are config lines.
 func TestSetupFromTheEnvironment(t *testing.T) {
-	fake := ollamatest.Start(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}})
+	tiny := multiagenttest.TinyModel()
+	fake := ollamatest.Start(t, ollamatest.Options{Models: []ollamatest.Model{tiny}})
 	t.Setenv("CHIMERA_OLLAMA_URLS", fake.URL)
-	t.Setenv("CHIMERA_MODELS", fakeModel.Name)
-	t.Setenv("CHIMERA_NUM_PREDICT", strconv.Itoa(fakePredict))
+	t.Setenv("CHIMERA_MODELS", tiny.Name)
+	t.Setenv("CHIMERA_NUM_PREDICT", strconv.Itoa(multiagenttest.TinyPredict))
 	t.Setenv("CHIMERA_TRACE_DIR", t.TempDir())
 	t.Setenv("CHIMERA_SAMPLER", "none")
 	t.Setenv("CHIMERA_USD_PER_KWH", "0.31")
 	t.Setenv("CHIMERA_ASSUMED_W", "40")
 	var out strings.Builder
 	harness.BenchOnce(t, func(b *testing.B) {
-		setup(b, &out)
+		l := harness.LiveTo(b, Report.LiveConfig(), &out)
+		if _, err := setupPricing(b.Context(), l, os.Getenv, &out); err != nil {
+			b.Fatal(err)
+		}
 		for b.Loop() {
 		}
 	})
 	for _, want := range []string{
-		"model: " + fakeModel.Name + "\n", "gpu-sampler: none (CHIMERA_SAMPLER=none)\n", "Unit $/Mtok better=lower\n", "Unit gCO2e/Mtok better=lower\n",
+		"model: " + tiny.Name + "\n", "gpu-sampler: none (CHIMERA_SAMPLER=none)\n", "Unit $/Mtok better=lower\n", "Unit gCO2e/Mtok better=lower\n",
 		"usd-per-kwh: 0.31\ngco2e-per-kwh: 500\nusd-per-gpu-hour: 0\n",
 		"energy: assumed 40 W, not measured (CHIMERA_ASSUMED_W); J/tok and W are not reported, the cost figures use it\n",
 	} {
@@ -279,7 +258,7 @@ func TestStudyPrices(t *testing.T) {
 // The default assumption is the study's own CPU package power in its CPU
 // backends' generate runs, computed from the committed baseline.
 func TestStudyCPUPowerIsTheBaselinesMean(t *testing.T) {
-	base, err := golden.ReadFile("testdata/baseline.bench")
+	base, err := studyBaseline.Set()
 	if err != nil {
 		t.Fatal(err)
 	}

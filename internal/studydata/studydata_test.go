@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chimeraforge/chimeraforge/internal/units"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"golang.org/x/perf/benchfmt"
@@ -52,29 +51,17 @@ func TestTR111Names(t *testing.T) {
 	}
 }
 
-// TestUnitLinesFollowTheRegistry checks that every baseline unit is
-// registered in internal/units, that its better= line says what the
-// registry says, and that an unregistered unit stops the conversion.
+// TestUnitLinesFollowTheRegistry checks that every unit of every
+// baseline is registered in internal/units, that its Unit lines say the
+// direction the registry says (none for a unit better neither way), and
+// that an unregistered unit stops the conversion.
 func TestUnitLinesFollowTheRegistry(t *testing.T) {
-	for name, list := range map[string][]string{"tr111": tr111Units, "tr114": tr114Units} {
-		t.Run(name, func(t *testing.T) {
-			recs, err := unitRecords(list)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got, want []string
-			for _, r := range recs {
-				m := r.(*benchfmt.UnitMetadata)
-				got = append(got, m.OrigUnit+" "+m.Key+"="+m.Value)
-			}
-			for _, n := range list {
-				u, _ := units.Lookup(n)
-				want = append(want, n+" better="+u.Better.String(), n+" assume=nothing")
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("Unit lines mismatch (-want +got):\n%s", diff)
-			}
-		})
+	for name, list := range map[string][]string{
+		"tr108": tr108Units, "tr109": tr109Units, "tr110": tr110Units, "tr111": tr111Units, "tr113 and tr115": multiUnits,
+		"tr114": tr114Units, "tr116": tr116Units, "tr117": tr117Units, "tr117 chunks": {"itl-ns"}, "tr118": tr118Units,
+		"tr119": tr119Units, "tr120": tr120Units, "tr121": tr121Units,
+	} {
+		t.Run(name, func(t *testing.T) { assertUnitLines(t, list) })
 	}
 	if _, err := unitRecords([]string{"tok/s", "widgets"}); err == nil || !strings.Contains(err.Error(), "widgets") {
 		t.Errorf("unitRecords with an unregistered unit: err = %v, want one naming widgets", err)
@@ -118,73 +105,33 @@ func TestTR114Values(t *testing.T) {
 }
 
 func TestConvertErrorsNameFileAndLine(t *testing.T) {
-	tests := []struct {
-		name, want string
-		conv       func() error
-	}{
-		{"tr111 bad number", "llm_calls.csv:3: column ttft_ms", func() error {
-			_, err := TR111(strings.NewReader(tr111Header+
-				"baseline_default,baseline,1,1,analysis,,,,,,,1,2,3,4,5,6,7\n"+
-				"baseline_default,baseline,1,2,report,,,,,,,x,2,3,4,5,6,7\n"), "llm_calls.csv")
-			return err
-		}},
-		{"tr111 partial options", "llm_calls.csv:2: column num_gpu", func() error {
-			_, err := TR111(strings.NewReader(tr111Header+"d,chimera,1,1,analysis,60,,0.6,,,,1,2,3,4,5,6,7\n"), "llm_calls.csv")
-			return err
-		}},
-		{"tr111 unsupported option", "llm_calls.csv:2: column top_p", func() error {
-			_, err := TR111(strings.NewReader(tr111Header+"d,chimera,1,1,analysis,60,256,0.6,0.9,,,1,2,3,4,5,6,7\n"), "llm_calls.csv")
-			return err
-		}},
-		{"tr114 stored efficiency inconsistent", "runs.csv:2: column efficiency_pct", func() error {
-			bad := strings.Replace(tr114Runs, "96.74623419435456", "97.5", 1)
-			_, err := TR114(strings.NewReader(bad), strings.NewReader(tr114Calls), "runs.csv", "llm_calls.csv")
-			return err
-		}},
-		{"tr114 stored contention flag inconsistent", "runs.csv:2: column contention_flag", func() error {
-			bad := strings.Replace(tr114Runs, ",false\n", ",true\n", 1)
-			_, err := TR114(strings.NewReader(bad), strings.NewReader(tr114Calls), "runs.csv", "llm_calls.csv")
-			return err
-		}},
-		{"tr114 both agents on one instance", "runs.csv:2: column b_url", func() error {
-			bad := strings.Replace(tr114Runs, "11435", "11434", 1)
-			_, err := TR114(strings.NewReader(bad), strings.NewReader(tr114Calls), "runs.csv", "llm_calls.csv")
-			return err
-		}},
-		{"tr111 white space in a name segment", "llm_calls.csv:2: column config_id: \"gpu60 ctx256\" has white space", func() error {
-			_, err := TR111(strings.NewReader(tr111Header+"gpu60 ctx256,baseline,1,1,analysis,,,,,,,1,2,3,4,5,6,7\n"), "llm_calls.csv")
-			return err
-		}},
-		{"tr111 a name segment that adds a key", "llm_calls.csv:2: column agent: \"chimera/start=cold\"", func() error {
-			_, err := TR111(strings.NewReader(tr111Header+"d,chimera/start=cold,1,1,analysis,,,,,,,1,2,3,4,5,6,7\n"), "llm_calls.csv")
-			return err
-		}},
-		{"tr111 a last segment that benchfmt reads as GOMAXPROCS", "llm_calls.csv:2: column agent: the name TR111/agent=baseline/start=warm/dir=d/study-agent=chimera-2 ends in -2", func() error {
-			_, err := TR111(strings.NewReader(tr111Header+"d,chimera-2,1,1,analysis,,,,,,,1,2,3,4,5,6,7\n"), "llm_calls.csv")
-			return err
-		}},
-		{"tr111 a NaN cell", "llm_calls.csv:2: column throughput_tok_s: \"NaN\" is not a finite number", func() error {
-			_, err := TR111(strings.NewReader(tr111Header+"d,baseline,1,1,analysis,,,,,,,1,NaN,3,4,5,6,7\n"), "llm_calls.csv")
-			return err
-		}},
-		{"tr114 a NaN value from agents that took no time", "runs.csv:2: balance-% is NaN", func() error {
-			zero := "T001,baseline-vs-chimera,baseline_vs_chimera,1,http://localhost:11434,gemma3:latest,0,2406,http://localhost:11435,gemma3:latest,0,2021,56.5835561,0,0,true\n"
-			_, err := TR114(strings.NewReader(strings.SplitAfter(tr114Runs, "\n")[0]+zero), strings.NewReader(tr114Calls), "runs.csv", "llm_calls.csv")
-			return err
-		}},
-		{"tr114 run without calls", "runs.csv:2: column test_id", func() error {
-			_, err := TR114(strings.NewReader(tr114Runs), strings.NewReader("test_id,scenario_dir,run_number,agent,eval_count,eval_duration_ms\n"), "runs.csv", "llm_calls.csv")
-			return err
-		}},
+	tr111 := func(rows string) error {
+		_, err := TR111(strings.NewReader(tr111Header+rows), "llm_calls.csv")
+		return err
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := tt.conv()
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %v, want one containing %q", err, tt.want)
-			}
-		})
+	assertRefuses(t, tr111, []refusal[string]{
+		{"tr111 bad number", "baseline_default,baseline,1,1,analysis,,,,,,,1,2,3,4,5,6,7\n" +
+			"baseline_default,baseline,1,2,report,,,,,,,x,2,3,4,5,6,7\n", "llm_calls.csv:3: column ttft_ms"},
+		{"tr111 partial options", "d,chimera,1,1,analysis,60,,0.6,,,,1,2,3,4,5,6,7\n", "llm_calls.csv:2: column num_gpu"},
+		{"tr111 unsupported option", "d,chimera,1,1,analysis,60,256,0.6,0.9,,,1,2,3,4,5,6,7\n", "llm_calls.csv:2: column top_p"},
+		{"tr111 white space in a name segment", "gpu60 ctx256,baseline,1,1,analysis,,,,,,,1,2,3,4,5,6,7\n", "llm_calls.csv:2: column config_id: \"gpu60 ctx256\" has white space"},
+		{"tr111 a name segment that adds a key", "d,chimera/start=cold,1,1,analysis,,,,,,,1,2,3,4,5,6,7\n", "llm_calls.csv:2: column agent: \"chimera/start=cold\""},
+		{"tr111 a last segment that benchfmt reads as GOMAXPROCS", "d,chimera-2,1,1,analysis,,,,,,,1,2,3,4,5,6,7\n",
+			"llm_calls.csv:2: column agent: the name TR111/agent=baseline/start=warm/dir=d/study-agent=chimera-2 ends in -2"},
+		{"tr111 a NaN cell", "d,baseline,1,1,analysis,,,,,,,1,NaN,3,4,5,6,7\n", "llm_calls.csv:2: column throughput_tok_s: \"NaN\" is not a finite number"},
+	})
+	tr114 := func(in [2]string) error {
+		_, err := TR114(strings.NewReader(in[0]), strings.NewReader(in[1]), "runs.csv", "llm_calls.csv")
+		return err
 	}
+	zero := "T001,baseline-vs-chimera,baseline_vs_chimera,1,http://localhost:11434,gemma3:latest,0,2406,http://localhost:11435,gemma3:latest,0,2021,56.5835561,0,0,true\n"
+	assertRefuses(t, tr114, []refusal[[2]string]{
+		{"tr114 stored efficiency inconsistent", [2]string{replaced(t, tr114Runs, "96.74623419435456", "97.5"), tr114Calls}, "runs.csv:2: column efficiency_pct"},
+		{"tr114 stored contention flag inconsistent", [2]string{replaced(t, tr114Runs, ",false\n", ",true\n"), tr114Calls}, "runs.csv:2: column contention_flag"},
+		{"tr114 both agents on one instance", [2]string{replaced(t, tr114Runs, "11435", "11434"), tr114Calls}, "runs.csv:2: column b_url"},
+		{"tr114 a NaN value from agents that took no time", [2]string{strings.SplitAfter(tr114Runs, "\n")[0] + zero, tr114Calls}, "runs.csv:2: balance-% is NaN"},
+		{"tr114 run without calls", [2]string{tr114Runs, "test_id,scenario_dir,run_number,agent,eval_count,eval_duration_ms\n"}, "runs.csv:2: column test_id"},
+	})
 }
 
 // TestRoundTrip proves that what Write emits, benchfmt.Reader reads back
@@ -236,31 +183,8 @@ func assertReadsBack(t *testing.T, recs []benchfmt.Record) {
 // TestStudyPack converts the whole data pack and checks the row counts the
 // pack's README states.
 func TestStudyPack(t *testing.T) {
-	dir := requireDir(t)
-	recs, err := TR111File(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := countResults(recs); got != 228 {
-		t.Errorf("TR111 results = %d, want 228 (one per LLM call)", got)
-	}
-	recs, err = TR114Files(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := countResults(recs); got != 135 {
-		t.Errorf("TR114 results = %d, want 135 (one per run)", got)
-	}
-}
-
-func countResults(recs []benchfmt.Record) int {
-	n := 0
-	for _, r := range recs {
-		if _, ok := r.(*benchfmt.Result); ok {
-			n++
-		}
-	}
-	return n
+	assertPack(t, TR111File, each, map[string]int{"results": 228})  // one per LLM call
+	assertPack(t, TR114Files, each, map[string]int{"results": 135}) // one per run
 }
 
 // TestBenchstatComparesBaselineWithOurRun runs the documented command on

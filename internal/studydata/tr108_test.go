@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chimeraforge/chimeraforge/internal/units"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/perf/benchfmt"
 )
@@ -97,46 +96,12 @@ func TestTR108Values(t *testing.T) {
 }
 
 func TestTR108Errors(t *testing.T) {
-	for _, tc := range []struct{ name, quant, tuning, gemma, want string }{
-		{"unknown gemma3 phase", tr108QuantHeader, tr108TuningHeader,
-			tr108GemmaHeader + "gemma3:latest,warmup,0,1,,,,,1,2,3,4,5,6,7,\n", "gemma.csv:2: column phase"},
-		{"bad tuning number", tr108QuantHeader,
-			tr108TuningHeader + "0,t,llama3.1:8b-instruct-q4_0,999,x,0.2,1,2,3,4,5,6,7,8,9,\n", tr108GemmaHeader, "tuning.csv:2: column num_ctx"},
-		{"bad prompt index", tr108QuantHeader + "0,t,m,q4_0,first,1,2,3,4,5,6,7,8,9,\n", tr108TuningHeader, tr108GemmaHeader, "quant.csv:2: column prompt_index"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := convertTR108(t, tc.quant, tc.tuning, tc.gemma)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("err = %v, want one naming %q", err, tc.want)
-			}
-		})
-	}
-}
-
-// TestTR108AndTR109UnitLinesFollowTheRegistry checks that every unit of the
-// TR108 and TR109 baselines is registered in internal/units, with its
-// direction.
-func TestTR108AndTR109UnitLinesFollowTheRegistry(t *testing.T) {
-	for name, list := range map[string][]string{"tr108": tr108Units, "tr109": tr109Units} {
-		t.Run(name, func(t *testing.T) {
-			recs, err := unitRecords(list)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got, want []string
-			for _, r := range recs {
-				m := r.(*benchfmt.UnitMetadata)
-				got = append(got, m.OrigUnit+" "+m.Key+"="+m.Value)
-			}
-			for _, n := range list {
-				if u, _ := units.Lookup(n); u.Better != units.Neither {
-					want = append(want, n+" better="+u.Better.String())
-				}
-				want = append(want, n+" assume=nothing")
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("Unit lines mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
+	convert := func(in [3]string) error { _, err := convertTR108(t, in[0], in[1], in[2]); return err }
+	assertRefuses(t, convert, []refusal[[3]string]{
+		{"unknown gemma3 phase", [3]string{tr108QuantHeader, tr108TuningHeader,
+			tr108GemmaHeader + "gemma3:latest,warmup,0,1,,,,,1,2,3,4,5,6,7,\n"}, "gemma.csv:2: column phase"},
+		{"bad tuning number", [3]string{tr108QuantHeader,
+			tr108TuningHeader + "0,t,llama3.1:8b-instruct-q4_0,999,x,0.2,1,2,3,4,5,6,7,8,9,\n", tr108GemmaHeader}, "tuning.csv:2: column num_ctx"},
+		{"bad prompt index", [3]string{tr108QuantHeader + "0,t,m,q4_0,first,1,2,3,4,5,6,7,8,9,\n", tr108TuningHeader, tr108GemmaHeader}, "quant.csv:2: column prompt_index"},
+	})
 }

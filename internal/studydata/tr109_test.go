@@ -55,17 +55,14 @@ func TestTR109NamesAndValues(t *testing.T) {
 }
 
 func TestTR109Errors(t *testing.T) {
-	for _, tc := range []struct{ name, csv, want string }{
-		{"baseline sent an option", strings.Replace(tr109Baseline, ",,,,,,,2,", ",,,0.7,,,,2,", 1), "agent_runs.csv:2: column temperature"},
-		{"chimera sent another top_p", strings.Replace(tr109Chimera, ",0.9,40,", ",0.95,40,", 1), "agent_runs.csv:2: column top_p"},
-		{"another model", strings.Replace(tr109Chimera, "gemma3:latest", "llama3.1:8b", 1), "agent_runs.csv:2: column model"},
-		{"unknown agent", strings.Replace(tr109Chimera, ",chimera,", ",tuned,", 1), "agent_runs.csv:2: column agent"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := TR109(strings.NewReader(tr109Header+tc.csv), "agent_runs.csv")
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("err = %v, want one naming %q", err, tc.want)
-			}
-		})
+	convert := func(csv string) error {
+		_, err := TR109(strings.NewReader(tr109Header+csv), "agent_runs.csv")
+		return err
 	}
+	assertRefuses(t, convert, []refusal[string]{
+		{"baseline sent an option", replaced(t, tr109Baseline, ",,,,,,,2,", ",,,0.7,,,,2,"), "agent_runs.csv:2: column temperature"},
+		{"chimera sent another top_p", replaced(t, tr109Chimera, ",0.9,40,", ",0.95,40,"), "agent_runs.csv:2: column top_p"},
+		{"another model", replaced(t, tr109Chimera, "gemma3:latest", "llama3.1:8b"), "agent_runs.csv:2: column model"},
+		{"unknown agent", replaced(t, tr109Chimera, ",chimera,", ",tuned,"), "agent_runs.csv:2: column agent"},
+	})
 }

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chimeraforge/chimeraforge/internal/units"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"golang.org/x/perf/benchfmt"
@@ -67,63 +66,19 @@ func TestTR110(t *testing.T) {
 }
 
 func TestTR110Errors(t *testing.T) {
-	tests := []struct{ name, old, new, want string }{
-		{"stored speedup inconsistent", "1.4429498683423982", "1.5", "runs.csv:3: column speedup"},
-		{"stored flag is not speedup < 1.5", "1.4429498683423982,true", "1.4429498683423982,false", "runs.csv:3: column contention_flag"},
-		{"sequential estimate is not a + b", "155.009076", "155.1", "runs.csv:3: column sequential_estimated_s"},
-		{"both agents on one instance", "http://localhost:11434,http://localhost:11435,baseline", "http://localhost:11434,http://localhost:11434,baseline", "runs.csv:3: column b_url"},
-		{"an agent made one call", "baseline,,,,2,", "baseline,,,,1,", "runs.csv:3: column a_total_requests"},
-		{"test config missing", "T002,phase_1,baseline_vs_chimera,1,run_1,60,", "T002,phase_1,baseline_vs_chimera,1,run_1,,", "runs.csv:3: column cfg_gpu_layers"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			in := strings.Replace(tr110Runs, tt.old, tt.new, 1)
-			if in == tr110Runs {
-				t.Fatalf("%q not in the sample", tt.old)
-			}
-			_, err := TR110(strings.NewReader(in), "runs.csv")
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %v, want one containing %q", err, tt.want)
-			}
-		})
-	}
-}
-
-// assertUnitLines checks that recs begin with a Unit line pair for every
-// unit of list, with the direction internal/units registers.
-func assertUnitLines(t *testing.T, list []string) {
-	t.Helper()
-	recs, err := unitRecords(list)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got, want []string
-	for _, r := range recs {
-		m := r.(*benchfmt.UnitMetadata)
-		got = append(got, m.OrigUnit+" "+m.Key+"="+m.Value)
-	}
-	for _, n := range list {
-		u, _ := units.Lookup(n)
-		if u.Better != units.Neither {
-			want = append(want, n+" better="+u.Better.String())
-		}
-		want = append(want, n+" assume=nothing")
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Unit lines mismatch (-want +got):\n%s", diff)
-	}
+	convert := func(runs string) error { _, err := TR110(strings.NewReader(runs), "runs.csv"); return err }
+	assertRefuses(t, convert, []refusal[string]{
+		{"stored speedup inconsistent", replaced(t, tr110Runs, "1.4429498683423982", "1.5"), "runs.csv:3: column speedup"},
+		{"stored flag is not speedup < 1.5", replaced(t, tr110Runs, "1.4429498683423982,true", "1.4429498683423982,false"), "runs.csv:3: column contention_flag"},
+		{"sequential estimate is not a + b", replaced(t, tr110Runs, "155.009076", "155.1"), "runs.csv:3: column sequential_estimated_s"},
+		{"both agents on one instance", replaced(t, tr110Runs, "http://localhost:11434,http://localhost:11435,baseline", "http://localhost:11434,http://localhost:11434,baseline"), "runs.csv:3: column b_url"},
+		{"an agent made one call", replaced(t, tr110Runs, "baseline,,,,2,", "baseline,,,,1,"), "runs.csv:3: column a_total_requests"},
+		{"test config missing", replaced(t, tr110Runs, "T002,phase_1,baseline_vs_chimera,1,run_1,60,", "T002,phase_1,baseline_vs_chimera,1,run_1,,"), "runs.csv:3: column cfg_gpu_layers"},
+	})
 }
 
 // TestTR110Pack converts the data pack's TR110 runs: 30 tests × 5 runs,
 // valid benchfmt, Unit lines as registered.
 func TestTR110Pack(t *testing.T) {
-	assertUnitLines(t, tr110Units)
-	recs, err := TR110File(requireDir(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := countResults(recs); got != 150 {
-		t.Errorf("TR110 results = %d, want 150 (one per run)", got)
-	}
-	assertReadsBack(t, recs)
+	assertPack(t, TR110File, each, map[string]int{"results": 150}) // one per run
 }

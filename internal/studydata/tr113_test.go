@@ -67,41 +67,22 @@ func TestTR113(t *testing.T) {
 }
 
 func TestTR113Errors(t *testing.T) {
-	tests := []struct {
-		name, runs, calls, want string
-	}{
-		{"agents on two instances", strings.Replace(tr113Runs, "0.9,40,1.1,http://localhost:11434", "0.9,40,1.1,http://localhost:11435", 1), tr113Calls, "runs.csv:2: column b_url"},
-		{"stored efficiency inconsistent", strings.Replace(tr113Runs, "64.82180913362865", "65", 1), tr113Calls, "runs.csv:2: column efficiency_pct"},
-		{"stored flag is not speedup < 1.5", strings.Replace(tr113Runs, "64.82180913362865,true", "64.82180913362865,false", 1), tr113Calls, "runs.csv:2: column contention_flag"},
-		{"run without calls", tr113Runs, strings.Join(strings.Split(tr113Calls, "\n")[:3], "\n") + "\n", "runs.csv:2: column run_number"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := convertTR113(tt.runs, tt.calls)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %v, want one containing %q", err, tt.want)
-			}
-		})
-	}
+	convert := func(in [2]string) error { _, _, err := convertTR113(in[0], in[1]); return err }
+	assertRefuses(t, convert, []refusal[[2]string]{
+		{"agents on two instances", [2]string{replaced(t, tr113Runs, "0.9,40,1.1,http://localhost:11434", "0.9,40,1.1,http://localhost:11435"), tr113Calls}, "runs.csv:2: column b_url"},
+		{"stored efficiency inconsistent", [2]string{replaced(t, tr113Runs, "64.82180913362865", "65"), tr113Calls}, "runs.csv:2: column efficiency_pct"},
+		{"stored flag is not speedup < 1.5", [2]string{replaced(t, tr113Runs, "64.82180913362865,true", "64.82180913362865,false"), tr113Calls}, "runs.csv:2: column contention_flag"},
+		{"run without calls", [2]string{tr113Runs, strings.Join(strings.Split(tr113Calls, "\n")[:3], "\n") + "\n"}, "runs.csv:2: column run_number"},
+	})
 }
 
 // TestTR113Pack converts the data pack's TR113 runs: 19 configs × 1 run,
 // 11 of them named after a TR114_v2 test.
 func TestTR113Pack(t *testing.T) {
-	assertUnitLines(t, multiUnits)
-	recs, err := TR113Files(requireDir(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	names, _ := results(recs)
-	matched := 0
-	for _, n := range names {
+	assertPack(t, TR113Files, func(n string) string {
 		if strings.Contains(n, "/test=") {
-			matched++
+			return "named after a TR114 test"
 		}
-	}
-	if len(names) != 19 || matched != 11 {
-		t.Errorf("TR113: %d results, %d named after a TR114 test; want 19 and 11", len(names), matched)
-	}
-	assertReadsBack(t, recs)
+		return "no TR114 test"
+	}, map[string]int{"named after a TR114 test": 11, "no TR114 test": 8})
 }

@@ -59,31 +59,20 @@ func TestTR115Errors(t *testing.T) {
 	unprefixed := func(s string) string {
 		return strings.ReplaceAll(s, "baseline_vs_chimera_gpu80_ctx512,", "gpu80_ctx512,")
 	}
-	tests := []struct{ name, runs, calls, want string }{
-		{"runs out of order", swapped, tr115Calls, "runs.csv:2: column run_number"},
-		{"config without its scenario prefix", unprefixed(tr115Runs), unprefixed(tr115Calls), "runs.csv:2: column config_id"},
-		{"stored efficiency inconsistent", strings.Replace(tr115Runs, "49.99485971002499", "50", 1), tr115Calls, "runs.csv:2: column efficiency_pct"},
-		{"both agents on one instance", strings.Replace(tr115Runs, "http://localhost:11435", "http://localhost:11434", 1), tr115Calls, "runs.csv:2: column b_url"},
+	convert := func(in [2]string) error {
+		_, err := TR115(strings.NewReader(in[0]), strings.NewReader(in[1]), "runs.csv", "llm_calls.csv")
+		return err
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := TR115(strings.NewReader(tt.runs), strings.NewReader(tt.calls), "runs.csv", "llm_calls.csv")
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %v, want one containing %q", err, tt.want)
-			}
-		})
-	}
+	assertRefuses(t, convert, []refusal[[2]string]{
+		{"runs out of order", [2]string{swapped, tr115Calls}, "runs.csv:2: column run_number"},
+		{"config without its scenario prefix", [2]string{unprefixed(tr115Runs), unprefixed(tr115Calls)}, "runs.csv:2: column config_id"},
+		{"stored efficiency inconsistent", [2]string{replaced(t, tr115Runs, "49.99485971002499", "50"), tr115Calls}, "runs.csv:2: column efficiency_pct"},
+		{"both agents on one instance", [2]string{replaced(t, tr115Runs, "http://localhost:11435", "http://localhost:11434"), tr115Calls}, "runs.csv:2: column b_url"},
+	})
 }
 
 // TestTR115Pack converts the data pack's TR115_v2 runs: 5 runtimes × 6
 // configs × 5 runs.
 func TestTR115Pack(t *testing.T) {
-	recs, err := TR115Files(requireDir(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := countResults(recs); got != 150 {
-		t.Errorf("TR115 results = %d, want 150 (one per run)", got)
-	}
-	assertReadsBack(t, recs)
+	assertPack(t, TR115Files, each, map[string]int{"results": 150}) // one per run
 }

@@ -90,61 +90,32 @@ func TestTR116(t *testing.T) {
 }
 
 func TestTR116Errors(t *testing.T) {
-	with := func(i int, old, new string) [5]string {
-		f := tr116Sample
-		f[i] = strings.Replace(f[i], old, new, 1)
-		return f
-	}
-	tests := []struct {
-		name  string
-		files [5]string
-		want  string
-	}{
+	with := func(i int, old, new string) [5]string { return replacedIn(t, tr116Sample, i, old, new) }
+	convert := func(files [5]string) error { _, _, err := convertTR116(files); return err }
+	assertRefuses(t, convert, []refusal[[5]string]{
 		{"Python efficiency not from internal durations", with(2, "60.11551084367799", "70"), "multi_python_runs.csv:2: column efficiency_pct"},
 		{"Python decode rate not tokens / (total − prompt_eval)", with(2, "41.96710623935746", "42.5"), "multi_python_runs.csv:2: column a_throughput_tok_s"},
 		{"Python model dir is another model", with(2, "gemma3_latest,gemma3_latest", "gemma3_latest,gemma3_1b"), "multi_python_runs.csv:2: column model_dir"},
 		{"model slug without a Rust run", with(4, "gemma3_latest,", "phi3,"), "single_python_agent_runs.csv:2: column model_slug"},
 		{"partial options", with(3, "80,1024,0.8,,,,791", "80,,0.8,,,,791"), "single_rust_llm_calls.csv:3: column num_gpu"},
 		{"Rust stored efficiency inconsistent", with(0, "97.46433415067314", "97"), "multi_rust_runs.csv:2: column efficiency_pct"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if tt.files == tr116Sample {
-				t.Fatal("the case changes nothing")
-			}
-			_, _, err := convertTR116(tt.files)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %v, want one containing %q", err, tt.want)
-			}
-		})
-	}
+	})
 }
 
 // TestTR116Pack converts the data pack's TR116 files: 30 Rust and 30
 // Python runs, 224 Rust single-agent calls, 112 Python single-agent runs.
 func TestTR116Pack(t *testing.T) {
-	assertUnitLines(t, tr116Units)
-	recs, err := TR116Files(requireDir(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	names, _ := results(recs)
-	count := map[string]int{}
-	for _, n := range names {
+	assertPack(t, TR116Files, func(n string) string {
 		switch {
 		case strings.Contains(n, "/instances=2/lang=rust"):
-			count["rust runs"]++
+			return "rust runs"
 		case strings.Contains(n, "/instances=2/lang=python"):
-			count["python runs"]++
+			return "python runs"
 		case strings.Contains(n, "/lang=rust/"):
-			count["rust calls"]++
+			return "rust calls"
 		case strings.Contains(n, "/lang=python/"):
-			count["python single runs"]++
+			return "python single runs"
 		}
-	}
-	want := map[string]int{"rust runs": 30, "python runs": 30, "rust calls": 224, "python single runs": 112}
-	if diff := cmp.Diff(want, count); diff != "" {
-		t.Errorf("TR116 results mismatch (-want +got):\n%s", diff)
-	}
-	assertReadsBack(t, recs)
+		return ""
+	}, map[string]int{"rust runs": 30, "python runs": 30, "rust calls": 224, "python single runs": 112})
 }

@@ -111,16 +111,9 @@ func TestTR117(t *testing.T) {
 }
 
 func TestTR117Errors(t *testing.T) {
-	with := func(i int, old, new string) [5]string {
-		f := tr117Sample
-		f[i] = strings.Replace(f[i], old, new, 1)
-		return f
-	}
-	tests := []struct {
-		name  string
-		files [5]string
-		want  string
-	}{
+	with := func(i int, old, new string) [5]string { return replacedIn(t, tr117Sample, i, old, new) }
+	convert := func(files [5]string) error { _, _, _, err := convertTR117(files); return err }
+	assertRefuses(t, convert, []refusal[[5]string]{
 		{"Python efficiency not from the wall clocks", with(0, "89.38272417335114", "86.82"), "multiagent_python_runs.csv:2: column efficiency_pct"},
 		{"Python tokens not eval_count", with(0, "http://localhost:11434,381,", "http://localhost:11434,380,"), "multiagent_python_runs.csv:2: column a_tokens"},
 		{"Python pair on one instance", with(0, "http://localhost:11435", "http://localhost:11434"), "multiagent_python_runs.csv:2: column b_url"},
@@ -129,18 +122,7 @@ func TestTR117Errors(t *testing.T) {
 		{"Rust stored efficiency inconsistent", with(1, "99.74233835918257", "99"), "phase2_rust_runs.csv:2: column efficiency_pct"},
 		{"a lag that is not a number", with(3, "9.377", "n/a"), "loop_lag.csv:2: column lag_ms"},
 		{"a tier-3 model outside models/", with(4, "models/tiny-gpt2", "tiny-gpt2"), "tier3_gpu_run_files.csv:2: column model"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if tt.files == tr117Sample {
-				t.Fatal("the case changes nothing")
-			}
-			_, _, _, err := convertTR117(tt.files)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %v, want one containing %q", err, tt.want)
-			}
-		})
-	}
+	})
 }
 
 func TestTR117Chunks(t *testing.T) {
@@ -168,38 +150,18 @@ func TestTR117Chunks(t *testing.T) {
 // Rust runs, 1914 loop-lag samples, 42 tier-3 run files of 7 statistics
 // each, and 5277 chunks.
 func TestTR117Pack(t *testing.T) {
-	assertUnitLines(t, tr117Units)
-	dir := requireDir(t)
-	recs, err := TR117Files(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	names, _ := results(recs)
-	count := map[string]int{}
-	for _, n := range names {
+	assertPack(t, TR117Files, func(n string) string {
 		switch {
 		case strings.Contains(n, "/lang=python/") && strings.HasSuffix(n, "/op=run"):
-			count["python pairs"]++
+			return "python pairs"
 		case strings.Contains(n, "/lang=rust/"):
-			count["rust runs"]++
+			return "rust runs"
 		case strings.HasSuffix(n, "/op=sleep-100ms"):
-			count["loop-lag samples"]++
+			return "loop-lag samples"
 		case strings.HasPrefix(n, "TR117/"):
-			count["tier-3 statistics"]++
+			return "tier-3 statistics"
 		}
-	}
-	want := map[string]int{"python pairs": 20, "rust runs": 10, "loop-lag samples": 1914, "tier-3 statistics": 42 * 7}
-	if diff := cmp.Diff(want, count); diff != "" {
-		t.Errorf("TR117 results mismatch (-want +got):\n%s", diff)
-	}
-	assertReadsBack(t, recs)
-
-	chunks, err := TR117ChunkFile(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if names, _ := results(chunks); len(names) != 5277 {
-		t.Errorf("%d chunks, want 5277", len(names))
-	}
-	assertReadsBack(t, chunks)
+		return ""
+	}, map[string]int{"python pairs": 20, "rust runs": 10, "loop-lag samples": 1914, "tier-3 statistics": 42 * 7})
+	assertPack(t, TR117ChunkFile, each, map[string]int{"results": 5277})
 }

@@ -72,11 +72,13 @@ func TestTR118(t *testing.T) {
 }
 
 func TestTR118Errors(t *testing.T) {
-	tests := []struct {
-		name string
-		edit func(*TR118Inputs)
-		want string
-	}{
+	convert := func(edit func(*TR118Inputs)) error {
+		in := tr118Sample()
+		edit(&in)
+		_, err := TR118(in)
+		return err
+	}
+	assertRefuses(t, convert, []refusal[func(*TR118Inputs)]{
 		{"sample count disagrees", func(in *TR118Inputs) {
 			in.Records = strings.NewReader(tr118RecordsHeader + "deep/gpt2,bench_prefill_1,true,0,prefill,onnxruntime-cpu,single_micro,micro,gpt2,,0,1,8,ok,0,,3\n")
 		}, "records.csv:2: column n_samples"},
@@ -86,17 +88,7 @@ func TestTR118Errors(t *testing.T) {
 		{"no raw file used", func(in *TR118Inputs) {
 			in.Records = strings.NewReader(tr118RecordsHeader)
 		}, "no raw file is used_in_report"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			in := tr118Sample()
-			tt.edit(&in)
-			_, err := TR118(in)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %v, want one containing %q", err, tt.want)
-			}
-		})
-	}
+	})
 }
 
 // TestTR118Pack converts the data pack's TR118_v2.2 data: the used raw

@@ -83,22 +83,18 @@ func TestTR119(t *testing.T) {
 }
 
 func TestTR119Errors(t *testing.T) {
-	tests := []struct{ name, records, samples, want string }{
-		{"an analysed file that is not the latest of its mode", strings.Replace(tr119Records, "bench_tr119_1766283278,false", "bench_tr119_1766283278,true", 1), tr119Samples,
+	convert := func(in [2]string) error {
+		_, err := TR119(strings.NewReader(in[0]), strings.NewReader(in[1]), "records.csv", "samples.csv")
+		return err
+	}
+	assertRefuses(t, convert, []refusal[[2]string]{
+		{"an analysed file that is not the latest of its mode", [2]string{replaced(t, tr119Records, "bench_tr119_1766283278,false", "bench_tr119_1766283278,true"), tr119Samples},
 			"records.csv:4: column used_in_report: says true, but the analysis used the latest prefill file (bench_tr119_1766283446)"},
-		{"a degraded record", strings.Replace(tr119Records, ",ok,0,,2,29.6513", ",degraded,1,oom,2,29.6513", 1), tr119Samples, "records.csv:2: column status"},
-		{"a record whose samples are missing", tr119Records, strings.Replace(tr119Samples, "bench_tr119_1766283570,105,1", "bench_tr119_1766283570,106,1", 1),
+		{"a degraded record", [2]string{replaced(t, tr119Records, ",ok,0,,2,29.6513", ",degraded,1,oom,2,29.6513"), tr119Samples}, "records.csv:2: column status"},
+		{"a record whose samples are missing", [2]string{tr119Records, replaced(t, tr119Samples, "bench_tr119_1766283570,105,1", "bench_tr119_1766283570,106,1")},
 			"records.csv:5: column n_samples: the record says 2 generate onnxruntime-gpu single_short samples, samples.csv has 1"},
-		{"samples of another backend", tr119Records, strings.Replace(tr119Samples, "35,1,prefill,transformers-gpu", "35,1,prefill,transformers-cpu", 1), "samples.csv:5: column record_idx"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := TR119(strings.NewReader(tt.records), strings.NewReader(tt.samples), "records.csv", "samples.csv")
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %v, want one containing %q", err, tt.want)
-			}
-		})
-	}
+		{"samples of another backend", [2]string{tr119Records, replaced(t, tr119Samples, "35,1,prefill,transformers-gpu", "35,1,prefill,transformers-cpu")}, "samples.csv:5: column record_idx"},
+	})
 }
 
 // TestTR119Pack converts the pack: 875 records (350 analysed), each with

@@ -76,11 +76,13 @@ func TestTR120(t *testing.T) {
 }
 
 func TestTR120Errors(t *testing.T) {
-	tests := []struct {
-		name string
-		edit func(*TR120Inputs)
-		want string
-	}{
+	convert := func(edit func(*TR120Inputs)) error {
+		in := tr120Sample()
+		edit(&in)
+		_, err := TR120(in)
+		return err
+	}
+	assertRefuses(t, convert, []refusal[func(*TR120Inputs)]{
 		{"a cited run missing", func(in *TR120Inputs) { in.Runs = strings.NewReader(tr120RunsHeader) }, "0 of the 4 cited runs"},
 		{"a summary whose mean is not its parts'", func(in *TR120Inputs) {
 			in.Tier3 = strings.NewReader(tr120Tier3Header + "transformers-gpu,dual_medium,fp32,m,run_1.json,14,1061.9028,293.1,400,294,989,1061,0,311.49\n")
@@ -88,17 +90,7 @@ func TestTR120Errors(t *testing.T) {
 		{"a file of one sample", func(in *TR120Inputs) {
 			in.Tier3 = strings.NewReader(tr120Tier3Header + "transformers-gpu,dual_medium,fp32,m,run_1.json,1,10,10,10,10,10,10,0,10\n")
 		}, "tier3_gpu_run_files.csv:2: column n_samples"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			in := tr120Sample()
-			tt.edit(&in)
-			_, err := TR120(in)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %v, want one containing %q", err, tt.want)
-			}
-		})
-	}
+	})
 }
 
 // TestTR120Pack converts the data pack: the four cited runs' 4,320 timed
@@ -106,26 +98,17 @@ func TestTR120Errors(t *testing.T) {
 // modes, 181045 and 191009 prefill), 540 CUDA-event twins (191009), 5
 // graph counts and 42 TR117 run files.
 func TestTR120Pack(t *testing.T) {
-	recs, err := TR120Files(requireDir(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	names, _ := results(recs)
-	count := map[string]int{}
-	for _, n := range names {
+	assertPack(t, TR120Files, func(n string) string {
 		switch {
 		case strings.HasSuffix(n, "/clock=wall"):
-			count["wall"]++
+			return "wall"
 		case strings.HasSuffix(n, "/clock=cuda-event"):
-			count["cuda"]++
+			return "cuda"
 		case strings.HasSuffix(n, "/counter=dynamo"):
-			count["dynamo"]++
+			return "dynamo"
 		case strings.HasSuffix(n, "/sample=first"):
-			count["files"]++
+			return "files"
 		}
-	}
-	if want := map[string]int{"wall": 4320, "cuda": 540, "dynamo": 5, "files": 42}; !cmp.Equal(want, count) {
-		t.Errorf("results %v, want %v", count, want)
-	}
-	assertReadsBack(t, recs)
+		return ""
+	}, map[string]int{"wall": 4320, "cuda": 540, "dynamo": 5, "files": 42})
 }

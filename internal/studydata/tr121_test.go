@@ -44,29 +44,15 @@ func TestTR121(t *testing.T) {
 }
 
 func TestTR121Errors(t *testing.T) {
-	tests := []struct{ name, csv, want string }{
-		{"a projection that is not the measured rate's", strings.Replace(tr121Sample, "724.9207172413793", "700", 1), "calls.csv:2: column kv_decode_ms_equiv"},
-		{"a Hugging Face call that decoded fewer tokens", strings.Replace(tr121Sample, "966.7443,,,64,", "966.7443,,,60,", 1), "calls.csv:3: column gen_tokens_raw"},
+	convert := func(csv string) error { _, err := TR121(strings.NewReader(csv), "calls.csv"); return err }
+	assertRefuses(t, convert, []refusal[string]{
+		{"a projection that is not the measured rate's", replaced(t, tr121Sample, "724.9207172413793", "700"), "calls.csv:2: column kv_decode_ms_equiv"},
+		{"a Hugging Face call that decoded fewer tokens", replaced(t, tr121Sample, "966.7443,,,64,", "966.7443,,,60,"), "calls.csv:3: column gen_tokens_raw"},
 		{"no call of the run", tr121Header, "no call of run 20251224_002149"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := TR121(strings.NewReader(tt.csv), "calls.csv")
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %v, want one containing %q", err, tt.want)
-			}
-		})
-	}
+	})
 }
 
 // TestTR121Pack converts the data pack's TR121v1 main run: 228 calls.
 func TestTR121Pack(t *testing.T) {
-	recs, err := TR121File(requireDir(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := countResults(recs); got != 228 {
-		t.Errorf("TR121 results = %d, want 228 (one per call)", got)
-	}
-	assertReadsBack(t, recs)
+	assertPack(t, TR121File, each, map[string]int{"results": 228}) // one per call
 }
