@@ -30,6 +30,24 @@ func TestChartGolden(t *testing.T) {
 			report.AssertChart(t, report.Chart{Title: "test", YLabel: "tok/s", Categories: []string{"a", "b", "c"}, Series: series, Kind: tt.kind}, tt.name)
 		})
 	}
+	one := func(v float64) report.Estimate { return report.Estimate{Value: v, Lo: nan, Hi: nan} }
+	for _, tt := range []struct {
+		name string
+		c    report.Chart
+	}{
+		{"loglog.svg.golden", report.Chart{Title: "test: log-log with fits and a reference line", YLabel: "ms", XLabel: "parameters",
+			Kind: report.Dots, LogX: true, LogY: true, Refs: []report.Ref{{Value: 100, Label: "target 100 ms"}},
+			Series: []report.Series{
+				{Name: "family a", X: []float64{1e8, 3e8, 1e9, 4e9}, Estimates: []report.Estimate{{12, 11, 13}, one(30), {85, 80, 90}, one(340)}, Fit: true},
+				{Name: "family b", X: []float64{5e8, 2e9, 7e9}, Estimates: []report.Estimate{one(20), one(90), one(200)}, Fit: true},
+			}}},
+		{"hbars.svg.golden", report.Chart{Title: "test: long labels on their side", YLabel: "speedup (×)", Kind: report.HBars,
+			Refs:       []report.Ref{{Value: 1, Label: "1×: no gain"}},
+			Categories: []string{"one instance, one slot", "two instances, one slot each", "one instance, two slots"},
+			Series:     []report.Series{{Name: "study", Estimates: []report.Estimate{{1, 0.98, 1.02}, {1.8, 1.7, 1.9}, one(1.4)}}}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) { report.AssertChart(t, tt.c, tt.name) })
+	}
 	if _, err := (report.Chart{Categories: []string{"a"}, Series: []report.Series{{Estimates: nil}}}).SVG(); err == nil {
 		t.Errorf("a series with the wrong number of estimates rendered without error")
 	}

@@ -79,6 +79,9 @@ type measurer struct {
 	stack []state
 	texts []placed
 	marks []vg.Rectangle // bounding boxes of stroked and filled paths
+	// centres of circles: stroked (rings, hollow markers) and filled
+	// (discs)
+	rings, discs []vg.Point
 }
 
 func newMeasurer(w, h vg.Length) *measurer {
@@ -107,9 +110,24 @@ func (r *measurer) Scale(x, y float64) { r.m = r.m.then(affine{a: x, d: y}) }
 func (r *measurer) Stroke(p vg.Path) {
 	if r.width > 0 {
 		r.mark(p)
+		r.rings = append(r.rings, r.circles(p)...)
 	}
 }
-func (r *measurer) Fill(p vg.Path) { r.mark(p) }
+func (r *measurer) Fill(p vg.Path) {
+	r.mark(p)
+	r.discs = append(r.discs, r.circles(p)...)
+}
+
+// circles are the centres of p's arcs, on the canvas.
+func (r *measurer) circles(p vg.Path) []vg.Point {
+	var cs []vg.Point
+	for _, c := range p {
+		if c.Type == vg.ArcComp {
+			cs = append(cs, r.m.apply(c.Pos))
+		}
+	}
+	return cs
+}
 
 func (r *measurer) FillString(f font.Face, p vg.Point, s string) {
 	e := f.Extents()

@@ -67,10 +67,13 @@ func TestChartFitsItsText(t *testing.T) {
 		c     Chart
 		check func(t *testing.T, c Chart, svg string)
 	}{
-		{"a title wider than the canvas widens the canvas", Chart{Title: long, Categories: []string{"a"}, Series: two(1)},
+		{"a title wider than the canvas wraps, the width stays", Chart{Title: long, Categories: []string{"a"}, Series: two(1)},
 			func(t *testing.T, c Chart, svg string) {
-				if w, _ := c.Size(); w <= 16*vg.Centimeter {
-					t.Errorf("width %v, want more than 16 cm for the title", w)
+				if w, _ := c.Size(); w != 16*vg.Centimeter {
+					t.Errorf("width %v, want 16 cm", w)
+				}
+				if !strings.Contains(c.wrappedTitle(16*vg.Centimeter), "\n") {
+					t.Errorf("title not wrapped")
 				}
 			}},
 		{"underscored labels that collide are wrapped", Chart{Categories: []string{"baseline_vs_chimera", "chimera_hetero", "chimera_homo", "all"}, Series: two(4), Kind: Dots},
