@@ -43,11 +43,13 @@ func live(b *testing.B, c Config, units []string) ([]*harness.Live, []string) {
 	b.Helper()
 	// The first setup is the Live's own servers, which CHIMERA_OLLAMA_URLS
 	// servers would give whatever slots they keep: only an arm can say so.
-	if src, err := harness.FindOllama(); err == nil && src.Kind == harness.SourceURLs && c.Setups[0].NumParallel > 1 {
-		b.Fatalf("capacity: %s=%s: the first setup sets %d slots, and the CHIMERA_OLLAMA_URLS servers keep their own OLLAMA_NUM_PARALLEL; list a parallel=1 setup first (e.g. 1x1,2x1)",
-			SetupsEnv, os.Getenv(SetupsEnv), c.Setups[0].NumParallel)
+	if src, err := harness.FindOllama(); err == nil && (src.Kind == harness.SourceURLs || src.Kind == harness.SourceOpenAI) && c.Setups[0].NumParallel > 1 {
+		b.Fatalf("capacity: %s=%s: the first setup sets %d slots, and the %s servers keep their own; list a parallel=1 setup first (e.g. 1x1,2x1)",
+			SetupsEnv, os.Getenv(SetupsEnv), c.Setups[0].NumParallel, map[bool]string{true: harness.OpenAIURLsEnv, false: "CHIMERA_OLLAMA_URLS"}[src.Kind == harness.SourceOpenAI])
 	}
-	cfg := harness.LiveConfig{Instances: c.Setups[0].Instances, NumParallel: c.Setups[0].NumParallel, Units: units}
+	// The agents and calls go through Instance.Client only, so
+	// OpenAI-compatible servers (CHIMERA_OPENAI_URLS) can serve it.
+	cfg := harness.LiveConfig{Instances: c.Setups[0].Instances, NumParallel: c.Setups[0].NumParallel, Units: units, OpenAI: true}
 	for _, s := range c.Setups[1:] {
 		cfg.Arms = append(cfg.Arms, harness.ServerConfig{Instances: s.Instances, NumParallel: s.NumParallel})
 	}

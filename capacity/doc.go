@@ -125,11 +125,12 @@
 // 1x1 or 2x1 (CHIMERA_CAPACITY_SETUPS), reading the slots from the
 // provenance's "setups" line (parallel=server).
 //
-// Another change to this project adds an OpenAI-compatible protocol
-// (CHIMERA_OPENAI_URLS: vLLM, SGLang, llama.cpp's llama-server, Ollama's
-// /v1). These benchmarks will then load those servers the same way; such a
-// server reports no load or prompt-eval durations, so queue-ns is omitted
-// there and a queue term in CHIMERA_SLO cannot be met.
+// With CHIMERA_OPENAI_URLS (vLLM, SGLang, llama.cpp's llama-server,
+// Ollama's /v1; CHIMERA_OPENAI_KEY as the bearer token) these benchmarks
+// load those servers the same way, their calls measured over OpenAI chat
+// completions; setups with parallel above 1 skip as above. Such a server
+// reports no load or prompt-eval durations, so queue-ns is omitted there
+// and a queue term in CHIMERA_SLO cannot be met.
 //
 // # Report
 //

@@ -8,7 +8,7 @@ import (
 	tgolden "gotest.tools/v3/golden"
 
 	"github.com/chimeraforge/chimeraforge/golden"
-	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 )
 
 // TestReportFragment renders the capacity report from the committed run
@@ -33,7 +33,7 @@ func TestReportFragment(t *testing.T) {
 		if !strings.Contains(f.Markdown, "("+name+")") {
 			t.Errorf("the fragment does not link %s", name)
 		}
-		report.AssertChart(t, f.Charts[name], name+".golden")
+		reporttest.AssertChart(t, f.Charts[name], name+".golden")
 	}
 }
 

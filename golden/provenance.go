@@ -15,7 +15,7 @@ var ErrConfigMismatch = errors.New("identifying config differs")
 
 // IdentifyingKeys returns the file config keys that say what was measured
 // and on what: the platform, the hardware, the server and how it was built,
-// the protocol it was spoken to with, the model and the per-request
+// the protocol it was spoken to with (and, over OpenAI, the server and its version), the model and the per-request
 // settings that change the workload. It is the one list: the gate, the
 // provenance check and the docs (whose lists a test holds to it) all read
 // it. Model keys also match with a number, for multi-model runs (model2,
@@ -30,7 +30,7 @@ var ErrConfigMismatch = errors.New("identifying config differs")
 func IdentifyingKeys() []string {
 	return []string{
 		"goos", "goarch", "cpu", "gpu", "os",
-		"ollama-version", "ollama-source", "ollama-backend", "ollama-cflags", "protocol",
+		"ollama-version", "ollama-source", "ollama-backend", "ollama-cflags", "protocol", "server", "server-version",
 		"instances", "num-parallel", "num-predict", "num-thread", "setups", "corpus",
 		"energy", "usd-per-kwh", "gco2e-per-kwh", "usd-per-gpu-hour",
 		"model", "model-digest", "model-synthetic",

@@ -23,13 +23,20 @@ import (
 // naming the first one's reason.
 //
 // A server that died fails the sub-benchmark with its last log lines; the
-// next sub-benchmark starts on a restarted server.
+// next sub-benchmark starts on a restarted server. A call that failed
+// transiently on a live server (429, 503, a cut stream:
+// [measure.Transient]) is in the trace and counted in failed-calls, and
+// the runs go on. A config whose options the servers' protocol lacks
+// ([Live.Unsupported]) is skipped with the reason.
 func BenchAgent(b *testing.B, l *Live, c AgentConfig, label string, before func(in *Instance, a *agent.Agent)) {
 	ctx := b.Context()
 	inst := l.Instances[0]
 	if !inst.Alive() {
 		b.Logf("instance %s had died; restarting it", inst.URL)
 		inst.Restart(b)
+	}
+	if why := l.Unsupported(c.Options(l.Base)); why != "" {
+		b.Skip(why)
 	}
 	a := &agent.Agent{
 		Name:    c.Agent,
@@ -42,7 +49,7 @@ func BenchAgent(b *testing.B, l *Live, c AgentConfig, label string, before func(
 		Config:  label,
 	}
 	if _, err := a.Run(ctx, "warmup"); err != nil {
-		b.Fatal(inst.Annotate(err))
+		transientOrFatal(b, inst, "warm-up", err)
 	}
 	var m measure.CallMetrics
 	var tokens measure.TokenCount
@@ -57,7 +64,7 @@ func BenchAgent(b *testing.B, l *Live, c AgentConfig, label string, before func(
 		run++
 		w, err := a.Run(ctx, strconv.Itoa(run))
 		if err != nil {
-			b.Fatal(inst.Annotate(err))
+			transientOrFatal(b, inst, "run "+strconv.Itoa(run), err)
 		}
 		m.Add(w.Calls...)
 		tokens.Add(w.Calls...)
@@ -69,4 +76,15 @@ func BenchAgent(b *testing.B, l *Live, c AgentConfig, label string, before func(
 	values := m.Values()
 	maps.Copy(values, energy)
 	l.Report(b, values)
+}
+
+// transientOrFatal fails b with err, annotated with the server's last log
+// lines if it died, unless err is transient and the server lives: then it
+// logs it and returns (the failed call is in the trace and counted).
+func transientOrFatal(b *testing.B, in *Instance, what string, err error) {
+	b.Helper()
+	if aerr := in.Annotate(err); aerr != err || !measure.Transient(err) {
+		b.Fatal(aerr)
+	}
+	b.Logf("%s: %v (counted in failed-calls; the runs go on)", what, err)
 }

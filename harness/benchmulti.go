@@ -36,7 +36,9 @@ type MultiAgentBench struct {
 // agents' mean time inside the concurrent run) where Units names them,
 // roofline-% of agg-tok/s where the bandwidth and the model's bytes per
 // token are known, and the energy over the timed samples. A sub-benchmark
-// whose concurrent calls were all invalid fails naming the first reason.
+// whose concurrent calls were all invalid fails naming the first reason. A test whose
+// agents send options the servers' protocol lacks ([Live.Unsupported]) is
+// skipped with the reason.
 func BenchMultiAgent(b *testing.B, l *Live, mb MultiAgentBench) {
 	ctx := b.Context()
 	for _, in := range l.Instances {
@@ -51,6 +53,13 @@ func BenchMultiAgent(b *testing.B, l *Live, mb MultiAgentBench) {
 	}
 	tmpl := agent.Agent{Model: mb.Model.Tag, Corpus: l.Corpus, Trace: l.Trace, Config: mb.Label}
 	agents := mb.Test.Agents(tmpl, l.Base, ends)
+	var opts []measure.Options
+	for _, a := range agents {
+		opts = append(opts, a.Options)
+	}
+	if why := l.Unsupported(opts...); why != "" {
+		b.Skip(why)
+	}
 	if _, err := multiagent.Interleave(ctx, "warmup", agents...); err != nil {
 		b.Fatal(l.annotate(err))
 	}

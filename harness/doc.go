@@ -41,7 +41,19 @@
 //	                             overhead-ns for N agents on N independent fakes
 //	BenchmarkDecode/instances=N/model=P   tok/s per instance and agg-tok/s, live
 //
-// Environment (read at call time): CHIMERA_OLLAMA_URLS, CHIMERA_OLLAMA_BIN,
+// With CHIMERA_OPENAI_URLS (OpenAI-compatible servers: vLLM, SGLang, TGI,
+// llama.cpp, Ollama's /v1) the benchmarks that opt in ([LiveConfig.OpenAI])
+// measure their calls over OpenAI chat completions (harness/measure's
+// NewOpenAIClient), with CHIMERA_OPENAI_KEY as the bearer token; the
+// others skip, saying so. [Live.Unsupported] skips a configuration whose
+// options the protocol lacks. BenchmarkProtocols compares the two
+// protocols on one Ollama in one run (a loop of invocations alternates
+// them sample by sample):
+//
+//	for i in 1 2 3 4 5 6; do go test -run '^$' -bench Protocols -benchtime 1x ./harness; done
+//
+// Environment (read at call time): CHIMERA_OLLAMA_URLS, CHIMERA_OPENAI_URLS,
+// CHIMERA_OPENAI_KEY, CHIMERA_OLLAMA_BIN,
 // CHIMERA_MODELS (real tags, or synth:<preset>), CHIMERA_NUM_THREAD,
 // CHIMERA_NUM_PREDICT, CHIMERA_STALL, CHIMERA_CACHE (the Ollama build and
 // synthetic model files), CHIMERA_CORPUS (what agents ingest),

@@ -35,6 +35,12 @@ type LiveConfig struct {
 	// (tr114: two instances, and one instance with OLLAMA_NUM_PARALLEL=2).
 	// Each is started, or connected to, with the same models; see [Arm].
 	Arms []ServerConfig
+	// OpenAI says the benchmark measures only through Instance.Client and
+	// the agents, so that it runs on OpenAI-compatible servers
+	// (CHIMERA_OPENAI_URLS); without it, it skips there with the reason.
+	// Its configurations that need what the protocol lacks skip on their
+	// own ([Live.Unsupported]).
+	OpenAI bool
 	// Roofline measures the CPU's memory bandwidth once ([MemBandwidth])
 	// and prints it as a config line, so that [Live.RooflinePct] can say
 	// what share of it a run's decoding used; with a GPU sampler, the GPU's
@@ -109,7 +115,7 @@ func LiveTo(tb testing.TB, cfg LiveConfig, stdout io.Writer) *Live {
 	if err != nil {
 		tb.Fatalf("harness: %v", err)
 	}
-	ins := Servers(tb, ServerConfig{Instances: cfg.Instances, NumParallel: cfg.NumParallel})
+	ins := Servers(tb, ServerConfig{Instances: cfg.Instances, NumParallel: cfg.NumParallel, OpenAI: cfg.OpenAI})
 	models := Models(tb, ins)
 	if !cfg.AllModels {
 		models = models[:1]
@@ -124,8 +130,15 @@ func LiveTo(tb testing.TB, cfg LiveConfig, stdout io.Writer) *Live {
 	}
 	l.Base.NumPredict = NumPredict(tb, models[0])
 	lines := Provenance(tb, ins, models, l.Base)
+	if ins[0].OpenAI != nil {
+		lines = append(lines, openaiProbe(tb, l)...)
+	}
 	if len(cfg.Arms) > 0 {
-		l.Arms = startArms(tb, l, cfg.Arms)
+		arms := slices.Clone(cfg.Arms)
+		for i := range arms {
+			arms[i].OpenAI = cfg.OpenAI
+		}
+		l.Arms = startArms(tb, l, arms)
 		lines = setupLines(lines, l)
 	}
 	lines = append(lines, "corpus: "+corpusDigest(tb, l.Corpus))
@@ -182,6 +195,9 @@ func startArms(tb testing.TB, l *Live, cfgs []ServerConfig) []Arm {
 // Servers the harness did not start keep their own OLLAMA_NUM_PARALLEL,
 // so an arm that sets it needs started servers.
 func armUnavailable(src ServerSource, cfg ServerConfig) string {
+	if src.Kind == SourceOpenAI {
+		return openaiArmUnavailable(src, cfg)
+	}
 	if src.Kind != SourceURLs {
 		return ""
 	}
@@ -337,7 +353,8 @@ func mapsKeys(m map[string]float64) func(func(string) bool) {
 
 // CallUnits are the units [measure.CallMetrics] may report.
 var CallUnits = []string{"tok/s", "ttft-ns", "first-ttft-ns", "e2e-ns", "itl-ns", "load-ns", "prefill-ns",
-	"study-ttft-ns", "prompt-tok", "no-ttft-calls", "no-load-calls", "no-prefill-calls", "invalid-calls"}
+	"study-ttft-ns", "prompt-tok", "no-ttft-calls", "no-load-calls", "no-prefill-calls", "invalid-calls",
+	"stream-tok/s", "failed-calls", "reasoning-ttft-ns", "reasoning-tok"}
 
 // MaxNumPredict bounds CHIMERA_NUM_PREDICT: 128 Ki tokens. A call cannot
 // generate more than its model's context window holds, and 128 Ki is the

@@ -71,6 +71,9 @@ func Models(tb testing.TB, ins []*Instance) []ModelInfo {
 	if err != nil {
 		tb.Fatalf("CHIMERA_MODELS: %v", err)
 	}
+	if len(ins) > 0 && ins[0].OpenAI != nil {
+		return openaiModels(tb, ins, specs)
+	}
 	var infos []ModelInfo
 	for _, s := range specs {
 		infos = append(infos, model(tb, ins, s, true))
@@ -265,7 +268,7 @@ func fileDigest(path string) (string, error) {
 // uploadBlob sends the file as a blob unless the server already holds it
 // (servers may share OLLAMA_MODELS).
 func uploadBlob(ctx context.Context, in *Instance, path, digest string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodHead, strings.TrimSuffix(in.URL, "/")+"/api/blobs/"+digest, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodHead, strings.TrimSuffix(in.nativeURL(), "/")+"/api/blobs/"+digest, nil)
 	if err != nil {
 		return err
 	}

@@ -32,6 +32,7 @@ const (
 	SourceURLs     = "urls"     // CHIMERA_OLLAMA_URLS: running servers, never started or stopped by us
 	SourceBin      = "bin"      // CHIMERA_OLLAMA_BIN or ollama on PATH, started by us
 	SourceEmbedded = "embedded" // built from the go.mod-pinned module (internal/ollamabuild), started by us
+	SourceOpenAI   = "openai"   // CHIMERA_OPENAI_URLS: OpenAI-compatible servers, spoken to over that protocol (openai.go)
 )
 
 // ErrNoOllama is wrapped by [FindOllama]'s error when no server can be had
@@ -44,6 +45,10 @@ type ServerConfig struct {
 	Instances   int      // number of servers; 0 means 1
 	NumParallel int      // OLLAMA_NUM_PARALLEL of started servers; 0 means 1. External servers keep theirs.
 	Env         []string // extra "KEY=value" environment for started servers, applied after the harness's own
+	// OpenAI says the caller measures through Instance.Client only, so
+	// that OpenAI-compatible servers (CHIMERA_OPENAI_URLS) can serve it;
+	// without it they skip the test with the reason.
+	OpenAI bool
 }
 
 // An Instance is one Ollama server a test talks to: found at a URL, or
@@ -58,6 +63,9 @@ type Instance struct {
 	// or BackendCPU. "" for other sources, whose backends the harness
 	// does not know.
 	Backend string
+	// OpenAI is what an OpenAI-compatible server (SourceOpenAI) says of
+	// itself; nil for the other sources. Its Version is also Version.
+	OpenAI *measure.ServerInfo
 	// CFlags are the C/C++ compiler flags the embedded build was compiled
 	// with (its CPU kernels depend on them); "" for other sources.
 	CFlags string
@@ -160,6 +168,9 @@ func embeddedOllama() (string, error) {
 }
 
 func findOllama(getenv func(string) string, lookPath func(string) (string, error), embedded func() (string, error)) (ServerSource, error) {
+	if src, ok, err := findOpenAI(getenv); ok || err != nil {
+		return src, err
+	}
 	if list := getenv("CHIMERA_OLLAMA_URLS"); strings.TrimSpace(list) != "" {
 		var urls []string
 		for _, raw := range strings.Split(list, ",") {
@@ -267,6 +278,11 @@ func Servers(tb testing.TB, cfg ServerConfig) []*Instance {
 	n := max(cfg.Instances, 1)
 	src := RequireOllama(tb)
 	switch src.Kind {
+	case SourceOpenAI:
+		if !cfg.OpenAI {
+			tb.Skipf("harness: %s is set, and this test speaks Ollama's native API (or needs servers the harness starts); unset %s to run it on Ollama", OpenAIURLsEnv, OpenAIURLsEnv)
+		}
+		return connectOpenAI(tb, src.URLs, n)
 	case SourceURLs:
 		return connectServers(tb, src.URLs, n)
 	case SourceEmbedded:
@@ -633,6 +649,9 @@ func canonicalModelName(name string) string {
 func ServerConfigLines(ins []*Instance) []string {
 	if len(ins) == 0 {
 		return nil
+	}
+	if ins[0].OpenAI != nil {
+		return openaiServerLines(ins)
 	}
 	var sources, versions []string
 	for _, in := range ins {

@@ -29,7 +29,7 @@ func TestTR108BodyOmitsWhatABareAnswerLacks(t *testing.T) {
 				t.Errorf("%s = %v", unit, v)
 			}
 		}
-		want := map[string]bool{"e2e-ns": true, "no-ttft-calls": true, "no-load-calls": true, "no-prefill-calls": true, "invalid-calls": true}
+		want := map[string]bool{"e2e-ns": true, "no-ttft-calls": true, "no-load-calls": true, "no-prefill-calls": true, "invalid-calls": true, "failed-calls": true}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("reported units mismatch (-want +got):\n%s", diff)
 		}

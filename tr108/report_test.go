@@ -10,6 +10,7 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
@@ -37,8 +38,8 @@ func readBaseline(t *testing.T) *golden.Set {
 func TestReportFragment(t *testing.T) {
 	s := readBaseline(t)
 	tgolden.Assert(t, fragment(studydatatest.RequirePublished(t), s), "report.md.golden")
-	report.AssertChart(t, quantChart(s), "throughput.svg.golden")
-	report.AssertChart(t, ttftChart(s), "ttft.svg.golden")
+	reporttest.AssertChart(t, quantChart(s), "throughput.svg.golden")
+	reporttest.AssertChart(t, ttftChart(s), "ttft.svg.golden")
 }
 
 // TestReportReproducesPublished is the done-when check: the 27 published
@@ -50,7 +51,7 @@ func TestReportReproducesPublished(t *testing.T) {
 	if len(cs) != 27 {
 		t.Errorf("%d claims, want PUBLISHED.md's 27 TR108 rows", len(cs))
 	}
-	report.AssertClaims(t, cs)
+	reporttest.AssertClaims(t, cs)
 }
 
 // TestBestConfigsAreThePublishedOnes checks the configurations, not only

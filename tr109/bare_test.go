@@ -45,7 +45,7 @@ func TestTR109BodyOmitsWhatABareAnswerLacks(t *testing.T) {
 					t.Errorf("%s: %s = %v", c.Name(), unit, v)
 				}
 			}
-			want := map[string]bool{"e2e-ns": true, "no-ttft-calls": true, "no-load-calls": true, "no-prefill-calls": true, "invalid-calls": true}
+			want := map[string]bool{"e2e-ns": true, "no-ttft-calls": true, "no-load-calls": true, "no-prefill-calls": true, "invalid-calls": true, "failed-calls": true}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("%s: reported units mismatch (-want +got):\n%s", c.Name(), diff)
 			}

@@ -9,7 +9,8 @@ import (
 // liveConfig is what TR109 needs: one server, the first model, the
 // per-call units and ns/op (one workflow run).
 var liveConfig = harness.LiveConfig{
-	Units: append([]string{"ns/op"}, harness.CallUnits...),
+	Units:  append([]string{"ns/op"}, harness.CallUnits...),
+	OpenAI: true,
 }
 
 // BenchmarkTR109 reproduces TR109, the agent-workflow sweep: the study's

@@ -58,6 +58,8 @@
 // Environment:
 //
 //	CHIMERA_OLLAMA_URLS   use running servers (the first one here)
+//	CHIMERA_OPENAI_URLS   use OpenAI-compatible servers instead (the first one here)
+//	CHIMERA_OPENAI_KEY    bearer token for them (never printed)
 //	CHIMERA_OLLAMA_BIN    start this ollama binary (else ollama on PATH, else the embedded build)
 //	CHIMERA_MODELS        real model tags (the first one here), pulled if absent
 //	CHIMERA_NUM_THREAD    num_thread per request (default: cores−1 on a started server)
@@ -65,6 +67,12 @@
 //	CHIMERA_CORPUS        directory the agent ingests (default: the embedded 101-file corpus)
 //	CHIMERA_TRACE_DIR     where the JSONL trace of every call goes
 //	CHIMERA_CACHE         where the embedded Ollama build and synthetic models are cached
+//
+// On OpenAI-compatible servers (CHIMERA_OPENAI_URLS, as TR111's doc says)
+// agent=baseline runs, its calls measured over OpenAI chat completions; the
+// 18 chimera configs skip with the reason (num_gpu and num_ctx have no
+// OpenAI equivalent and are never dropped), so SuccessRate has nothing to
+// compare there.
 //
 // The study's own agent runs, as benchfmt, are testdata/baseline.bench
 // (TR109); the fragment also reads tr111/testdata/baseline.bench (TR111_v2,

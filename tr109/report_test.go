@@ -8,6 +8,7 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
@@ -54,7 +55,7 @@ func TestReportFragment(t *testing.T) {
 		t.Fatal(err)
 	}
 	tgolden.Assert(t, md, "report.md.golden")
-	report.AssertChart(t, chart, "delta.svg.golden")
+	reporttest.AssertChart(t, chart, "delta.svg.golden")
 }
 
 // TestReportReproducesPublished is the done-when check: PUBLISHED.md's 10
@@ -65,7 +66,7 @@ func TestReportReproducesPublished(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	report.AssertClaims(t, cs)
+	reporttest.AssertClaims(t, cs)
 }
 
 // TestSuccessRates pins the three forms of the success rate on the

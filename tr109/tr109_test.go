@@ -93,6 +93,9 @@ func TestTR109BodyReportsTheFakesTruth(t *testing.T) {
 				"no-ttft-calls":    0,
 				"no-load-calls":    0,
 				"no-prefill-calls": 0,
+				"failed-calls":     0,
+				// the client sees the script's InterToken between tokens too
+				"stream-tok/s": float64(time.Second / fakeModel.InterToken),
 			}
 			if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
 				t.Errorf("%s: metrics mismatch (-want +got):\n%s", c.Name(), diff)

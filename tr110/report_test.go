@@ -10,6 +10,7 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
@@ -31,7 +32,7 @@ func TestReportFragment(t *testing.T) {
 	md, charts := fragment(studydatatest.RequirePublished(t), readBaseline(t))
 	tgolden.Assert(t, md, "report.md.golden")
 	for name, c := range charts {
-		report.AssertChart(t, c, name)
+		reporttest.AssertChart(t, c, name)
 	}
 }
 
@@ -46,9 +47,9 @@ func TestReportReproducesPublished(t *testing.T) {
 	s := readBaseline(t)
 	pub := studydatatest.RequirePublished(t)
 	r := recompute(pub, s)
-	report.AssertClaims(t, r.claims())
+	reporttest.AssertClaims(t, r.claims())
 	fs := []report.Finding{r.contentionRule()}
-	report.AssertFindings(t, fs, report.MarkedNO(pub, fs)...)
+	reporttest.AssertFindings(t, fs, report.MarkedNO(pub, fs)...)
 	for _, c := range []struct {
 		what, got string
 		row       int

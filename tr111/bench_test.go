@@ -10,7 +10,8 @@ import (
 // liveConfig is what TR111's benchmarks need: one server, the first model,
 // and the per-call units plus the agent process's.
 var liveConfig = harness.LiveConfig{
-	Units: append([]string{"ns/op", "startup-ns", "peak-rss-B"}, harness.CallUnits...),
+	Units:  append([]string{"ns/op", "startup-ns", "peak-rss-B"}, harness.CallUnits...),
+	OpenAI: true,
 }
 
 // BenchmarkTR111 reproduces TR111_v2: one Go agent, the 2-call workflow,
@@ -28,7 +29,7 @@ func BenchmarkTR111(b *testing.B) {
 	var subs []sub
 	for _, c := range harness.AgentConfigs() {
 		starts := []string{"warm", "cold"}
-		if c.Agent == "baseline" && l.Instances[0].Source != harness.SourceURLs {
+		if src := l.Instances[0].Source; c.Agent == "baseline" && src != harness.SourceURLs && src != harness.SourceOpenAI {
 			starts = append(starts, "fresh")
 		}
 		for _, start := range starts {
@@ -52,6 +53,9 @@ func benchConfig(b *testing.B, l *harness.Live, c harness.AgentConfig, start str
 	var before func(*harness.Instance, *agent.Agent)
 	switch start {
 	case "cold":
+		if why := l.Instances[0].CannotUnload(); why != "" {
+			b.Skip(why)
+		}
 		before = func(in *harness.Instance, a *agent.Agent) {
 			if err := in.Unload(b.Context(), a.Model); err != nil {
 				b.Fatal(err)

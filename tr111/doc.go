@@ -48,6 +48,8 @@
 // model. Environment:
 //
 //	CHIMERA_OLLAMA_URLS   use running servers (the first one here)
+//	CHIMERA_OPENAI_URLS   use OpenAI-compatible servers instead (the first one here), see below
+//	CHIMERA_OPENAI_KEY    bearer token for them (never printed)
 //	CHIMERA_OLLAMA_BIN    start this ollama binary (else ollama on PATH, else the embedded build)
 //	CHIMERA_MODELS        real model tags (the first one here), pulled if absent
 //	CHIMERA_NUM_THREAD    num_thread per request (default: (cores−1)/instances on started servers)
@@ -55,6 +57,29 @@
 //	CHIMERA_CORPUS        directory the agent ingests (default: the embedded 101-file corpus)
 //	CHIMERA_TRACE_DIR     where the JSONL trace of every call goes (default: the test's artifact dir)
 //	CHIMERA_CACHE         where the embedded Ollama build and synthetic models are cached
+//
+// # OpenAI-compatible servers
+//
+// With CHIMERA_OPENAI_URLS=http://h:8000/v1 (vLLM, SGLang, TGI, llama.cpp's
+// llama-server, or Ollama's own /v1) and CHIMERA_MODELS naming a model the
+// server lists, BenchmarkTR111 measures its calls over OpenAI chat
+// completions (streamed, with usage). The config lines say "protocol:
+// openai", the server and its version, and whether it reports usage and
+// timings. What runs: agent=baseline/start=warm (temperature, max_tokens
+// from num_predict and seed map onto the protocol), and start=cold where
+// the server is Ollama (it unloads through the native API). What skips,
+// with the reason: the 18 chimera configs (they send num_gpu and num_ctx,
+// which the protocol lacks: such a server fixes them at launch; they are
+// never run with the options dropped), start=cold on other servers (no
+// unload), start=fresh (not listed: the harness started no server), and
+// BenchmarkTR111Process (the agent process speaks Ollama's native API).
+// Without server timings tok/s, prefill-ns and study-ttft-ns are omitted;
+// stream-tok/s, the client's decode rate, is reported on every protocol.
+// Against Ollama's /v1 the harness creates the synthetic default model
+// through the native API, so against a bare Ollama (ollama serve, default
+// port 11434) this runs as is:
+//
+//	CHIMERA_OPENAI_URLS=http://127.0.0.1:11434/v1 go test -run '^$' -bench 'TR111/agent=baseline/start=warm' -benchtime 1x -count 6 ./tr111
 //
 // The benchmarks run on harness.NewLive: provenance (server, model and its
 // digest, corpus digest, num_thread, num_predict) and a Unit line for every

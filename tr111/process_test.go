@@ -25,7 +25,9 @@ import (
 // timestamps arrivals) and its peak RSS (getrusage maxrss). One iteration
 // is one agent process running one workflow with the baseline config.
 func BenchmarkTR111Process(b *testing.B) {
-	l := harness.NewLive(b, liveConfig)
+	cfg := liveConfig
+	cfg.OpenAI = false // the agent process speaks Ollama's native API
+	l := harness.NewLive(b, cfg)
 	bin := buildAgent(b)
 	b.Run("agent=baseline", func(b *testing.B) { benchProcess(b, bin, l) })
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
@@ -42,14 +43,14 @@ func TestReportFragment(t *testing.T) {
 		t.Fatal(err)
 	}
 	tgolden.Assert(t, md, "report.md.golden")
-	report.AssertChart(t, chart, "throughput.svg.golden")
+	reporttest.AssertChart(t, chart, "throughput.svg.golden")
 }
 
 // TestReportReproducesPublished is the done-when check: the published
 // TR111_v2 numbers follow from baseline.bench, and TR112_v2's success
 // rate (#90) does not: the data give 15/18, as the data pack recomputed.
 func TestReportReproducesPublished(t *testing.T) {
-	report.AssertClaims(t, rptClaims(studydatatest.RequirePublished(t), readBaseline(t)))
+	reporttest.AssertClaims(t, rptClaims(studydatatest.RequirePublished(t), readBaseline(t)))
 }
 
 // TestSuccessRateDiscrepancy pins down why TR112_v2's 72.2 % (#90) is not

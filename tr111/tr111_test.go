@@ -116,6 +116,9 @@ func TestTR111BodyReportsTheFakesTruth(t *testing.T) {
 					"no-ttft-calls":    0,
 					"no-load-calls":    0,
 					"no-prefill-calls": 0,
+					"failed-calls":     0,
+					// the client sees the script's InterToken between tokens too
+					"stream-tok/s": float64(time.Second / fakeModel.InterToken),
 				}
 				switch {
 				case tc.start == "cold" && (calls[0].Load != fakeModel.Load || calls[1].Load != 0):

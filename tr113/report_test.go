@@ -10,6 +10,7 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
@@ -32,7 +33,7 @@ func TestReportFragment(t *testing.T) {
 	md, charts := fragment(studydatatest.RequirePublished(t), one, two)
 	tgolden.Assert(t, md, "report.md.golden")
 	for name, c := range charts {
-		report.AssertChart(t, c, name)
+		reporttest.AssertChart(t, c, name)
 	}
 }
 
@@ -43,7 +44,7 @@ func TestReportFragment(t *testing.T) {
 func TestReportReproducesPublished(t *testing.T) {
 	one, _ := readSets(t)
 	pub := studydatatest.RequirePublished(t)
-	report.AssertClaims(t, claims(pub, one))
+	reporttest.AssertClaims(t, claims(pub, one))
 	all, bvc, het := report.StudyRuns(one), report.StudyRuns(one, "scenario=baseline_vs_chimera"), report.StudyRuns(one, "scenario=chimera_hetero")
 	// The pack's formula column names the run a maximum picks ("max(eff)
 	// -> homo_gpu80_ctx1024_temp0p6") and the runs a mean is over ("(n=13)");

@@ -23,7 +23,7 @@ var reportedUnits = []string{
 // own servers, the others as its arms.
 func liveConfig() harness.LiveConfig {
 	s := Setups()
-	cfg := harness.LiveConfig{Instances: s[0].Instances, NumParallel: s[0].NumParallel, Units: reportedUnits, Roofline: true}
+	cfg := harness.LiveConfig{Instances: s[0].Instances, NumParallel: s[0].NumParallel, Units: reportedUnits, Roofline: true, OpenAI: true}
 	for _, a := range s[1:] {
 		cfg.Arms = append(cfg.Arms, harness.ServerConfig{Instances: a.Instances, NumParallel: a.NumParallel})
 	}

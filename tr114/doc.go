@@ -91,7 +91,16 @@
 // than two CHIMERA_OLLAMA_URLS; parallel=2 with any) are skipped with the
 // reason when CHIMERA_OLLAMA_URLS is set.
 //
-// Environment (read by the harness): CHIMERA_OLLAMA_URLS, CHIMERA_OLLAMA_BIN,
+// On OpenAI-compatible servers (CHIMERA_OPENAI_URLS, instance i is URL i)
+// the agents' calls are OpenAI chat completions; parallel=2 is unavailable
+// (the servers keep their own slots) and instances=2 needs two URLs. Every
+// test of the study's matrix has an agent that sends num_gpu and num_ctx,
+// which the protocol lacks, so each sub-benchmark skips with that reason
+// rather than run with them dropped: the setup runs there, the matrix
+// does not.
+//
+// Environment (read by the harness): CHIMERA_OLLAMA_URLS, CHIMERA_OPENAI_URLS,
+// CHIMERA_OPENAI_KEY, CHIMERA_OLLAMA_BIN,
 // CHIMERA_MODELS, CHIMERA_NUM_THREAD, CHIMERA_NUM_PREDICT, CHIMERA_CORPUS,
 // CHIMERA_CACHE, CHIMERA_TRACE_DIR; CHIMERA_STUDY_DIR for the tests that
 // read the data pack.

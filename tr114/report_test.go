@@ -9,6 +9,7 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
@@ -37,7 +38,7 @@ func TestReportFragment(t *testing.T) {
 	md, charts := reportFragment(studydatatest.RequirePublished(t), runs, alone)
 	tgolden.Assert(t, md, "report.md.golden")
 	for _, c := range charts {
-		report.AssertChart(t, c.chart, c.golden)
+		reporttest.AssertChart(t, c.chart, c.golden)
 	}
 }
 
@@ -53,7 +54,7 @@ func TestReportReproducesPublished(t *testing.T) {
 			t.Errorf("%s: LegacyEfficiency gives %v %%, the study stored %v %%", r.name, r.legacy.EfficiencyPct, r.stored)
 		}
 	}
-	report.AssertClaims(t, claims(studydatatest.RequirePublished(t), runs))
+	reporttest.AssertClaims(t, claims(studydatatest.RequirePublished(t), runs))
 }
 
 type runEff struct {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
@@ -30,7 +31,7 @@ func TestReportFragment(t *testing.T) {
 	md, charts := fragment(studydatatest.RequirePublished(t), readBaseline(t))
 	tgolden.Assert(t, md, "report.md.golden")
 	for name, c := range charts {
-		report.AssertChart(t, c, name)
+		reporttest.AssertChart(t, c, name)
 	}
 }
 
@@ -41,9 +42,9 @@ func TestReportFragment(t *testing.T) {
 func TestReportReproducesPublished(t *testing.T) {
 	s := readBaseline(t)
 	pub := studydatatest.RequirePublished(t)
-	report.AssertClaims(t, claims(pub, s))
+	reporttest.AssertClaims(t, claims(pub, s))
 	fs := []report.Finding{smolWorst(pub, s)}
-	report.AssertFindings(t, fs, report.MarkedNO(pub, fs)...)
+	reporttest.AssertFindings(t, fs, report.MarkedNO(pub, fs)...)
 	for _, p := range runtimes {
 		// The pack's formula gives the runs a statistic is over: "(n=30)".
 		m := regexp.MustCompile(`\(n=(\d+)\)`).FindStringSubmatch(pub[p.rows[0]].Formula)

@@ -28,7 +28,7 @@ var reportedUnits = []string{
 // agent A alone, agent B alone, then both together; ns/op is its wall time.
 func BenchmarkTR116(b *testing.B) {
 	defaultModels(b)
-	l := harness.NewLive(b, harness.LiveConfig{Instances: 2, AllModels: true, Units: reportedUnits, Roofline: true})
+	l := harness.NewLive(b, harness.LiveConfig{Instances: 2, AllModels: true, Units: reportedUnits, Roofline: true, OpenAI: true})
 	var synthetic []string
 	for _, m := range l.Models {
 		if m.Synthetic {

@@ -73,4 +73,10 @@
 //
 //	go test -run '^$' -bench TR116 -count 6 ./tr116 > new.txt
 //	go tool benchstat -table '' -col /lang -ignore /gomaxprocs tr116/testdata/baseline.bench new.txt
+//
+// On OpenAI-compatible servers (CHIMERA_OPENAI_URLS, two URLs; CHIMERA_MODELS
+// must name models they serve, or they must be Ollama, which creates the
+// synthetic ones) the calls are OpenAI chat completions, but both tests'
+// agent B sends num_gpu and num_ctx, which the protocol lacks: every
+// sub-benchmark skips with that reason rather than run with them dropped.
 package tr116

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
@@ -32,7 +33,7 @@ func TestReportFragment(t *testing.T) {
 	md, charts := fragment(studydatatest.RequirePublished(t), readBaseline(t))
 	tgolden.Assert(t, md, "report.md.golden")
 	for name, c := range charts {
-		report.AssertChart(t, c, name)
+		reporttest.AssertChart(t, c, name)
 	}
 }
 
@@ -44,7 +45,7 @@ func TestReportFragment(t *testing.T) {
 func TestReportReproducesPublished(t *testing.T) {
 	s := readBaseline(t)
 	pub := studydatatest.RequirePublished(t)
-	report.AssertClaims(t, claims(pub, s))
+	reporttest.AssertClaims(t, claims(pub, s))
 	m := regexp.MustCompile(`\(n=(\d+)\)`).FindStringSubmatch(pub[130].Formula)
 	if m == nil {
 		t.Fatalf("PUBLISHED.md #130's formula %q gives no run count", pub[130].Formula)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
@@ -59,7 +60,7 @@ func TestReportFragment(t *testing.T) {
 	md, charts := fragment(readSets(t))
 	tgolden.Assert(t, md, "report.md.golden")
 	for _, c := range charts {
-		report.AssertChart(t, c.chart, c.golden)
+		reporttest.AssertChart(t, c.chart, c.golden)
 	}
 }
 
@@ -72,8 +73,8 @@ func TestReportFragment(t *testing.T) {
 // pack recomputed it.
 func TestReportReproducesPublished(t *testing.T) {
 	s := readSets(t)
-	report.AssertClaims(t, slices.Concat(tier3Claims(s.pub, s.base), multiClaims(s.pub, s.base, s.chunks)))
-	report.AssertFindings(t, findings(s.base), report.MarkedNO(s.pub, findings(s.base))...)
+	reporttest.AssertClaims(t, slices.Concat(tier3Claims(s.pub, s.base), multiClaims(s.pub, s.base, s.chunks)))
+	reporttest.AssertFindings(t, findings(s.base), report.MarkedNO(s.pub, findings(s.base))...)
 	if n := len(report.StudyRuns(s.base, "TR117Agents", "lang=python")); n != 20 {
 		t.Errorf("%d Python pairs, want 20", n)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
@@ -38,7 +39,7 @@ func TestReportFragment(t *testing.T) {
 	md, charts := fragment(studydatatest.RequirePublished(t), readBaseline(t))
 	tgolden.Assert(t, md, "report.md.golden")
 	for _, c := range charts {
-		report.AssertChart(t, c.chart, c.golden)
+		reporttest.AssertChart(t, c.chart, c.golden)
 	}
 }
 
@@ -49,8 +50,8 @@ func TestReportFragment(t *testing.T) {
 func TestReportReproducesPublished(t *testing.T) {
 	s := readBaseline(t)
 	pub := studydatatest.RequirePublished(t)
-	report.AssertClaims(t, claims(pub, s))
-	report.AssertFindings(t, findings(pub, s), report.MarkedNO(pub, findings(pub, s))...)
+	reporttest.AssertClaims(t, claims(pub, s))
+	reporttest.AssertFindings(t, findings(pub, s), report.MarkedNO(pub, findings(pub, s))...)
 }
 
 // The study's backends, as its records name them.

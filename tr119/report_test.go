@@ -11,6 +11,7 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
@@ -38,7 +39,7 @@ func TestReportFragment(t *testing.T) {
 	md, charts := reportFragment(newStudy(studydatatest.RequirePublished(t), readBaseline(t)))
 	tgolden.Assert(t, md, "report.md.golden")
 	for _, c := range charts {
-		report.AssertChart(t, c.chart, c.golden)
+		reporttest.AssertChart(t, c.chart, c.golden)
 	}
 }
 
@@ -47,9 +48,9 @@ func TestReportFragment(t *testing.T) {
 func TestReportReproducesPublished(t *testing.T) {
 	st := newStudy(studydatatest.RequirePublished(t), readBaseline(t))
 	cs := claims(st)
-	report.AssertClaims(t, cs)
+	reporttest.AssertClaims(t, cs)
 	fs := findings(st)
-	report.AssertFindings(t, fs, report.MarkedNO(st.pub, fs)...)
+	reporttest.AssertFindings(t, fs, report.MarkedNO(st.pub, fs)...)
 	rows := map[int]bool{}
 	for _, c := range cs {
 		rows[c.Row] = true

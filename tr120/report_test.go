@@ -11,6 +11,7 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
@@ -37,7 +38,7 @@ func TestReportFragment(t *testing.T) {
 	md, charts := fragment(studydatatest.RequirePublished(t), readSet(t, "baseline.bench"), readSet(t, "cpu.bench"))
 	tgolden.Assert(t, md, "report.md.golden")
 	for _, c := range charts {
-		report.AssertChart(t, c.chart, c.golden)
+		reporttest.AssertChart(t, c.chart, c.golden)
 	}
 }
 
@@ -46,8 +47,8 @@ func TestReportFragment(t *testing.T) {
 func TestReportReproducesPublished(t *testing.T) {
 	study := readSet(t, "baseline.bench")
 	pub := studydatatest.RequirePublished(t)
-	report.AssertClaims(t, claims(pub, study))
-	report.AssertFindings(t, findings(pub, study), report.MarkedNO(pub, findings(pub, study))...)
+	reporttest.AssertClaims(t, claims(pub, study))
+	reporttest.AssertFindings(t, findings(pub, study), report.MarkedNO(pub, findings(pub, study))...)
 }
 
 // The study's backends and the runs PUBLISHED.md cites.

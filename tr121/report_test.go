@@ -12,6 +12,7 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
@@ -38,7 +39,7 @@ func TestReportFragment(t *testing.T) {
 	md, charts := fragment(studydatatest.RequirePublished(t), readSet(t, "baseline.bench"), readSet(t, "cpu.bench"))
 	tgolden.Assert(t, md, "report.md.golden")
 	for _, c := range charts {
-		report.AssertChart(t, c.chart, c.golden)
+		reporttest.AssertChart(t, c.chart, c.golden)
 	}
 }
 
@@ -46,7 +47,7 @@ func TestReportFragment(t *testing.T) {
 // (#276–#311): all follow from the data.
 func TestReportReproducesPublished(t *testing.T) {
 	study := readSet(t, "baseline.bench")
-	report.AssertClaims(t, claims(studydatatest.RequirePublished(t), study))
+	reporttest.AssertClaims(t, claims(studydatatest.RequirePublished(t), study))
 }
 
 // The study's modes: a call's projection (run_scaling.py project_mode).

@@ -40,8 +40,8 @@
 // its unit.
 //
 // Runs whose identifying config lines differ (goos, goarch, cpu, gpu, os,
-// ollama-version, ollama-source, ollama-backend, ollama-cflags, protocol,
-// instances, num-parallel, num-predict, num-thread, setups, corpus, energy,
+// ollama-version, ollama-source, ollama-backend, ollama-cflags, protocol, server,
+// server-version, instances, num-parallel, num-predict, num-thread, setups, corpus, energy,
 // usd-per-kwh, gco2e-per-kwh, usd-per-gpu-hour, model, model-digest,
 // model-synthetic; model keys also numbered: model2, model2-digest; the
 // list is golden.IdentifyingKeys) measure different things: chimeragate

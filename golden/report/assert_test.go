@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -27,7 +28,7 @@ func TestChartGolden(t *testing.T) {
 		kind report.Kind
 	}{{"bars.svg.golden", report.Bars}, {"dots.svg.golden", report.Dots}} {
 		t.Run(tt.name, func(t *testing.T) {
-			report.AssertChart(t, report.Chart{Title: "test", YLabel: "tok/s", Categories: []string{"a", "b", "c"}, Series: series, Kind: tt.kind}, tt.name)
+			reporttest.AssertChart(t, report.Chart{Title: "test", YLabel: "tok/s", Categories: []string{"a", "b", "c"}, Series: series, Kind: tt.kind}, tt.name)
 		})
 	}
 	one := func(v float64) report.Estimate { return report.Estimate{Value: v, Lo: nan, Hi: nan} }
@@ -46,7 +47,7 @@ func TestChartGolden(t *testing.T) {
 			Categories: []string{"one instance, one slot", "two instances, one slot each", "one instance, two slots"},
 			Series:     []report.Series{{Name: "study", Estimates: []report.Estimate{{1, 0.98, 1.02}, {1.8, 1.7, 1.9}, one(1.4)}}}}},
 	} {
-		t.Run(tt.name, func(t *testing.T) { report.AssertChart(t, tt.c, tt.name) })
+		t.Run(tt.name, func(t *testing.T) { reporttest.AssertChart(t, tt.c, tt.name) })
 	}
 	if _, err := (report.Chart{Categories: []string{"a"}, Series: []report.Series{{Estimates: nil}}}).SVG(); err == nil {
 		t.Errorf("a series with the wrong number of estimates rendered without error")
@@ -128,7 +129,7 @@ func TestAssertClaims(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := &recordTB{TB: t}
-			report.AssertClaims(r, report.Cite(pub, tt.claims))
+			reporttest.AssertClaims(r, report.Cite(pub, tt.claims))
 			if len(r.errs) != len(tt.want) {
 				t.Fatalf("errors %q, want %d", r.errs, len(tt.want))
 			}
@@ -157,7 +158,7 @@ func TestAssertFindings(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &recorder{TB: t}
-			report.AssertFindings(rec, fs, tt.no...)
+			reporttest.AssertFindings(rec, fs, tt.no...)
 			if rec.errors != tt.fails {
 				t.Errorf("AssertFindings reported %d errors, want %d", rec.errors, tt.fails)
 			}

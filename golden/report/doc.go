@@ -13,9 +13,9 @@
 // Reason computed from the data. It renders the claims, its own tables and
 // charts, and checks them:
 //
-//	report.AssertClaims(t, report.Cite(pub, claims)) // marked as PUBLISHED.md marks them
+//	reporttest.AssertClaims(t, report.Cite(pub, claims)) // marked as PUBLISHED.md marks them
 //	tgolden.Assert(t, md, "report.md.golden")
-//	report.AssertChart(t, chart, "throughput.svg.golden")
+//	reporttest.AssertChart(t, chart, "throughput.svg.golden")
 //
 // A summary shows its n; MeanCI gives no interval from fewer than
 // MinIntervalN samples and says so when an interval passes what its unit
@@ -26,7 +26,7 @@
 //
 // Charts are Chart values: Bars from zero where a ratio is the point, Dots
 // with intervals on a fitted axis where differences are small. Their
-// layout is fitted to their text, and Check (run by AssertChart) measures
+// layout is fitted to their text, and Check (run by reporttest.AssertChart) measures
 // every string's extent in the font, after rotation, against the canvas,
 // the other strings and the data, so that a clipped title, colliding
 // labels or a legend over the data fail the test that renders the chart. A fragment shows the published number, the number recomputed from

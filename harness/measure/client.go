@@ -27,6 +27,10 @@ type Client struct {
 	*api.Client
 	base *url.URL
 	hc   *http.Client
+	// openai is set by [NewOpenAIClient]: Measure speaks the OpenAI
+	// protocol to base, sending key (if any) as a bearer token.
+	openai bool
+	key    string
 }
 
 // NewClient returns a client for the instance at base; hc nil means

@@ -17,6 +17,13 @@
 // [ReadTrace] returns every whole record of a torn file, naming the torn
 // lines ([ErrTorn]).
 //
+// A [Client] from [NewOpenAIClient] measures the same Record over the
+// OpenAI chat-completions protocol (openai.go): TTFT at the first content
+// chunk, reasoning deltas apart, tokens from usage (else counted and
+// marked), server phases only from llama.cpp's timings; options it lacks
+// refuse the call. [Record.StreamSpan] gives stream-tok/s, a decode rate
+// that needs no server timing.
+//
 // Environment (read at call time): CHIMERA_STALL, the stall limit of calls
 // that set none: how long a stream may go without generated text, whatever
 // other lines arrive (a Go duration; default [DefaultStall]).

@@ -34,7 +34,13 @@ type CallMetrics struct {
 	studyTTFT    []float64 // ns, load + prefill, one per call that carried both
 	promptTokens []float64
 
+	streamTokens int           // Σ tokens after the first, over calls with a StreamSpan
+	streamSpan   time.Duration // Σ first → last token chunk, over the same calls
+	reasonTTFT   []float64     // ns, one per call with reasoning
+	reasonTokens []float64
+
 	noTTFT, noLoad, noPrefill int
+	failed                    int // records with Err set: counted, never pooled
 
 	invalid      int
 	firstInvalid string // the first invalid call's stage and reason
@@ -45,6 +51,7 @@ func (m *CallMetrics) Add(recs ...Record) {
 	firstSeen := false
 	for _, r := range recs {
 		if !r.OK() {
+			m.failed++
 			continue
 		}
 		if r.Invalid != "" {
@@ -91,17 +98,33 @@ func (m *CallMetrics) Add(recs ...Record) {
 		if r.PromptEvalCount != nil {
 			m.promptTokens = append(m.promptTokens, float64(*r.PromptEvalCount))
 		}
+		if n, span, ok := r.StreamSpan(); ok {
+			m.streamTokens += n
+			m.streamSpan += span
+		}
+		if t, ok := r.ReasoningTTFT(); ok {
+			m.reasonTTFT = append(m.reasonTTFT, float64(t))
+		}
+		if n, ok := r.ReasoningCount(); ok {
+			m.reasonTokens = append(m.reasonTokens, float64(n))
+		}
 	}
 }
 
 // Values returns each measured metric by its benchfmt unit (internal/units):
 // tok/s, ttft-ns, first-ttft-ns, e2e-ns, itl-ns, load-ns, prefill-ns,
-// study-ttft-ns and prompt-tok, each the mean over the calls that measured
-// it and absent, never 0, when none did; whenever a call was pooled, the
-// counts no-ttft-calls, no-load-calls and no-prefill-calls, for which 0 is
-// a measurement; and, whenever a successful call was added, invalid-calls.
+// study-ttft-ns, prompt-tok, reasoning-ttft-ns and reasoning-tok, each the
+// mean over the calls that measured it and absent, never 0, when none did;
+// stream-tok/s, Σ tokens after the first / Σ first → last token chunk
+// ([Record.StreamSpan]); whenever a call was pooled, the counts
+// no-ttft-calls, no-load-calls and no-prefill-calls, for which 0 is a
+// measurement; whenever a successful call was added, invalid-calls; and
+// failed-calls, the records with Err set, whenever any call was added.
 func (m *CallMetrics) Values() map[string]float64 {
 	v := map[string]float64{}
+	if m.calls+m.invalid+m.failed > 0 {
+		v["failed-calls"] = float64(m.failed)
+	}
 	if m.calls+m.invalid > 0 {
 		v["invalid-calls"] = float64(m.invalid)
 	}
@@ -110,6 +133,9 @@ func (m *CallMetrics) Values() map[string]float64 {
 	}
 	if m.evalDuration > 0 {
 		v["tok/s"] = float64(m.tokens) / m.evalDuration.Seconds()
+	}
+	if m.streamSpan > 0 {
+		v["stream-tok/s"] = float64(m.streamTokens) / m.streamSpan.Seconds()
 	}
 	for unit, xs := range map[string][]float64{
 		"ttft-ns":       m.ttft,
@@ -120,6 +146,9 @@ func (m *CallMetrics) Values() map[string]float64 {
 		"prefill-ns":    m.prefill,
 		"study-ttft-ns": m.studyTTFT,
 		"prompt-tok":    m.promptTokens,
+
+		"reasoning-ttft-ns": m.reasonTTFT,
+		"reasoning-tok":     m.reasonTokens,
 	} {
 		if len(xs) > 0 {
 			v[unit] = mean(xs)

@@ -22,7 +22,7 @@ type Record struct {
 	Stage    string         `json:"stage,omitempty"`   // analysis | report | persona | warmup
 	Model    string         `json:"model"`             // model tag as sent
 	URL      string         `json:"url"`               // instance base URL
-	Endpoint string         `json:"endpoint"`          // generate | chat
+	Endpoint string         `json:"endpoint"`          // generate | chat | chat/completions (the OpenAI protocol)
 	Options  map[string]any `json:"options,omitempty"` // options as sent; nil = server defaults
 	Prompt   int            `json:"prompt_chars"`      // length of the prompt sent, in bytes
 
@@ -45,6 +45,13 @@ type Record struct {
 	TotalDuration      *time.Duration `json:"total_duration_ns,omitempty"`
 	DoneReason         string         `json:"done_reason,omitempty"`
 
+	// OpenAI protocol (openai.go): reasoning deltas are timed apart from
+	// content, and what the server did not report is marked, not guessed.
+	Reasoning       []time.Duration `json:"reasoning_ns,omitempty"`     // arrival of each reasoning delta (reasoning_content or reasoning)
+	ReasoningTokens *int            `json:"reasoning_tokens,omitempty"` // usage.completion_tokens_details.reasoning_tokens, when reported
+	TokensCounted   bool            `json:"tokens_counted,omitempty"`   // EvalCount is the count of token chunks: the server sent no usage
+	// Status is the HTTP status of a call that failed with one (429, 503, …).
+	Status int `json:"status,omitempty"`
 	// Invalid is why the server's accounting was rejected ([Validate]);
 	// "" for a valid call.
 	Invalid string `json:"invalid,omitempty"`

@@ -87,6 +87,9 @@ type Call struct {
 // fails is returned without error (its response is good), with
 // Record.Invalid saying why.
 //
+// With a client from [NewOpenAIClient] the call is an OpenAI chat
+// completion instead ([Client.streamOpenAI] says what is measured there).
+//
 // A call that fails returns an error and the partial Record with Err set
 // and End at the moment the failure was seen; nothing is ever returned as a
 // silently short sample. A malformed streamed line is an error naming its
@@ -98,6 +101,9 @@ func Measure(ctx context.Context, c Call) (Record, error) {
 	endpoint := c.Endpoint
 	if endpoint == "" {
 		endpoint = "generate"
+	}
+	if c.Client != nil && c.Client.openai && (endpoint == "generate" || endpoint == "chat") {
+		endpoint = OpenAIEndpoint // the prompt goes as one user message either way
 	}
 	r := Record{
 		Run: c.Run, Config: c.Config, Agent: c.Agent, Stage: c.Stage,
@@ -136,6 +142,8 @@ func Measure(ctx context.Context, c Call) (Record, error) {
 	switch {
 	case c.Client == nil:
 		err = errors.New("no client")
+	case endpoint == OpenAIEndpoint && c.Client.openai:
+		err = c.Client.streamOpenAI(sctx, c, &sseMeter{meter: m})
 	case endpoint == "generate":
 		err = c.Client.stream(sctx, "/api/generate", &api.GenerateRequest{
 			Model: c.Model, Prompt: c.Prompt, Options: c.Options, KeepAlive: c.KeepAlive,
@@ -172,6 +180,7 @@ func Measure(ctx context.Context, c Call) (Record, error) {
 		err = fmt.Errorf("%w: no generated text for %v", ErrStall, stall)
 	case errors.As(err, &se):
 		// err as is: the status and server message
+		r.Status = se.StatusCode
 	case err != nil:
 		// err as is
 	default:

@@ -34,7 +34,9 @@ const MaxDecodeSpeedup = 100
 //     One token without decode time is Ollama's honest answer to
 //     num_predict 1: eval_count counts the first token, but its time is
 //     in prompt_eval_duration (runner/ollamarunner). It gives no decode
-//     rate.
+//     rate. Over the OpenAI protocol no decode time exists (only
+//     llama.cpp's timings give one): there tokens without it are valid,
+//     and give no tok/s.
 //   - eval_count is at least the number of content chunks received. Every
 //     content chunk carries the text of at least one generated token (a
 //     server may merge tokens into one chunk, held back for a stop sequence
@@ -95,7 +97,7 @@ func Validate(r Record) string {
 	case r.EvalCount != nil && *r.EvalCount < chunks:
 		bad("eval_count %d below the %d content chunks received", *r.EvalCount, chunks)
 	}
-	if r.EvalCount != nil && *r.EvalCount > 1 && (r.EvalDuration == nil || *r.EvalDuration == 0) {
+	if r.EvalCount != nil && *r.EvalCount > 1 && (r.EvalDuration == nil || *r.EvalDuration == 0) && r.Endpoint != OpenAIEndpoint {
 		bad("%d tokens with no eval_duration", *r.EvalCount)
 	}
 

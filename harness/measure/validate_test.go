@@ -84,9 +84,10 @@ func TestInvalidAccountingIsFlaggedNeverPooled(t *testing.T) {
 		"tok/s": rate, "ttft-ns": float64(2 * ms), "first-ttft-ns": float64(2 * ms), "e2e-ns": float64(e2e),
 		"itl-ns": float64(2 * ms), "load-ns": 0, "prefill-ns": float64(2 * ms), "study-ttft-ns": float64(2 * ms),
 		"prompt-tok": prompt, "no-ttft-calls": 0, "no-load-calls": 0, "no-prefill-calls": 0,
+		"stream-tok/s": rate,
 	}
 	withInvalid := func(n float64) map[string]float64 {
-		v := map[string]float64{"invalid-calls": n}
+		v := map[string]float64{"invalid-calls": n, "failed-calls": 0}
 		if n < 4 {
 			for u, x := range truth {
 				v[u] = x

@@ -5,7 +5,10 @@
 // types): GET/HEAD /, /api/version, /api/tags, /api/show, /api/ps,
 // /api/generate and /api/chat (NDJSON streams, or one object with
 // "stream": false), /api/create with HEAD/POST /api/blobs/sha256:…, and
-// /api/pull. Other paths answer 404 and are recorded in [Server.Errors].
+// /api/pull; and the OpenAI-compatible /v1/chat/completions (streamed) and
+// /v1/models in the shape of Ollama's /v1, vLLM, llama.cpp or a server that
+// reports no usage ([OpenAIShape], openai.go). Other paths answer 404 and
+// are recorded in [Server.Errors].
 //
 // # Timing script
 //

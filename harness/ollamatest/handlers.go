@@ -39,6 +39,7 @@ func (s *Server) routes() {
 	mux.HandleFunc("HEAD /api/blobs/{digest}", s.handleHeadBlob)
 	mux.HandleFunc("POST /api/blobs/{digest}", s.handlePostBlob)
 	mux.HandleFunc("POST /api/pull", s.handlePull)
+	s.openaiRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.recordError(fmt.Errorf("%s %s: no such route in the fake", r.Method, r.URL.Path))
 		http.NotFound(w, r)
@@ -47,7 +48,12 @@ func (s *Server) routes() {
 }
 
 // ServeHTTP implements [http.Handler].
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.notServed(w, r) {
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

@@ -52,6 +52,9 @@ type Model struct {
 	Size int64
 	// Words are the token texts, cycled; nil = DefaultWords. Each must be non-empty.
 	Words []string
+	// Reasoning is how many of the first generated tokens are reasoning:
+	// /v1/chat/completions sends them as reasoning deltas (OpenAIShape).
+	Reasoning int
 }
 
 func (m Model) normalised() Model {
@@ -103,6 +106,11 @@ type Options struct {
 	Created Model
 	// Version answered by /api/version; "" = DefaultVersion.
 	Version string
+	// OpenAI is the shape of /v1/chat/completions (openai.go); any shape
+	// but ShapeOllama also turns the native API off.
+	OpenAI OpenAIShape
+	// APIKey, if set, is the bearer token /v1 requests must carry (else 401).
+	APIKey string
 }
 
 // A Server is a fake Ollama. It is an [http.Handler]; its methods are safe

@@ -75,6 +75,10 @@ var all = []Unit{
 	{"no-load-calls", Lower, "calls whose final chunk carried no load_duration"},
 	{"no-prefill-calls", Lower, "calls whose final chunk carried no prompt_eval_duration"},
 	{"invalid-calls", Lower, "successful calls whose server accounting failed measure.Validate (traced with the reason, pooled into nothing)"},
+	{"stream-tok/s", Higher, "client decode rate: Σ tokens after the first / Σ time from first to last token chunk; needs no server timing (OpenAI protocol)"},
+	{"failed-calls", Lower, "calls that failed (429, 503, a cut stream, …): recorded in the trace, never pooled"},
+	{"reasoning-ttft-ns", Lower, "client time to the first reasoning delta (OpenAI reasoning_content or reasoning), apart from ttft-ns"},
+	{"reasoning-tok", Neither, "reasoning tokens per call that reasoned: usage details where reported, else reasoning deltas counted"},
 
 	// Inference backends (tr118).
 	{"padded-tok/s", Higher, "prefill throughput counting padding tokens, as the study did"},

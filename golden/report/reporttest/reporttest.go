@@ -1,4 +1,7 @@
-package report
+// Package reporttest holds the assertions over golden/report's claims,
+// findings and charts, apart from golden/report so that what renders a
+// report links no testing.
+package reporttest
 
 import (
 	"bytes"
@@ -8,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chimeraforge/chimeraforge/golden/report"
 	"gotest.tools/v3/golden"
 )
 
@@ -17,25 +21,25 @@ import (
 // recomputed here must read, at the published precision, as the pack's own
 // recomputation. A claim Cite could not read fails, and so does a NO row
 // whose note gives no reason.
-func AssertClaims(tb testing.TB, claims []Claim) {
+func AssertClaims(tb testing.TB, claims []report.Claim) {
 	tb.Helper()
 	for _, c := range claims {
 		switch {
 		case c.CiteErr != "":
 			tb.Errorf("%s: %s", c.What, c.CiteErr)
-		case c.PackMatch == "yes" && c.Match() == Differs:
+		case c.PackMatch == "yes" && c.Match() == report.Differs:
 			tb.Errorf("%s: published %s (PUBLISHED.md #%d) does not follow from the data: recomputed %v",
-				c.What, F(c.Published, c.Decimals), c.Row, c.Recomputed)
-		case c.PackMatch == "NO" && c.Match() != Differs:
+				c.What, report.F(c.Published, c.Decimals), c.Row, c.Recomputed)
+		case c.PackMatch == "NO" && c.Match() != report.Differs:
 			tb.Errorf("%s: published %s (PUBLISHED.md #%d, marked NO) follows from the data: recomputed %v",
-				c.What, F(c.Published, c.Decimals), c.Row, c.Recomputed)
-		case c.PackMatch == "NO" && F(c.Recomputed, c.Decimals) != F(c.PackRecomputed, c.Decimals):
+				c.What, report.F(c.Published, c.Decimals), c.Row, c.Recomputed)
+		case c.PackMatch == "NO" && report.F(c.Recomputed, c.Decimals) != report.F(c.PackRecomputed, c.Decimals):
 			tb.Errorf("%s: recomputed %s, the data pack recomputed %s (PUBLISHED.md #%d)",
-				c.What, F(c.Recomputed, c.Decimals), F(c.PackRecomputed, c.Decimals), c.Row)
+				c.What, report.F(c.Recomputed, c.Decimals), report.F(c.PackRecomputed, c.Decimals), c.Row)
 		case c.PackMatch != "yes" && c.PackMatch != "NO":
 			tb.Errorf("%s: PUBLISHED.md #%d is marked %q: nothing to check it against", c.What, c.Row, c.PackMatch)
 		}
-		if c.PackMatch == "NO" && c.Match() == Differs && c.Note == "" && c.Reason == nil {
+		if c.PackMatch == "NO" && c.Match() == report.Differs && c.Note == "" && c.Reason == nil {
 			tb.Errorf("%s (PUBLISHED.md #%d): does not follow from the data, and its note gives no reason", c.What, c.Row)
 		}
 	}
@@ -49,14 +53,14 @@ func AssertClaims(tb testing.TB, claims []Claim) {
 // With CHIMERA_CHART_PNG set to a directory, it also writes the chart
 // there as a PNG (name without .svg.golden, the package's directory name
 // before it), for a person to look at.
-func AssertChart(tb testing.TB, c Chart, name string) {
+func AssertChart(tb testing.TB, c report.Chart, name string) {
 	tb.Helper()
 	if err := c.Check(); err != nil {
 		tb.Errorf("chart %s: layout:\n%v", name, err)
 	}
 	if d, err := c.DataArea(); err == nil {
-		if _, h := c.Size(); d.Size().Y < MinDataShare*h {
-			tb.Errorf("chart %s: data area %.0f pt of %.0f pt, less than %.0f %% of the height", name, d.Size().Y, h, 100*MinDataShare)
+		if _, h := c.Size(); d.Size().Y < report.MinDataShare*h {
+			tb.Errorf("chart %s: data area %.0f pt of %.0f pt, less than %.0f %% of the height", name, d.Size().Y, h, 100*report.MinDataShare)
 		}
 	}
 	if dir := os.Getenv("CHIMERA_CHART_PNG"); dir != "" {
@@ -88,10 +92,10 @@ func AssertChart(tb testing.TB, c Chart, name string) {
 // data unless its row is in no (the rows PUBLISHED.md marks NO), and for
 // every finding in no that does follow; a row in no that no finding cites
 // fails too.
-func AssertFindings(tb testing.TB, findings []Finding, no ...int) {
+func AssertFindings(tb testing.TB, findings []report.Finding, no ...int) {
 	tb.Helper()
 	for _, row := range no {
-		if !slices.ContainsFunc(findings, func(f Finding) bool { return f.Row == row }) {
+		if !slices.ContainsFunc(findings, func(f report.Finding) bool { return f.Row == row }) {
 			tb.Errorf("no finding cites PUBLISHED.md #%d", row)
 		}
 	}
