@@ -100,6 +100,9 @@ type Chart struct {
 	LogX, LogY bool
 	// Refs are reference lines across the value axis.
 	Refs []Ref
+	// XRefs are reference lines across a numeric x axis (where a fit
+	// crosses a Ref, a model size), dotted to tell them from Refs.
+	XRefs []Ref
 }
 
 // MinDataShare is the least share of a chart's height its data area takes.
@@ -187,8 +190,8 @@ func (c Chart) PNG(dpi int) ([]byte, error) {
 
 // Size returns the chart's width and height: the requested size or
 // 16 cm × 9 cm, widened only to give every category at least the room of
-// one upright line of label text, and made taller until the data area is
-// MinDataShare of the height.
+// one upright line of label text (made taller for that, for HBars), and
+// made taller until the data area is MinDataShare of the height.
 func (c Chart) Size() (w, h vg.Length) {
 	w, h = c.Width, c.Height
 	if w == 0 {
@@ -207,6 +210,23 @@ func (c Chart) Size() (w, h vg.Length) {
 		slot := p.DataCanvas(area).Size().X / n
 		if need := p.X.Tick.Label.Height("X") / labelFill; slot < need {
 			w += (need - slot) * n
+		}
+	}
+	if c.Kind == HBars {
+		// Every category a line of label text high at least, as upright
+		// bars' categories are a line wide: the height grows.
+		need := p.Y.Tick.Label.Height("X") / labelFill
+		for range 3 {
+			d, err := c.dataArea(w, h)
+			if err != nil {
+				break
+			}
+			n := vg.Length(len(c.Categories))
+			slot := d.Size().Y / n
+			if slot >= need {
+				break
+			}
+			h += vg.Length(math.Ceil(float64((need - slot) * n)))
 		}
 	}
 	// The text around the data keeps its height as the canvas grows.
@@ -384,13 +404,24 @@ func (c Chart) validate() error {
 		if len(s.Estimates) != want {
 			return fmt.Errorf("chart %q: series %d (%q) has %d estimates for %d %s", c.Title, i, s.Name, len(s.Estimates), want, of)
 		}
+		if s.X != nil && !numeric {
+			return fmt.Errorf("chart %q: series %q has X, but the x axis holds categories (Categories set, or a series without X)", c.Title, s.Name)
+		}
 		if s.Fit && !numeric {
-			return fmt.Errorf("chart %q: series %q: a fit needs a numeric x axis", c.Title, s.Name)
+			return fmt.Errorf("chart %q: series %q: a fit needs a numeric x axis (X on every series, no Categories)", c.Title, s.Name)
 		}
 		for j, e := range s.Estimates {
 			at := fmt.Sprintf("point %d", j)
 			if j < len(c.Categories) {
 				at = fmt.Sprintf("%q", c.Categories[j])
+			}
+			if numeric && (math.IsNaN(s.X[j]) || math.IsInf(s.X[j], 0)) {
+				return fmt.Errorf("chart %q: series %q, %s: x = %v is not a number on the axis", c.Title, s.Name, at, s.X[j])
+			}
+			for _, v := range []float64{e.Value, e.Lo, e.Hi} {
+				if math.IsInf(v, 0) {
+					return fmt.Errorf("chart %q: series %q, %s: %v cannot be drawn (NaN leaves a gap)", c.Title, s.Name, at, v)
+				}
 			}
 			if numeric && c.LogX && !(s.X[j] > 0) {
 				return fmt.Errorf("chart %q: log x axis: series %q, %s: x = %v is not positive", c.Title, s.Name, at, s.X[j])
@@ -405,8 +436,21 @@ func (c Chart) validate() error {
 		}
 	}
 	for _, r := range c.Refs {
+		if math.IsNaN(r.Value) || math.IsInf(r.Value, 0) {
+			return fmt.Errorf("chart %q: reference line %q at %v", c.Title, r.Label, r.Value)
+		}
 		if c.LogY && !(r.Value > 0) {
 			return fmt.Errorf("chart %q: log y axis: reference line %q at %v is not positive", c.Title, r.Label, r.Value)
+		}
+	}
+	for _, r := range c.XRefs {
+		switch {
+		case !numeric:
+			return fmt.Errorf("chart %q: reference line %q on x needs a numeric x axis (every series with X)", c.Title, r.Label)
+		case math.IsNaN(r.Value) || math.IsInf(r.Value, 0):
+			return fmt.Errorf("chart %q: reference line %q at x = %v", c.Title, r.Label, r.Value)
+		case c.LogX && !(r.Value > 0):
+			return fmt.Errorf("chart %q: log x axis: reference line %q at x = %v is not positive", c.Title, r.Label, r.Value)
 		}
 	}
 	return nil
@@ -597,12 +641,20 @@ func (c Chart) plot() (*plot.Plot, *plot.Legend, error) {
 	}
 	for _, r := range c.Refs {
 		seen(r.Value)
-		legend.Add(r.Label, refThumb{})
+		legend.Add(r.Label, refThumb{refStyle})
+		entries++
+	}
+	for _, r := range c.XRefs {
+		xlo, xhi = math.Min(xlo, r.Value), math.Max(xhi, r.Value)
+		legend.Add(r.Label, refThumb{xRefStyle})
 		entries++
 	}
 	if !math.IsInf(lo, 0) {
 		for _, r := range c.Refs {
-			p.Add(refLine{value: r.Value, across: horizontal})
+			p.Add(refLine{value: r.Value, across: horizontal, style: refStyle})
+		}
+		for _, r := range c.XRefs {
+			p.Add(refLine{value: r.Value, across: true, style: xRefStyle})
 		}
 	}
 	switch {
@@ -721,32 +773,36 @@ func fitCurve(s Series, logX bool) (band, line plotter.XYs, err error) {
 	return append(band, lower...), line, nil
 }
 
-// refLine is a dashed line across the data at value on the value axis (x
-// if across).
+// refLine is a line in style across the data at value on the value axis
+// (on x if across).
 type refLine struct {
 	value  float64
 	across bool
+	style  draw.LineStyle
 }
 
 func (r refLine) Plot(c draw.Canvas, p *plot.Plot) {
 	tx, ty := p.Transforms(&c)
-	c.SetLineStyle(refStyle)
 	if r.across {
 		x := tx(r.value)
-		c.StrokeLine2(refStyle, x, c.Min.Y, x, c.Max.Y)
+		c.StrokeLine2(r.style, x, c.Min.Y, x, c.Max.Y)
 		return
 	}
 	y := ty(r.value)
-	c.StrokeLine2(refStyle, c.Min.X, y, c.Max.X, y)
+	c.StrokeLine2(r.style, c.Min.X, y, c.Max.X, y)
 }
 
-var refStyle = draw.LineStyle{Color: color.NRGBA{0x44, 0x44, 0x44, 0xff}, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}
+var (
+	refStyle  = draw.LineStyle{Color: color.NRGBA{0x44, 0x44, 0x44, 0xff}, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}
+	xRefStyle = draw.LineStyle{Color: color.NRGBA{0x44, 0x44, 0x44, 0xff}, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}
+)
 
-type refThumb struct{}
+// refThumb is a reference line's legend entry.
+type refThumb struct{ style draw.LineStyle }
 
-func (refThumb) Thumbnail(c *draw.Canvas) {
+func (r refThumb) Thumbnail(c *draw.Canvas) {
 	y := c.Center().Y
-	c.StrokeLine2(refStyle, c.Min.X, y, c.Max.X, y)
+	c.StrokeLine2(r.style, c.Min.X, y, c.Max.X, y)
 }
 
 // ringThumb is the legend's hollow marker, in black: any series' colour.
@@ -836,49 +892,56 @@ func yTickLabels(p *plot.Plot) {
 	p.Y.Tick.Label.Handler = padded{Handler: p.Y.Tick.Label.Handler, pad: (FontSlack - 1) * widest}
 }
 
-// plainTicks are gonum's default ticks, their labels written in fixed
-// point with the fewest decimals that give every labelled value: "50",
-// "75", "100", not "50.00", "75.00", "100.00" (gonum gives two decimals
-// whenever its step is 2.5 times a power of ten). Labels gonum writes as
-// exponents stay as they are.
+// plainTicks label a linear axis every 1, 2 or 5 times a power of ten,
+// the finest such step that gives at most maxLabels labels, with minor
+// ticks between (fifths of a step of 1 or 5, quarters of a step of 2), in
+// fixed point with the decimals the step needs: "0", "0.5", "1", "1.5" on
+// a speedup axis, so that a reference line at 1× meets a label. gonum's
+// default asks for three labels and accepts steps of 3 and 4: 0, 0.9,
+// 1.8 or 12, 24, 36.
 type plainTicks struct{}
 
+// maxLabels is the most labels plainTicks puts on an axis.
+const maxLabels = 6
+
 func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
-	ts := plot.DefaultTicks{}.Ticks(lo, hi)
-	var vs []float64
-	for _, t := range ts {
-		if t.IsMinor() {
-			continue
-		}
-		if strings.ContainsAny(t.Label, "eE") {
-			return ts
-		}
-		vs = append(vs, t.Value)
+	if !(hi > lo) || math.IsInf(hi-lo, 0) {
+		return nil
 	}
-	// Within a millionth of the labels' spacing is exact: tick values
-	// carry float noise (75.00000000000001).
-	tol := math.Abs(hi - lo)
-	for i := 1; i < len(vs); i++ {
-		tol = min(tol, math.Abs(vs[i]-vs[i-1]))
-	}
-	tol *= 1e-6
-	prec := 0
-	for ; prec < 6; prec++ {
-		exact := true
-		for _, v := range vs {
-			if r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'f', prec, 64), 64); math.Abs(r-v) > tol {
-				exact = false
+	k, m := int(math.Floor(math.Log10(hi-lo)))-2, 0.0
+	for m == 0 {
+		for _, f := range []float64{1, 2, 5} {
+			if s := f * math.Pow10(k); math.Floor(hi/s)-math.Ceil(lo/s)+1 <= maxLabels {
+				m = f
 				break
 			}
 		}
-		if exact {
-			break
+		if m == 0 {
+			k++
 		}
 	}
-	for i, t := range ts {
-		if !t.IsMinor() {
-			ts[i].Label = strconv.FormatFloat(t.Value, 'f', prec, 64)
+	step := m * math.Pow10(k)
+	minors := 5.0
+	if m == 2 {
+		minors = 4
+	}
+	prec := max(0, -k)
+	var ts []plot.Tick
+	for i := math.Ceil(lo / step * minors); i <= math.Floor(hi/step*minors); i++ {
+		v := i * step / minors
+		if math.Mod(i, minors) != 0 {
+			ts = append(ts, plot.Tick{Value: v})
+			continue
 		}
+		v = i / minors * step
+		if v == 0 {
+			v = 0 // not -0
+		}
+		label := strconv.FormatFloat(v, 'f', prec, 64)
+		if k > 6 || k < -6 {
+			label = strconv.FormatFloat(v, 'g', -1, 64)
+		}
+		ts = append(ts, plot.Tick{Value: v, Label: label})
 	}
 	return ts
 }

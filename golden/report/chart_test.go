@@ -36,13 +36,16 @@ func chartCases() map[string]Chart {
 		"long labels on their side": {Title: "sideways", YLabel: "tok/s", Kind: HBars,
 			Categories: []string{"onnxruntime-cpu, tiny-gpt2, prefill", "tensorrt-fp16, gpt2, generate", "torch.compile"},
 			Series:     []Series{{Name: "study", Estimates: []Estimate{ci(88000), ci(300), one(40)}}}},
+		"19 long labels on their side": {Title: "sideways, many", YLabel: "tok/s", Kind: HBars, Categories: configs,
+			Series: []Series{turned, turned}},
 		"log-log with a fit": {Title: "latency by size", YLabel: "ms", XLabel: "parameters", LogX: true, LogY: true, Kind: Dots,
 			Series: []Series{{Name: "gemma", X: []float64{1e8, 1e9, 4e9}, Estimates: []Estimate{one(10), one(80), ci(300)}, Fit: true}}},
 	}
 }
 
 // TestDataAreaShare measures the rendered layout: the data area, inside
-// the axes, is at least MinDataShare of the height, at the fixed width.
+// the axes, is at least MinDataShare of the height, at the fixed width,
+// and horizontal bars' labels have a line each.
 func TestDataAreaShare(t *testing.T) {
 	for name, c := range chartCases() {
 		t.Run(name, func(t *testing.T) {
@@ -62,18 +65,22 @@ func TestDataAreaShare(t *testing.T) {
 			}
 		})
 	}
-	// Without the growth the first case would fail: the test can.
+	// Without the growth the first case fails Check: the test can fail.
 	c := chartCases()["six series and a two-line title"]
-	d, err := c.dataArea(16*vg.Centimeter, 9*vg.Centimeter)
-	if err != nil {
-		t.Fatal(err)
+	err := c.check(16*vg.Centimeter, 9*vg.Centimeter)
+	if err == nil || !strings.Contains(err.Error(), "less than 60 %") {
+		t.Errorf("Check at 16 cm × 9 cm = %v, want the data area refused as less than 60 %% of the height", err)
 	}
-	if d.Size().Y >= MinDataShare*9*vg.Centimeter {
-		t.Errorf("the crowded case fits 9 cm as it is: it proves nothing")
+	// Nor would 19 bars on their side fit 9 cm: their labels collide.
+	c = chartCases()["19 long labels on their side"]
+	if err := c.check(16*vg.Centimeter, 9*vg.Centimeter); err == nil || !strings.Contains(err.Error(), "overlaps") {
+		t.Errorf("Check of 19 horizontal bars at 16 cm × 9 cm = %v, want labels that overlap", err)
 	}
 }
 
-func TestLogAxisRefusesNonPositive(t *testing.T) {
+// TestBadInputFailsClearly: what a chart cannot draw truthfully fails
+// with an error that names the chart, the series and the point.
+func TestBadInputFailsClearly(t *testing.T) {
 	one := func(v float64) Estimate { return Estimate{Value: v, Lo: nan, Hi: nan} }
 	tests := []struct {
 		name string
@@ -90,6 +97,33 @@ func TestLogAxisRefusesNonPositive(t *testing.T) {
 			Series: []Series{{Name: "s", Estimates: []Estimate{one(1)}}}, Refs: []Ref{{Value: 0, Label: "Δ = 0"}}}, `reference line "Δ = 0" at 0 is not positive`},
 		{"bars on a log axis", Chart{Title: "t", LogY: true, Categories: []string{"a"},
 			Series: []Series{{Name: "s", Estimates: []Estimate{one(1)}}}}, "bars on a log axis"},
+		{"horizontal bars on a log axis", Chart{Title: "t", LogY: true, Kind: HBars, Categories: []string{"a"},
+			Series: []Series{{Name: "s", Estimates: []Estimate{one(1)}}}}, "bars on a log axis"},
+		{"a fit on a category axis", Chart{Title: "t", Kind: Dots, Categories: []string{"a", "b"},
+			Series: []Series{{Name: "s", Estimates: []Estimate{one(1), one(2)}, Fit: true}}}, `series "s": a fit needs a numeric x axis`},
+		{"a fit on a series without X beside one with", Chart{Title: "t", Kind: Dots, Series: []Series{
+			{Name: "s", X: []float64{1, 2}, Estimates: []Estimate{one(1), one(2)}, Fit: true},
+			{Name: "u", Estimates: []Estimate{one(1), one(2)}}}}, "not every series has X"},
+		{"X on a category axis", Chart{Title: "t", Kind: Dots, Categories: []string{"a", "b"},
+			Series: []Series{{Name: "s", X: []float64{1, 2}, Estimates: []Estimate{one(1), one(2)}}}}, `series "s" has X, but the x axis holds categories`},
+		{"a fit through fewer than two points", Chart{Title: "t", Kind: Dots, LogX: true, LogY: true,
+			Series: []Series{{Name: "s", X: []float64{1, 2}, Estimates: []Estimate{one(1), {nan, nan, nan}}, Fit: true}}}, `series "s": no power law fits 1 points`},
+		{"bars on a numeric x axis", Chart{Title: "t", Kind: Bars,
+			Series: []Series{{Name: "s", X: []float64{1, 2}, Estimates: []Estimate{one(1), one(2)}}}}, "a numeric x axis draws Dots"},
+		{"LogX on categories", Chart{Title: "t", Kind: Dots, LogX: true, Categories: []string{"a"},
+			Series: []Series{{Name: "s", Estimates: []Estimate{one(1)}}}}, "LogX needs a numeric x axis"},
+		{"more x than estimates", Chart{Title: "t", Kind: Dots,
+			Series: []Series{{Name: "s", X: []float64{1, 2, 3}, Estimates: []Estimate{one(1), one(2)}}}}, `series 0 ("s") has 2 estimates for 3 x values`},
+		{"a NaN x", Chart{Title: "t", Kind: Dots,
+			Series: []Series{{Name: "s", X: []float64{1, nan}, Estimates: []Estimate{one(1), one(2)}}}}, `series "s", point 1: x = NaN is not a number on the axis`},
+		{"an infinite value", Chart{Title: "t", Kind: Bars, Categories: []string{"a"},
+			Series: []Series{{Name: "s", Estimates: []Estimate{one(math.Inf(1))}}}}, `series "s", "a": +Inf cannot be drawn`},
+		{"a reference line on a category x axis", Chart{Title: "t", Kind: Dots, Categories: []string{"a"},
+			Series: []Series{{Name: "s", Estimates: []Estimate{one(1)}}}, XRefs: []Ref{{Value: 1, Label: "x = 1"}}}, `reference line "x = 1" on x needs a numeric x axis`},
+		{"a reference line at x = 0 on a log x axis", Chart{Title: "t", Kind: Dots, LogX: true,
+			Series: []Series{{Name: "s", X: []float64{1, 2}, Estimates: []Estimate{one(1), one(2)}}}, XRefs: []Ref{{Value: 0, Label: "x = 0"}}}, `log x axis: reference line "x = 0" at x = 0 is not positive`},
+		{"a reference line at NaN", Chart{Title: "t", Kind: Dots, Categories: []string{"a"},
+			Series: []Series{{Name: "s", Estimates: []Estimate{one(1)}}}, Refs: []Ref{{Value: nan, Label: "target"}}}, `reference line "target" at NaN`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

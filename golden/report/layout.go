@@ -15,18 +15,34 @@ import (
 // Check draws the chart on a canvas that measures instead of painting, and
 // returns an error naming every string that leaves the canvas, overlaps
 // another string, or overlaps a drawn mark (a bar, a dot, a whisker, a
-// grid or axis line): a title clipped at the edge, category labels running
-// into each other, a legend over the data. Extents are the font's (the
-// width of the string, its ascent and descent) after every rotation and
-// translation the chart applied, each string FontSlack times as wide as in
-// Liberation Sans from where it starts, as a viewer's wider font draws it.
+// grid, axis, reference or fitted line, a band): a title clipped at the
+// edge, category labels running into each other, a legend over the data;
+// and an error if the data area is less than MinDataShare of the height.
+// Extents are the font's (the width of the string, its ascent and descent)
+// after every rotation and translation the chart applied, each string
+// FontSlack times as wide as in Liberation Sans from where it starts, as a
+// viewer's wider font draws it.
 func (c Chart) Check() error {
 	w, h := c.Size()
+	return c.check(w, h)
+}
+
+// check is Check at a size of w × h.
+func (c Chart) check(w, h vg.Length) error {
 	m := newMeasurer(w, h)
 	if err := c.Draw(draw.New(m)); err != nil {
 		return err
 	}
-	return m.check()
+	err := m.check()
+	d, derr := c.dataArea(w, h)
+	if derr != nil {
+		return derr
+	}
+	if d.Size().Y < MinDataShare*h {
+		err = errors.Join(err, fmt.Errorf("the data area is %.1f pt of the %.1f pt height: %.0f %%, less than %.0f %%",
+			d.Size().Y, h, float64(100*d.Size().Y/h), 100*MinDataShare))
+	}
+	return err
 }
 
 // A quad is a convex quadrilateral on the canvas, corners in order.

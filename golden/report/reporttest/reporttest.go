@@ -45,9 +45,9 @@ func AssertClaims(tb testing.TB, claims []report.Claim) {
 	}
 }
 
-// AssertChart renders c to SVG twice, fails tb if the two renders differ,
-// if Check finds text outside the canvas or over other text or marks, or
-// if the data area is less than MinDataShare of the height, and compares
+// AssertChart renders c to SVG twice, fails tb if the two renders differ
+// or if Check finds text outside the canvas or over other text or marks,
+// or a data area less than MinDataShare of the height, and compares
 // the SVG with testdata/name (gotest.tools golden: -update rewrites it).
 //
 // With CHIMERA_CHART_PNG set to a directory, it also writes the chart
@@ -57,11 +57,6 @@ func AssertChart(tb testing.TB, c report.Chart, name string) {
 	tb.Helper()
 	if err := c.Check(); err != nil {
 		tb.Errorf("chart %s: layout:\n%v", name, err)
-	}
-	if d, err := c.DataArea(); err == nil {
-		if _, h := c.Size(); d.Size().Y < report.MinDataShare*h {
-			tb.Errorf("chart %s: data area %.0f pt of %.0f pt, less than %.0f %% of the height", name, d.Size().Y, h, 100*report.MinDataShare)
-		}
 	}
 	if dir := os.Getenv("CHIMERA_CHART_PNG"); dir != "" {
 		png, err := c.PNG(96)
