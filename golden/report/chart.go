@@ -844,38 +844,46 @@ func (f fitThumb) Thumbnail(c *draw.Canvas) {
 	c.DrawGlyph(draw.GlyphStyle{Color: f.col, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}, c.Center())
 }
 
-// logLabel writes m·10^k plainly from 0.001 to 10000, and in e notation
-// beyond: 1e8, 2e8.
-func logLabel(m, k int) string {
-	if k >= -3 && k <= 4 {
-		return strconv.FormatFloat(float64(m)*math.Pow(10, float64(k)), 'f', max(0, -k), 64)
+// logLabel writes m·10^k plainly (0.001, 20, 50000) or, if exp, in e
+// notation (1e8, 2e8).
+func logLabel(m, k int, exp bool) string {
+	if exp {
+		return strconv.Itoa(m) + "e" + strconv.Itoa(k)
 	}
-	return strconv.Itoa(m) + "e" + strconv.Itoa(k)
+	return strconv.FormatFloat(float64(m)*math.Pow10(k), 'f', max(0, -k), 64)
 }
 
 // logTicks label a log axis at powers of ten and, where the axis spans
-// less than two decades, at 2 and 5 times them, written in plain decimals.
+// less than two and a half decades, at 2 and 5 times them: in plain
+// decimals where every label lies from 0.001 to 100000, else all in e
+// notation (an axis that reads 10000 then 1e5 reads as two scales).
 type logTicks struct{}
 
 func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 	var ts []plot.Tick
 	k0, k1 := int(math.Floor(math.Log10(lo))), int(math.Ceil(math.Log10(hi)))
-	mults := []float64{1}
-	if k1-k0 <= 2 {
-		mults = []float64{1, 2, 5}
+	mults := []int{1}
+	if math.Log10(hi/lo) <= 2.5 {
+		mults = []int{1, 2, 5}
 	}
+	type at struct{ i, m, k int }
+	var labelled []at
+	exp := false
 	for k := k0; k <= k1; k++ {
 		for m := 1; m < 10; m++ {
-			v := float64(m) * math.Pow(10, float64(k))
+			v := float64(m) * math.Pow10(k)
 			if v < lo || v > hi {
 				continue
 			}
-			t := plot.Tick{Value: v}
-			if slices.Contains(mults, float64(m)) {
-				t.Label = logLabel(m, k)
+			if slices.Contains(mults, m) {
+				labelled = append(labelled, at{len(ts), m, k})
+				exp = exp || k < -3 || k > 5
 			}
-			ts = append(ts, t)
+			ts = append(ts, plot.Tick{Value: v})
 		}
+	}
+	for _, l := range labelled {
+		ts[l.i].Label = logLabel(l.m, l.k, exp)
 	}
 	return ts
 }

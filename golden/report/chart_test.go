@@ -237,3 +237,33 @@ func TestHollowExactlyWithoutInterval(t *testing.T) {
 		})
 	}
 }
+
+// TestLogTicks: a log axis is labelled at 1, 2 and 5 times powers of ten
+// where it spans at most two and a half decades, else at powers of ten,
+// and in one notation throughout.
+func TestLogTicks(t *testing.T) {
+	tests := []struct {
+		name   string
+		lo, hi float64
+		want   []string
+	}{
+		{"padded tok/s, 1.8 decades: 1, 2, 5, plain", 1300, 88000, []string{"2000", "5000", "10000", "20000", "50000"}},
+		{"a ratio around 1×", 0.5, 30, []string{"0.5", "1", "2", "5", "10", "20"}},
+		{"parameters, 3 decades: powers of ten, e notation", 1e5, 1.24e8, []string{"1e5", "1e6", "1e7", "1e8"}},
+		{"one label past 100000 turns the whole axis to e notation", 1, 1e6, []string{"1e0", "1e1", "1e2", "1e3", "1e4", "1e5", "1e6"}},
+		{"small values keep their decimals", 0.002, 0.09, []string{"0.002", "0.005", "0.01", "0.02", "0.05"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, tk := range (logTicks{}).Ticks(tt.lo, tt.hi) {
+				if !tk.IsMinor() {
+					got = append(got, tk.Label)
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("labels mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
