@@ -23,21 +23,27 @@ import (
 // one (CHIMERA_STALL=10m, or Call.Stall).
 const DefaultStall = 2 * time.Minute
 
+// MaxStall is the largest stall limit CHIMERA_STALL may set: a day. A
+// larger one is a typo (5000h for 5000ms), and a hung server would then
+// hold the run for longer than any benchmark means to run.
+const MaxStall = 24 * time.Hour
+
 // StallEnv names the environment variable that sets the stall limit of
 // calls that set none: a Go duration, e.g. "5m".
 const StallEnv = "CHIMERA_STALL"
 
 // StallFromEnv returns the stall limit for a [Call] that sets none:
 // CHIMERA_STALL, read now, or DefaultStall when it is unset or empty. A
-// value that is not a positive Go duration is an error naming the variable.
+// value that is not a positive Go duration of at most [MaxStall] is an
+// error naming the variable.
 func StallFromEnv() (time.Duration, error) {
 	v := os.Getenv(StallEnv)
 	if v == "" {
 		return DefaultStall, nil
 	}
 	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("%s=%q: want a positive Go duration such as 5m", StallEnv, v)
+	if err != nil || d <= 0 || d > MaxStall {
+		return 0, fmt.Errorf("%s=%q: want a positive Go duration of at most %v, such as 5m", StallEnv, v, MaxStall)
 	}
 	return d, nil
 }

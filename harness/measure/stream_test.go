@@ -265,6 +265,8 @@ func TestStallFromEnv(t *testing.T) {
 		{"a number without a unit", "300", 0, true},
 		{"zero would never stall", "0s", 0, true},
 		{"negative", "-1m", 0, true},
+		{"a day is the most", "24h", 24 * time.Hour, false},
+		{"past a day is a typo", "5000h", 0, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv(StallEnv, tc.env)

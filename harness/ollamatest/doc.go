@@ -56,7 +56,19 @@
 // bare done line with no content and no counts or durations.
 // FaultKeepAlive sends lines with empty content every Delay after k chunks
 // (busy, but generating nothing), and FaultMisreport lets a test rewrite
-// the done line's counts and durations (a server that lies).
+// the done line's counts and durations (a server that lies). Requests to
+// /v1/chat/completions take the same faults, except that FaultKeepAlive and
+// FaultMisreport leave their stream as it is.
+//
+// # Steps
+//
+// Every generate, chat and chat-completion request runs the same steps
+// (turn.go): admit (find the model, take the fault, answer the early
+// faults), queue (load, slot), prefill, decode (tokens on the absolute
+// timeline, the fault when due) and done; a reply (native.go, openai.go)
+// writes what each protocol sends. testdata/transcripts pins every exchange
+// byte for byte, with its timing and log entry, on the bubble's clock
+// (TestTranscript*): a change in the fake's behaviour shows there as a diff.
 //
 // # Virtual time
 //

@@ -222,123 +222,74 @@ func (s *Server) handleChatCompletions(w http.ResponseWriter, r *http.Request) {
 
 // complete serves one streamed chat completion on the script's timeline.
 func (s *Server) complete(w http.ResponseWriter, r *http.Request, req chatCompletionRequest, prompt string) {
-	ctx := r.Context()
-	pt := PromptTokens(prompt)
-	idx := s.logStart(RequestLog{Method: r.Method, Path: r.URL.Path, Model: req.Model, PromptTokens: pt,
+	t := s.start(r, RequestLog{Method: r.Method, Path: r.URL.Path, Model: req.Model, PromptTokens: PromptTokens(prompt),
 		Options: req.options(), Stream: true, Arrived: time.Now()})
-	res := &RequestLog{}
-	defer func() {
-		s.logUpdate(idx, func(e *RequestLog) {
-			e.Fault, e.Started, e.Load, e.Chunks, e.Status, e.Outcome = res.Fault, res.Started, res.Load, res.Chunks, res.Status, res.Outcome
-			e.Finished = time.Now()
-		})
-	}()
-	fail := func(status int, msg, typ string) {
-		res.Status, res.Outcome = status, msg
-		writeOpenAIError(w, status, msg, typ)
-	}
-	gone := func(err error) { res.Outcome = fmt.Sprintf("%v: %v", errClientGone, err) }
-
-	ms := s.lookup(req.Model)
-	if ms == nil {
-		fail(http.StatusNotFound, fmt.Sprintf("model %q not found", req.Model), "not_found_error")
+	defer t.end()
+	p := &openaiReply{t: t, e: &sseWriter{w: w, shape: s.opts.OpenAI, model: req.Model},
+		includeUsage: req.StreamOptions != nil && req.StreamOptions.IncludeUsage}
+	if !t.admit(p, req.Model, true) {
 		return
 	}
-	s.mu.Lock()
-	m := ms.m
-	s.mu.Unlock()
-
-	f := s.takeFault(m.Name)
-	res.Fault = f.Kind
-	e := &sseWriter{w: w, shape: s.opts.OpenAI, model: req.Model}
-	switch f.Kind {
-	case FaultSlowStart:
-		if err := sleep(ctx, f.Delay); err != nil {
-			gone(err)
-			return
-		}
-	case FaultStatus:
-		fail(f.Status, f.Message, "server_error")
-		return
-	case FaultBare:
-		res.Status, res.Outcome = http.StatusOK, "bare done"
-		e.done()
-		return
-	}
-
-	arrived := time.Now()
-	load, err := s.acquire(ctx, ms, "", arrived, true)
-	if err != nil {
-		gone(err)
-		return
-	}
-	defer s.release(ms, s.opts.KeepAlive, true)
-	res.Load, res.Started = load, time.Now()
-	res.Status = http.StatusOK
-
-	if s.opts.OpenAI == ShapeVLLM || s.opts.OpenAI == ShapeLlamaCpp {
-		if err := e.roleOnly(); err != nil {
-			gone(err)
-			return
-		}
-	}
-	prefill := m.Prefill + time.Duration(pt)*m.PrefillPerToken
-	at := func(i int) time.Time { return res.Started.Add(prefill + time.Duration(i)*m.InterToken) }
-	n, reason := m.Tokens, "stop"
+	t.n, t.reason = t.m.Tokens, "stop"
 	for _, mt := range []*int{req.MaxTokens, req.MaxCompletionTokens} {
 		if mt != nil && *mt > 0 {
-			n, reason = *mt, "length"
+			t.n, t.reason = *mt, "length"
 		}
 	}
-	// fault applies f if it is due after i token chunks; it reports
-	// whether the response is over.
-	fault := func(i int) bool {
-		if i != min(f.After, n) {
-			return false
-		}
-		switch f.Kind {
-		case FaultCut:
-			res.Outcome = "cut"
-			panic(http.ErrAbortHandler)
-		case FaultNoDone:
-			res.Outcome = "ended without done"
-			return true
-		case FaultStall:
-			res.Outcome = "stalled"
-			<-ctx.Done()
-			return true
-		}
-		return false
+	t.generate(p, "", s.opts.KeepAlive)
+}
+
+// An openaiReply writes a chat completion's server-sent events in the
+// fake's shape. The shapes have no keep-alive lines: FaultKeepAlive and
+// FaultMisreport leave the stream as it is.
+type openaiReply struct {
+	t            *turn
+	e            *sseWriter
+	includeUsage bool
+}
+
+func (p *openaiReply) notFound(name string) string { return fmt.Sprintf("model %q not found", name) }
+
+func (p *openaiReply) failure(status int, msg, typ string) { writeOpenAIError(p.e.w, status, msg, typ) }
+
+func (p *openaiReply) bare() { p.e.done() }
+
+// slot sends vLLM's and llama.cpp's role-only chunk: they answer as soon
+// as the request has its slot, before prefill.
+func (p *openaiReply) slot() error {
+	p.t.res.Status = http.StatusOK
+	if p.e.shape == ShapeVLLM || p.e.shape == ShapeLlamaCpp {
+		return p.e.roleOnly()
 	}
-	for i := range n {
-		if err := sleep(ctx, time.Until(at(i))); err != nil {
-			gone(err)
-			return
-		}
-		if fault(i) {
-			return
-		}
-		if err := e.token(m.Words[i%len(m.Words)], i < m.Reasoning); err != nil {
-			gone(err)
-			return
-		}
-		res.Chunks++
+	return nil
+}
+
+func (p *openaiReply) begin() {}
+
+func (p *openaiReply) token(i int) error {
+	m := p.t.m
+	if err := p.e.token(m.Words[i%len(m.Words)], i < m.Reasoning); err != nil {
+		return err
 	}
-	if err := sleep(ctx, time.Until(at(n))); err != nil {
-		gone(err)
-		return
+	p.t.res.Chunks++
+	return nil
+}
+
+func (p *openaiReply) noDone() {}
+
+func (p *openaiReply) keepAlive() bool { return false }
+
+// done writes the finish chunk, the usage where the shape has it, and
+// [DONE].
+func (p *openaiReply) done() error {
+	t := p.t
+	u := &chunkUsage{PromptTokens: t.prompt, CompletionTokens: t.n, TotalTokens: t.prompt + t.n}
+	if err := p.e.finish(t.reason, u, p.includeUsage, t.prefill, time.Duration(t.n)*t.m.InterToken); err != nil {
+		return err
 	}
-	if fault(n) {
-		return
-	}
-	u := &chunkUsage{PromptTokens: pt, CompletionTokens: n, TotalTokens: pt + n}
-	includeUsage := req.StreamOptions != nil && req.StreamOptions.IncludeUsage
-	if err := e.finish(reason, u, includeUsage, prefill, time.Duration(n)*m.InterToken); err != nil {
-		gone(err)
-		return
-	}
-	res.Outcome = "done"
-	e.done()
+	t.res.Outcome = "done"
+	p.e.done()
+	return nil
 }
 
 type chunkUsage struct {
@@ -370,9 +321,7 @@ func (e *sseWriter) event(data []byte) error {
 	if _, err := fmt.Fprintf(e.w, "data: %s\n\n", data); err != nil {
 		return err
 	}
-	if fl, ok := e.w.(http.Flusher); ok {
-		fl.Flush()
-	}
+	flush(e.w)
 	return nil
 }
 
