@@ -24,12 +24,28 @@
 // go test ./trNNN -update rewrites the fragments (gotest.tools' golden
 // flag).
 //
-// Charts are Chart values: Bars from zero where a ratio is the point, Dots
-// with intervals on a fitted axis where differences are small. Their
-// layout is fitted to their text, and Check (run by reporttest.AssertChart) measures
-// every string's extent in the font, after rotation, against the canvas,
-// the other strings and the data, so that a clipped title, colliding
-// labels or a legend over the data fail the test that renders the chart. A fragment shows the published number, the number recomputed from
+// Charts are Chart values: Bars from zero where a ratio is the point, HBars
+// (bars on their side) where category labels are long, Dots with
+// intervals on a fitted axis where differences are small, hollow where a
+// point has no interval (the legend says so). Dots may stand on a numeric
+// x axis (Series.X), either axis logarithmic (LogX, LogY), with a
+// power-law fit and its 95 % band (Series.Fit, stats.FitPowerLaw) and
+// reference lines across either axis (Refs: 1×, 100 %, Δ = 0; XRefs).
+// Input a chart cannot draw truthfully (a non-positive value on a log
+// axis, a fit without X, bars on a log axis) fails with an error naming
+// the point. The width is fixed (16 cm), the height grows until the data
+// area is MinDataShare of it. The layout is fitted to the text, and Check
+// (run by reporttest.AssertChart) measures every string's extent in the
+// font, after rotation, against the canvas, the other strings and the
+// data, and the data area against the height, so that a clipped title,
+// colliding labels, a legend over the data or a squeezed data area fail
+// the test that renders the chart. With CHIMERA_CHART_PNG set to a
+// directory, reporttest.AssertChart also writes each chart there as a PNG
+// (Chart.PNG), for a person to look at:
+//
+//	CHIMERA_CHART_PNG=/tmp/charts go test ./golden/report ./capacity ./tr1...
+//
+// A fragment shows the published number, the number recomputed from
 // the data with the study's own definition, and Chimeraforge's definition,
 // and says where they differ.
 package report

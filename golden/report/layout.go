@@ -15,18 +15,34 @@ import (
 // Check draws the chart on a canvas that measures instead of painting, and
 // returns an error naming every string that leaves the canvas, overlaps
 // another string, or overlaps a drawn mark (a bar, a dot, a whisker, a
-// grid or axis line): a title clipped at the edge, category labels running
-// into each other, a legend over the data. Extents are the font's (the
-// width of the string, its ascent and descent) after every rotation and
-// translation the chart applied, each string FontSlack times as wide as in
-// Liberation Sans from where it starts, as a viewer's wider font draws it.
+// grid, axis, reference or fitted line, a band): a title clipped at the
+// edge, category labels running into each other, a legend over the data;
+// and an error if the data area is less than MinDataShare of the height.
+// Extents are the font's (the width of the string, its ascent and descent)
+// after every rotation and translation the chart applied, each string
+// FontSlack times as wide as in Liberation Sans from where it starts, as a
+// viewer's wider font draws it.
 func (c Chart) Check() error {
 	w, h := c.Size()
+	return c.check(w, h)
+}
+
+// check is Check at a size of w × h.
+func (c Chart) check(w, h vg.Length) error {
 	m := newMeasurer(w, h)
 	if err := c.Draw(draw.New(m)); err != nil {
 		return err
 	}
-	return m.check()
+	err := m.check()
+	d, derr := c.dataArea(w, h)
+	if derr != nil {
+		return derr
+	}
+	if d.Size().Y < MinDataShare*h {
+		err = errors.Join(err, fmt.Errorf("the data area is %.1f pt of the %.1f pt height: %.0f %%, less than %.0f %%",
+			d.Size().Y, h, float64(100*d.Size().Y/h), 100*MinDataShare))
+	}
+	return err
 }
 
 // A quad is a convex quadrilateral on the canvas, corners in order.
@@ -79,6 +95,9 @@ type measurer struct {
 	stack []state
 	texts []placed
 	marks []vg.Rectangle // bounding boxes of stroked and filled paths
+	// centres of circles: stroked (rings, hollow markers) and filled
+	// (discs)
+	rings, discs []vg.Point
 }
 
 func newMeasurer(w, h vg.Length) *measurer {
@@ -107,9 +126,24 @@ func (r *measurer) Scale(x, y float64) { r.m = r.m.then(affine{a: x, d: y}) }
 func (r *measurer) Stroke(p vg.Path) {
 	if r.width > 0 {
 		r.mark(p)
+		r.rings = append(r.rings, r.circles(p)...)
 	}
 }
-func (r *measurer) Fill(p vg.Path) { r.mark(p) }
+func (r *measurer) Fill(p vg.Path) {
+	r.mark(p)
+	r.discs = append(r.discs, r.circles(p)...)
+}
+
+// circles are the centres of p's arcs, on the canvas.
+func (r *measurer) circles(p vg.Path) []vg.Point {
+	var cs []vg.Point
+	for _, c := range p {
+		if c.Type == vg.ArcComp {
+			cs = append(cs, r.m.apply(c.Pos))
+		}
+	}
+	return cs
+}
 
 func (r *measurer) FillString(f font.Face, p vg.Point, s string) {
 	e := f.Extents()

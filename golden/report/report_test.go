@@ -67,10 +67,13 @@ func TestChartFitsItsText(t *testing.T) {
 		c     Chart
 		check func(t *testing.T, c Chart, svg string)
 	}{
-		{"a title wider than the canvas widens the canvas", Chart{Title: long, Categories: []string{"a"}, Series: two(1)},
+		{"a title wider than the canvas wraps, the width stays", Chart{Title: long, Categories: []string{"a"}, Series: two(1)},
 			func(t *testing.T, c Chart, svg string) {
-				if w, _ := c.Size(); w <= 16*vg.Centimeter {
-					t.Errorf("width %v, want more than 16 cm for the title", w)
+				if w, _ := c.Size(); w != 16*vg.Centimeter {
+					t.Errorf("width %v, want 16 cm", w)
+				}
+				if !strings.Contains(c.wrappedTitle(16*vg.Centimeter), "\n") {
+					t.Errorf("title not wrapped")
 				}
 			}},
 		{"underscored labels that collide are wrapped", Chart{Categories: []string{"baseline_vs_chimera", "chimera_hetero", "chimera_homo", "all"}, Series: two(4), Kind: Dots},
@@ -108,7 +111,7 @@ func TestChartFitsItsText(t *testing.T) {
 		{"ticks on a 50-100 axis of dots are whole numbers clear of their marks", Chart{YLabel: "%", Categories: []string{"async-std", "smol", "tokio"},
 			Series: []Series{{Name: "eff", Estimates: []Estimate{{50, 49.9, 50.1}, {97.5, 95.7, 99.3}, {98.4, 97.9, 98.9}}}}, Kind: Dots},
 			func(t *testing.T, c Chart, svg string) {
-				for _, l := range []string{">50<", ">75<", ">100<"} {
+				for _, l := range []string{">50<", ">60<", ">100<"} {
 					if !strings.Contains(svg, l) {
 						t.Errorf("no tick label %s", l)
 					}
@@ -118,10 +121,12 @@ func TestChartFitsItsText(t *testing.T) {
 				}
 			}},
 		{"ticks that need decimals stay clear of their marks", Chart{YLabel: "share", Categories: []string{"a", "b"},
-			Series: []Series{{Name: "s", Estimates: []Estimate{{10.5, 10.2, 10.8}, {17.2, 17, 17.4}}}}, Kind: Dots},
+			Series: []Series{{Name: "s", Estimates: []Estimate{{0.35, 0.3, 0.4}, {1.2, 1.1, 1.3}}}}, Kind: Dots},
 			func(t *testing.T, c Chart, svg string) {
-				if !strings.Contains(svg, ">12.5<") {
-					t.Errorf("no tick label 12.5")
+				for _, l := range []string{">0.6<", ">1.0<"} {
+					if !strings.Contains(svg, l) {
+						t.Errorf("no tick label %s", l)
+					}
 				}
 			}},
 	}
@@ -147,10 +152,13 @@ func TestPlainTicks(t *testing.T) {
 		lo, hi float64
 		want   []string
 	}{
-		{"a step of 25 needs no decimals", 46, 104, []string{"50", "75", "100"}},
-		{"a step of 2.5 needs one decimal, on every label", 9.624, 17.976, []string{"10.0", "12.5", "15.0", "17.5"}},
-		{"a step of 0.25 needs two", 0.9624, 1.7976, []string{"1.00", "1.25", "1.50", "1.75"}},
-		{"a step of 10 needs none", -42, 22, []string{"-40", "-20", "0", "20"}},
+		{"a step of 10 needs no decimals", 46, 104, []string{"50", "60", "70", "80", "90", "100"}},
+		{"a step of 2, not gonum's 2.5 or 4", 9.624, 17.976, []string{"10", "12", "14", "16"}},
+		{"a step of 0.2 needs one decimal, on every label", 0.9624, 1.7976, []string{"1.0", "1.2", "1.4", "1.6"}},
+		{"a speedup axis from zero meets 1×, not gonum's 0.9 and 1.8", 0, 1.995, []string{"0.0", "0.5", "1.0", "1.5"}},
+		{"across zero, no -0", -42, 22, []string{"-40", "-20", "0", "20"}},
+		{"watts: 10 to 35, not gonum's 12, 24, 36", 8.6, 38.2, []string{"10", "15", "20", "25", "30", "35"}},
+		{"tiny values keep their decimals", 0.00012, 0.00048, []string{"0.0002", "0.0003", "0.0004"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -164,6 +172,26 @@ func TestPlainTicks(t *testing.T) {
 				t.Errorf("labels mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+	// Minor ticks: fifths of a step of 1 or 5, quarters of a step of 2,
+	// every tick one minor step from the last.
+	for _, tt := range []struct {
+		lo, hi, minor float64
+		labels        int
+	}{{0, 10, 0.5, 6}, {0, 3, 0.2, 4}, {0, 30, 2, 4}} {
+		ts := (plainTicks{}).Ticks(tt.lo, tt.hi)
+		labels := 0
+		for i, tk := range ts {
+			if !tk.IsMinor() {
+				labels++
+			}
+			if i > 0 && math.Abs(tk.Value-ts[i-1].Value-tt.minor) > 1e-9 {
+				t.Errorf("[%v, %v]: ticks at %v and %v, want %v apart", tt.lo, tt.hi, ts[i-1].Value, tk.Value, tt.minor)
+			}
+		}
+		if labels != tt.labels {
+			t.Errorf("[%v, %v]: %d labels, want %d", tt.lo, tt.hi, labels, tt.labels)
+		}
 	}
 }
 

@@ -6,7 +6,10 @@ package reporttest
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/golden/report"
@@ -45,12 +48,27 @@ func AssertClaims(tb testing.TB, claims []report.Claim) {
 
 // AssertChart renders c to SVG twice, fails tb if the two renders differ
 // or if Check finds text outside the canvas or over other text or marks,
-// and compares the SVG with testdata/name (gotest.tools golden: -update
-// rewrites it).
+// or a data area less than MinDataShare of the height, and compares
+// the SVG with testdata/name (gotest.tools golden: -update rewrites it).
+//
+// With CHIMERA_CHART_PNG set to a directory, it also writes the chart
+// there as a PNG (name without .svg.golden, the package's directory name
+// before it), for a person to look at.
 func AssertChart(tb testing.TB, c report.Chart, name string) {
 	tb.Helper()
 	if err := c.Check(); err != nil {
 		tb.Errorf("chart %s: layout:\n%v", name, err)
+	}
+	if dir := os.Getenv("CHIMERA_CHART_PNG"); dir != "" {
+		png, err := c.PNG(96)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		wd, _ := os.Getwd()
+		file := filepath.Join(dir, filepath.Base(wd)+"-"+strings.TrimSuffix(name, ".svg.golden")+".png")
+		if err := os.WriteFile(file, png, 0o644); err != nil {
+			tb.Fatalf("chart %s: %v", name, err)
+		}
 	}
 	svg, err := c.SVG()
 	if err != nil {
