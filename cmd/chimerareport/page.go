@@ -1,0 +1,225 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/chimeraforge/chimeraforge/golden"
+	"github.com/chimeraforge/chimeraforge/golden/report"
+)
+
+// A reportDef is one report the tool renders: its benchmarks, the study's
+// sets and its Render.
+type reportDef struct {
+	Name       string   // the report's package: "tr114"
+	Title      string   // one line
+	Benchmarks []string // without the Benchmark prefix: "TR114"
+	// Study reads the study's sets, the report's own first.
+	Study func() ([]*golden.Set, error)
+	// Render renders the report from the study's sets and a run (nil:
+	// none), as its golden fragment does.
+	Render func(run *golden.Set) (fragment, error)
+}
+
+// A fragment is what a report's Render returns: markdown and charts.
+type fragment struct {
+	Markdown string
+	Charts   []namedChart
+}
+
+// A namedChart is one chart of a fragment; Name is its file ("throughput.svg").
+type namedChart struct {
+	Name  string
+	Chart report.Chart
+}
+
+// A page is one report rendered for the user's run.
+type page struct {
+	Name, Title string
+	// Body is the page's markdown after the provenance table. Charts are
+	// linked as Name/<chart file>, which writers rewrite as they place
+	// them.
+	Body   string
+	Charts []chartFile
+	Status string // one line for the index
+}
+
+// A chartFile is a rendered chart: its file under the page's directory,
+// a one-sentence caption and the SVG.
+type chartFile struct {
+	File, Caption string
+	SVG           []byte
+}
+
+// buildPage renders def for the run: the setup warning, the note on too
+// few samples, the report's Render of the study and the run, and every
+// unit of the run beside the study. A report whose benchmarks the run
+// holds no result of is a page that says so, with go test's reasons
+// where the run skipped them.
+func buildPage(def reportDef, r *input) (page, error) {
+	p := page{Name: def.Name, Title: def.Title}
+	var ls []*leaf
+	if r.Set != nil {
+		for _, b := range def.Benchmarks {
+			ls = append(ls, leaves(r.Set, b)...)
+		}
+	}
+	var b strings.Builder
+	if len(ls) == 0 {
+		p.Status = "nothing measured"
+		b.WriteString("**Nothing measured.** The run holds no result of " + benchList(def.Benchmarks) + ".")
+		var why []string
+		for _, s := range r.Skips {
+			if slices.Contains(def.Benchmarks, strings.SplitN(s.Name, "/", 2)[0]) {
+				why = append(why, fmt.Sprintf("- `Benchmark%s` skipped: %s", s.Name, orUnknownReason(s.Reason)))
+			}
+		}
+		if len(why) > 0 {
+			b.WriteString(" go test skipped:\n\n" + strings.Join(why, "\n") + "\n")
+		} else {
+			b.WriteString(" Its package ran, but no benchmark of it matched `-bench`, or each failed before reporting.\n")
+		}
+		p.Body = b.String()
+		return p, nil
+	}
+	study, err := def.Study()
+	if err != nil {
+		return p, fmt.Errorf("report %s: %w", def.Name, err)
+	}
+	n := 0
+	for _, l := range ls {
+		n += l.n
+	}
+	p.Status = fmt.Sprintf("%d %s of %d %s", n, plural(n, "result"), len(ls), plural(len(ls), "benchmark"))
+	if w := setupWarning(study, r.Set); w != "" {
+		b.WriteString(w + "\n")
+	}
+	if s := shortNote(ls, r.Pkgs); s != "" {
+		b.WriteString(s + "\n")
+	}
+	if def.Render != nil {
+		sub := &golden.Set{File: r.Set.File, Units: r.Set.Units}
+		for _, res := range r.Set.Results {
+			if slices.Contains(def.Benchmarks, string(res.Name.Base())) {
+				sub.Results = append(sub.Results, res)
+			}
+		}
+		frag, err := def.Render(sub)
+		if err != nil {
+			return p, fmt.Errorf("report %s: render: %w", def.Name, err)
+		}
+		md := frag.Markdown
+		for _, c := range frag.Charts {
+			svg, err := c.Chart.SVG()
+			if err != nil {
+				return p, fmt.Errorf("report %s: chart %s: %w", def.Name, c.Name, err)
+			}
+			caption := c.Chart.Title
+			link := def.Name + "/" + c.Name
+			p.Charts = append(p.Charts, chartFile{File: c.Name, Caption: caption, SVG: svg})
+			// A fragment that embeds its chart links it beside itself;
+			// the page keeps charts in its own directory.
+			if ref := "](" + c.Name + ")"; strings.Contains(md, ref) {
+				md = strings.ReplaceAll(md, ref, "]("+link+")")
+				continue
+			}
+			md += fmt.Sprintf("\n![%s](%s)\n", caption, link)
+		}
+		b.WriteString(md)
+	}
+	b.WriteString("\n### Every unit of this run beside the study\n\n" +
+		"The mean of each unit over this run's samples of each benchmark, beside the study's samples of the benchmarks " +
+		"of the same name (every name key both have agrees).\n")
+	b.WriteString(unitTables(r.Set, ls, study, strings.Join(fileConfig(r.Set, "num-parallel"), "")))
+	p.Body = b.String()
+	return p, nil
+}
+
+func orUnknownReason(r string) string {
+	if r == "" {
+		return "no reason given"
+	}
+	return r
+}
+
+// benchList is "`BenchmarkTR114`" or "`BenchmarkA`, `BenchmarkB`".
+func benchList(bs []string) string {
+	var q []string
+	for _, b := range bs {
+		q = append(q, "`Benchmark"+b+"`")
+	}
+	return strings.Join(q, ", ")
+}
+
+// orphanPage is the page of the run's benchmarks no report declares:
+// their units, with no study beside them.
+func orphanPage(r *input, defs []reportDef) (page, bool) {
+	if r.Set == nil {
+		return page{}, false
+	}
+	claimed := map[string]bool{}
+	for _, d := range defs {
+		for _, b := range d.Benchmarks {
+			claimed[b] = true
+		}
+	}
+	var bases []string
+	for _, res := range r.Set.Results {
+		if b := string(res.Name.Base()); !claimed[b] && !slices.Contains(bases, b) {
+			bases = append(bases, b)
+		}
+	}
+	if len(bases) == 0 {
+		return page{}, false
+	}
+	var ls []*leaf
+	for _, b := range bases {
+		ls = append(ls, leaves(r.Set, b)...)
+	}
+	body := "No report declares " + benchList(bases) + ": their units, with no study beside them.\n\n"
+	body += shortNote(ls, r.Pkgs)
+	body += unitTables(r.Set, ls, nil, strings.Join(fileConfig(r.Set, "num-parallel"), ""))
+	return page{Name: "other", Title: "Benchmarks of no report", Body: body,
+		Status: fmt.Sprintf("%d %s no report declares", len(ls), plural(len(ls), "benchmark"))}, true
+}
+
+// pages renders every report the run holds results of or names the
+// package of (a pkg: line whose last element is the report's name), in
+// defs' order, and the page of benchmarks no report declares.
+func pages(r *input, defs []reportDef) ([]page, error) {
+	var out []page
+	for _, d := range defs {
+		if !holds(r, d) {
+			continue
+		}
+		p, err := buildPage(d, r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	if p, ok := orphanPage(r, defs); ok {
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// holds reports whether the run ran d: a result of its benchmarks, or its
+// package on a pkg: line.
+func holds(r *input, d reportDef) bool {
+	for _, p := range r.Pkgs {
+		if p[strings.LastIndexByte(p, '/')+1:] == d.Name {
+			return true
+		}
+	}
+	if r.Set == nil {
+		return false
+	}
+	for _, res := range r.Set.Results {
+		if slices.Contains(d.Benchmarks, string(res.Name.Base())) {
+			return true
+		}
+	}
+	return false
+}
