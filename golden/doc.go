@@ -15,7 +15,7 @@
 // baseline from the data pack (study/ in the repository, or
 // CHIMERA_STUDY_DIR) with
 //
-//	go test ./tr111 ./tr114 -run Baseline -update
+//	go test ./tr111 ./tr114 -run 'Baseline|Report' -update
 //
 // # Comparing a run of ours with the study
 //

@@ -29,6 +29,13 @@ import (
 // the runs go on. A config whose options the servers' protocol lacks
 // ([Live.Unsupported]) is skipped with the reason.
 func BenchAgent(b *testing.B, l *Live, c AgentConfig, label string, before func(in *Instance, a *agent.Agent)) {
+	b.Helper()
+	l.Report(b, AgentValues(b, l, c, label, before))
+}
+
+// AgentValues is [BenchAgent] returning the values it would report, for a
+// [Report]'s Body.
+func AgentValues(b *testing.B, l *Live, c AgentConfig, label string, before func(in *Instance, a *agent.Agent)) map[string]float64 {
 	ctx := b.Context()
 	inst := l.Instances[0]
 	if !inst.Alive() {
@@ -75,7 +82,7 @@ func BenchAgent(b *testing.B, l *Live, c AgentConfig, label string, before func(
 	}
 	values := m.Values()
 	maps.Copy(values, energy)
-	l.Report(b, values)
+	return values
 }
 
 // transientOrFatal fails b with err, annotated with the server's last log

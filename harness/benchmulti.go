@@ -40,6 +40,13 @@ type MultiAgentBench struct {
 // agents send options the servers' protocol lacks ([Live.Unsupported]) is
 // skipped with the reason.
 func BenchMultiAgent(b *testing.B, l *Live, mb MultiAgentBench) {
+	b.Helper()
+	l.Report(b, MultiAgentValues(b, l, mb))
+}
+
+// MultiAgentValues is [BenchMultiAgent] returning the values it would
+// report, for a [Report]'s Body.
+func MultiAgentValues(b *testing.B, l *Live, mb MultiAgentBench) map[string]float64 {
 	ctx := b.Context()
 	for _, in := range l.Instances {
 		if !in.Alive() {
@@ -104,7 +111,7 @@ func BenchMultiAgent(b *testing.B, l *Live, mb MultiAgentBench) {
 		}
 	}
 	maps.Copy(values, energy)
-	l.Report(b, values)
+	return values
 }
 
 // annotate adds, for every instance that has died, its exit status and

@@ -18,10 +18,9 @@ import (
 // as 0 or NaN, and count the measured request as lacking each.
 func TestTR108BodyOmitsWhatABareAnswerLacks(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}})
-		fake.Inject("", ollamatest.Fault{Kind: ollamatest.FaultBare})
-		l := fakeLive(t, fake)
-		res := harness.BenchOnce(t, func(b *testing.B) { benchConfig(b, l, fakeModel.Name, Configs()[1]) })
+		env, fake := fakeEnv(t)
+		fake.Servers[0].Inject("", ollamatest.Fault{Kind: ollamatest.FaultBare})
+		res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{model: fakeModel.Name, c: Configs()[1]}) })
 		got := map[string]bool{}
 		for unit, v := range res.Extra {
 			got[unit] = true

@@ -57,7 +57,9 @@
 //	CHIMERA_TRACE_DIR     where the JSONL trace of every request goes
 //	CHIMERA_CACHE         where the embedded Ollama build and synthetic models are cached
 //
-// The study's own requests, as benchfmt, are testdata/baseline.bench; the
-// report fragment in testdata recomputes PUBLISHED.md's 27 TR108 rows from
-// it (go test ./tr108 -update).
+// The study's own requests, as benchfmt, are testdata/baseline.bench
+// (embedded). The package declares the report once, as Report: the
+// baseline, BenchmarkTR108's matrix and body, and Render, whose fragment
+// in testdata recomputes PUBLISHED.md's 27 TR108 rows from the baseline
+// (go test ./tr108 -run Report -update).
 package tr108

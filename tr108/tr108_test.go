@@ -1,7 +1,6 @@
 package tr108
 
 import (
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
 )
 
@@ -80,31 +80,12 @@ var fakeModel = ollamatest.Model{
 
 const fakePredict = 32
 
-// fakeLive is a Live on a fake served inside the current synctest bubble.
-func fakeLive(t *testing.T, fake *ollamatest.Server) *harness.Live {
+// fakeEnv is the report's environment on a fake serving fakeModel inside
+// the current synctest bubble.
+func fakeEnv(t *testing.T) (*harness.Env, *multiagenttest.Fakes) {
 	t.Helper()
-	u, err := url.Parse(fake.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &harness.Live{
-		Instances: []*harness.Instance{{URL: fake.URL, Client: measure.NewClient(u, fake.Client())}},
-		Models:    []harness.ModelInfo{{Tag: fakeModel.Name}},
-		Base:      measure.Options{NumPredict: measure.Ptr(fakePredict)},
-		Trace:     harness.NewTrace(t),
-		Units:     liveConfig.Units,
-	}
-}
-
-// generated returns the fake's log of the completed generate requests.
-func generated(fake *ollamatest.Server) []ollamatest.RequestLog {
-	var rs []ollamatest.RequestLog
-	for _, r := range fake.Requests() {
-		if r.Path == "/api/generate" && r.Outcome == "done" {
-			rs = append(rs, r)
-		}
-	}
-	return rs
+	f := multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, Units: Report.LiveConfig().Units})
+	return &harness.Env{Live: f.Live}, f
 }
 
 // TestTR108BodyReportsTheFakesTruth runs the benchmark body for two
@@ -114,12 +95,11 @@ func generated(fake *ollamatest.Server) []ollamatest.RequestLog {
 // metric is the script's value for the measured request alone.
 func TestTR108BodyReportsTheFakesTruth(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}})
-		l := fakeLive(t, fake)
+		env, fake := fakeEnv(t)
 		prompts := Prompts()
 		for i, c := range []Config{Configs()[1], Configs()[4]} {
-			res := harness.BenchOnce(t, func(b *testing.B) { benchConfig(b, l, fakeModel.Name, c) })
-			all := generated(fake)
+			res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{model: fakeModel.Name, c: c}) })
+			all := fake.Prompted()
 			if len(all) != 2*(i+1) {
 				t.Fatalf("config %s: %d generate calls so far, want %d (a warm-up and one measured call per config)", c.Name(), len(all), 2*(i+1))
 			}
@@ -181,14 +161,14 @@ func TestSweepNamesFromTheEnvironment(t *testing.T) {
 	var out strings.Builder
 	var names []string
 	harness.BenchOnce(t, func(b *testing.B) {
-		l := harness.LiveTo(b, liveConfig, &out)
-		ss, err := subs(b.Context(), l)
+		l := harness.LiveTo(b, Report.LiveConfig(), &out)
+		ls, err := Report.Leaves(b.Context(), &harness.Env{Live: l})
 		if err != nil {
 			b.Fatal(err)
 		}
 		names = nil
-		for _, s := range ss {
-			names = append(names, s.name)
+		for _, lf := range ls {
+			names = append(names, Report.LeafName(lf))
 		}
 		for b.Loop() {
 		}

@@ -16,9 +16,9 @@ import (
 // omitted as well, never NaN or Inf.
 func TestTR114BodyOmitsWhatABareAnswerLacks(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		l, fakes := fakeLive(t, 1)
-		fakes[0].Inject("", ollamatest.Fault{Kind: ollamatest.FaultBare})
-		res := harness.BenchOnce(t, func(b *testing.B) { benchTest(b, l, testByID(t, "T013"), Setup{1, 1}) })
+		env, fakes := fakeEnv(t, 1)
+		fakes.Servers[0].Inject("", ollamatest.Fault{Kind: ollamatest.FaultBare})
+		res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{t: testByID(t, "T013"), s: Setup{1, 1}}) })
 		for _, unit := range []string{"tok/s", "ttft-ns", "load-ns"} {
 			if v, ok := res.Extra[unit]; ok {
 				t.Errorf("%s = %v reported, want it omitted: no call measured it", unit, v)

@@ -1,7 +1,6 @@
 package tr114
 
 import (
-	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -13,62 +12,20 @@ import (
 	"golang.org/x/perf/benchfmt"
 
 	"github.com/chimeraforge/chimeraforge/harness"
-	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent"
-	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
+	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
 )
 
-// fakeModel is the fake's script for the hermetic runs; the wants below
-// are derived from it.
-var fakeModel = ollamatest.Model{
-	Name:            "fake-synth:tiny",
-	Load:            300 * time.Millisecond,
-	PrefillPerToken: 40 * time.Microsecond,
-	InterToken:      2 * time.Millisecond,
-}
+// fakeModel is the fakes' script (multiagenttest's tiny fixture); the
+// wants below are derived from it.
+var fakeModel = multiagenttest.TinyModel()
 
-const (
-	fakePredict   = 32
-	fakeParams    = 5_000_000
-	fakeBandwidth = 20e9 // bytes/s
-)
-
-// fakeLive is a Live whose instances are fakes in the current synctest
-// bubble, one per numParallel entry.
-func fakeLive(t *testing.T, numParallel ...int) (*harness.Live, []*ollamatest.Server) {
+// fakeEnv is the report's environment on the tiny fixture's fakes in the
+// current synctest bubble, one per numParallel entry.
+func fakeEnv(t *testing.T, numParallel ...int) (*harness.Env, *multiagenttest.Fakes) {
 	t.Helper()
-	l := &harness.Live{
-		Models:    []harness.ModelInfo{{Tag: fakeModel.Name, Params: fakeParams, Synthetic: true}},
-		Base:      measure.Options{NumPredict: measure.Ptr(fakePredict)},
-		Trace:     harness.NewTrace(t),
-		Corpus:    harness.CorpusDir(t),
-		Units:     reportedUnits,
-		Bandwidth: fakeBandwidth,
-	}
-	var fakes []*ollamatest.Server
-	for i, np := range numParallel {
-		fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}, NumParallel: np})
-		u, err := url.Parse(fake.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l.Instances = append(l.Instances, &harness.Instance{Index: i, URL: fake.URL, Client: measure.NewClient(u, fake.Client())})
-		fakes = append(fakes, fake)
-	}
-	return l, fakes
-}
-
-// prompted is every completed generate request the fakes served.
-func prompted(fakes []*ollamatest.Server) []ollamatest.RequestLog {
-	var rs []ollamatest.RequestLog
-	for _, f := range fakes {
-		for _, r := range f.Requests() {
-			if r.Path == "/api/generate" && r.Outcome == "done" {
-				rs = append(rs, r)
-			}
-		}
-	}
-	return rs
+	f := multiagenttest.New(t, multiagenttest.Tiny(reportedUnits, numParallel...))
+	return f.Env(), f
 }
 
 func testByID(t *testing.T, id string) multiagent.Test {
@@ -106,9 +63,9 @@ func TestTR114BodyReportsTheFakesTruth(t *testing.T) {
 	} {
 		t.Run(tc.setup.Name(), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				l, fakes := fakeLive(t, tc.numParallel...)
-				res := harness.BenchOnce(t, func(b *testing.B) { benchTest(b, l, homo, tc.setup) })
-				calls := prompted(fakes)
+				env, fakes := fakeEnv(t, tc.numParallel...)
+				res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{t: homo, s: tc.setup}) })
+				calls := fakes.Prompted()
 				if len(calls) != 16 {
 					t.Fatalf("%d prompted calls, want 16 (warm-up and one sample, 8 calls each)", len(calls))
 				}
@@ -120,7 +77,7 @@ func TestTR114BodyReportsTheFakesTruth(t *testing.T) {
 						t.Fatalf("a call with %d prompt tokens; want only %d (analysis) and %d (report)", pt, p1, p2)
 					}
 				}
-				ppt, decode := fakeModel.PrefillPerToken, fakePredict*fakeModel.InterToken
+				ppt, decode := fakeModel.PrefillPerToken, multiagenttest.TinyPredict*fakeModel.InterToken
 				d1, d2 := p1*ppt+decode, p2*ppt+decode // one call, alone
 				alone := 2 * (d1 + d2)                 // Σ T_i alone
 				var wall, tA time.Duration             // together; B ends last
@@ -134,7 +91,7 @@ func TestTR114BodyReportsTheFakesTruth(t *testing.T) {
 					ttft = 2 * (p1 + p2) * ppt
 				}
 				legacySpeedup := float64(tA+wall) / float64(wall)
-				agg := 4 * fakePredict / wall.Seconds()
+				agg := 4 * multiagenttest.TinyPredict / wall.Seconds()
 				want := map[string]float64{
 					"eff-%":            legacySpeedup / 2 * 100,
 					"legacy-speedup-x": legacySpeedup,
@@ -145,7 +102,7 @@ func TestTR114BodyReportsTheFakesTruth(t *testing.T) {
 					"speedup-x":        float64(alone) / float64(wall),
 					"true-eff-%":       float64(alone) / float64(wall) / 2 * 100,
 					"agg-tok/s":        agg,
-					"roofline-%":       agg * 2 * fakeParams / fakeBandwidth * 100,
+					"roofline-%":       agg * 2 * multiagenttest.TinyParams / multiagenttest.TinyBandwidth * 100,
 					"tok/s":            float64(time.Second / fakeModel.InterToken),
 					"invalid-calls":    0, // no call lied
 					"ttft-ns":          float64(ttft / 4),
@@ -187,8 +144,8 @@ func TestTwoConfigsCannotShareARunner(t *testing.T) {
 	} {
 		t.Run(tc.setup.Name(), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				l, _ := fakeLive(t, tc.numParallel...)
-				res := harness.BenchOnce(t, func(b *testing.B) { benchTest(b, l, hetero, tc.setup) })
+				env, _ := fakeEnv(t, tc.numParallel...)
+				res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{t: hetero, s: tc.setup}) })
 				sp, load := res.Extra["speedup-x"], res.Extra["load-ns"]
 				if tc.setup.Instances == 2 {
 					if sp != 2 || load != 0 {
@@ -227,20 +184,22 @@ func TestSubBenchmarkNamesExtendTheBaselines(t *testing.T) {
 		t.Fatal(err)
 	}
 	ours := map[string]bool{}
-	for _, tc := range Tests() {
-		for _, s := range Setups() {
-			name := "BenchmarkTR114/" + Name(tc) + "/" + s.Name()
-			if ours[name] {
-				t.Errorf("duplicate sub-benchmark %s", name)
+	leaves, err := Report.Leaves(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range leaves {
+		name := "BenchmarkTR114/" + Report.LeafName(l)
+		if ours[name] {
+			t.Errorf("duplicate sub-benchmark %s", name)
+		}
+		ours[name] = true
+		if l.s == (Setup{2, 1}) {
+			base, ok := strings.CutSuffix(name, "/parallel=1")
+			if !ok || !study[base] {
+				t.Errorf("%s does not extend a baseline name (no %s in baseline.bench)", name, base)
 			}
-			ours[name] = true
-			if s == (Setup{2, 1}) {
-				base, ok := strings.CutSuffix(name, "/parallel=1")
-				if !ok || !study[base] {
-					t.Errorf("%s does not extend a baseline name (no %s in baseline.bench)", name, base)
-				}
-				delete(study, base)
-			}
+			delete(study, base)
 		}
 	}
 	for name := range study {

@@ -22,7 +22,7 @@
 // baseline is valid benchfmt by construction. Regenerating a baseline is a
 // golden update in the tr package that owns it:
 //
-//	go test ./tr108 ./tr109 ./tr110 ./tr111 ./tr113 ./tr114 ./tr115 ./tr116 -run Baseline -update
+//	go test ./tr108 ./tr109 ./tr110 ./tr111 ./tr113 ./tr114 ./tr115 ./tr116 -run 'Baseline|Report' -update
 //
 // Set CHIMERA_STUDY_DIR to use a copy elsewhere; one that is not a
 // directory fails the tests (it never falls back to study/).

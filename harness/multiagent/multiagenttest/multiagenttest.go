@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
@@ -112,3 +113,33 @@ func (f *Fakes) Prompted() []ollamatest.RequestLog {
 	}
 	return rs
 }
+
+// The tiny fixture: the fake model the reports' body tests script, the
+// num_predict, parameter count and memory bandwidth of the Live around it,
+// so that each test derives its wants from one script.
+const (
+	TinyPredict   = 32
+	TinyParams    = 5_000_000
+	TinyBandwidth = 20e9 // bytes/s
+)
+
+// TinyModel is the tiny fixture's model: a 300 ms load, 40 µs of prefill
+// per prompt token and 2 ms between tokens.
+func TinyModel() ollamatest.Model {
+	return ollamatest.Model{
+		Name:            "fake-synth:tiny",
+		Load:            300 * time.Millisecond,
+		PrefillPerToken: 40 * time.Microsecond,
+		InterToken:      2 * time.Millisecond,
+	}
+}
+
+// Tiny is the Config of the tiny fixture reporting units, one fake per
+// numParallel entry (none: one fake with one slot).
+func Tiny(units []string, numParallel ...int) Config {
+	return Config{Models: []ollamatest.Model{TinyModel()}, Params: TinyParams, NumPredict: TinyPredict,
+		Bandwidth: TinyBandwidth, Units: units, NumParallel: numParallel}
+}
+
+// Env is the report environment on the fakes' Live.
+func (f *Fakes) Env() *harness.Env { return &harness.Env{Live: f.Live} }

@@ -1,0 +1,129 @@
+package reporttest
+
+import (
+	"bytes"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"gotest.tools/v3/golden"
+
+	cfgolden "github.com/chimeraforge/chimeraforge/golden"
+	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
+)
+
+// Check is a report's whole test of its declared value, run from its
+// package as TestReport (go test ./trNNN -run Report -update regenerates
+// what it compares with), as three subtests:
+//
+//   - Baseline: every baseline the report owns is exactly what its
+//     converter makes of the data pack, and the data the package embeds
+//     are that file;
+//   - Fragment: Render of the study's sets and the committed run of ours
+//     (Spec.Ours) matches testdata/report.md.golden and each chart its
+//     testdata/<name>.golden, and Render accepts an input with no run;
+//   - Published: every row of PUBLISHED.md's reports (Spec.Published) that
+//     has data is cited, by a claim or a finding, and marked as
+//     PUBLISHED.md marks it ([AssertClaims], [AssertFindings]), with the
+//     published values read from PUBLISHED.md.
+func Check(t *testing.T, s report.Spec) {
+	t.Helper()
+	t.Run("Baseline", func(t *testing.T) {
+		owned := 0
+		for _, b := range s.Baselines {
+			if b.Report != s.Name {
+				continue
+			}
+			owned++
+			studydatatest.AssertBaseline(t, b.File, b.Convert)
+			if golden.FlagUpdate() {
+				continue // the embedded data are the file as it was
+			}
+			f, err := os.ReadFile(filepath.Join("testdata", b.File))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(f, b.Data) {
+				t.Errorf("baseline %s: the embedded data are not testdata/%s", b.Name, b.File)
+			}
+		}
+		if owned == 0 && len(s.Baselines) > 0 {
+			t.Logf("%s owns none of its baselines", s.Name)
+		}
+	})
+	in := Input(t, s)
+	t.Run("Fragment", func(t *testing.T) {
+		f, err := s.Render(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden.Assert(t, f.Markdown, "report.md.golden")
+		for _, c := range f.Charts {
+			AssertChart(t, c.Chart, c.Name+".golden")
+		}
+		if in.Runs != nil {
+			alone := in
+			alone.Runs = nil
+			if _, err := s.Render(alone); err != nil {
+				t.Errorf("Render with no run: %v", err)
+			}
+		}
+	})
+	t.Run("Published", func(t *testing.T) {
+		cs, err := s.Claims(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		AssertClaims(t, cs.Numbers)
+		AssertFindings(t, cs.Findings, report.MarkedNO(in.Published, cs.Findings)...)
+		AssertCited(t, in.Published, s.Published, cs)
+	})
+}
+
+// Input returns the input s's golden fragment renders: PUBLISHED.md, the
+// study's sets from the embedded baselines, and testdata/<Spec.Ours>, if
+// set, as the run.
+func Input(tb testing.TB, s report.Spec) report.Input {
+	tb.Helper()
+	var runs *cfgolden.Set
+	if s.Ours != "" {
+		var err error
+		if runs, err = cfgolden.ReadFile(filepath.Join("testdata", s.Ours)); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	in, err := s.Input(studydatatest.RequirePublished(tb), runs)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return in
+}
+
+// AssertCited fails tb for every row of pub's reports that has data (marked
+// yes or NO) and that no claim or finding of cs cites, and for every claim
+// or finding that cites a row of another report.
+func AssertCited(tb testing.TB, pub studydata.Published, reports []string, cs report.Claims) {
+	tb.Helper()
+	cited := map[int]bool{}
+	for _, c := range cs.Numbers {
+		cited[c.Row] = true
+	}
+	for _, f := range cs.Findings {
+		cited[f.Row] = true
+	}
+	for row := range cited {
+		if r, ok := pub[row]; ok && !slices.Contains(reports, r.Report) {
+			tb.Errorf("PUBLISHED.md #%d is %s's, not one of %v", row, r.Report, reports)
+		}
+	}
+	for _, row := range slices.Sorted(maps.Keys(pub)) {
+		r := pub[row]
+		if slices.Contains(reports, r.Report) && (r.Match == "yes" || r.Match == "NO") && !cited[row] {
+			tb.Errorf("PUBLISHED.md #%d (%s: %s) is cited by no claim or finding", row, r.Report, r.Claim)
+		}
+	}
+}

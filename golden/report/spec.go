@@ -1,0 +1,140 @@
+package report
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"golang.org/x/perf/benchfmt"
+
+	"github.com/chimeraforge/chimeraforge/golden"
+	"github.com/chimeraforge/chimeraforge/internal/studydata"
+)
+
+// A Fragment is what a report renders: its markdown (testdata/report.md.golden
+// in the report's package) and its charts.
+type Fragment struct {
+	Markdown string
+	Charts   []NamedChart
+}
+
+// A NamedChart is one chart of a Fragment. Name is its file without the
+// .golden suffix, as a user's rendering writes it: "throughput.svg".
+type NamedChart struct {
+	Name  string
+	Chart Chart
+}
+
+// A Baseline is one study baseline a report reads: a benchfmt file
+// converted from the data pack by internal/studydata and committed once,
+// in the testdata of the report that owns it. A report that compares with
+// another's baseline declares that report's Baseline value (tr114 reads
+// tr111.Spec.Baselines[0]), never a copy of the file.
+type Baseline struct {
+	// Name is the key of the set in Input.Study: the owning report's
+	// package name for its baseline.bench ("tr111"), with a suffix for a
+	// second file ("tr117-chunks").
+	Name string
+	// Report is the package that owns the file and converts it ("tr111").
+	Report string
+	// File is the file in Report's testdata: "baseline.bench".
+	File string
+	// Data is the file's content, embedded in Report's package
+	// (//go:embed testdata/baseline.bench), so that a program that links
+	// the report renders it with no source tree beside it.
+	Data []byte
+	// Convert makes the file's records from the data pack's directory
+	// (studydata.TR108Files); reporttest checks the committed file is
+	// exactly its output.
+	Convert func(dir string) ([]benchfmt.Record, error)
+}
+
+// Set reads b's embedded data.
+func (b Baseline) Set() (*golden.Set, error) {
+	if len(b.Data) == 0 {
+		return nil, fmt.Errorf("baseline %s: no data embedded from %s/testdata/%s", b.Name, b.Report, b.File)
+	}
+	return golden.Read(bytes.NewReader(b.Data), b.Report+"/testdata/"+b.File)
+}
+
+// An Input is what a report renders and checks: the data pack's
+// PUBLISHED.md, the study's sets (Spec.Baselines, by Name) and a run of
+// ours, if any.
+type Input struct {
+	Published studydata.Published
+	Study     map[string]*golden.Set
+	// Runs is a run of the report's benchmarks (a user's, or the
+	// committed Spec.Ours); nil or empty means none, and Render then
+	// renders the study alone.
+	Runs *golden.Set
+}
+
+// Set returns the study's set name, or an error saying it is not there.
+func (in Input) Set(name string) (*golden.Set, error) {
+	s, ok := in.Study[name]
+	if !ok || s == nil {
+		return nil, fmt.Errorf("report: no study set %q in the input", name)
+	}
+	return s, nil
+}
+
+// Claims are a report's published rows set against the data: numbers as
+// Claims (Cite them), statements as Findings.
+type Claims struct {
+	Numbers  []Claim
+	Findings []Finding
+}
+
+// A Spec is a report: what it reads, what its benchmarks report and how it
+// renders. Each tr package declares one, in its non-test code (the
+// harness's Report adds the benchmark matrix and body around it), and
+// golden/report/reporttest.Check checks it: the baselines against their
+// converter, Render against the goldens, Claims against PUBLISHED.md.
+type Spec struct {
+	// Name is the report's package: "tr108". Its fragment is that
+	// package's testdata/report.md.golden.
+	Name string
+	// Benchmarks are the benchmarks that report it, without the
+	// Benchmark prefix ("TR108"); a run holding them is a run of the
+	// report.
+	Benchmarks []string
+	// Published are the PUBLISHED.md reports ("TR108", "TR114_v2") whose
+	// every row with data Claims must cite.
+	Published []string
+	// Baselines are the study sets Render reads, the report's own first.
+	Baselines []Baseline
+	// Ours, if set, is a committed run of ours in testdata ("ours.bench")
+	// that the golden fragment renders as Input.Runs.
+	Ours string
+	// Units are every unit the benchmarks report, each registered in
+	// internal/units; the runner prints their Unit lines and refuses any
+	// other.
+	Units []string
+	// Render turns the input into the fragment. It must accept an Input
+	// with no Runs.
+	Render func(Input) (Fragment, error)
+	// Claims recomputes the published rows from the input.
+	Claims func(Input) (Claims, error)
+}
+
+// Study reads every baseline of s, keyed by Baseline.Name.
+func (s Spec) Study() (map[string]*golden.Set, error) {
+	sets := map[string]*golden.Set{}
+	var errs []error
+	for _, b := range s.Baselines {
+		set, err := b.Set()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", s.Name, err))
+			continue
+		}
+		sets[b.Name] = set
+	}
+	return sets, errors.Join(errs...)
+}
+
+// Input returns s's Input for pub and runs (nil: none): the study's sets
+// read from the embedded baselines.
+func (s Spec) Input(pub studydata.Published, runs *golden.Set) (Input, error) {
+	study, err := s.Study()
+	return Input{Published: pub, Study: study, Runs: runs}, err
+}

@@ -1,0 +1,100 @@
+package harness
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chimeraforge/chimeraforge/golden/report"
+)
+
+// A Report is a report's benchmarks, declared once in its package's
+// non-test code around its [report.Spec]: the live setup they need, the
+// matrix of leaves (sub-benchmarks) and the body of one leaf. L is what a
+// leaf is to the report (a config, a test of the study's matrix). [Run]
+// runs it; golden/report/reporttest.Check checks the Spec.
+type Report[L any] struct {
+	report.Spec
+	// Live is the setup the leaves run on. Its Units, when empty, are
+	// Spec.Units.
+	Live LiveConfig
+	// Leaves lists the matrix on the started environment, in order.
+	Leaves func(ctx context.Context, env *Env) ([]L, error)
+	// LeafName is a leaf's sub-benchmark name, key=value segments:
+	// "scenario=chimera_homo/test=T013/instances=1/parallel=1".
+	LeafName func(L) string
+	// Body runs one leaf and returns its values, each in a unit of
+	// Spec.Units (or the sampler's); [Report.RunLeaf] reports them, once.
+	// A body that cannot measure fails or skips b.
+	Body func(b *testing.B, env *Env, leaf L) map[string]float64
+}
+
+// An Env is the environment a report's leaves run on: today the live
+// Ollama setup.
+type Env struct {
+	// Benchmark is the benchmark running, without the Benchmark prefix
+	// ("TR108"): what Leaves may branch on where a report has several.
+	Benchmark string
+	Live      *Live
+	// Units are the units the leaves may report: the Spec's and the
+	// sampler's. Empty means Live.Units.
+	Units []string
+}
+
+// Report reports values on b, each once, refusing any unit e does not
+// declare (see [Live.Report]).
+func (e *Env) Report(b *testing.B, values map[string]float64) {
+	b.Helper()
+	declared := e.Units
+	if len(declared) == 0 && e.Live != nil {
+		declared = e.Live.Units
+	}
+	if err := CheckReported(declared, values); err != nil {
+		b.Fatalf("harness: %v", err)
+	}
+	for _, u := range slices.Sorted(mapsKeys(values)) {
+		b.ReportMetric(values[u], u)
+	}
+}
+
+// RunLeaf runs r's body on leaf and reports its values: what [Run] does in
+// each sub-benchmark, and what a body test drives through BenchOnce.
+func (r Report[L]) RunLeaf(b *testing.B, env *Env, leaf L) {
+	b.Helper()
+	env.Report(b, r.Body(b, env, leaf))
+}
+
+// LiveConfig returns r.Live with r's units where it names none.
+func (r Report[L]) LiveConfig() LiveConfig {
+	cfg := r.Live
+	if len(cfg.Units) == 0 {
+		cfg.Units = r.Units
+	}
+	return cfg
+}
+
+// Run runs r as b, one of r's Benchmarks: it starts the live setup (its
+// provenance and Unit lines on stdout), lists the leaves and runs each
+// as a sub-benchmark through a [Sweep] (progress on stderr, counting only
+// what -test.bench selects), reporting each leaf's values once.
+func Run[L any](b *testing.B, r Report[L]) {
+	b.Helper()
+	if name := strings.TrimPrefix(b.Name(), "Benchmark"); !slices.Contains(r.Benchmarks, name) {
+		b.Fatalf("harness: %s is not one of report %s's benchmarks %v", b.Name(), r.Spec.Name, r.Benchmarks)
+	}
+	cfg := r.LiveConfig()
+	env := &Env{Benchmark: strings.TrimPrefix(b.Name(), "Benchmark"), Live: NewLive(b, cfg)} // its Units: cfg's and the sampler's
+	leaves, err := r.Leaves(b.Context(), env)
+	if err != nil {
+		b.Fatal(err)
+	}
+	names := make([]string, len(leaves))
+	for i, l := range leaves {
+		names[i] = r.LeafName(l)
+	}
+	sw := NewSweep(b, names)
+	for i, l := range leaves {
+		sw.Run(b, names[i], func(b *testing.B) { r.RunLeaf(b, env, l) })
+	}
+}

@@ -1,0 +1,220 @@
+package tr114
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/chimeraforge/chimeraforge/golden"
+	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/internal/stats"
+	"github.com/chimeraforge/chimeraforge/internal/studydata"
+)
+
+type runEff struct {
+	name            string
+	legacy          stats.Legacy
+	stored, balance float64
+}
+
+// efficiencies recomputes the legacy efficiency of each run matching
+// where from a-ns, b-ns and wall-ns.
+func efficiencies(s *golden.Set, where ...string) []runEff {
+	var out []runEff
+	for _, r := range s.Rows(append([]string{"TR114"}, where...)...) {
+		v := r.Values
+		inRun := []float64{v["a-ns"], v["b-ns"]}
+		out = append(out, runEff{
+			name:    r.Name,
+			legacy:  stats.LegacyEfficiency(inRun, v["wall-ns"]),
+			stored:  v["eff-%"],
+			balance: stats.BalanceBoundPct(inRun),
+		})
+	}
+	return out
+}
+
+// legacyEff is the recomputed legacy efficiency of the runs matching where.
+func legacyEff(s *golden.Set, where ...string) []float64 {
+	var xs []float64
+	for _, r := range efficiencies(s, where...) {
+		xs = append(xs, r.legacy.EfficiencyPct)
+	}
+	return xs
+}
+
+func claims(pub studydata.Published, s *golden.Set) []report.Claim {
+	rs := efficiencies(s)
+	effs := legacyEff(s)
+	var balance []float64
+	contended := 0
+	peak, peakName := math.Inf(-1), ""
+	for _, r := range rs {
+		balance = append(balance, r.balance)
+		if r.legacy.Contended {
+			contended++
+		}
+		if r.legacy.EfficiencyPct > peak {
+			peak, peakName = r.legacy.EfficiencyPct, r.name
+		}
+	}
+	meanEff := func(where ...string) float64 { return stats.Mean(legacyEff(s, where...)) }
+	best := report.Highest(report.PerKey(s, "test", meanEff))
+	noAlone := "true efficiency not measured: no agent ran alone"
+	return report.Cite(pub, []report.Claim{
+		{What: fmt.Sprintf("mean legacy efficiency, %d runs", len(effs)), Row: 100, Unit: "%",
+			Recomputed: stats.Mean(effs), Ours: fmt.Sprintf("balance bound %s %%", report.F(stats.Mean(balance), 3)), Note: noAlone},
+		{What: "best test, mean over its runs", Row: 101, Unit: "%",
+			Recomputed: best.Value, N: len(legacyEff(s, "test="+best.Key)), Note: "test " + best.Key},
+		{What: "peak single run", Row: 102, Unit: "%",
+			Recomputed: peak, N: len(effs), Note: peakName + " (the executive summary attributes it to test004/test006)"},
+		{What: "contended runs (speedup < 1.5)", Row: 103, Unit: "%",
+			Recomputed: 100 * float64(contended) / float64(len(rs)), Note: fmt.Sprintf("%d of %d runs", contended, len(rs))},
+		{What: "minimum efficiency", Row: 104, Unit: "%", Recomputed: stats.Min(effs), N: len(effs)},
+		{What: "median efficiency", Row: 105, Unit: "%", Recomputed: stats.Median(effs), N: len(effs),
+			Reason: func(p float64) string {
+				return fmt.Sprintf("%s %% lies %s; the median is %s", report.F(p, 1), report.Place(p, effs, 2, "runs"), report.MedianRank(len(effs)))
+			}},
+		{What: "efficiency standard deviation", Row: 106, Unit: "pp", Recomputed: stats.SD(effs), N: len(effs),
+			Reason: func(float64) string { return report.SDs(effs, 2, "runs") + ": neither rounds to it" }},
+		{What: "scenario baseline_vs_chimera, mean", Row: 107, Unit: "%", Recomputed: meanEff("scenario=baseline_vs_chimera"), N: len(legacyEff(s, "scenario=baseline_vs_chimera"))},
+		{What: "scenario chimera_hetero, mean", Row: 108, Unit: "%", Recomputed: meanEff("scenario=chimera_hetero"), N: len(legacyEff(s, "scenario=chimera_hetero"))},
+		{What: "test T004, mean", Row: 109, Unit: "%", Recomputed: meanEff("test=T004"), N: len(legacyEff(s, "test=T004"))},
+	})
+}
+
+// render is the fragment of the study's runs (tr114) against one agent
+// alone (tr111's warm calls).
+func render(in report.Input) (report.Fragment, error) {
+	runs, err := in.Set("tr114")
+	if err != nil {
+		return report.Fragment{}, err
+	}
+	alone, err := in.Set("tr111")
+	if err != nil {
+		return report.Fragment{}, err
+	}
+	return reportFragment(in.Published, runs, alone), nil
+}
+
+func reportFragment(pub studydata.Published, runs, alone *golden.Set) report.Fragment {
+	var b strings.Builder
+	rs := efficiencies(runs)
+	b.WriteString("### TR114_v2: two agents on two Ollama instances (from testdata/baseline.bench)\n\n")
+	b.WriteString("Each run starts two agents together, each on its own Ollama instance on the one GPU, and times each agent " +
+		"inside the run. The study's efficiency is Σ agent time / wall / 2: since the agents start together, wall ≈ the slower " +
+		"agent's time, so it equals the balance bound Σ t_i / (N · max t_i) and measures how evenly the agents finished, " +
+		"not whether running them together helped. Every number below is recomputed with `stats.LegacyEfficiency` from the " +
+		"per-agent and wall times (`a-ns`, `b-ns`, `wall-ns`); it agrees with the efficiency the study stored in every run.\n\n")
+	b.WriteString(report.ClaimsTable(claims(pub, runs)).Markdown())
+
+	var maxGap float64
+	for _, r := range rs {
+		maxGap = math.Max(maxGap, math.Abs(r.legacy.EfficiencyPct-r.balance))
+	}
+	fmt.Fprintf(&b, "\nLegacy efficiency and balance bound differ by at most %s percentage points in any run.\n\n", report.F(maxGap, 3))
+
+	t := report.Table{
+		Header: []string{"scenario", "runs", "legacy eff-%, mean [95 % CI]", "balance bound %", "contended", "overhead ms (wall − max t_i)", "agg-tok/s (both agents)"},
+		Align:  "lrrrrrr",
+	}
+	// Scenarios differ by a point or two of efficiency: dots on a fitted
+	// axis, not bars from an offset that would make it look like a factor.
+	eff := report.Chart{Title: "TR114_v2 efficiency by scenario (mean ± 95 % t-CI)", YLabel: "%", Kind: report.Dots}
+	var legacyDots, balanceDots []report.Estimate
+	scenarios := runs.KeyValues("scenario")
+	slices.Sort(scenarios)
+	for _, sc := range append(scenarios, "all") {
+		where := []string{"scenario=" + sc}
+		if sc == "all" {
+			where = nil
+		}
+		var leg, bal []float64
+		contended := 0
+		for _, r := range efficiencies(runs, where...) {
+			leg = append(leg, r.legacy.EfficiencyPct)
+			bal = append(bal, r.balance)
+			if r.legacy.Contended {
+				contended++
+			}
+		}
+		var over []float64
+		for _, v := range runs.Values("overhead-ns", where...) {
+			over = append(over, v/1e6)
+		}
+		t.Rows = append(t.Rows, []string{sc, fmt.Sprint(len(leg)), report.MeanCI(leg, 2, "eff-%"), report.MeanCI(bal, 2, "balance-%"), fmt.Sprint(contended),
+			report.MeanCI(over, 1, "overhead-ns"), report.MeanCI(runs.Values("agg-tok/s", where...), 1, "agg-tok/s")})
+		eff.Categories = append(eff.Categories, sc)
+		legacyDots = append(legacyDots, report.MeanEstimate(leg))
+		balanceDots = append(balanceDots, report.MeanEstimate(bal))
+	}
+	eff.Series = []report.Series{{Name: "legacy efficiency (eff-%)", Estimates: legacyDots}, {Name: "balance bound", Estimates: balanceDots}}
+	// Efficiency and the balance bound cannot pass 100 %: say so where a
+	// whisker does.
+	eff.Title = strings.TrimSuffix(eff.Title, ")") + report.BoundNote("eff-%", eff.Series) + ")"
+	b.WriteString(t.Markdown())
+
+	// Two agents versus one: one agent alone is the warm TR111_v2 calls.
+	// A call that returned no tokens has no decode rate, but its wall
+	// time was spent (as in a TR114 run's wall): 0 tokens per wall second.
+	calls := report.StudyCalls(alone, "start=warm")
+	decode := calls.Rates()
+	var wall []float64
+	var tokens, wallNS float64
+	for _, c := range calls {
+		wall = append(wall, c.Tokens/(c.E2ENS/1e9))
+		tokens += c.Tokens
+		wallNS += c.E2ENS
+	}
+	aloneDecode := calls.DecodeRate()
+	var concTokens, concWall float64
+	for _, r := range runs.Rows("TR114") {
+		concTokens += r.Values["agg-tok/s"] * r.Values["wall-ns"] / 1e9
+		concWall += r.Values["wall-ns"] / 1e9
+	}
+	concAgg := concTokens / concWall
+	aloneWall := tokens / (wallNS / 1e9)
+	verdict := "running them together on one GPU produced fewer tokens per second in total than one agent alone, not more"
+	if concAgg > aloneWall {
+		verdict = "running them together produced more tokens per second in total than one agent alone"
+	}
+	b.WriteString("\n#### Two agents together against one agent alone\n\n" +
+		"One agent alone is the study's own single-agent data of the same day, machine and model: the TR111_v2 calls " +
+		"(tr111/testdata/baseline.bench), warm calls only. Per-call wall time there is the streamed request; in TR114 the wall is the whole run " +
+		"(ingest, which takes milliseconds, and both calls of both agents). ")
+	fmt.Fprintf(&b, "Of its %d warm calls, %d returned no tokens: they have no decode rate, but their wall time counts, "+
+		"as it does in a TR114 run's wall.\n\n", len(calls), calls.NoTokens())
+	tt := report.Table{
+		Header: []string{"", "one agent alone (TR111_v2)", "two agents together (TR114_v2)"},
+		Align:  "lrr",
+		Rows: [][]string{
+			{"n: calls alone (with tokens) / runs together", fmt.Sprintf("%d (%d)", len(calls), len(decode)), fmt.Sprint(len(runs.Values("agg-tok/s")))},
+			{"decode rate per agent, tok/s: mean of per-call / per-run rates [95 % CI]", report.MeanCI(decode, 2, "tok/s"), report.MeanCI(runs.Values("tok/s"), 2, "tok/s")},
+			{"tokens per wall second, all agents: mean [95 % CI]", report.MeanCI(wall, 2, "agg-tok/s"), report.MeanCI(runs.Values("agg-tok/s"), 2, "agg-tok/s")},
+			{"tokens per wall second, all agents: Σ tokens / Σ wall", report.F(aloneWall, 2), report.F(concAgg, 2)},
+			{"decode rate, Σ tokens / Σ decode time", report.F(aloneDecode, 2), "n/a"},
+		},
+	}
+	b.WriteString(tt.Markdown())
+	fmt.Fprintf(&b, "\nTwo agents at a legacy \"efficiency\" of %s %% together produce %s tokens per wall second: %s %% of what "+
+		"one agent alone produced (%s), and %s %% of one agent's decode rate (%s tok/s): %s. The corrected speedup needs each "+
+		"agent's time alone in the same benchmark, which the study never measured.\n",
+		report.F(stats.Mean(legacyEff(runs)), 1), report.F(concAgg, 1), report.F(100*concAgg/aloneWall, 0), report.F(aloneWall, 1),
+		report.F(100*concAgg/aloneDecode, 0), report.F(aloneDecode, 1), verdict)
+	fmt.Fprintf(&b, "\nCompare a run of ours with this baseline (one table although the config lines differ):\n\n"+
+		"    go test -run '^$' -bench . -count 10 ./tr114 > new.txt\n"+
+		"    go tool benchstat -table '' -filter /instances:2 -ignore /gomaxprocs,/parallel tr114/testdata/baseline.bench new.txt\n")
+
+	// Two agents against one differ by a factor: bars from zero.
+	thr := report.Chart{
+		Title:      "Two agents together vs one alone (study data, mean ± 95 % t-CI)",
+		YLabel:     "tok/s",
+		Categories: []string{"decode rate per agent", "tokens per wall second, all agents"},
+		Series: []report.Series{
+			{Name: "one agent alone (TR111_v2)", Estimates: []report.Estimate{report.MeanEstimate(decode), report.MeanEstimate(wall)}},
+			{Name: "two agents together (TR114_v2)", Estimates: []report.Estimate{report.MeanEstimate(runs.Values("tok/s")), report.MeanEstimate(runs.Values("agg-tok/s"))}},
+		},
+	}
+	return report.Fragment{Markdown: b.String(), Charts: []report.NamedChart{{Name: "efficiency.svg", Chart: eff}, {Name: "throughput.svg", Chart: thr}}}
+}

@@ -1,0 +1,45 @@
+package tr114
+
+import (
+	_ "embed"
+
+	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/harness"
+	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/tr111"
+)
+
+// baseline is the study's TR114_v2 runs as studydata.TR114Files converts
+// them.
+//
+//go:embed testdata/baseline.bench
+var baseline []byte
+
+// Baseline is the TR114_v2 baseline, committed here once; tr113 compares
+// with it.
+var Baseline = report.Baseline{Name: "tr114", Report: "tr114", File: "baseline.bench", Data: baseline, Convert: studydata.TR114Files}
+
+// Report is TR114_v2, two agents on two Ollama instances: the study's runs
+// set against one agent alone (tr111's baseline), and BenchmarkTR114's
+// matrix, every test of Tests() in each setup of Setups().
+var Report = harness.Report[leaf]{
+	Spec: report.Spec{
+		Name:       "tr114",
+		Benchmarks: []string{"TR114"},
+		Published:  []string{"TR114_v2"},
+		Baselines:  []report.Baseline{Baseline, tr111.Baseline},
+		Units:      reportedUnits,
+		Render:     render,
+		Claims: func(in report.Input) (report.Claims, error) {
+			runs, err := in.Set("tr114")
+			if err != nil {
+				return report.Claims{}, err
+			}
+			return report.Claims{Numbers: claims(in.Published, runs)}, nil
+		},
+	},
+	Live:     liveConfig(),
+	Leaves:   leaves,
+	LeafName: leafName,
+	Body:     body,
+}
