@@ -1,23 +1,75 @@
 package main
 
 import (
-	"path/filepath"
+	"fmt"
+	"strings"
 
 	"github.com/chimeraforge/chimeraforge/golden"
+	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/tr108"
+	"github.com/chimeraforge/chimeraforge/tr114"
 )
 
-// catalogue is every report the tool knows.
+// specs are the reports declared as values (report.Spec), in the order
+// the index lists them. A package converted to the report-as-value shape
+// adds its Spec here.
+func specs() []report.Spec {
+	return []report.Spec{tr108.Report.Spec, tr114.Report.Spec}
+}
+
+// catalogue is every report the tool renders, each from its Spec: the
+// study's sets from its embedded baselines, Render given the data pack's
+// PUBLISHED.md (study/ at the module root or $CHIMERA_STUDY_DIR) and the
+// run. Without PUBLISHED.md the reports still render, the published
+// numbers as n/a, and each page says why.
 func catalogue() ([]reportDef, error) {
-	root, err := studydata.ModuleRoot()
+	pub, pubErr := published()
+	var defs []reportDef
+	for _, s := range specs() {
+		defs = append(defs, fromSpec(s, pub, pubErr))
+	}
+	return defs, nil
+}
+
+// published reads the data pack's PUBLISHED.md.
+func published() (studydata.Published, error) {
+	dir, err := studydata.Dir()
 	if err != nil {
 		return nil, err
 	}
-	return []reportDef{{
-		Name: "tr114", Title: "two agents at once", Benchmarks: []string{"TR114"},
+	return studydata.ReadPublished(dir)
+}
+
+func fromSpec(s report.Spec, pub studydata.Published, pubErr error) reportDef {
+	return reportDef{
+		Name:       s.Name,
+		Title:      strings.Join(s.Published, ", "),
+		Benchmarks: s.Benchmarks,
 		Study: func() ([]*golden.Set, error) {
-			s, err := golden.ReadFile(filepath.Join(root, "tr114/testdata/baseline.bench"))
-			return []*golden.Set{s}, err
+			var sets []*golden.Set
+			for _, b := range s.Baselines {
+				set, err := b.Set()
+				if err != nil {
+					return nil, err
+				}
+				sets = append(sets, set)
+			}
+			return sets, nil
 		},
-	}}, nil
+		Render: func(run *golden.Set) (report.Fragment, error) {
+			in, err := s.Input(pub, run)
+			if err != nil {
+				return report.Fragment{}, err
+			}
+			frag, err := s.Render(in)
+			if err != nil {
+				return frag, err
+			}
+			if pubErr != nil {
+				frag.Markdown = fmt.Sprintf("> **Published numbers not shown** (n/a below): %v.\n\n", pubErr) + frag.Markdown
+			}
+			return frag, nil
+		},
+	}
 }

@@ -17,10 +17,11 @@ import (
 )
 
 // mainJob is a real run of the README's main job on this project's 2-core
-// machine (embedded Ollama, synthetic tiny model), 2026-12-07:
+// machine (embedded Ollama, synthetic tiny model), 2026-12-07, committed
+// with the report it is a run of:
 //
 //	go test -run '^$' -bench 'TR114//T013' -benchtime 1x -count 6 ./tr114 > new.txt
-const mainJob = "testdata/tr114-t013.txt"
+const mainJob = "../../tr114/testdata/run-t013.bench"
 
 func readTestdata(t *testing.T, name string) string {
 	t.Helper()

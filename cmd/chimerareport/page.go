@@ -19,19 +19,7 @@ type reportDef struct {
 	Study func() ([]*golden.Set, error)
 	// Render renders the report from the study's sets and a run (nil:
 	// none), as its golden fragment does.
-	Render func(run *golden.Set) (fragment, error)
-}
-
-// A fragment is what a report's Render returns: markdown and charts.
-type fragment struct {
-	Markdown string
-	Charts   []namedChart
-}
-
-// A namedChart is one chart of a fragment; Name is its file ("throughput.svg").
-type namedChart struct {
-	Name  string
-	Chart report.Chart
+	Render func(run *golden.Set) (report.Fragment, error)
 }
 
 // A page is one report rendered for the user's run.

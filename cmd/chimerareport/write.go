@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark"
@@ -134,8 +135,8 @@ func writeSummary(w io.Writer, r *input, ps []page) error {
 	for _, p := range ps {
 		body := demote(p.Body)
 		for _, c := range p.Charts {
-			body = strings.ReplaceAll(body, "!["+c.Caption+"]("+p.Name+"/"+c.File+")",
-				"*Chart: "+c.Caption+" (`"+p.Name+"/"+c.File+"` and report.html, written by `-o`).*")
+			img := regexp.MustCompile(`!\[([^\]]*)\]\(` + regexp.QuoteMeta(p.Name+"/"+c.File) + `\)`)
+			body = img.ReplaceAllString(body, "*Chart: $1 (`"+p.Name+"/"+c.File+"` and report.html, written by `-o`).*")
 		}
 		fmt.Fprintf(&b, "\n## %s: %s\n\n%s", p.Name, p.Title, body)
 	}
