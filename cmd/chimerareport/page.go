@@ -31,6 +31,9 @@ type page struct {
 	Body   string
 	Charts []chartFile
 	Status string // one line for the index
+	// Provenance is the provenance table of the page's own results (the
+	// run's, on a page of no result).
+	Provenance string
 }
 
 // A chartFile is a rendered chart: its file under the page's directory,
@@ -46,11 +49,18 @@ type chartFile struct {
 // holds no result of is a page that says so, with go test's reasons
 // where the run skipped them.
 func buildPage(def reportDef, r *input) (page, error) {
-	p := page{Name: def.Name, Title: def.Title}
+	p := page{Name: def.Name, Title: def.Title, Provenance: provenance(r.Files, r.Set)}
 	var ls []*leaf
+	var sub *golden.Set // the run's results of def's benchmarks
 	if r.Set != nil {
 		for _, b := range def.Benchmarks {
 			ls = append(ls, leaves(r.Set, b)...)
+		}
+		sub = &golden.Set{File: r.Set.File, Units: r.Set.Units}
+		for _, res := range r.Set.Results {
+			if slices.Contains(def.Benchmarks, string(res.Name.Base())) {
+				sub.Results = append(sub.Results, res)
+			}
 		}
 	}
 	var b strings.Builder
@@ -80,19 +90,14 @@ func buildPage(def reportDef, r *input) (page, error) {
 		n += l.n
 	}
 	p.Status = fmt.Sprintf("%d %s of %d %s", n, plural(n, "result"), len(ls), plural(len(ls), "benchmark"))
-	if w := setupWarning(study, r.Set); w != "" {
+	p.Provenance = provenance(filesOf(sub), sub)
+	if w := setupWarning(study, sub); w != "" {
 		b.WriteString(w + "\n")
 	}
 	if s := shortNote(ls, r.Pkgs); s != "" {
 		b.WriteString(s + "\n")
 	}
 	if def.Render != nil {
-		sub := &golden.Set{File: r.Set.File, Units: r.Set.Units}
-		for _, res := range r.Set.Results {
-			if slices.Contains(def.Benchmarks, string(res.Name.Base())) {
-				sub.Results = append(sub.Results, res)
-			}
-		}
 		frag, err := def.Render(sub)
 		if err != nil {
 			return p, fmt.Errorf("report %s: render: %w", def.Name, err)
@@ -119,7 +124,7 @@ func buildPage(def reportDef, r *input) (page, error) {
 	b.WriteString("\n### Every unit of this run beside the study\n\n" +
 		"The mean of each unit over this run's samples of each benchmark, beside the study's samples of the benchmarks " +
 		"of the same name (every name key both have agrees).\n")
-	b.WriteString(unitTables(r.Set, ls, study, strings.Join(fileConfig(r.Set, "num-parallel"), "")))
+	b.WriteString(unitTables(sub, ls, study, strings.Join(fileConfig(sub, "num-parallel"), "")))
 	p.Body = b.String()
 	return p, nil
 }
@@ -162,13 +167,19 @@ func orphanPage(r *input, defs []reportDef) (page, bool) {
 		return page{}, false
 	}
 	var ls []*leaf
+	sub := &golden.Set{File: r.Set.File, Units: r.Set.Units}
 	for _, b := range bases {
 		ls = append(ls, leaves(r.Set, b)...)
 	}
+	for _, res := range r.Set.Results {
+		if slices.Contains(bases, string(res.Name.Base())) {
+			sub.Results = append(sub.Results, res)
+		}
+	}
 	body := "No report declares " + benchList(bases) + ": their units, with no study beside them.\n\n"
 	body += shortNote(ls, r.Pkgs)
-	body += unitTables(r.Set, ls, nil, strings.Join(fileConfig(r.Set, "num-parallel"), ""))
-	return page{Name: "other", Title: "Benchmarks of no report", Body: body,
+	body += unitTables(sub, ls, nil, strings.Join(fileConfig(sub, "num-parallel"), ""))
+	return page{Name: "other", Title: "Benchmarks of no report", Body: body, Provenance: provenance(filesOf(sub), sub),
 		Status: fmt.Sprintf("%d %s no report declares", len(ls), plural(len(ls), "benchmark"))}, true
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 
 	"golang.org/x/perf/benchfmt"
 	"strconv"
@@ -12,10 +13,10 @@ import (
 )
 
 // provenance is the markdown table at the top of every page: what ran,
-// on what, how often, read from the run's config lines. A key the run
-// does not carry says so.
-func provenance(r *input) string {
-	s := r.Set
+// on what, how often, read from the config lines of s (the run's results,
+// or a report's share of them), which came from files. A key the run does
+// not carry says so.
+func provenance(files []string, s *golden.Set) string {
 	get := func(key string) string { return strings.Join(fileConfig(s, key), ", ") }
 	or := func(v, none string) string {
 		if v == "" {
@@ -31,7 +32,7 @@ func provenance(r *input) string {
 	if s != nil {
 		n = len(s.Results)
 	}
-	add("files", fmt.Sprintf("%s (%d %s)", strings.Join(r.Files, ", "), n, plural(n, "result")))
+	add("files", fmt.Sprintf("%s (%d %s)", strings.Join(files, ", "), n, plural(n, "result")))
 	server := get("server")
 	if server == "" {
 		server = "Ollama"
@@ -65,6 +66,17 @@ func provenance(r *input) string {
 		}
 	}
 	return t.Markdown()
+}
+
+// filesOf lists the files the results of s were read from, in order.
+func filesOf(s *golden.Set) []string {
+	var files []string
+	for _, res := range s.Results {
+		if f, _ := res.Pos(); f != "" && !slices.Contains(files, f) {
+			files = append(files, f)
+		}
+	}
+	return files
 }
 
 // platform is " (linux/amd64)", or "" without goos.

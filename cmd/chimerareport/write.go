@@ -21,7 +21,7 @@ import (
 func index(r *input, ps []page, link func(page) string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Your run as a report\n\nRendered by `go tool chimerareport` from %s.\n\n", strings.Join(r.Files, ", "))
-	b.WriteString("## Provenance\n\n" + provenance(r) + "\n## Reports\n\n")
+	b.WriteString("## Provenance\n\n" + provenance(r.Files, r.Set) + "\n## Reports\n\n")
 	if len(ps) == 0 {
 		b.WriteString("**Nothing measured.** The files hold no benchmark result and name no report's package.\n")
 		for _, s := range r.Skips {
@@ -35,10 +35,10 @@ func index(r *input, ps []page, link func(page) string) string {
 	return b.String()
 }
 
-// pageMarkdown is a page as a markdown file of its own, charts linked
-// under prefix (its directory, "tr114/").
-func pageMarkdown(r *input, p page) string {
-	return fmt.Sprintf("# %s: %s\n\n[All reports of this run](index.md)\n\n## Provenance\n\n%s\n## The report\n\n%s", p.Name, p.Title, provenance(r), p.Body)
+// pageMarkdown is a page as a markdown file of its own, its charts
+// linked in its directory ("tr114/headline.svg").
+func pageMarkdown(p page) string {
+	return fmt.Sprintf("# %s: %s\n\n[All reports of this run](index.md)\n\n## Provenance\n\n%s\n## The report\n\n%s", p.Name, p.Title, p.Provenance, p.Body)
 }
 
 // writeDir writes index.md, one markdown file per page with its charts as
@@ -59,7 +59,7 @@ func writeDir(dir string, r *input, ps []page) error {
 		return err
 	}
 	for _, p := range ps {
-		if err := write(p.Name+".md", []byte(pageMarkdown(r, p))); err != nil {
+		if err := write(p.Name+".md", []byte(pageMarkdown(p))); err != nil {
 			return err
 		}
 		for _, c := range p.Charts {
