@@ -36,11 +36,11 @@ type page struct {
 	Provenance string
 }
 
-// A chartFile is a rendered chart: its file under the page's directory,
-// a one-sentence caption and the SVG.
+// A chartFile is a rendered chart: its file in the page's directory and
+// the SVG.
 type chartFile struct {
-	File, Caption string
-	SVG           []byte
+	File string
+	SVG  []byte
 }
 
 // buildPage renders def for the run: the setup warning, the note on too
@@ -78,6 +78,13 @@ func buildPage(def reportDef, r *input) (page, error) {
 		} else {
 			b.WriteString(" Its package ran, but no benchmark of it matched `-bench`, or each failed before reporting.\n")
 		}
+		if def.Render != nil {
+			// The study's report alone, as its golden fragment has it.
+			b.WriteString("\nThe study's report, with no run of yours beside it:\n\n")
+			if err := p.render(&b, def, nil); err != nil {
+				return p, err
+			}
+		}
 		p.Body = b.String()
 		return p, nil
 	}
@@ -98,28 +105,9 @@ func buildPage(def reportDef, r *input) (page, error) {
 		b.WriteString(s + "\n")
 	}
 	if def.Render != nil {
-		frag, err := def.Render(sub)
-		if err != nil {
-			return p, fmt.Errorf("report %s: render: %w", def.Name, err)
+		if err := p.render(&b, def, sub); err != nil {
+			return p, err
 		}
-		md := frag.Markdown
-		for _, c := range frag.Charts {
-			svg, err := c.Chart.SVG()
-			if err != nil {
-				return p, fmt.Errorf("report %s: chart %s: %w", def.Name, c.Name, err)
-			}
-			caption := c.Chart.Title
-			link := def.Name + "/" + c.Name
-			p.Charts = append(p.Charts, chartFile{File: c.Name, Caption: caption, SVG: svg})
-			// A fragment that embeds its chart links it beside itself;
-			// the page keeps charts in its own directory.
-			if ref := "](" + c.Name + ")"; strings.Contains(md, ref) {
-				md = strings.ReplaceAll(md, ref, "]("+link+")")
-				continue
-			}
-			md += fmt.Sprintf("\n![%s](%s)\n", caption, link)
-		}
-		b.WriteString(md)
 	}
 	b.WriteString("\n### Every unit of this run beside the study\n\n" +
 		"The mean of each unit over this run's samples of each benchmark, beside the study's samples of the benchmarks " +
@@ -127,6 +115,33 @@ func buildPage(def reportDef, r *input) (page, error) {
 	b.WriteString(unitTables(sub, ls, study, strings.Join(fileConfig(sub, "num-parallel"), "")))
 	p.Body = b.String()
 	return p, nil
+}
+
+// render writes def's Render of the study and run (nil: none) to b, its
+// charts linked in the page's directory and kept for the writers.
+func (p *page) render(b *strings.Builder, def reportDef, run *golden.Set) error {
+	frag, err := def.Render(run)
+	if err != nil {
+		return fmt.Errorf("report %s: render: %w", def.Name, err)
+	}
+	md := frag.Markdown
+	for _, c := range frag.Charts {
+		svg, err := c.Chart.SVG()
+		if err != nil {
+			return fmt.Errorf("report %s: chart %s: %w", def.Name, c.Name, err)
+		}
+		link := def.Name + "/" + c.Name
+		p.Charts = append(p.Charts, chartFile{File: c.Name, SVG: svg})
+		// A fragment that embeds its chart links it beside itself; the
+		// page keeps charts in its own directory.
+		if ref := "](" + c.Name + ")"; strings.Contains(md, ref) {
+			md = strings.ReplaceAll(md, ref, "]("+link+")")
+			continue
+		}
+		md += fmt.Sprintf("\n![%s](%s)\n", c.Chart.Title, link)
+	}
+	b.WriteString(md)
+	return nil
 }
 
 func orUnknownReason(r string) string {
