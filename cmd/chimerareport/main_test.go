@@ -13,7 +13,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"gotest.tools/v3/golden"
+
+	gold "github.com/chimeraforge/chimeraforge/golden"
 )
 
 // mainJob is a real run of the README's main job on this project's 2-core
@@ -380,4 +383,58 @@ func testCatalogue(t *testing.T) func() ([]reportDef, error) {
 		t.Fatal(err)
 	}
 	return func() ([]reportDef, error) { return defs, nil }
+}
+
+// setOf reads a benchfmt text.
+func setOf(t *testing.T, text string) *gold.Set {
+	t.Helper()
+	s, err := gold.Read(strings.NewReader(text), "x.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// The warning names each way the study's setup differs from the run's,
+// and is absent where they agree.
+func TestSetupWarning(t *testing.T) {
+	const result = "BenchmarkTR114/test=T013/instances=2 1 90 eff-%\n"
+	study := "gpu: NVIDIA GeForce RTX 4080 Laptop GPU\ncpu: i9\nollama-version: 0.12.10\nmodel: llama3.1:8b-instruct-q4_0\n" + result
+	tests := []struct {
+		name string
+		run  string
+		want []string // lines of the warning; none: no warning
+	}{
+		{"same setup", study, nil},
+		{"quantisation", strings.Replace(study, "q4_0", "q8_0", 1), []string{
+			"model: the study ran llama3.1:8b-instruct-q4_0, this run llama3.1:8b-instruct-q8_0",
+			"quantisation: the study q4_0, this run q8_0"}},
+		{"synthetic on the CPU", "gpu: none\ncpu: i9\nollama-version: 0.12.10\nollama-backend: cpu\nmodel: chimera-synth/tiny:abc\nmodel-synthetic: true\n" + result, []string{
+			"model: the study ran llama3.1:8b-instruct-q4_0, this run chimera-synth/tiny:abc (a synthetic model: random weights, far smaller)",
+			"quantisation: the study q4_0, this run not named by the model tag",
+			"GPU: the study NVIDIA GeForce RTX 4080 Laptop GPU, this run none",
+			"backend: this run's Ollama computed on the CPU (ollama-backend: cpu); the study's on its GPU"}},
+		{"other GPU, other Ollama, OpenAI protocol", strings.NewReplacer("GeForce RTX 4080 Laptop GPU", "H100 80GB HBM3", "0.12.10", "0.17.4").Replace(study) +
+			"protocol: openai\nserver: vllm\n" + result, []string{
+			"GPU: the study NVIDIA GeForce RTX 4080 Laptop GPU, this run NVIDIA H100 80GB HBM3",
+			"Ollama: the study 0.12.10, this run 0.17.4",
+			"protocol: this run spoke openai (server vllm); the study spoke Ollama's native API"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := setupWarning([]*gold.Set{setOf(t, study)}, setOf(t, tt.run))
+			var lines []string
+			for l := range strings.Lines(got) {
+				if d, ok := strings.CutPrefix(l, "> - "); ok {
+					lines = append(lines, strings.TrimSpace(d))
+				}
+			}
+			if diff := cmp.Diff(tt.want, lines); diff != "" {
+				t.Errorf("warning lines mismatch (-want +got):\n%s\nwarning:\n%s", diff, got)
+			}
+			if (got == "") != (tt.want == nil) {
+				t.Errorf("warning %q, want one: %v", got, tt.want != nil)
+			}
+		})
+	}
 }
