@@ -14,16 +14,6 @@ import (
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 )
 
-// The units each benchmark reports.
-var (
-	closedUnits = []string{"ns/op", "agg-tok/s", "agent-tok/s", "ttft-p50-ns", "ttft-p95-ns", "ttft-p99-ns",
-		"e2e-p95-ns", "queue-ns", "queue-p95-ns", "goodput-%", "speedup-x"}
-	openUnits = []string{"ns/op", "agg-tok/s", "agent-tok/s", "ttft-p50-ns", "ttft-p95-ns", "ttft-p99-ns",
-		"sched-e2e-p95-ns", "queue-ns", "queue-p95-ns", "goodput-%",
-		"offered-rps", "achieved-rps", "dispatch-lag-ns", "dispatch-lag-p99-ns"}
-	searchUnits = []string{"ns/op", "max-agents", "max-rps"}
-)
-
 // config is the benchmarks' Config from the environment; a bad variable
 // fails the benchmark with the reason.
 func config(tb testing.TB) Config {

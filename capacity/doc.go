@@ -134,7 +134,9 @@
 //
 // # Report
 //
-// testdata/report.md.golden and its charts are rendered from
-// testdata/ours.bench, a committed run on the embedded default, by
-// TestReportFragment; go test ./capacity -update regenerates them.
+// Report declares the report (golden/report.Spec: its benchmarks, units
+// and Render; there is no study behind it). testdata/report.md.golden and
+// its charts are Render's fragment of testdata/ours.bench, a committed run
+// on the embedded default, checked by TestReport (reporttest.Check);
+// go test ./capacity -run Report -update regenerates them.
 package capacity

@@ -12,11 +12,38 @@ import (
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 )
 
-// A Fragment is the capacity report: markdown and its charts, by the file
-// name the markdown links them under.
-type Fragment struct {
-	Markdown string
-	Charts   map[string]report.Chart
+// Report is the capacity report: no study behind it, only a run of
+// BenchmarkCapacity (and of BenchmarkCapacitySearch, where the run has
+// it), rendered by Render; testdata/ours.bench is the committed run its
+// golden renders.
+var Report = report.Spec{
+	Name:       "capacity",
+	Benchmarks: []string{"Capacity", "CapacityOpen", "CapacitySearch"},
+	Ours:       "ours.bench",
+	Units:      units(),
+	Render:     func(in report.Input) (report.Fragment, error) { return Render(in.Runs) },
+	Claims:     func(report.Input) (report.Claims, error) { return report.Claims{}, nil },
+}
+
+// The units each benchmark reports.
+var (
+	closedUnits = []string{"ns/op", "agg-tok/s", "agent-tok/s", "ttft-p50-ns", "ttft-p95-ns", "ttft-p99-ns",
+		"e2e-p95-ns", "queue-ns", "queue-p95-ns", "goodput-%", "speedup-x"}
+	openUnits = []string{"ns/op", "agg-tok/s", "agent-tok/s", "ttft-p50-ns", "ttft-p95-ns", "ttft-p99-ns",
+		"sched-e2e-p95-ns", "queue-ns", "queue-p95-ns", "goodput-%",
+		"offered-rps", "achieved-rps", "dispatch-lag-ns", "dispatch-lag-p99-ns"}
+	searchUnits = []string{"ns/op", "max-agents", "max-rps"}
+)
+
+// units are every unit the capacity benchmarks report, once each.
+func units() []string {
+	var us []string
+	for _, u := range slices.Concat(closedUnits, openUnits, searchUnits) {
+		if !slices.Contains(us, u) {
+			us = append(us, u)
+		}
+	}
+	return us
 }
 
 // Render renders the capacity report of a run (a go test -bench
@@ -26,10 +53,13 @@ type Fragment struct {
 // BenchmarkCapacitySearch where the run has it and else from the curve.
 // Repeated results (-count) are averaged. A run without BenchmarkCapacity
 // results, or whose results lack a unit the report shows, is an error.
-func Render(run *golden.Set) (Fragment, error) {
+func Render(run *golden.Set) (report.Fragment, error) {
+	if run == nil {
+		return report.Fragment{}, fmt.Errorf("capacity: no run to render (the report has no study data)")
+	}
 	rows := run.Rows("Capacity")
 	if len(rows) == 0 {
-		return Fragment{}, fmt.Errorf("capacity: %s has no BenchmarkCapacity results", run.File)
+		return report.Fragment{}, fmt.Errorf("capacity: %s has no BenchmarkCapacity results", run.File)
 	}
 	sloText := ""
 	for _, r := range run.Results {
@@ -39,11 +69,11 @@ func Render(run *golden.Set) (Fragment, error) {
 		}
 	}
 	if sloText == "" {
-		return Fragment{}, fmt.Errorf("capacity: %s has no slo config line", run.File)
+		return report.Fragment{}, fmt.Errorf("capacity: %s has no slo config line", run.File)
 	}
 	slo, err := ParseSLO(sloText)
 	if err != nil {
-		return Fragment{}, fmt.Errorf("capacity: %s: %w", run.File, err)
+		return report.Fragment{}, fmt.Errorf("capacity: %s: %w", run.File, err)
 	}
 	setups := keyOrder(rows, "instances", "parallel")
 	ns := keyOrder(rows, "agents")
@@ -135,7 +165,7 @@ func Render(run *golden.Set) (Fragment, error) {
 	for _, a := range answers {
 		b.WriteString("- " + a + "\n")
 	}
-	return Fragment{Markdown: b.String(), Charts: map[string]report.Chart{"throughput.svg": agg, "ttft.svg": ttft}}, nil
+	return report.Fragment{Markdown: b.String(), Charts: []report.NamedChart{{Name: "throughput.svg", Chart: agg}, {Name: "ttft.svg", Chart: ttft}}}, nil
 }
 
 // curveMeets says whether the curve's per-N summaries meet the SLO's terms

@@ -1,39 +1,26 @@
 package capacity
 
 import (
-	"slices"
 	"strings"
 	"testing"
-
-	tgolden "gotest.tools/v3/golden"
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 )
 
-// TestReportFragment renders the capacity report from the committed run
-// testdata/ours.bench only; -update rewrites the fragment and charts.
-func TestReportFragment(t *testing.T) {
-	run, err := golden.ReadFile("testdata/ours.bench")
+// TestReport renders the capacity report from the committed run
+// testdata/ours.bench only, against its goldens (-update rewrites them),
+// and checks that the fragment links each chart it has.
+func TestReport(t *testing.T) {
+	reporttest.Check(t, Report)
+	f, err := Report.Render(reporttest.Input(t, Report))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := Render(run)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tgolden.Assert(t, f.Markdown, "report.md.golden")
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for k := range f.Charts {
-			if !yield(k) {
-				return
-			}
+	for _, c := range f.Charts {
+		if !strings.Contains(f.Markdown, "("+c.Name+")") {
+			t.Errorf("the fragment does not link %s", c.Name)
 		}
-	}) {
-		if !strings.Contains(f.Markdown, "("+name+")") {
-			t.Errorf("the fragment does not link %s", name)
-		}
-		reporttest.AssertChart(t, f.Charts[name], name+".golden")
 	}
 }
 
@@ -54,5 +41,8 @@ func TestRenderRefuses(t *testing.T) {
 				t.Errorf("Render = %v, want an error containing %q", err, tc.err)
 			}
 		})
+	}
+	if _, err := Render(nil); err == nil || !strings.Contains(err.Error(), "no run") {
+		t.Errorf("Render(nil) = %v, want an error saying there is no run", err)
 	}
 }

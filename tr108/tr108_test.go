@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
@@ -69,22 +68,17 @@ func TestModelKey(t *testing.T) {
 	}
 }
 
-// fakeModel is the fake's script for the hermetic runs: every metric the
-// benchmark reports is checked against it.
-var fakeModel = ollamatest.Model{
-	Name:            "fake-llama:q4",
-	Load:            2 * time.Second,
-	PrefillPerToken: 300 * time.Microsecond,
-	InterToken:      5 * time.Millisecond,
-}
+// fakeModel is the fake's script for the hermetic runs (multiagenttest's
+// tiny fixture): every metric the body reports is checked against it.
+var fakeModel = multiagenttest.TinyModel()
 
-const fakePredict = 32
+const fakePredict = multiagenttest.TinyPredict
 
 // fakeEnv is the report's environment on a fake serving fakeModel inside
 // the current synctest bubble.
 func fakeEnv(t *testing.T) (*harness.Env, *multiagenttest.Fakes) {
 	t.Helper()
-	f := multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, Units: Report.LiveConfig().Units})
+	f := multiagenttest.New(t, multiagenttest.Tiny(Report.LiveConfig().Units))
 	return &harness.Env{Live: f.Live}, f
 }
 
@@ -134,9 +128,7 @@ func TestTR108BodyReportsTheFakesTruth(t *testing.T) {
 				// the client sees the script's InterToken between tokens too
 				"stream-tok/s": float64(time.Second / fakeModel.InterToken),
 			}
-			if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
-				t.Errorf("config %s: metrics mismatch (-want +got):\n%s", c.Name(), diff)
-			}
+			multiagenttest.AssertValues(t, want, res.Extra) // config c
 			// ns/op is the measured request's wall time: in the bubble,
 			// exactly its end-to-end time.
 			if got, want := float64(res.NsPerOp()), want["e2e-ns"]; got != want {
@@ -177,16 +169,16 @@ func TestSweepNamesFromTheEnvironment(t *testing.T) {
 		t.Fatalf("%d sub-benchmarks, want %d (2 models × %d configs)", len(names), 2*len(Configs()), len(Configs()))
 	}
 	for i, want := range map[int]string{
-		0:  "model=fake-llama:q4/quant=f16/num_gpu=999/num_ctx=2048/temp=0.3/start=warm",
-		1:  "model=fake-llama:q4/quant=f16/num_gpu=999/num_ctx=1024/temp=0.2/start=warm",
-		36: "model=fake-llama:q4/quant=f16/num_gpu=40/num_ctx=4096/temp=0.8/start=warm",
+		0:  "model=fake-synth:tiny/quant=f16/num_gpu=999/num_ctx=2048/temp=0.3/start=warm",
+		1:  "model=fake-synth:tiny/quant=f16/num_gpu=999/num_ctx=1024/temp=0.2/start=warm",
+		36: "model=fake-synth:tiny/quant=f16/num_gpu=40/num_ctx=4096/temp=0.8/start=warm",
 		37: "model=fake-llama:q8/quant=f16/num_gpu=999/num_ctx=2048/temp=0.3/start=warm",
 	} {
 		if names[i] != want {
 			t.Errorf("sub-benchmark %d = %s, want %s", i, names[i], want)
 		}
 	}
-	for _, want := range []string{"model1: fake-llama:q4\n", "model2: fake-llama:q8\n", "Unit tok/s better=higher\n", "Unit study-ttft-ns better=lower\n", "Unit ns/op better=lower\n"} {
+	for _, want := range []string{"model1: " + fakeModel.Name + "\n", "model2: fake-llama:q8\n", "Unit tok/s better=higher\n", "Unit study-ttft-ns better=lower\n", "Unit ns/op better=lower\n"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("config lines lack %q:\n%s", want, out.String())
 		}
@@ -194,4 +186,18 @@ func TestSweepNamesFromTheEnvironment(t *testing.T) {
 	if strings.Contains(out.String(), "first-ttft-ns") {
 		t.Errorf("config lines declare first-ttft-ns, which TR108 does not report:\n%s", out.String())
 	}
+}
+
+// A server that answers every request with a bare done line (no content,
+// no counts, no durations) measured nothing but the request's end-to-end
+// time: the body must omit every other metric (no TTFT, no decode rate,
+// no load or prefill, no study TTFT, no prompt tokens), never report one
+// as 0 or NaN, and count the measured request as lacking each.
+func TestTR108BodyOmitsWhatABareAnswerLacks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		env, fake := fakeEnv(t)
+		fake.Servers[0].Inject("", ollamatest.Fault{Kind: ollamatest.FaultBare})
+		res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{model: fakeModel.Name, c: Configs()[1]}) })
+		multiagenttest.AssertBare(t, res.Extra, 1) // the measured request
+	})
 }

@@ -34,7 +34,9 @@
 //
 // testdata/ours.bench is one such run, committed; the fragment renders the
 // success rates of the study's TR109 and TR111_v2 data and of that run
-// side by side (go test ./tr109 -update).
+// side by side (go test ./tr109 -run Report -update). The package declares
+// the report once, as Report (harness.Run runs it, reporttest.Check checks
+// it); its Render takes any run of BenchmarkTR109, or none.
 //
 // # Metrics
 //

@@ -3,31 +3,31 @@ package tr109
 import (
 	"fmt"
 	"math"
-	"net/url"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/harness"
-	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
 )
 
-// fakeModel is the fake's script for the hermetic runs: every metric the
-// benchmark reports is checked against it.
-var fakeModel = ollamatest.Model{
-	Name:            "fake-gemma:tiny",
-	Load:            400 * time.Millisecond,
-	PrefillPerToken: 200 * time.Microsecond,
-	InterToken:      4 * time.Millisecond,
-}
+// fakeModel is the fake's script for the hermetic runs (multiagenttest's
+// tiny fixture): every metric the body reports is checked against it.
+var fakeModel = multiagenttest.TinyModel()
 
-const fakePredict = 20
+const fakePredict = multiagenttest.TinyPredict
+
+// fakes serve fakeModel inside the current synctest bubble, with the
+// report's environment on them.
+func fakes(t *testing.T) *multiagenttest.Fakes {
+	t.Helper()
+	return multiagenttest.New(t, multiagenttest.Tiny(reportedUnits))
+}
 
 // TestTR109BodyReportsTheFakesTruth runs the benchmark body for the
 // baseline and then a chimera config, as the sweep does, against the fake
@@ -36,28 +36,11 @@ const fakePredict = 20
 // reported metric is the script's value for the measured run alone.
 func TestTR109BodyReportsTheFakesTruth(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}})
-		u, err := url.Parse(fake.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l := &harness.Live{
-			Instances: []*harness.Instance{{URL: fake.URL, Client: measure.NewClient(u, fake.Client())}},
-			Models:    []harness.ModelInfo{{Tag: fakeModel.Name}},
-			Base:      measure.Options{NumPredict: measure.Ptr(fakePredict)},
-			Trace:     harness.NewTrace(t),
-			Corpus:    harness.CorpusDir(t),
-			Units:     liveConfig.Units,
-		}
+		f := fakes(t)
 		cs := harness.AgentConfigs()
 		for i, c := range []harness.AgentConfig{cs[0], cs[len(cs)-1]} {
-			res := harness.BenchOnce(t, func(b *testing.B) { benchConfig(b, l, c) })
-			var all []ollamatest.RequestLog
-			for _, r := range fake.Requests() {
-				if r.Path == "/api/generate" && r.Outcome == "done" {
-					all = append(all, r)
-				}
-			}
+			res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, f.Env(), c) })
+			all := f.Prompted()
 			if len(all) != 4*(i+1) {
 				t.Fatalf("%s: %d calls so far, want %d (a warm-up run and a measured run of 2 calls per config)", c.Name(), len(all), 4*(i+1))
 			}
@@ -71,7 +54,7 @@ func TestTR109BodyReportsTheFakesTruth(t *testing.T) {
 				if r.Load != 0 {
 					t.Errorf("%s: a measured call paid %v of load: the warm-up did not warm", c.Name(), r.Load)
 				}
-				if want := c.Options(l.Base).Map(); len(r.Options) != len(want) {
+				if want := c.Options(f.Live.Base).Map(); len(r.Options) != len(want) {
 					t.Errorf("%s sent options %v, want %v", c.Name(), r.Options, want)
 				}
 				pf := time.Duration(r.PromptTokens) * fakeModel.PrefillPerToken
@@ -97,9 +80,7 @@ func TestTR109BodyReportsTheFakesTruth(t *testing.T) {
 				// the client sees the script's InterToken between tokens too
 				"stream-tok/s": float64(time.Second / fakeModel.InterToken),
 			}
-			if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
-				t.Errorf("%s: metrics mismatch (-want +got):\n%s", c.Name(), diff)
-			}
+			multiagenttest.AssertValues(t, want, res.Extra) // config c
 			// ns/op is the workflow's wall time: both calls (ingest takes no
 			// virtual time).
 			if got := float64(res.NsPerOp()); got != float64(e2e) {
@@ -260,4 +241,22 @@ func TestSuccessRateErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A server that answers every call with a bare done line (no content, no
+// counts, no durations) measured nothing but the calls' end-to-end time:
+// the body must omit every other metric (no TTFT of any call or of the
+// first, no decode rate, no load or prefill, no study TTFT, no prompt
+// tokens), never report one as 0 or NaN, and count both calls of the
+// measured run as lacking each.
+func TestTR109BodyOmitsWhatABareAnswerLacks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := fakes(t)
+		f.Servers[0].Inject("", ollamatest.Fault{Kind: ollamatest.FaultBare})
+		cs := harness.AgentConfigs()
+		for _, c := range []harness.AgentConfig{cs[0], cs[len(cs)-1]} {
+			res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, f.Env(), c) })
+			multiagenttest.AssertBare(t, res.Extra, 2) // both calls of the measured run
+		}
+	})
 }

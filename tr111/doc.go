@@ -85,8 +85,10 @@
 // digest, corpus digest, num_thread, num_predict) and a Unit line for every
 // unit are printed once on stdout; sweep progress goes to the terminal.
 //
-// The study's own data, as benchfmt, is testdata/baseline.bench; the report
-// fragments in testdata are rendered from it (go test ./tr111 -update).
+// The study's own data, as benchfmt, is testdata/baseline.bench, embedded
+// and exported as Baseline (tr109 and tr114 read it there); the report
+// fragments in testdata are rendered from it by Report's Render (go test
+// ./tr111 -run Report -update).
 //
 // Compare a run of ours with the study's baseline, as the report fragment
 // prints it (one table although the config lines differ):

@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
 )
 
@@ -30,7 +30,7 @@ func openaiLive(t *testing.T, fake *ollamatest.Server, info measure.ServerInfo) 
 		Base:   measure.Options{NumPredict: measure.Ptr(fakePredict)},
 		Trace:  harness.NewTrace(t),
 		Corpus: harness.CorpusDir(t),
-		Units:  liveConfig.Units,
+		Units:  reportedUnits,
 	}
 }
 
@@ -67,7 +67,7 @@ func TestTR111BodyOverOpenAIReportsTheFakesTruth(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}, OpenAI: tc.shape})
 				l := openaiLive(t, fake, measure.ServerInfo{Name: tc.shape.String()})
-				res := harness.BenchOnce(t, func(b *testing.B) { benchConfig(b, l, harness.AgentConfigs()[0], "warm") })
+				res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, &harness.Env{Live: l}, leaf{harness.AgentConfigs()[0], "warm"}) })
 				all := completions(fake)
 				if len(all) != 4 {
 					t.Fatalf("%d completed calls, want 4 (warm-up and one run, 2 calls each)", len(all))
@@ -107,9 +107,7 @@ func TestTR111BodyOverOpenAIReportsTheFakesTruth(t *testing.T) {
 				} else {
 					want["no-prefill-calls"] = 2
 				}
-				if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
-					t.Errorf("metrics mismatch (-want +got):\n%s", diff)
-				}
+				multiagenttest.AssertValues(t, want, res.Extra)
 			})
 		})
 	}
@@ -125,7 +123,7 @@ func TestTR111BodyOverOpenAIReportsReasoningApart(t *testing.T) {
 		m.Reasoning = reasoning
 		fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{m}, OpenAI: ollamatest.ShapeVLLM})
 		l := openaiLive(t, fake, measure.ServerInfo{Name: "vllm"})
-		res := harness.BenchOnce(t, func(b *testing.B) { benchConfig(b, l, harness.AgentConfigs()[0], "warm") })
+		res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, &harness.Env{Live: l}, leaf{harness.AgentConfigs()[0], "warm"}) })
 		calls := completions(fake)[2:]
 		var prefill time.Duration
 		for _, r := range calls {
@@ -143,9 +141,7 @@ func TestTR111BodyOverOpenAIReportsReasoningApart(t *testing.T) {
 			"stream-tok/s":      float64(time.Second / fakeModel.InterToken),
 			"itl-ns":            float64(fakeModel.InterToken),
 		}
-		if diff := cmp.Diff(want, got, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
-			t.Errorf("metrics mismatch (-want +got):\n%s", diff)
-		}
+		multiagenttest.AssertValues(t, want, got)
 	})
 }
 
@@ -172,7 +168,7 @@ func TestTR111BodyOverOpenAICountsFailedCallsAndGoesOn(t *testing.T) {
 				f.Count = 1
 				fake.Inject("", f)
 				l := openaiLive(t, fake, measure.ServerInfo{Name: "vllm"})
-				res := harness.BenchOnce(t, func(b *testing.B) { benchConfig(b, l, harness.AgentConfigs()[0], "warm") })
+				res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, &harness.Env{Live: l}, leaf{harness.AgentConfigs()[0], "warm"}) })
 				if res.Extra["failed-calls"] != 1 {
 					t.Errorf("failed-calls = %v, want 1", res.Extra["failed-calls"])
 				}
@@ -216,7 +212,7 @@ func TestTR111OverOpenAISkipsWhatTheProtocolLacks(t *testing.T) {
 				var skipped bool
 				testing.Benchmark(func(b *testing.B) {
 					defer func() { skipped = b.Skipped() }()
-					benchConfig(b, l, tc.c, tc.start)
+					Report.RunLeaf(b, &harness.Env{Live: l}, leaf{tc.c, tc.start})
 				})
 				if !skipped {
 					t.Error("the configuration ran; want it skipped")
@@ -236,7 +232,7 @@ func TestTR111ColdOverOllamasV1UnloadsThroughTheNativeAPI(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}})
 		l := openaiLive(t, fake, measure.ServerInfo{Name: "ollama", Ollama: true})
-		res := harness.BenchOnce(t, func(b *testing.B) { benchConfig(b, l, harness.AgentConfigs()[0], "cold") })
+		res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, &harness.Env{Live: l}, leaf{harness.AgentConfigs()[0], "cold"}) })
 		calls := completions(fake)[2:]
 		if calls[0].Load != fakeModel.Load || calls[1].Load != 0 {
 			t.Fatalf("the run's calls loaded for %v then %v, want %v then 0", calls[0].Load, calls[1].Load, fakeModel.Load)

@@ -25,7 +25,7 @@ import (
 // timestamps arrivals) and its peak RSS (getrusage maxrss). One iteration
 // is one agent process running one workflow with the baseline config.
 func BenchmarkTR111Process(b *testing.B) {
-	cfg := liveConfig
+	cfg := Report.LiveConfig()
 	cfg.OpenAI = false // the agent process speaks Ollama's native API
 	l := harness.NewLive(b, cfg)
 	bin := buildAgent(b)

@@ -2,7 +2,6 @@ package tr111
 
 import (
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,25 +10,17 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
-
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
 )
 
-// fakeModel is the fake's script for the hermetic runs: every metric the
-// benchmarks report is checked against it.
-var fakeModel = ollamatest.Model{
-	Name:            "fake-gemma:tiny",
-	Load:            300 * time.Millisecond,
-	PrefillPerToken: 250 * time.Microsecond,
-	InterToken:      2 * time.Millisecond,
-	Tokens:          40,
-}
+// fakeModel is the fake's script for the hermetic runs (multiagenttest's
+// tiny fixture): every metric the body reports is checked against it.
+var fakeModel = multiagenttest.TinyModel()
 
-const fakePredict = 24
+const fakePredict = multiagenttest.TinyPredict
 
 // withFake points the harness at a fake Ollama on a loopback socket
 // through the same environment a user sets.
@@ -43,16 +34,11 @@ func withFake(t *testing.T) *ollamatest.Server {
 	return fake
 }
 
-// prompted returns the fake's log of the generate requests that carried a
-// prompt and completed; the last n are the measured calls (the warm-up ran before).
-func prompted(fake *ollamatest.Server) []ollamatest.RequestLog {
-	var rs []ollamatest.RequestLog
-	for _, r := range fake.Requests() {
-		if r.Path == "/api/generate" && r.Outcome == "done" {
-			rs = append(rs, r)
-		}
-	}
-	return rs
+// fakes serve fakeModel inside the current synctest bubble, with the
+// report's environment on them.
+func fakes(t *testing.T) *multiagenttest.Fakes {
+	t.Helper()
+	return multiagenttest.New(t, multiagenttest.Tiny(reportedUnits))
 }
 
 // TestTR111BodyReportsTheFakesTruth runs benchmark bodies once against the
@@ -71,21 +57,9 @@ func TestTR111BodyReportsTheFakesTruth(t *testing.T) {
 	} {
 		t.Run(tc.c.Name()+"/start="+tc.start, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}})
-				u, err := url.Parse(fake.URL)
-				if err != nil {
-					t.Fatal(err)
-				}
-				l := &harness.Live{
-					Instances: []*harness.Instance{{URL: fake.URL, Client: measure.NewClient(u, fake.Client())}},
-					Models:    []harness.ModelInfo{{Tag: fakeModel.Name}},
-					Base:      measure.Options{NumPredict: measure.Ptr(fakePredict)},
-					Trace:     harness.NewTrace(t),
-					Corpus:    harness.CorpusDir(t),
-					Units:     liveConfig.Units,
-				}
-				res := harness.BenchOnce(t, func(b *testing.B) { benchConfig(b, l, tc.c, tc.start) })
-				all := prompted(fake)
+				f := fakes(t)
+				res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, f.Env(), leaf{tc.c, tc.start}) })
+				all := f.Prompted()
 				if len(all) != 4 {
 					t.Fatalf("%d prompted calls, want 4 (warm-up and one run, 2 calls each)", len(all))
 				}
@@ -126,9 +100,7 @@ func TestTR111BodyReportsTheFakesTruth(t *testing.T) {
 				case tc.start == "warm" && load != 0:
 					t.Errorf("warm run paid %v of load: the warm-up did not warm", load)
 				}
-				if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
-					t.Errorf("metrics mismatch (-want +got):\n%s", diff)
-				}
+				multiagenttest.AssertValues(t, want, res.Extra)
 			})
 		})
 	}
@@ -140,14 +112,14 @@ func TestSetupFromTheEnvironment(t *testing.T) {
 	withFake(t)
 	var out strings.Builder
 	harness.BenchOnce(t, func(b *testing.B) {
-		l := harness.LiveTo(b, liveConfig, &out)
+		l := harness.LiveTo(b, Report.LiveConfig(), &out)
 		if l.Model().Tag != fakeModel.Name || l.Base.NumPredict == nil || *l.Base.NumPredict != fakePredict {
 			b.Errorf("live setup = %+v, want model %s and num_predict %d", l, fakeModel.Name, fakePredict)
 		}
 		for b.Loop() {
 		}
 	})
-	for _, want := range []string{"ollama-source: urls\n", "ollama-version: " + ollamatest.DefaultVersion + "\n", "model: " + fakeModel.Name + "\n", "num-predict: 24\n", "harness-commit: ", "corpus: sha256:", "Unit tok/s better=higher\n", "Unit startup-ns better=lower\n"} {
+	for _, want := range []string{"ollama-source: urls\n", "ollama-version: " + ollamatest.DefaultVersion + "\n", "model: " + fakeModel.Name + "\n", "num-predict: " + strconv.Itoa(fakePredict) + "\n", "harness-commit: ", "corpus: sha256:", "Unit tok/s better=higher\n", "Unit startup-ns better=lower\n"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("config lines lack %q:\n%s", want, out.String())
 		}
@@ -160,7 +132,7 @@ func TestTR111ProcessBodyMeasuresARealProcess(t *testing.T) {
 	}
 	fake := withFake(t)
 	bin := buildAgent(t)
-	res := harness.BenchOnce(t, func(b *testing.B) { benchProcess(b, bin, harness.LiveTo(b, liveConfig, io.Discard)) })
+	res := harness.BenchOnce(t, func(b *testing.B) { benchProcess(b, bin, harness.LiveTo(b, Report.LiveConfig(), io.Discard)) })
 	// The agent process made its two calls through the proxy to the fake.
 	var prompted int
 	for _, r := range fake.Requests() {
@@ -198,4 +170,17 @@ func TestTR111ProcessBodyMeasuresARealProcess(t *testing.T) {
 	if r := res.Extra["peak-rss-B"]; !(r > 1<<20 && r < 1<<30) {
 		t.Errorf("peak-rss-B = %v, want between 1 MiB and 1 GiB", r)
 	}
+}
+
+// A server that answers every call with a bare done line (no content, no
+// counts, no durations) measured nothing but the calls' end-to-end time:
+// the body must omit every other metric, never report it as 0, and count
+// the calls that lacked each measurement.
+func TestTR111BodyOmitsWhatABareAnswerLacks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := fakes(t)
+		f.Servers[0].Inject("", ollamatest.Fault{Kind: ollamatest.FaultBare})
+		res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, f.Env(), leaf{harness.AgentConfigs()[0], "warm"}) })
+		multiagenttest.AssertBare(t, res.Extra, 2) // both calls of the run
+	})
 }

@@ -1,19 +1,19 @@
 package tr114
 
 import (
-	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
-	"golang.org/x/perf/benchfmt"
 
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
+	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
 
 // fakeModel is the fakes' script (multiagenttest's tiny fixture); the
@@ -28,15 +28,10 @@ func fakeEnv(t *testing.T, numParallel ...int) (*harness.Env, *multiagenttest.Fa
 	return f.Env(), f
 }
 
+// testByID is the test of Tests() with id.
 func testByID(t *testing.T, id string) multiagent.Test {
 	t.Helper()
-	for _, tc := range Tests() {
-		if tc.ID == id {
-			return tc
-		}
-	}
-	t.Fatalf("no test %s", id)
-	return multiagent.Test{}
+	return multiagenttest.TestByID(t, Tests(), id)
 }
 
 // TestTR114BodyReportsTheFakesTruth runs the benchmark body once (a
@@ -65,18 +60,10 @@ func TestTR114BodyReportsTheFakesTruth(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				env, fakes := fakeEnv(t, tc.numParallel...)
 				res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{t: homo, s: tc.setup}) })
-				calls := fakes.Prompted()
-				if len(calls) != 16 {
-					t.Fatalf("%d prompted calls, want 16 (warm-up and one sample, 8 calls each)", len(calls))
-				}
-				// Both agents send the same prompts: the analysis prompt
-				// of p1 tokens, then the report prompt of p2.
-				p1, p2 := time.Duration(calls[0].PromptTokens), time.Duration(calls[1].PromptTokens)
-				for _, c := range calls {
-					if pt := time.Duration(c.PromptTokens); pt != p1 && pt != p2 {
-						t.Fatalf("a call with %d prompt tokens; want only %d (analysis) and %d (report)", pt, p1, p2)
-					}
-				}
+				// 16 calls: warm-up and one sample, 8 calls each. Both
+				// agents send the same prompts: the analysis prompt of p1
+				// tokens, then the report prompt of p2.
+				_, p1, p2 := fakes.TwoPrompts(t, 16)
 				ppt, decode := fakeModel.PrefillPerToken, multiagenttest.TinyPredict*fakeModel.InterToken
 				d1, d2 := p1*ppt+decode, p2*ppt+decode // one call, alone
 				alone := 2 * (d1 + d2)                 // Σ T_i alone
@@ -108,9 +95,7 @@ func TestTR114BodyReportsTheFakesTruth(t *testing.T) {
 					"ttft-ns":          float64(ttft / 4),
 					"load-ns":          0,
 				}
-				if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
-					t.Errorf("metrics mismatch (-want +got):\n%s", diff)
-				}
+				multiagenttest.AssertValues(t, want, res.Extra)
 				switch sp := res.Extra["speedup-x"]; tc.setup {
 				case Setup{1, 1}:
 					if sp != 1 || res.Extra["eff-%"] < 75 {
@@ -168,20 +153,9 @@ func TestTwoConfigsCannotShareARunner(t *testing.T) {
 // testdata/baseline.bench plus the parallel segment, so that benchstat
 // lines ours up with the study's.
 func TestSubBenchmarkNamesExtendTheBaselines(t *testing.T) {
-	f, err := os.Open("testdata/baseline.bench")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	study := map[string]bool{}
-	r := benchfmt.NewReader(f, "baseline.bench")
-	for r.Scan() {
-		if res, ok := r.Result().(*benchfmt.Result); ok {
-			study["Benchmark"+string(res.Name)] = true
-		}
-	}
-	if err := r.Err(); err != nil {
-		t.Fatal(err)
+	for _, r := range reporttest.Input(t, Report.Spec).Study["tr114"].Rows() {
+		study["Benchmark"+r.Name] = true
 	}
 	ours := map[string]bool{}
 	leaves, err := Report.Leaves(t.Context(), nil)
@@ -208,4 +182,27 @@ func TestSubBenchmarkNamesExtendTheBaselines(t *testing.T) {
 	if got, want := len(ours), 27*3; got != want {
 		t.Errorf("%d sub-benchmarks, want %d (27 tests × 3 setups)", got, want)
 	}
+}
+
+// TestTestsAreTheStudysMatrix checks the test table against the options
+// the study's runs.csv records for each agent of each test.
+func TestTestsAreTheStudysMatrix(t *testing.T) {
+	want := multiagenttest.StudyMatrix(t, filepath.Join(studydatatest.Require(t), "tr114", "runs.csv"))
+	if diff := cmp.Diff(want, Tests()); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// A server that answers every call with a bare done line (no content, no
+// counts, no durations) leaves the per-call metrics unmeasured: the body
+// omits them, never reporting 0. In the bubble the answers take no time at
+// all, so the runs' wall times are 0 too: the ratios built on them are
+// omitted as well, never NaN or Inf.
+func TestTR114BodyOmitsWhatABareAnswerLacks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		env, fakes := fakeEnv(t, 1)
+		fakes.Bare()
+		res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{t: testByID(t, "T013"), s: Setup{1, 1}}) })
+		multiagenttest.AssertBareMulti(t, res.Extra)
+	})
 }

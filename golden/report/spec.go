@@ -101,6 +101,10 @@ type Spec struct {
 	// Published are the PUBLISHED.md reports ("TR108", "TR114_v2") whose
 	// every row with data Claims must cite.
 	Published []string
+	// Cites are further rows of PUBLISHED.md that Claims must cite, of a
+	// report whose rows are shared between packages (TR112_v2's between
+	// tr109 and tr111).
+	Cites []int
 	// Baselines are the study sets Render reads, the report's own first.
 	Baselines []Baseline
 	// Ours, if set, is a committed run of ours in testdata ("ours.bench")

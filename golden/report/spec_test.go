@@ -22,16 +22,19 @@ func TestAssertCited(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		reports []string
+		rows    []int
 		cs      report.Claims
 		want    []string // substrings of the errors, in order
 	}{
-		{"all cited", []string{"TR112_v2"}, report.Claims{Numbers: []report.Claim{{Row: 2}}, Findings: []report.Finding{{Row: 3}}}, nil},
-		{"a finding missing", []string{"TR112_v2"}, report.Claims{Numbers: []report.Claim{{Row: 2}}}, []string{"#3 (TR112_v2: a statement) is cited by no claim or finding"}},
-		{"another report's row", []string{"TR111_v2"}, report.Claims{Numbers: []report.Claim{{Row: 1}, {Row: 2}}}, []string{"#2 is TR112_v2's"}},
+		{"all cited", []string{"TR112_v2"}, nil, report.Claims{Numbers: []report.Claim{{Row: 2}}, Findings: []report.Finding{{Row: 3}}}, nil},
+		{"a finding missing", []string{"TR112_v2"}, nil, report.Claims{Numbers: []report.Claim{{Row: 2}}}, []string{"#3 (TR112_v2: a statement) is cited by no claim or finding"}},
+		{"another report's row", []string{"TR111_v2"}, nil, report.Claims{Numbers: []report.Claim{{Row: 1}, {Row: 2}}}, []string{"#2 is TR112_v2's"}},
+		{"a row of a shared report", []string{"TR111_v2"}, []int{2}, report.Claims{Numbers: []report.Claim{{Row: 1}, {Row: 2}}}, nil},
+		{"a shared row missing", []string{"TR111_v2"}, []int{2}, report.Claims{Numbers: []report.Claim{{Row: 1}}}, []string{"#2 (TR112_v2: success) is cited by no claim or finding"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &recordTB{TB: t}
-			reporttest.AssertCited(rec, pub, tc.reports, tc.cs)
+			reporttest.AssertCitedRows(rec, pub, tc.reports, tc.rows, tc.cs)
 			if len(rec.errs) != len(tc.want) {
 				t.Fatalf("errors %q, want %d", rec.errs, len(tc.want))
 			}

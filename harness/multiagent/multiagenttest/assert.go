@@ -1,0 +1,112 @@
+package multiagenttest
+
+import (
+	"encoding/csv"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/chimeraforge/chimeraforge/harness/multiagent"
+	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
+)
+
+// AssertValues fails tb with a diff unless a body reported exactly the
+// units of want, each equal to its value within a relative 1e-9 (the
+// fakes' script is exact; the pooling's arithmetic is not).
+func AssertValues(tb testing.TB, want, got map[string]float64) {
+	tb.Helper()
+	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
+		tb.Errorf("metrics mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// StudyMatrix reads the test matrix of a study's multi-agent runs.csv
+// (test_id, scenario, and each agent's a_/b_ num_gpu, num_ctx and
+// temperature; all three empty for the baseline agent, which sent no
+// options): one Test per test_id, in the file's order. Runs of one test
+// that disagree fail tb, and so does a cell that is not a number.
+func StudyMatrix(tb testing.TB, file string) []multiagent.Test {
+	tb.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(rows) == 0 {
+		tb.Fatalf("%s: empty", file)
+	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	config := func(row []string, agent string) multiagent.Config {
+		gpu, ctx, temp := row[col[agent+"_num_gpu"]], row[col[agent+"_num_ctx"]], row[col[agent+"_temperature"]]
+		if gpu == "" && ctx == "" && temp == "" {
+			return multiagent.Config{}
+		}
+		var c multiagent.Config
+		var errs [3]error
+		c.NumGPU, errs[0] = strconv.Atoi(gpu)
+		c.NumCtx, errs[1] = strconv.Atoi(ctx)
+		c.Temperature, errs[2] = strconv.ParseFloat(temp, 64)
+		for _, err := range errs {
+			if err != nil {
+				tb.Fatalf("%s: %s agent %s: %v", file, row[col["test_id"]], agent, err)
+			}
+		}
+		return c
+	}
+	var tests []multiagent.Test
+	seen := map[string]multiagent.Test{}
+	for _, row := range rows[1:] {
+		tc := multiagent.Test{ID: row[col["test_id"]], Scenario: row[col["scenario"]], A: config(row, "a"), B: config(row, "b")}
+		if prev, ok := seen[tc.ID]; ok {
+			if prev != tc {
+				tb.Errorf("%s: %s: runs disagree: %+v and %+v", file, tc.ID, prev, tc)
+			}
+			continue
+		}
+		seen[tc.ID] = tc
+		tests = append(tests, tc)
+	}
+	return tests
+}
+
+// TestByID returns the test of tests with id, failing tb if there is none.
+func TestByID(tb testing.TB, tests []multiagent.Test, id string) multiagent.Test {
+	tb.Helper()
+	for _, tc := range tests {
+		if tc.ID == id {
+			return tc
+		}
+	}
+	tb.Fatalf("no test %s", id)
+	return multiagent.Test{}
+}
+
+// TwoPrompts returns the calls the fakes served ([Fakes.Prompted]) and
+// the prompt tokens of the workflow's two prompts, the analysis prompt's
+// (the first call's) and the report prompt's (the second's), failing tb
+// unless there were n calls, each of one of the two.
+func (f *Fakes) TwoPrompts(tb testing.TB, n int) (calls []ollamatest.RequestLog, analysis, report time.Duration) {
+	tb.Helper()
+	calls = f.Prompted()
+	if len(calls) != n {
+		tb.Fatalf("%d prompted calls, want %d", len(calls), n)
+	}
+	analysis, report = time.Duration(calls[0].PromptTokens), time.Duration(calls[1].PromptTokens)
+	for _, c := range calls {
+		if pt := time.Duration(c.PromptTokens); pt != analysis && pt != report {
+			tb.Fatalf("a call with %d prompt tokens; want only %d (analysis) and %d (report)", pt, analysis, report)
+		}
+	}
+	return calls, analysis, report
+}
