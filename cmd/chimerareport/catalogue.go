@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/chimeraforge/chimeraforge/capacity"
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"github.com/chimeraforge/chimeraforge/tr108"
+	"github.com/chimeraforge/chimeraforge/tr109"
+	"github.com/chimeraforge/chimeraforge/tr111"
 	"github.com/chimeraforge/chimeraforge/tr114"
 )
 
@@ -15,7 +18,7 @@ import (
 // the index lists them. A package converted to the report-as-value shape
 // adds its Spec here.
 func specs() []report.Spec {
-	return []report.Spec{tr108.Report.Spec, tr114.Report.Spec}
+	return []report.Spec{tr108.Report.Spec, tr109.Report.Spec, tr111.Report.Spec, tr114.Report.Spec, capacity.Report}
 }
 
 // catalogue is every report the tool renders, each from its Spec: the
@@ -42,10 +45,15 @@ func published() (studydata.Published, error) {
 }
 
 func fromSpec(s report.Spec, pub studydata.Published, pubErr error) reportDef {
+	title := strings.Join(s.Published, ", ")
+	if title == "" {
+		title = "beyond the study (no study data)"
+	}
 	return reportDef{
 		Name:       s.Name,
-		Title:      strings.Join(s.Published, ", "),
+		Title:      title,
 		Benchmarks: s.Benchmarks,
+		HasStudy:   len(s.Baselines) > 0,
 		Study: func() ([]*golden.Set, error) {
 			var sets []*golden.Set
 			for _, b := range s.Baselines {

@@ -25,6 +25,9 @@ const wantCount = 6
 // CPU, Ollama version, protocol), or "" where it does not differ or the
 // study records none of it. study are the report's study sets.
 func setupWarning(study []*golden.Set, run *golden.Set) string {
+	if len(study) == 0 {
+		return "" // a report beyond the study has no setup to differ from
+	}
 	sget := func(key string) string {
 		var vals []string
 		for _, s := range study {
@@ -192,7 +195,7 @@ func pkgOf(base string, pkgs []string) string {
 // roundDuration rounds d for a reader: whole seconds, or minutes past 10.
 func roundDuration(d time.Duration) string {
 	if d >= 10*time.Minute {
-		return d.Round(time.Minute).String()
+		return strings.TrimSuffix(d.Round(time.Minute).String(), "0s")
 	}
 	if d < time.Second {
 		return "under a second"

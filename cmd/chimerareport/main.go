@@ -38,7 +38,9 @@
 // interval needs (with the command that gets six of each and its
 // estimated time, from the run's own ns/op), a report whose package ran
 // but measured nothing (with go test's reasons where it skipped), a unit
-// one side lacks.
+// one side lacks, a run a report's Render refuses (capacity's without its
+// slo line: the page and stderr say why, and the tables keep the run's
+// numbers).
 //
 // It exits
 //
@@ -133,6 +135,11 @@ func run(stdout, stderr io.Writer, args []string, defs func() ([]reportDef, erro
 	ps, err := pages(r, ds)
 	if err != nil {
 		return fail(stderr, err)
+	}
+	for _, p := range ps {
+		if p.RenderErr != nil {
+			fmt.Fprintf(stderr, "chimerareport: %v (the page says so and shows the run's numbers)\n", p.RenderErr)
+		}
 	}
 	if *dir != "" {
 		if err := writeDir(*dir, r, ps); err != nil {

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"gotest.tools/v3/golden"
@@ -25,6 +26,9 @@ import (
 //
 //	go test -run '^$' -bench 'TR114//T013' -benchtime 1x -count 6 ./tr114 > new.txt
 const mainJob = "../../tr114/testdata/run-t013.bench"
+
+// capacityRun is the committed run the capacity report's golden renders.
+const capacityRun = "../../capacity/testdata/ours.bench"
 
 func readTestdata(t *testing.T, name string) string {
 	t.Helper()
@@ -57,6 +61,11 @@ func firstOfEach(run string) string {
 // withoutUnit drops every value in unit from the run's result lines.
 func withoutUnit(run, unit string) string {
 	return regexp.MustCompile(`[ \t]+\S+ `+regexp.QuoteMeta(unit)+`(\s)`).ReplaceAllString(run, "$1")
+}
+
+// withoutConfig drops the run's config line of key.
+func withoutConfig(run, key string) string {
+	return regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(key)+`: .*\n`).ReplaceAllString(run, "")
 }
 
 // replaceLine replaces the nth (from 1) result line of run with line.
@@ -121,6 +130,9 @@ func TestRun(t *testing.T) {
 			[]string{"-o", "out", "new.txt"}, 2},
 		{"cut_mid_line_is_an_unknown_unit", map[string]string{"new.txt": job[:strings.LastIndex(job, "ttft-ns")+len("ttft")]}, []string{"-o", "out", "new.txt"}, 2},
 		{"no_output_named_is_usage_error", map[string]string{"new.txt": job}, []string{"new.txt"}, 2},
+		// capacity has no study; its Render refuses a run without its slo
+		// config line: the page says so and keeps the run's numbers.
+		{"render_refuses_the_run_page_says_so", map[string]string{"cap.txt": withoutConfig(readTestdata(t, capacityRun), "slo")}, []string{"-o", "out", "cap.txt"}, 0},
 	}
 	testdata, err := filepath.Abs("testdata")
 	if err != nil {
@@ -436,5 +448,27 @@ func TestSetupWarning(t *testing.T) {
 				t.Errorf("warning %q, want one: %v", got, tt.want != nil)
 			}
 		})
+	}
+}
+
+// A report beyond the study (capacity) has no setup to differ from.
+func TestNoStudyNoWarning(t *testing.T) {
+	run := setOf(t, "gpu: none\nmodel: chimera-synth/tiny:abc\nmodel-synthetic: true\nBenchmarkCapacity/instances=1 1 5 agg-tok/s\n")
+	if w := setupWarning(nil, run); w != "" {
+		t.Errorf("setupWarning with no study = %q, want none", w)
+	}
+}
+
+func TestRoundDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		300 * time.Millisecond:          "under a second",
+		25*time.Second + 4e8:            "25s",
+		9*time.Minute + 31*time.Second:  "9m31s",
+		32*time.Minute + 10*time.Second: "32m",
+		2*time.Hour + 5*time.Minute:     "2h5m",
+	} {
+		if got := roundDuration(d); got != want {
+			t.Errorf("roundDuration(%v) = %q, want %q", d, got, want)
+		}
 	}
 }

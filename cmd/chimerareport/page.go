@@ -17,6 +17,9 @@ type reportDef struct {
 	Benchmarks []string // without the Benchmark prefix: "TR114"
 	// Study reads the study's sets, the report's own first.
 	Study func() ([]*golden.Set, error)
+	// HasStudy says the report has study data, so Render renders with no
+	// run.
+	HasStudy bool
 	// Render renders the report from the study's sets and a run (nil:
 	// none), as its golden fragment does.
 	Render func(run *golden.Set) (report.Fragment, error)
@@ -31,6 +34,8 @@ type page struct {
 	Body   string
 	Charts []chartFile
 	Status string // one line for the index
+	// RenderErr is why the report's Render refused the run, if it did.
+	RenderErr error
 	// Provenance is the provenance table of the page's own results (the
 	// run's, on a page of no result).
 	Provenance string
@@ -78,11 +83,11 @@ func buildPage(def reportDef, r *input) (page, error) {
 		} else {
 			b.WriteString(" Its package ran, but no benchmark of it matched `-bench`, or each failed before reporting.\n")
 		}
-		if def.Render != nil {
+		if def.Render != nil && def.HasStudy {
 			// The study's report alone, as its golden fragment has it.
 			b.WriteString("\nThe study's report, with no run of yours beside it:\n\n")
 			if err := p.render(&b, def, nil); err != nil {
-				return p, err
+				fmt.Fprintf(&b, "> **The study's report could not render:** %v.\n", err)
 			}
 		}
 		p.Body = b.String()
@@ -105,8 +110,13 @@ func buildPage(def reportDef, r *input) (page, error) {
 		b.WriteString(s + "\n")
 	}
 	if def.Render != nil {
+		// A report's Render may refuse a run (one that lacks a unit it
+		// shows): the page says so where the report would be, and the
+		// tables below still show every number the run has.
 		if err := p.render(&b, def, sub); err != nil {
-			return p, err
+			p.RenderErr = err
+			p.Status += "; its report could not render from this run"
+			fmt.Fprintf(&b, "> **The report could not render from this run:** %v. Every unit the run has is below.\n", err)
 		}
 	}
 	b.WriteString("\n### Every unit of this run beside the study\n\n" +
@@ -125,13 +135,14 @@ func (p *page) render(b *strings.Builder, def reportDef, run *golden.Set) error 
 		return fmt.Errorf("report %s: render: %w", def.Name, err)
 	}
 	md := frag.Markdown
+	var charts []chartFile
 	for _, c := range frag.Charts {
 		svg, err := c.Chart.SVG()
 		if err != nil {
 			return fmt.Errorf("report %s: chart %s: %w", def.Name, c.Name, err)
 		}
 		link := def.Name + "/" + c.Name
-		p.Charts = append(p.Charts, chartFile{File: c.Name, SVG: svg})
+		charts = append(charts, chartFile{File: c.Name, SVG: svg})
 		// A fragment that embeds its chart links it beside itself; the
 		// page keeps charts in its own directory.
 		if ref := "](" + c.Name + ")"; strings.Contains(md, ref) {
@@ -140,6 +151,7 @@ func (p *page) render(b *strings.Builder, def reportDef, run *golden.Set) error 
 		}
 		md += fmt.Sprintf("\n![%s](%s)\n", c.Chart.Title, link)
 	}
+	p.Charts = append(p.Charts, charts...)
 	b.WriteString(md)
 	return nil
 }
