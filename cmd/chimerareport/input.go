@@ -37,7 +37,8 @@ type skip struct {
 // infinite value, a negative value in a unit that cannot be negative, or a
 // unit neither registered (internal/units) nor declared by the file's Unit
 // lines is an error wrapping golden.ErrInput that names file:line. A file
-// with no result is not an error: the report says nothing was measured.
+// with no result is not an error where it is go test output (a pkg: line
+// or a skipped benchmark): the report says nothing was measured.
 func readRun(paths []string) (*input, error) {
 	r := &input{Files: paths}
 	var sets []*golden.Set
@@ -46,9 +47,16 @@ func readRun(paths []string) (*input, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w: %w", p, golden.ErrInput, err)
 		}
+		pkgs, skips := len(r.Pkgs), len(r.Skips)
 		r.scan(raw)
 		s, err := golden.Read(bytes.NewReader(raw), p)
 		if errors.Is(err, golden.ErrNoResults) {
+			// go test output that measured nothing names its package, or
+			// the benchmarks it skipped; a file with neither is not go
+			// test -bench output at all.
+			if len(r.Pkgs) == pkgs && len(r.Skips) == skips && !bytes.Contains(raw, []byte("pkg: ")) {
+				return nil, fmt.Errorf("%w: %s holds no benchmark result, no pkg: line and no skipped benchmark: not the output of go test -bench", golden.ErrInput, p)
+			}
 			continue
 		}
 		if err != nil {

@@ -50,7 +50,8 @@
 //	   file (file:line), a NaN or infinite value (file:line, unit), a
 //	   negative value in a unit that cannot be negative, a unit neither
 //	   registered in internal/units nor declared by a Unit line of its
-//	   file (file:line)
+//	   file (file:line), a file with no result, no pkg: line and no
+//	   skipped benchmark (not go test -bench output)
 //
 // chimerareport is a tool of the module (go.mod's tool directive), so go
 // tool runs it and passes its exit status through. It reads the data

@@ -129,6 +129,7 @@ func TestRun(t *testing.T) {
 		{"unknown_unit_names_file_and_line", map[string]string{"new.txt": replaceLine(job, 4, "BenchmarkTR114/scenario=chimera_homo/test=T013/instances=1/parallel=1-2 \t 1 \t 7 widgets")},
 			[]string{"-o", "out", "new.txt"}, 2},
 		{"cut_mid_line_is_an_unknown_unit", map[string]string{"new.txt": job[:strings.LastIndex(job, "ttft-ns")+len("ttft")]}, []string{"-o", "out", "new.txt"}, 2},
+		{"not_go_test_output_is_input_error", map[string]string{"notes.txt": "my notes\nnothing to see\n"}, []string{"-o", "out", "notes.txt"}, 2},
 		{"no_output_named_is_usage_error", map[string]string{"new.txt": job}, []string{"new.txt"}, 2},
 		// capacity has no study; its Render refuses a run without its slo
 		// config line: the page says so and keeps the run's numbers.
