@@ -97,7 +97,7 @@ func runReport(study, run *golden.Set) (string, report.Chart) {
 	b.WriteString("### Your run: does a second instance or a second slot help?\n\n" +
 		"For each setup, `speedup-x` is the time the two agents' workloads took alone over the time they took together " +
 		"(above 1×: running them together helped); `eff-%` is the study's legacy \"efficiency\", which measures how evenly " +
-		"the two agents finished and reads near 100 % whether or not running them together helped. ")
+		"the two agents finished, whether or not running them together helped. ")
 	fmt.Fprintf(&b, "The study ran only two instances, one agent each, and never ran an agent alone, so it has no `speedup-x`; "+
 		"its `eff-%%` here is from %s, recomputed from its agent and wall times.\n\n", which)
 	t := report.Table{

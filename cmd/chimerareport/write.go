@@ -79,7 +79,7 @@ func writeDir(dir string, r *input, ps []page) error {
 // lines, charts scaled to the column.
 const css = `body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45;color:#222}
 table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;vertical-align:top}
-th{background:#f4f4f4}img{max-width:100%;height:auto}pre,code{background:#f6f6f6;font-size:.85rem}pre{padding:.5rem;overflow-x:auto}
+th{background:#f4f4f4}img{display:block;width:100%;max-width:48rem;height:auto}pre,code{background:#f6f6f6;font-size:.85rem}pre{padding:.5rem;overflow-x:auto}
 blockquote{border-left:4px solid #e69f00;margin:1rem 0;padding:.1rem 1rem;background:#fff8e6}h1,h2,h3{line-height:1.2}`
 
 // htmlReport is one self-contained HTML file: the index and every page,
