@@ -473,3 +473,47 @@ func TestRoundDuration(t *testing.T) {
 		}
 	}
 }
+
+// Every package that declares a report (a report.Spec in its non-test
+// code) is in the catalogue, so that a report converted to a value is
+// rendered from a user's run without anyone remembering to list it.
+func TestCatalogueHasEveryReport(t *testing.T) {
+	root := filepath.Join("..", "..")
+	var declared []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "study" || d.Name() == "testdata" || strings.HasPrefix(p, filepath.Join(root, "golden"))) {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if regexp.MustCompile(`(=|Spec:)\s*report\.Spec\{`).Match(src) {
+			if pkg := filepath.Base(filepath.Dir(p)); !slices.Contains(declared, pkg) {
+				declared = append(declared, pkg)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(declared) < 2 {
+		t.Fatalf("found %d packages declaring a report.Spec (%v); the search is broken", len(declared), declared)
+	}
+	var listed []string
+	for _, s := range specs() {
+		listed = append(listed, s.Name)
+	}
+	for _, pkg := range declared {
+		if !slices.Contains(listed, pkg) {
+			t.Errorf("package %s declares a report.Spec that specs() (catalogue.go) does not list", pkg)
+		}
+	}
+}
