@@ -2,11 +2,15 @@ package harness
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/internal/progress"
 )
 
 // A Report is a report's benchmarks, declared once in its package's
@@ -76,15 +80,33 @@ func (r Report[L]) LiveConfig() LiveConfig {
 
 // Run runs r as b, one of r's Benchmarks: it starts the live setup (its
 // provenance and Unit lines on stdout), lists the leaves and runs each
-// as a sub-benchmark through a [Sweep] (progress on stderr, counting only
-// what -test.bench selects), reporting each leaf's values once.
+// as a sub-benchmark through a [Sweep] (progress through internal/progress,
+// counting only what -test.bench selects), reporting each leaf's values
+// once. A benchmark r does not declare fails before anything starts;
+// testing.Benchmark's unnamed B (a test driving a report) is let through.
 func Run[L any](b *testing.B, r Report[L]) {
 	b.Helper()
-	if name := strings.TrimPrefix(b.Name(), "Benchmark"); !slices.Contains(r.Benchmarks, name) {
-		b.Fatalf("harness: %s is not one of report %s's benchmarks %v", b.Name(), r.Spec.Name, r.Benchmarks)
+	runTo(b, r, os.Stdout, nil)
+}
+
+// declared returns an error unless the benchmark named name is one of
+// s's, or unnamed (testing.Benchmark's, a test driving a report).
+func declared(name string, s report.Spec) error {
+	if name != "" && !slices.Contains(s.Benchmarks, strings.TrimPrefix(name, "Benchmark")) {
+		return fmt.Errorf("harness: %s is not one of report %s's benchmarks %v", name, s.Name, s.Benchmarks)
+	}
+	return nil
+}
+
+// runTo is [Run] printing the setup's lines to stdout and the sweep's
+// progress to p (nil: progress.Default()), for tests that check them.
+func runTo[L any](b *testing.B, r Report[L], stdout io.Writer, p *progress.Printer) {
+	b.Helper()
+	if err := declared(b.Name(), r.Spec); err != nil {
+		b.Fatal(err)
 	}
 	cfg := r.LiveConfig()
-	env := &Env{Benchmark: strings.TrimPrefix(b.Name(), "Benchmark"), Live: NewLive(b, cfg)} // its Units: cfg's and the sampler's
+	env := &Env{Benchmark: strings.TrimPrefix(b.Name(), "Benchmark"), Live: LiveTo(b, cfg, stdout)} // its Units: cfg's and the sampler's
 	leaves, err := r.Leaves(b.Context(), env)
 	if err != nil {
 		b.Fatal(err)
@@ -94,6 +116,7 @@ func Run[L any](b *testing.B, r Report[L]) {
 		names[i] = r.LeafName(l)
 	}
 	sw := NewSweep(b, names)
+	sw.Progress = p
 	for i, l := range leaves {
 		sw.Run(b, names[i], func(b *testing.B) { r.RunLeaf(b, env, l) })
 	}

@@ -22,18 +22,10 @@ var Report = harness.Report[leaf]{
 		Name:       "tr108",
 		Benchmarks: []string{"TR108"},
 		Published:  []string{"TR108"},
-		Baselines: []report.Baseline{
-			{Name: "tr108", Report: "tr108", File: "baseline.bench", Data: baseline, Convert: studydata.TR108Files},
-		},
-		Units:  reportedUnits,
-		Render: render,
-		Claims: func(in report.Input) (report.Claims, error) {
-			s, err := in.Set("tr108")
-			if err != nil {
-				return report.Claims{}, err
-			}
-			return report.Claims{Numbers: claims(in.Published, s)}, nil
-		},
+		Baselines:  []report.Baseline{report.StudyBaseline("tr108", baseline, studydata.TR108Files)},
+		Units:      reportedUnits,
+		Render:     render,
+		Claims:     report.NumbersOf("tr108", claims),
 	},
 	Live:     harness.LiveConfig{AllModels: true}, // the quantisation axis
 	Leaves:   leaves,

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -110,24 +109,8 @@ func TestTR108BodyReportsTheFakesTruth(t *testing.T) {
 			if wantTok := ollamatest.PromptTokens(prompts[0]); got.PromptTokens != wantTok {
 				t.Errorf("config %s: the measured request had %d prompt tokens, want prompt 1's %d", c.Name(), got.PromptTokens, wantTok)
 			}
-			prefill := time.Duration(got.PromptTokens) * fakeModel.PrefillPerToken
-			want := map[string]float64{
-				"tok/s":            float64(time.Second / fakeModel.InterToken),
-				"invalid-calls":    0, // no call lied
-				"ttft-ns":          float64(prefill),
-				"study-ttft-ns":    float64(prefill),
-				"load-ns":          0,
-				"prefill-ns":       float64(prefill),
-				"e2e-ns":           float64(prefill + fakePredict*fakeModel.InterToken),
-				"itl-ns":           float64(fakeModel.InterToken),
-				"prompt-tok":       float64(got.PromptTokens),
-				"no-ttft-calls":    0,
-				"no-load-calls":    0,
-				"no-prefill-calls": 0,
-				"failed-calls":     0,
-				// the client sees the script's InterToken between tokens too
-				"stream-tok/s": float64(time.Second / fakeModel.InterToken),
-			}
+			want := multiagenttest.CallTruth(fakeModel, fakePredict, []ollamatest.RequestLog{got})
+			delete(want, "first-ttft-ns")                   // TR108 reports ttft-ns alone: one request
 			multiagenttest.AssertValues(t, want, res.Extra) // config c
 			// ns/op is the measured request's wall time: in the bubble,
 			// exactly its end-to-end time.

@@ -24,7 +24,7 @@ var Report = harness.Report[harness.AgentConfig]{
 		Published:  []string{"TR109"},
 		Cites:      []int{88, 90},
 		Baselines: []report.Baseline{
-			{Name: "tr109", Report: "tr109", File: "baseline.bench", Data: baseline, Convert: studydata.TR109File},
+			report.StudyBaseline("tr109", baseline, studydata.TR109File),
 			tr111.Baseline,
 		},
 		Ours:   "ours.bench",

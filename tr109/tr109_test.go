@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -48,8 +47,6 @@ func TestTR109BodyReportsTheFakesTruth(t *testing.T) {
 			if warmup[0].Load != fakeModel.Load {
 				t.Errorf("%s: the warm-up loaded for %v, want the (re)load of %v", c.Name(), warmup[0].Load, fakeModel.Load)
 			}
-			var prefill, e2e time.Duration
-			var promptTokens int
 			for _, r := range calls {
 				if r.Load != 0 {
 					t.Errorf("%s: a measured call paid %v of load: the warm-up did not warm", c.Name(), r.Load)
@@ -57,34 +54,13 @@ func TestTR109BodyReportsTheFakesTruth(t *testing.T) {
 				if want := c.Options(f.Live.Base).Map(); len(r.Options) != len(want) {
 					t.Errorf("%s sent options %v, want %v", c.Name(), r.Options, want)
 				}
-				pf := time.Duration(r.PromptTokens) * fakeModel.PrefillPerToken
-				prefill += pf
-				e2e += pf + fakePredict*fakeModel.InterToken
-				promptTokens += r.PromptTokens
 			}
-			want := map[string]float64{
-				"tok/s":            float64(time.Second / fakeModel.InterToken),
-				"invalid-calls":    0, // no call lied
-				"ttft-ns":          float64(prefill / 2),
-				"first-ttft-ns":    float64(time.Duration(calls[0].PromptTokens) * fakeModel.PrefillPerToken),
-				"e2e-ns":           float64(e2e / 2),
-				"itl-ns":           float64(fakeModel.InterToken),
-				"prefill-ns":       float64(prefill / 2),
-				"load-ns":          0,
-				"study-ttft-ns":    float64(prefill / 2),
-				"prompt-tok":       float64(promptTokens) / 2,
-				"no-ttft-calls":    0,
-				"no-load-calls":    0,
-				"no-prefill-calls": 0,
-				"failed-calls":     0,
-				// the client sees the script's InterToken between tokens too
-				"stream-tok/s": float64(time.Second / fakeModel.InterToken),
-			}
+			want := multiagenttest.CallTruth(fakeModel, fakePredict, calls)
 			multiagenttest.AssertValues(t, want, res.Extra) // config c
 			// ns/op is the workflow's wall time: both calls (ingest takes no
 			// virtual time).
-			if got := float64(res.NsPerOp()); got != float64(e2e) {
-				t.Errorf("%s: ns/op = %v, want the two calls' %v", c.Name(), got, float64(e2e))
+			if got, e2e := float64(res.NsPerOp()), 2*want["e2e-ns"]; got != e2e {
+				t.Errorf("%s: ns/op = %v, want the two calls' %v", c.Name(), got, e2e)
 			}
 		}
 	})

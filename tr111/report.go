@@ -13,7 +13,7 @@ var baseline []byte
 
 // Baseline is the study's TR111_v2 calls as studydata.TR111File converts
 // them, committed here once; tr109 and tr114 compare with it.
-var Baseline = report.Baseline{Name: "tr111", Report: "tr111", File: "baseline.bench", Data: baseline, Convert: studydata.TR111File}
+var Baseline = report.StudyBaseline("tr111", baseline, studydata.TR111File)
 
 // Report is TR111_v2, one agent and its 19 configurations: the study's
 // calls, BenchmarkTR111's matrix (harness.AgentConfigs() × start) and its
@@ -27,13 +27,7 @@ var Report = harness.Report[leaf]{
 		Baselines:  []report.Baseline{Baseline},
 		Units:      reportedUnits,
 		Render:     render,
-		Claims: func(in report.Input) (report.Claims, error) {
-			s, err := in.Set("tr111")
-			if err != nil {
-				return report.Claims{}, err
-			}
-			return report.Claims{Numbers: rptClaims(in.Published, s)}, nil
-		},
+		Claims:     report.NumbersOf("tr111", rptClaims),
 	},
 	Live:     harness.LiveConfig{OpenAI: true},
 	Leaves:   leaves,

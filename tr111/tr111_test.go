@@ -64,41 +64,12 @@ func TestTR111BodyReportsTheFakesTruth(t *testing.T) {
 					t.Fatalf("%d prompted calls, want 4 (warm-up and one run, 2 calls each)", len(all))
 				}
 				calls := all[2:]
-				var ttft, prefill, load time.Duration
-				var promptTokens int
-				for _, r := range calls {
-					promptTokens += r.PromptTokens
-					pf := time.Duration(r.PromptTokens) * fakeModel.PrefillPerToken
-					prefill += pf
-					load += r.Load
-					ttft += r.Load + pf
-				}
-				n := time.Duration(len(calls))
-				decode := fakePredict * fakeModel.InterToken
-				want := map[string]float64{
-					"tok/s":         float64(time.Second / fakeModel.InterToken),
-					"invalid-calls": 0, // no call lied
-					"ttft-ns":       float64(ttft / n),
-					"first-ttft-ns": float64(calls[0].Load + time.Duration(calls[0].PromptTokens)*fakeModel.PrefillPerToken),
-					"e2e-ns":        float64(ttft/n + decode),
-					"itl-ns":        float64(fakeModel.InterToken),
-					"prefill-ns":    float64(prefill / n),
-					"load-ns":       float64(load / n),
-					// The fake's TTFT is exactly the study's: load + prefill.
-					"study-ttft-ns":    float64(ttft / n),
-					"prompt-tok":       float64(promptTokens) / float64(n),
-					"no-ttft-calls":    0,
-					"no-load-calls":    0,
-					"no-prefill-calls": 0,
-					"failed-calls":     0,
-					// the client sees the script's InterToken between tokens too
-					"stream-tok/s": float64(time.Second / fakeModel.InterToken),
-				}
+				want := multiagenttest.CallTruth(fakeModel, fakePredict, calls)
 				switch {
 				case tc.start == "cold" && (calls[0].Load != fakeModel.Load || calls[1].Load != 0):
 					t.Errorf("cold run loaded for %v then %v, want %v then 0", calls[0].Load, calls[1].Load, fakeModel.Load)
-				case tc.start == "warm" && load != 0:
-					t.Errorf("warm run paid %v of load: the warm-up did not warm", load)
+				case tc.start == "warm" && calls[0].Load+calls[1].Load != 0:
+					t.Errorf("warm run paid %v of load: the warm-up did not warm", calls[0].Load+calls[1].Load)
 				}
 				multiagenttest.AssertValues(t, want, res.Extra)
 			})

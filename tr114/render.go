@@ -3,7 +3,6 @@ package tr114
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 
 	"github.com/chimeraforge/chimeraforge/golden"
@@ -12,51 +11,19 @@ import (
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 )
 
-type runEff struct {
-	name            string
-	legacy          stats.Legacy
-	stored, balance float64
-}
-
-// efficiencies recomputes the legacy efficiency of each run matching
-// where from a-ns, b-ns and wall-ns.
-func efficiencies(s *golden.Set, where ...string) []runEff {
-	var out []runEff
-	for _, r := range s.Rows(append([]string{"TR114"}, where...)...) {
-		v := r.Values
-		inRun := []float64{v["a-ns"], v["b-ns"]}
-		out = append(out, runEff{
-			name:    r.Name,
-			legacy:  stats.LegacyEfficiency(inRun, v["wall-ns"]),
-			stored:  v["eff-%"],
-			balance: stats.BalanceBoundPct(inRun),
-		})
-	}
-	return out
-}
-
-// legacyEff is the recomputed legacy efficiency of the runs matching where.
+// legacyEff is the recomputed legacy efficiency of the study's runs
+// matching where.
 func legacyEff(s *golden.Set, where ...string) []float64 {
-	var xs []float64
-	for _, r := range efficiencies(s, where...) {
-		xs = append(xs, r.legacy.EfficiencyPct)
-	}
-	return xs
+	return report.StudyRuns(s, append([]string{"TR114"}, where...)...).Eff()
 }
 
 func claims(pub studydata.Published, s *golden.Set) []report.Claim {
-	rs := efficiencies(s)
-	effs := legacyEff(s)
-	var balance []float64
-	contended := 0
+	rs := report.StudyRuns(s, "TR114")
+	effs, balance, contended := rs.Eff(), rs.Balance(), rs.Contended()
 	peak, peakName := math.Inf(-1), ""
 	for _, r := range rs {
-		balance = append(balance, r.balance)
-		if r.legacy.Contended {
-			contended++
-		}
-		if r.legacy.EfficiencyPct > peak {
-			peak, peakName = r.legacy.EfficiencyPct, r.name
+		if r.Legacy.EfficiencyPct > peak {
+			peak, peakName = r.Legacy.EfficiencyPct, r.Name
 		}
 	}
 	meanEff := func(where ...string) float64 { return stats.Mean(legacyEff(s, where...)) }
@@ -108,7 +75,6 @@ func render(in report.Input) (report.Fragment, error) {
 
 func reportFragment(pub studydata.Published, runs, alone *golden.Set) report.Fragment {
 	var b strings.Builder
-	rs := efficiencies(runs)
 	b.WriteString("### TR114_v2: two agents on two Ollama instances (from testdata/baseline.bench)\n\n")
 	b.WriteString("Each run starts two agents together, each on its own Ollama instance on the one GPU, and times each agent " +
 		"inside the run. The study's efficiency is Σ agent time / wall / 2: since the agents start together, wall ≈ the slower " +
@@ -117,50 +83,8 @@ func reportFragment(pub studydata.Published, runs, alone *golden.Set) report.Fra
 		"per-agent and wall times (`a-ns`, `b-ns`, `wall-ns`); it agrees with the efficiency the study stored in every run.\n\n")
 	b.WriteString(report.ClaimsTable(claims(pub, runs)).Markdown())
 
-	var maxGap float64
-	for _, r := range rs {
-		maxGap = math.Max(maxGap, math.Abs(r.legacy.EfficiencyPct-r.balance))
-	}
-	fmt.Fprintf(&b, "\nLegacy efficiency and balance bound differ by at most %s percentage points in any run.\n\n", report.F(maxGap, 3))
-
-	t := report.Table{
-		Header: []string{"scenario", "runs", "legacy eff-%, mean [95 % CI]", "balance bound %", "contended", "overhead ms (wall − max t_i)", "agg-tok/s (both agents)"},
-		Align:  "lrrrrrr",
-	}
-	// Scenarios differ by a point or two of efficiency: dots on a fitted
-	// axis, not bars from an offset that would make it look like a factor.
-	eff := report.Chart{Title: "TR114_v2 efficiency by scenario (mean ± 95 % t-CI)", YLabel: "%", Kind: report.Dots}
-	var legacyDots, balanceDots []report.Estimate
-	scenarios := runs.KeyValues("scenario")
-	slices.Sort(scenarios)
-	for _, sc := range append(scenarios, "all") {
-		where := []string{"scenario=" + sc}
-		if sc == "all" {
-			where = nil
-		}
-		var leg, bal []float64
-		contended := 0
-		for _, r := range efficiencies(runs, where...) {
-			leg = append(leg, r.legacy.EfficiencyPct)
-			bal = append(bal, r.balance)
-			if r.legacy.Contended {
-				contended++
-			}
-		}
-		var over []float64
-		for _, v := range runs.Values("overhead-ns", where...) {
-			over = append(over, v/1e6)
-		}
-		t.Rows = append(t.Rows, []string{sc, fmt.Sprint(len(leg)), report.MeanCI(leg, 2, "eff-%"), report.MeanCI(bal, 2, "balance-%"), fmt.Sprint(contended),
-			report.MeanCI(over, 1, "overhead-ns"), report.MeanCI(runs.Values("agg-tok/s", where...), 1, "agg-tok/s")})
-		eff.Categories = append(eff.Categories, sc)
-		legacyDots = append(legacyDots, report.MeanEstimate(leg))
-		balanceDots = append(balanceDots, report.MeanEstimate(bal))
-	}
-	eff.Series = []report.Series{{Name: "legacy efficiency (eff-%)", Estimates: legacyDots}, {Name: "balance bound", Estimates: balanceDots}}
-	// Efficiency and the balance bound cannot pass 100 %: say so where a
-	// whisker does.
-	eff.Title = strings.TrimSuffix(eff.Title, ")") + report.BoundNote("eff-%", eff.Series) + ")"
+	b.WriteString(report.BalanceGapNote(report.StudyRuns(runs, "TR114")))
+	t, eff := report.ScenarioEfficiency(runs, "TR114_v2 efficiency by scenario (mean ± 95 % t-CI)", "TR114")
 	b.WriteString(t.Markdown())
 
 	// Two agents versus one: one agent alone is the warm TR111_v2 calls.

@@ -17,7 +17,7 @@ var baseline []byte
 
 // Baseline is the TR114_v2 baseline, committed here once; tr113 compares
 // with it.
-var Baseline = report.Baseline{Name: "tr114", Report: "tr114", File: "baseline.bench", Data: baseline, Convert: studydata.TR114Files}
+var Baseline = report.StudyBaseline("tr114", baseline, studydata.TR114Files)
 
 // Report is TR114_v2, two agents on two Ollama instances: the study's runs
 // set against one agent alone (tr111's baseline), and BenchmarkTR114's
@@ -30,13 +30,7 @@ var Report = harness.Report[leaf]{
 		Baselines:  []report.Baseline{Baseline, tr111.Baseline},
 		Units:      reportedUnits,
 		Render:     render,
-		Claims: func(in report.Input) (report.Claims, error) {
-			runs, err := in.Set("tr114")
-			if err != nil {
-				return report.Claims{}, err
-			}
-			return report.Claims{Numbers: claims(in.Published, runs)}, nil
-		},
+		Claims:     report.NumbersOf("tr114", claims),
 	},
 	Live:     liveConfig(),
 	Leaves:   leaves,

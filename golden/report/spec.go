@@ -49,6 +49,13 @@ type Baseline struct {
 	Convert func(dir string) ([]benchfmt.Record, error)
 }
 
+// StudyBaseline is the baseline report owns as testdata/baseline.bench
+// (keyed by report's name in Input.Study), data its embedded content and
+// convert its converter.
+func StudyBaseline(report string, data []byte, convert func(dir string) ([]benchfmt.Record, error)) Baseline {
+	return Baseline{Name: report, Report: report, File: "baseline.bench", Data: data, Convert: convert}
+}
+
 // Set reads b's embedded data.
 func (b Baseline) Set() (*golden.Set, error) {
 	if len(b.Data) == 0 {
@@ -83,6 +90,18 @@ func (in Input) Set(name string) (*golden.Set, error) {
 type Claims struct {
 	Numbers  []Claim
 	Findings []Finding
+}
+
+// NumbersOf is a Spec.Claims whose claims are numbers computed from the
+// study set named set alone.
+func NumbersOf(set string, claims func(studydata.Published, *golden.Set) []Claim) func(Input) (Claims, error) {
+	return func(in Input) (Claims, error) {
+		s, err := in.Set(set)
+		if err != nil {
+			return Claims{}, err
+		}
+		return Claims{Numbers: claims(in.Published, s)}, nil
+	}
 }
 
 // A Spec is a report: what it reads, what its benchmarks report and how it

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
@@ -70,5 +71,53 @@ func TestSpecInput(t *testing.T) {
 	s.Baselines = append(s.Baselines, report.Baseline{Name: "trY", Report: "trY", File: "baseline.bench"})
 	if _, err := s.Input(nil, nil); err == nil || !strings.Contains(err.Error(), "trY/testdata/baseline.bench") {
 		t.Errorf("a baseline with no data: error %v, want one naming its file", err)
+	}
+}
+
+// TestScenarioEfficiency checks the multi-agent scenario table: scenarios
+// sorted, then all runs; each row's count and contended runs; and the
+// chart's categories in the same order.
+func TestScenarioEfficiency(t *testing.T) {
+	const bench = "BenchmarkTR1/scenario=b/test=T1 1 2e9 a-ns 2e9 b-ns 2e9 wall-ns 10 agg-tok/s 0 overhead-ns\n" + // speedup 2
+		"BenchmarkTR1/scenario=a/test=T2 1 1e9 a-ns 1e9 b-ns 2e9 wall-ns 10 agg-tok/s 1e6 overhead-ns\n" + // speedup 1: contended
+		"BenchmarkTR1/scenario=b/test=T3 1 2e9 a-ns 1e9 b-ns 2e9 wall-ns 10 agg-tok/s 0 overhead-ns\n"
+	s, err := golden.Read(strings.NewReader(bench), "runs.bench")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, chart := report.ScenarioEfficiency(s, "efficiency (mean)", "TR1")
+	var got [][]string
+	for _, r := range tab.Rows {
+		got = append(got, []string{r[0], r[1], r[4]})
+	}
+	if diff := cmp.Diff([][]string{{"a", "1", "1"}, {"b", "2", "0"}, {"all", "3", "1"}}, got); diff != "" {
+		t.Errorf("scenario, runs, contended (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"a", "b", "all"}, chart.Categories); diff != "" {
+		t.Errorf("categories (-want +got):\n%s", diff)
+	}
+	// T2's agents ran one after the other (wall = a + b): legacy 50 %,
+	// balance 100 %; the others started together and agree.
+	if note := report.BalanceGapNote(report.StudyRuns(s)); !strings.Contains(note, "at most 50.000 percentage points") {
+		t.Errorf("gap note %q, want T2's 50 points", note)
+	}
+}
+
+// TestNumbersOf checks that a Claims built by NumbersOf reads its set and
+// says which one an input lacks.
+func TestNumbersOf(t *testing.T) {
+	s, err := golden.Read(strings.NewReader("BenchmarkX 1 3 ns/op\n"), "x.bench")
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims := report.NumbersOf("trX", func(_ studydata.Published, s *golden.Set) []report.Claim {
+		return []report.Claim{{What: "ns", Recomputed: s.Values("ns/op")[0]}}
+	})
+	cs, err := claims(report.Input{Study: map[string]*golden.Set{"trX": s}})
+	if err != nil || len(cs.Numbers) != 1 || cs.Numbers[0].Recomputed != 3 {
+		t.Errorf("NumbersOf = %+v, %v; want the one claim of trX's set", cs, err)
+	}
+	if _, err := claims(report.Input{}); err == nil || !strings.Contains(err.Error(), `"trX"`) {
+		t.Errorf("an input without trX: error %v, want one naming it", err)
 	}
 }

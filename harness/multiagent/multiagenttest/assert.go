@@ -110,3 +110,40 @@ func (f *Fakes) TwoPrompts(tb testing.TB, n int) (calls []ollamatest.RequestLog,
 	}
 	return calls, analysis, report
 }
+
+// CallTruth is what measure.CallMetrics must report, pooled, for calls the
+// fakes served by model's script with predict tokens each (all streamed,
+// none failed or lying): the decode rate and gap the script sets, the
+// means of each call's load, prefill (Prefill + prompt tokens ×
+// PrefillPerToken),
+// TTFT (load + prefill, the study's too), end-to-end time (TTFT + predict
+// gaps) and prompt tokens, the first call's TTFT, and no call lacking a
+// measurement.
+func CallTruth(model ollamatest.Model, predict int, calls []ollamatest.RequestLog) map[string]float64 {
+	var load, prefill, promptTokens time.Duration
+	for _, c := range calls {
+		load += c.Load
+		prefill += model.Prefill + time.Duration(c.PromptTokens)*model.PrefillPerToken
+		promptTokens += time.Duration(c.PromptTokens)
+	}
+	n := time.Duration(len(calls))
+	ttft := (load + prefill) / n
+	rate := float64(time.Second / model.InterToken)
+	return map[string]float64{
+		"tok/s":            rate,
+		"stream-tok/s":     rate, // the client sees the script's gaps too
+		"itl-ns":           float64(model.InterToken),
+		"ttft-ns":          float64(ttft),
+		"study-ttft-ns":    float64(ttft),
+		"first-ttft-ns":    float64(calls[0].Load + model.Prefill + time.Duration(calls[0].PromptTokens)*model.PrefillPerToken),
+		"load-ns":          float64(load / n),
+		"prefill-ns":       float64(prefill / n),
+		"e2e-ns":           float64(ttft + time.Duration(predict)*model.InterToken),
+		"prompt-tok":       float64(promptTokens) / float64(n),
+		"invalid-calls":    0,
+		"no-ttft-calls":    0,
+		"no-load-calls":    0,
+		"no-prefill-calls": 0,
+		"failed-calls":     0,
+	}
+}
