@@ -8,6 +8,7 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
+	"github.com/chimeraforge/chimeraforge/study"
 	"github.com/chimeraforge/chimeraforge/tr108"
 	"github.com/chimeraforge/chimeraforge/tr109"
 	"github.com/chimeraforge/chimeraforge/tr111"
@@ -23,25 +24,17 @@ func specs() []report.Spec {
 
 // catalogue is every report the tool renders, each from its Spec: the
 // study's sets from its embedded baselines, Render given the data pack's
-// PUBLISHED.md (study/ at the module root or $CHIMERA_STUDY_DIR) and the
-// run. Without PUBLISHED.md the reports still render, the published
-// numbers as n/a, and each page says why.
+// PUBLISHED.md (embedded in package study) and the run, so that the tool
+// needs no source tree beside it. Were PUBLISHED.md unreadable, the
+// reports would still render, the published numbers as n/a, each page
+// saying why.
 func catalogue() ([]reportDef, error) {
-	pub, pubErr := published()
+	pub, pubErr := study.Published()
 	var defs []reportDef
 	for _, s := range specs() {
 		defs = append(defs, fromSpec(s, pub, pubErr))
 	}
 	return defs, nil
-}
-
-// published reads the data pack's PUBLISHED.md.
-func published() (studydata.Published, error) {
-	dir, err := studydata.Dir()
-	if err != nil {
-		return nil, err
-	}
-	return studydata.ReadPublished(dir)
 }
 
 func fromSpec(s report.Spec, pub studydata.Published, pubErr error) reportDef {

@@ -54,9 +54,8 @@
 //	   skipped benchmark (not go test -bench output)
 //
 // chimerareport is a tool of the module (go.mod's tool directive), so go
-// tool runs it and passes its exit status through. It reads the data
-// pack's PUBLISHED.md from study/ at the module root (or
-// $CHIMERA_STUDY_DIR), as the reports' tests do.
+// tool runs it and passes its exit status through. The study's baselines
+// and PUBLISHED.md are embedded in it: it needs no source tree.
 package main
 
 import (
