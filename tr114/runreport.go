@@ -117,6 +117,7 @@ func runReport(study, run *golden.Set) (string, report.Chart) {
 		theirs := report.Estimate{Value: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 		if s.instances == "2" && (s.parallel == "" || s.parallel == "1") && len(sruns) > 0 {
 			studyEff = report.MeanCI(sruns.Eff(), 2, "eff-%")
+			studyCell = "not measured (no agent ran alone); its legacy speedup " + report.MeanCI(sruns.Speedup(), 3, "legacy-speedup-x")
 			studyN = strconv.Itoa(len(sruns))
 			theirs = report.MeanEstimate(sruns.Speedup())
 		} else {
