@@ -8,6 +8,7 @@ require (
 	github.com/ollama/ollama v0.17.4
 	github.com/x448/float16 v0.8.4
 	github.com/yalue/onnxruntime_go v1.27.0
+	github.com/yuin/goldmark v1.8.7
 	golang.org/x/mod v0.41.0
 	golang.org/x/perf v0.0.0-20260908200009-22c9c6c9d4da
 	gonum.org/v1/gonum v0.17.0
@@ -43,5 +44,6 @@ require (
 
 tool (
 	github.com/chimeraforge/chimeraforge/cmd/chimeragate
+	github.com/chimeraforge/chimeraforge/cmd/chimerareport
 	golang.org/x/perf/cmd/benchstat
 )

@@ -20,6 +20,11 @@ import (
 // or holding no results. The gate exits 2 on it.
 var ErrInput = errors.New("unusable benchmark input")
 
+// ErrNoResults marks an input that is valid benchfmt but holds no
+// benchmark result (every benchmark skipped, or none matched); it comes
+// wrapped with ErrInput. A report renders such a run as nothing measured.
+var ErrNoResults = errors.New("no benchmark results")
+
 // A Set is one benchfmt file read whole: its results in order and the unit
 // metadata it declares.
 type Set struct {
@@ -107,7 +112,7 @@ func read(r io.Reader, name string, lim limits) (*Set, error) {
 		return nil, fmt.Errorf("read %s: %w: larger than %d MiB", name, ErrInput, lim.bytes>>20)
 	}
 	if len(s.Results) == 0 {
-		return nil, fmt.Errorf("read %s: %w: no benchmark results", name, ErrInput)
+		return nil, fmt.Errorf("read %s: %w: %w", name, ErrInput, ErrNoResults)
 	}
 	s.Units = rd.Units()
 	return s, nil

@@ -62,7 +62,15 @@ func render(in report.Input) (report.Fragment, error) {
 	if err != nil {
 		return report.Fragment{}, err
 	}
-	return reportFragment(in.Published, runs, alone), nil
+	frag := reportFragment(in.Published, runs, alone)
+	if in.Runs != nil && len(in.Runs.Rows("TR114")) > 0 {
+		// A run of ours (a user's, through chimerareport) comes first: it
+		// answers the question on the reader's machine.
+		md, headline := runReport(runs, in.Runs)
+		frag.Markdown = md + "\n" + frag.Markdown
+		frag.Charts = append(frag.Charts, report.NamedChart{Name: "headline.svg", Chart: headline})
+	}
+	return frag, nil
 }
 
 func reportFragment(pub studydata.Published, runs, alone *golden.Set) report.Fragment {

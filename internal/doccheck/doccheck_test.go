@@ -55,6 +55,8 @@ func TestDocCommands(t *testing.T) {
 			err = checkTool(root, benchstatFlags(), c.args[2:])
 		case c.args[0] == "tool" && len(c.args) > 1 && c.args[1] == "chimeragate":
 			err = checkTool(root, chimeragateFlags(), c.args[2:])
+		case c.args[0] == "tool" && len(c.args) > 1 && c.args[1] == "chimerareport":
+			err = checkTool(root, chimerareportFlags(), c.args[2:])
 		}
 		if err != nil {
 			t.Errorf("%s: go %s: %v", c.where, strings.Join(c.args, " "), err)
@@ -176,7 +178,7 @@ func findCommands(t *testing.T, root string) []command {
 		}
 		var prefix string
 		switch {
-		case d.Name() == "doc.go" || (strings.HasSuffix(path, ".go") && filepath.Base(filepath.Dir(path)) == "chimeragate" && d.Name() == "main.go"):
+		case d.Name() == "doc.go" || (strings.HasSuffix(path, ".go") && slices.Contains([]string{"chimeragate", "chimerareport"}, filepath.Base(filepath.Dir(path))) && d.Name() == "main.go"):
 			prefix = "//\t"
 		case strings.HasSuffix(d.Name(), ".md.golden"):
 			prefix = "    "
@@ -594,6 +596,15 @@ func chimeragateFlags() *flag.FlagSet {
 	for _, n := range []string{"allow-config-mismatch", "v"} {
 		fs.Bool(n, false, "")
 	}
+	return fs
+}
+
+// chimerareportFlags are cmd/chimerareport's flags.
+func chimerareportFlags() *flag.FlagSet {
+	fs := flag.NewFlagSet("chimerareport", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.String("o", "", "")
+	fs.Bool("summary", false, "")
 	return fs
 }
 
