@@ -10,7 +10,6 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
-	"gonum.org/v1/plot/vg"
 )
 
 // A runSetup is one setup of a run of BenchmarkTR114 (instances × slots)
@@ -108,7 +107,7 @@ func runReport(study, run *golden.Set) (string, report.Chart) {
 		Title:  "Two agents together: speedup per setup (mean ± 95 % t-CI)",
 		YLabel: "× (speedup)",
 		Kind:   report.Bars,
-		Height: 11 * vg.Centimeter,
+		Refs:   []report.Ref{{Value: 1, Label: "1× (no gain)"}},
 	}
 	var ours, oursLegacy, theirsLegacy []report.Estimate
 	for _, s := range setups {
