@@ -24,6 +24,14 @@ type MultiAgentBench struct {
 	// Values, if not nil, changes the reported values once the metrics'
 	// units were picked, before roofline-% and the energy are added.
 	Values func(values map[string]float64)
+	// Endpoints, if not nil, are the agents' endpoints (agent i on
+	// Endpoints[i mod len]) instead of l's instances' own clients: tr115's
+	// variants dial through transports of their own.
+	Endpoints []multiagent.Endpoint
+	// Together, if not nil, runs the concurrent half of every sample, the
+	// warm-up's (run "warmup/together") included, instead of
+	// multiagent.Run: a serialising coordinator, or one measured around.
+	Together multiagent.Together
 }
 
 // BenchMultiAgent runs one multi-agent sub-benchmark: the test's two agents
@@ -54,9 +62,15 @@ func MultiAgentValues(b *testing.B, l *Live, mb MultiAgentBench) map[string]floa
 			in.Restart(b)
 		}
 	}
-	var ends []multiagent.Endpoint
-	for _, in := range l.Instances {
-		ends = append(ends, multiagent.Endpoint{URL: in.URL, Client: in.Client})
+	ends := mb.Endpoints
+	if ends == nil {
+		for _, in := range l.Instances {
+			ends = append(ends, multiagent.Endpoint{URL: in.URL, Client: in.Client})
+		}
+	}
+	together := mb.Together
+	if together == nil {
+		together = multiagent.Run
 	}
 	tmpl := agent.Agent{Model: mb.Model.Tag, Corpus: l.Corpus, Trace: l.Trace, Config: mb.Label}
 	agents := mb.Test.Agents(tmpl, l.Base, ends)
@@ -67,7 +81,7 @@ func MultiAgentValues(b *testing.B, l *Live, mb MultiAgentBench) map[string]floa
 	if why := l.Unsupported(opts...); why != "" {
 		b.Skip(why)
 	}
-	if _, err := multiagent.Interleave(ctx, "warmup", agents...); err != nil {
+	if _, err := multiagent.InterleaveWith(ctx, "warmup", together, agents...); err != nil {
 		b.Fatal(l.annotate(err))
 	}
 	var m multiagent.Metrics
@@ -76,7 +90,7 @@ func MultiAgentValues(b *testing.B, l *Live, mb MultiAgentBench) map[string]floa
 	region := l.Start(ctx) // GPU or CPU energy over the timed samples, where measured
 	for b.Loop() {
 		run++
-		s, err := multiagent.Interleave(ctx, strconv.Itoa(run), agents...)
+		s, err := multiagent.InterleaveWith(ctx, strconv.Itoa(run), together, agents...)
 		if err != nil {
 			b.Fatal(l.annotate(err))
 		}

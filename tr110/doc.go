@@ -32,9 +32,11 @@
 //
 // # Report fragment
 //
-// testdata/report.md.golden recomputes every TR110 row of the data pack's
-// PUBLISHED.md (#40–#79) from the baseline with the study's legacy
-// definition and sets each beside the published number: the per-test
+// The package declares the report once, as Report: its baseline
+// (embedded), BenchmarkTR110's matrix and body, Render and the claims.
+// testdata/report.md.golden, Render's fragment, recomputes every TR110
+// row of the data pack's PUBLISHED.md (#40–#79) from the baseline with the
+// study's legacy definition and sets each beside the published number: the per-test
 // table follows, the "95.8 %" mean quoted by later reports does not (the
 // 150 runs give 93.21 %), and the contention flag is speedup < 1.5, not
 // Appendix B's TTFT rule. testdata/efficiency.svg.golden charts the legacy

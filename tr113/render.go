@@ -95,7 +95,7 @@ func fragment(pub studydata.Published, one, two *golden.Set) (string, []report.N
 	}
 	eff := report.Chart{Title: "Legacy efficiency, one instance (TR113) vs two (TR114_v2): mean ± 95 % t-CI where n ≥ 3", YLabel: "%", Kind: report.Dots}
 	var effOne, effTwo []report.Estimate
-	for _, sub := range report.ByScenario(one) {
+	for _, sub := range report.ScenarioSubsets(one) {
 		for i, s := range []*golden.Set{one, two} {
 			rs := report.StudyRuns(s, sub.Where...)
 			load := "n/a"

@@ -31,7 +31,7 @@ func fakeEnv(t *testing.T, numParallel ...int) (*harness.Env, *multiagenttest.Fa
 // testByID is the test of Tests() with id.
 func testByID(t *testing.T, id string) multiagent.Test {
 	t.Helper()
-	return multiagenttest.TestByID(t, Tests(), id)
+	return multiagenttest.ByID(t, Tests(), id)
 }
 
 // TestTR114BodyReportsTheFakesTruth runs the benchmark body once (a

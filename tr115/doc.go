@@ -22,9 +22,11 @@
 //
 // # Report fragment
 //
-// testdata/report.md.golden recomputes every TR115_v2 row of the data
-// pack's PUBLISHED.md (#110–#129) from the baseline with the study's
-// legacy definition, beside the published numbers: all follow but
+// The package declares the report once, as Report: its baseline
+// (embedded), BenchmarkTR115's matrix and body, Render and the claims.
+// testdata/report.md.golden, Render's fragment, recomputes every TR115_v2
+// row of the data pack's PUBLISHED.md (#110–#129) from the baseline with
+// the study's legacy definition, beside the published numbers: all follow but
 // async-std's minimum (49.99 %, not 50.00 %). It then shows what the
 // legacy metric hides: async-std's agents ran one after the other (50 % by
 // construction), each call decoding at the full rate of one, and in 4 of

@@ -2,11 +2,8 @@ package tr115
 
 import (
 	"context"
-	"encoding/csv"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -15,32 +12,13 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	"golang.org/x/perf/benchfmt"
 
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
-	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
-	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
-)
-
-// fakeModel is the fakes' script for the hermetic runs; the wants below
-// are derived from it.
-var fakeModel = ollamatest.Model{
-	Name:            "fake-synth:tiny",
-	Load:            300 * time.Millisecond,
-	PrefillPerToken: 40 * time.Microsecond,
-	InterToken:      2 * time.Millisecond,
-}
-
-const (
-	fakePredict   = 32
-	fakeParams    = 5_000_000
-	fakeBandwidth = 20e9 // bytes/s
 )
 
 func variant(t *testing.T, runtime string) Variant {
@@ -84,46 +62,18 @@ func TestTR115BodyReportsTheFakesTruth(t *testing.T) {
 		t.Run(v.Runtime, func(t *testing.T) {
 			procs := runtime.GOMAXPROCS(0)
 			synctest.Test(t, func(t *testing.T) {
-				f := multiagenttest.New(t, multiagenttest.Config{
-					Models: []ollamatest.Model{fakeModel}, Params: fakeParams, NumPredict: fakePredict,
-					Bandwidth: fakeBandwidth, Units: reportedUnits, NumParallel: []int{1, 1},
-				})
-				res := harness.BenchOnce(t, func(b *testing.B) { benchVariant(b, f.Live, homo(t), v, f.Transport) })
-				calls := f.Prompted()
-				if len(calls) != 16 {
-					t.Fatalf("%d prompted calls, want 16 (warm-up and one sample, 8 calls each)", len(calls))
-				}
-				p1, p2 := time.Duration(calls[0].PromptTokens), time.Duration(calls[1].PromptTokens)
-				for _, c := range calls {
-					if pt := time.Duration(c.PromptTokens); pt != p1 && pt != p2 {
-						t.Fatalf("a call with %d prompt tokens; want only %d (analysis) and %d (report)", pt, p1, p2)
-					}
-				}
-				ppt, decode := fakeModel.PrefillPerToken, fakePredict*fakeModel.InterToken
-				d := p1*ppt + decode + p2*ppt + decode // one workflow, never waiting for a slot
-				want := map[string]float64{
-					"eff-%":            100,
-					"legacy-speedup-x": 2,
-					"contention-%":     0,
-					"balance-%":        100,
-					"overhead-ns":      0,
-					"wall-ns":          float64(d),
-					"a-ns":             float64(d),
-					"b-ns":             float64(d),
-					"speedup-x":        2,
-					"true-eff-%":       100,
-					"tok/s":            float64(time.Second / fakeModel.InterToken),
-					"invalid-calls":    0, // no call lied
-					"ttft-ns":          float64((p1 + p2) * ppt / 2),
-					"load-ns":          0,
-				}
-				if v.Mutex {
+				f := multiagenttest.New(t, multiagenttest.Tiny(reportedUnits, 1, 1))
+				l := leaf{t: homo(t), v: v, base: f.Transport}
+				res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, f.Env(), l) })
+				want := f.Apart(t, multiagenttest.TinyModel())
+				if v.Mutex { // one workflow after the other: twice the wall
 					want["eff-%"], want["legacy-speedup-x"], want["contention-%"] = 50, 1, 100
 					want["speedup-x"], want["true-eff-%"] = 1, 50
-					want["wall-ns"], want["overhead-ns"] = float64(2*d), float64(d)
+					want["overhead-ns"] = want["wall-ns"]
+					want["wall-ns"] *= 2
+					want["agg-tok/s"] /= 2
+					want["roofline-%"] /= 2
 				}
-				want["agg-tok/s"] = 4 * fakePredict / (time.Duration(want["wall-ns"]).Seconds())
-				want["roofline-%"] = want["agg-tok/s"] * 2 * fakeParams / fakeBandwidth * 100
 				// The scheduler's latency is the runtime's, not the fakes':
 				// check it was measured, then compare the rest.
 				p50, ok50 := res.Extra["sched-p50-ns"]
@@ -133,9 +83,7 @@ func TestTR115BodyReportsTheFakesTruth(t *testing.T) {
 				}
 				delete(res.Extra, "sched-p50-ns")
 				delete(res.Extra, "sched-p99-ns")
-				if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
-					t.Errorf("metrics mismatch (-want +got):\n%s", diff)
-				}
+				multiagenttest.AssertValues(t, want, res.Extra)
 			})
 			if got := runtime.GOMAXPROCS(0); got != procs {
 				t.Errorf("GOMAXPROCS is %d after the body, want %d restored", got, procs)
@@ -159,9 +107,7 @@ func TestVariantsChangeWhatTheySay(t *testing.T) {
 	} {
 		t.Run(tc.runtime, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				f := multiagenttest.New(t, multiagenttest.Config{
-					Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, Units: reportedUnits, NumParallel: []int{1, 1},
-				})
+				f := multiagenttest.New(t, multiagenttest.Tiny(reportedUnits, 1, 1))
 				var dials atomic.Int64
 				var procs sync.Map // GOMAXPROCS seen while dialling
 				base := f.Transport.Clone()
@@ -172,7 +118,8 @@ func TestVariantsChangeWhatTheySay(t *testing.T) {
 					return dial(ctx, network, addr)
 				}
 				v := variant(t, tc.runtime)
-				harness.BenchOnce(t, func(b *testing.B) { benchVariant(b, f.Live, homo(t), v, base) })
+				l := leaf{t: homo(t), v: v, base: base}
+				harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, f.Env(), l) })
 				want := v.GOMAXPROCS(runtime.NumCPU())
 				procs.Range(func(k, _ any) bool {
 					if k.(int) != want {
@@ -262,44 +209,15 @@ func TestVariants(t *testing.T) {
 // TestConfigsAreTheStudys checks the configs against the options the
 // study's runs.csv records for each agent of each config directory.
 func TestConfigsAreTheStudys(t *testing.T) {
-	f, err := os.Open(filepath.Join(studydatatest.Require(t), "tr115", "runs.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, name := range rows[0] {
-		col[name] = i
-	}
-	config := func(row []string, agent string) multiagent.Config {
-		gpu, ctx, temp := row[col[agent+"_num_gpu"]], row[col[agent+"_num_ctx"]], row[col[agent+"_temperature"]]
-		if gpu == "" && ctx == "" && temp == "" {
-			return multiagent.Config{}
+	key := func(c multiagent.Test) string { return c.Scenario + "_" + c.Dir(false) }
+	want := multiagenttest.StudyTests(t, multiagenttest.StudyRuns(t, "tr115/runs.csv"),
+		func(r multiagenttest.StudyRun) string { return r.Col["config_id"] })
+	for _, c := range want {
+		if c.ID != "" {
+			t.Errorf("config %s has test id %s; the study gave none", key(c), c.ID)
 		}
-		var c multiagent.Config
-		c.NumGPU, _ = strconv.Atoi(gpu)
-		c.NumCtx, _ = strconv.Atoi(ctx)
-		c.Temperature, _ = strconv.ParseFloat(temp, 64)
-		return c
 	}
-	want := map[string]multiagent.Test{}
-	for _, row := range rows[1:] {
-		tc := multiagent.Test{Scenario: row[col["scenario"]], A: config(row, "a"), B: config(row, "b")}
-		dir := row[col["config_id"]]
-		if prev, ok := want[dir]; ok && prev != tc {
-			t.Errorf("%s: runs disagree: %+v and %+v", dir, prev, tc)
-		}
-		want[dir] = tc
-	}
-	got := map[string]multiagent.Test{}
-	for _, c := range Configs() {
-		got[c.Scenario+"_"+c.Dir(false)] = c
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, Configs(), cmpopts.SortSlices(func(a, b multiagent.Test) bool { return key(a) < key(b) })); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
 }
@@ -310,42 +228,37 @@ func TestConfigsAreTheStudys(t *testing.T) {
 // the Go variants next to the Rust runtimes; and that every config of the
 // baseline runs.
 func TestSubBenchmarkNamesAreTheBaselines(t *testing.T) {
-	f, err := os.Open("testdata/baseline.bench")
+	s, err := Report.Baselines[0].Set()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	study := map[string]bool{} // names with the runtime taken out
-	r := benchfmt.NewReader(f, "baseline.bench")
-	for r.Scan() {
-		if res, ok := r.Result().(*benchfmt.Result); ok {
-			rest, ok := strings.CutPrefix(string(res.Name), "TR115/runtime=")
-			if !ok {
-				t.Fatalf("baseline run %s has no runtime", res.Name)
-			}
-			_, rest, _ = strings.Cut(rest, "/")
-			study[rest] = true
+	for _, r := range s.Rows() {
+		rest, ok := strings.CutPrefix(r.Name, "TR115/runtime=")
+		if !ok {
+			t.Fatalf("baseline run %s has no runtime", r.Name)
 		}
+		_, rest, _ = strings.Cut(rest, "/")
+		study[rest] = true
 	}
-	if err := r.Err(); err != nil {
+	leaves, err := Report.Leaves(t.Context(), nil)
+	if err != nil {
 		t.Fatal(err)
 	}
 	ours := map[string]bool{}
 	var runtimes []string
-	for _, c := range Configs() {
-		for _, v := range Variants(runtime.NumCPU()) {
-			name := Name(v, c)
-			if ours[name] {
-				t.Errorf("duplicate sub-benchmark %s", name)
-			}
-			ours[name] = true
-			_, rest, _ := strings.Cut(name, "/")
-			if !study[rest] {
-				t.Errorf("sub-benchmark %s: no study run is named %s", name, rest)
-			}
-			if !slices.Contains(runtimes, v.Runtime) {
-				runtimes = append(runtimes, v.Runtime)
-			}
+	for _, l := range leaves {
+		name := Report.LeafName(l)
+		if ours[name] {
+			t.Errorf("duplicate sub-benchmark %s", name)
+		}
+		ours[name] = true
+		_, rest, _ := strings.Cut(name, "/")
+		if !study[rest] {
+			t.Errorf("sub-benchmark %s: no study run is named %s", name, rest)
+		}
+		if !slices.Contains(runtimes, l.v.Runtime) {
+			runtimes = append(runtimes, l.v.Runtime)
 		}
 	}
 	for rest := range study {
@@ -354,5 +267,23 @@ func TestSubBenchmarkNamesAreTheBaselines(t *testing.T) {
 				t.Errorf("study config %s has no sub-benchmark for %s", rest, rt)
 			}
 		}
+	}
+}
+
+// Fakes that answer every call with a bare done line leave every per-call
+// metric unmeasured, and in the bubble the runs take no time: each
+// variant's body reports none of them and no ratio over a wall time of 0,
+// never 0, NaN or Inf.
+func TestTR115BodyOmitsWhatABareAnswerLacks(t *testing.T) {
+	for _, v := range Variants(4) {
+		t.Run(v.Runtime, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := multiagenttest.New(t, multiagenttest.Tiny(reportedUnits, 1, 1))
+				f.Bare()
+				l := leaf{t: homo(t), v: v, base: f.Transport}
+				res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, f.Env(), l) })
+				multiagenttest.AssertOmitted(t, res.Extra, "tok/s", "ttft-ns", "load-ns", "eff-%", "speedup-x", "agg-tok/s")
+			})
+		})
 	}
 }

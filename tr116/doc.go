@@ -31,9 +31,11 @@
 //
 // # Report fragment
 //
-// testdata/report.md.golden recomputes every TR116 row of the data pack's
-// PUBLISHED.md (#130–#174) from the baseline with the study's own
-// definitions (Rust: agent times inside the run; Python: Ollama-internal
+// The package declares the report once, as Report: its baseline
+// (embedded), BenchmarkTR116's matrix and body, Render and the claims.
+// testdata/report.md.golden, Render's fragment, recomputes every TR116
+// row of the data pack's PUBLISHED.md (#130–#174) from the baseline with
+// the study's own definitions (Rust: agent times inside the run; Python: Ollama-internal
 // durations) and sets each beside the published number: the means and
 // speedups follow; 18 rows do not (11 of the Rust table's 12 peaks and
 // SDs, e.g. qwen2.5 SD 8.6 and 10.2 pp, not 2.3 and 1.5; all six Python

@@ -11,15 +11,23 @@ import (
 	"github.com/chimeraforge/chimeraforge/study"
 	"github.com/chimeraforge/chimeraforge/tr108"
 	"github.com/chimeraforge/chimeraforge/tr109"
+	"github.com/chimeraforge/chimeraforge/tr110"
 	"github.com/chimeraforge/chimeraforge/tr111"
+	"github.com/chimeraforge/chimeraforge/tr113"
 	"github.com/chimeraforge/chimeraforge/tr114"
+	"github.com/chimeraforge/chimeraforge/tr115"
+	"github.com/chimeraforge/chimeraforge/tr116"
+	"github.com/chimeraforge/chimeraforge/tr119"
 )
 
 // specs are the reports declared as values (report.Spec), in the order
 // the index lists them. A package converted to the report-as-value shape
 // adds its Spec here.
 func specs() []report.Spec {
-	return []report.Spec{tr108.Report.Spec, tr109.Report.Spec, tr111.Report.Spec, tr114.Report.Spec, capacity.Report}
+	return []report.Spec{
+		tr108.Report.Spec, tr109.Report.Spec, tr110.Report.Spec, tr111.Report.Spec, tr113.Report,
+		tr114.Report.Spec, tr115.Report.Spec, tr116.Report.Spec, tr119.Report.Spec, capacity.Report,
+	}
 }
 
 // catalogue is every report the tool renders, each from its Spec: the

@@ -9,10 +9,10 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden"
 )
 
-// TestByScenarioAndConcurrency checks the per-scenario subsets (sorted,
+// TestScenarioSubsetsAndConcurrency checks the per-scenario subsets (sorted,
 // the total last, selecting exactly their runs) and the calls decoding at
 // once (agg-tok/s ÷ tok/s, a run without tok/s skipped).
-func TestByScenarioAndConcurrency(t *testing.T) {
+func TestScenarioSubsetsAndConcurrency(t *testing.T) {
 	s, err := golden.Read(strings.NewReader(
 		"BenchmarkTR/scenario=y/test=T1 1 40 a-ns 40 b-ns 40 wall-ns 150 agg-tok/s 100 tok/s\n"+
 			"BenchmarkTR/scenario=x/test=T2 1 30 a-ns 10 b-ns 30 wall-ns 50 agg-tok/s 100 tok/s\n"+
@@ -22,7 +22,7 @@ func TestByScenarioAndConcurrency(t *testing.T) {
 	}
 	var got [][]float64
 	var names []string
-	for _, sub := range ByScenario(s) {
+	for _, sub := range ScenarioSubsets(s) {
 		names = append(names, sub.Name)
 		got = append(got, StudyRuns(s, sub.Where...).Concurrency())
 	}

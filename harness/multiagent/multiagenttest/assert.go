@@ -80,18 +80,6 @@ func StudyMatrix(tb testing.TB, file string) []multiagent.Test {
 	return tests
 }
 
-// TestByID returns the test of tests with id, failing tb if there is none.
-func TestByID(tb testing.TB, tests []multiagent.Test, id string) multiagent.Test {
-	tb.Helper()
-	for _, tc := range tests {
-		if tc.ID == id {
-			return tc
-		}
-	}
-	tb.Fatalf("no test %s", id)
-	return multiagent.Test{}
-}
-
 // TwoPrompts returns the calls the fakes served ([Fakes.Prompted]) and
 // the prompt tokens of the workflow's two prompts, the analysis prompt's
 // (the first call's) and the report prompt's (the second's), failing tb

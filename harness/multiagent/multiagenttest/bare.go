@@ -62,14 +62,5 @@ var unmeasured = []string{"tok/s", "ttft-ns", "load-ns", "study-ttft-ns", "eff-%
 // nothing measured.
 func AssertBareMulti(tb testing.TB, extra map[string]float64) {
 	tb.Helper()
-	for unit, v := range extra {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			tb.Errorf("%s = %v reported", unit, v)
-		}
-	}
-	for _, unit := range unmeasured {
-		if v, ok := extra[unit]; ok {
-			tb.Errorf("%s = %v reported; nothing measured it", unit, v)
-		}
-	}
+	AssertOmitted(tb, extra, unmeasured...)
 }

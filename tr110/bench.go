@@ -13,38 +13,18 @@ import (
 // study-ttft-ns as that baseline defines it), the corrected figures beside
 // them, the roofline share, and the concurrent calls' decode rate, client
 // TTFT and load time.
-var reportedUnits = []string{
-	"ns/op",
-	"eff-%", "legacy-speedup-x", "contention-%",
-	"speedup-x", "true-eff-%", "agg-tok/s", "balance-%", "overhead-ns", "wall-ns", "a-ns", "b-ns",
-	"roofline-%", "invalid-calls",
-	"tok/s", "ttft-ns", "study-ttft-ns", "load-ns",
-}
+var reportedUnits = harness.MultiAgentUnits("study-ttft-ns")
 
-// BenchmarkTR110 runs TR110's 30 tests on two instances, agent A on the
-// first and B on the second as in the study, named as the baseline names
-// the study's runs (Name). One iteration is one interleaved sample: agent A
-// alone, agent B alone, then both together (multiagent.Interleave); ns/op
-// is its wall time.
-func BenchmarkTR110(b *testing.B) {
-	l := harness.NewLive(b, harness.LiveConfig{Instances: 2, Units: reportedUnits, Roofline: true})
-	tests := Tests()
-	var names []string
-	for _, t := range tests {
-		names = append(names, Name(t))
-	}
-	sw := harness.NewSweep(b, names)
-	for _, t := range tests {
-		sw.Run(b, Name(t), func(b *testing.B) { benchTest(b, l, t) })
-	}
-}
-
-// benchTest is one sub-benchmark: test t's two agents on l's instances,
-// harness.BenchMultiAgent, with the baseline's study-ttft-ns per run: the
+// body is one sub-benchmark of BenchmarkTR110: test t's two agents on
+// two instances, agent A on the first and B on the second as in the study,
+// harness.MultiAgentValues. One iteration is one interleaved sample: agent
+// A alone, agent B alone, then both together (multiagent.Interleave);
+// ns/op is its wall time. The baseline's study-ttft-ns is per run: the
 // mean over the samples of slowestStudyTTFT.
-func benchTest(b *testing.B, l *harness.Live, t multiagent.Test) {
+func body(b *testing.B, env *harness.Env, t multiagent.Test) map[string]float64 {
+	l := env.Live
 	var studyTTFT []float64
-	harness.BenchMultiAgent(b, l, harness.MultiAgentBench{
+	return harness.MultiAgentValues(b, l, harness.MultiAgentBench{
 		Test: t, Model: l.Model(), Label: Name(t), Units: reportedUnits,
 		Sample: func(s multiagent.Sample) {
 			if x, ok := slowestStudyTTFT(s.Together); ok {
