@@ -173,3 +173,15 @@ func (s Spec) Input(pub studydata.Published, runs *golden.Set) (Input, error) {
 	study, err := s.Study()
 	return Input{Published: pub, Study: study, Runs: runs}, err
 }
+
+// ChartSection is a fragment's closing section that embeds its charts
+// (NamedChart.Markdown), under a heading of level ("###", "####"): for a
+// report whose charts belong to no one table.
+func ChartSection(level string, cs []NamedChart) string {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "\n%s Charts\n", level)
+	for _, c := range cs {
+		b.WriteString("\n" + c.Markdown())
+	}
+	return b.String()
+}
