@@ -71,6 +71,7 @@ func Check(t *testing.T, s report.Spec) {
 		for _, c := range f.Charts {
 			AssertChart(t, c.Chart, c.Name)
 		}
+		AssertEmbedded(t, f)
 		if in.Runs != nil && len(s.Baselines) > 0 {
 			alone := in
 			alone.Runs = nil
