@@ -28,6 +28,12 @@ type Report[L any] struct {
 	// Spec.Units (or the sampler's); [Report.RunLeaf] reports them, once.
 	// A body that cannot measure fails or skips b.
 	Body func(b *testing.B, env *Env, leaf L) map[string]float64
+	// Backends, when set, are what the leaves run on instead of Live
+	// alone (ONNX Runtime; see [Backend] and env_onnx.go).
+	Backends []Backend
+	// Lines, when set, are config lines [Run] prints before any backend's
+	// (tr117: which GGUF and ONNX model pair up in each size).
+	Lines func(tb testing.TB) ([]string, error)
 }
 
 // An Env is the environment a report's leaves run on: today the live
@@ -37,6 +43,11 @@ type Env struct {
 	// ("TR108"): what Leaves may branch on where a report has several.
 	Benchmark string
 	Live      *Live
+	// Backend is the backend the leaves run on, where the report has
+	// several ([Report.Backends]): what Leaves branches on. ONNX is the
+	// started ONNX Runtime, when the backend is it.
+	Backend string
+	ONNX    *ONNX
 	// Units are the units the leaves may report: the Spec's and the
 	// sampler's. Empty means Live.Units.
 	Units []string
@@ -83,8 +94,19 @@ func Run[L any](b *testing.B, r Report[L]) {
 	if name := strings.TrimPrefix(b.Name(), "Benchmark"); !slices.Contains(r.Benchmarks, name) {
 		b.Fatalf("harness: %s is not one of report %s's benchmarks %v", b.Name(), r.Spec.Name, r.Benchmarks)
 	}
+	if r.Lines != nil || len(r.Backends) > 0 {
+		runBackends(b, r)
+		return
+	}
 	cfg := r.LiveConfig()
 	env := &Env{Benchmark: strings.TrimPrefix(b.Name(), "Benchmark"), Live: NewLive(b, cfg)} // its Units: cfg's and the sampler's
+	runLeaves(b, r, env)
+}
+
+// runLeaves lists r's leaves on env and runs each as a sub-benchmark of b
+// through a [Sweep].
+func runLeaves[L any](b *testing.B, r Report[L], env *Env) {
+	b.Helper()
 	leaves, err := r.Leaves(b.Context(), env)
 	if err != nil {
 		b.Fatal(err)

@@ -1,0 +1,106 @@
+package harness
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
+)
+
+func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
+
+// TestONNXPrintsTheRuntimesProvenance checks the ONNX backend's config
+// lines, in the order the ONNX reports printed them by hand: the
+// runtime's, its thread setting, the synthetic recipe, the report's own
+// lines, the machine's; then a Unit line per declared unit.
+func TestONNXPrintsTheRuntimesProvenance(t *testing.T) {
+	rt := onnxtest.Require(t)
+	var out bytes.Buffer
+	o := ONNXTo(t, rt, ONNXConfig{
+		Threads: func() (int, error) { return 3, nil },
+		Lines:   func(testing.TB) []string { return []string{"num-predict: 9"} },
+		Units:   []string{"ns/op", "tok/s"},
+	}, &out)
+	var keys []string
+	for line := range strings.Lines(out.String()) {
+		k, v, _ := strings.Cut(strings.TrimSpace(line), ": ")
+		switch k {
+		case "onnxruntime-threads", "num-predict":
+			k += "=" + v
+		}
+		if strings.HasPrefix(k, "Unit ") {
+			k, _, _ = strings.Cut(k, " better")
+		}
+		keys = append(keys, k)
+	}
+	want := []string{"onnxruntime", "onnxruntime-sha256", "onnxruntime-providers", "onnxruntime-threads=3", "onnxsynth",
+		"num-predict=9", "gpu", "harness-commit", "Unit ns/op", "Unit tok/s"}
+	if diff := cmp.Diff(want, keys); diff != "" {
+		t.Errorf("config and Unit lines (-want +got):\n%s\n%s", diff, out.String())
+	}
+	if o.Threads != 3 || o.Runtime != rt || o.Trace == nil {
+		t.Errorf("ONNX = %+v, want threads 3, the runtime and a trace", o)
+	}
+}
+
+// TestONNXRefusesAnUnregisteredUnit checks that a report cannot declare
+// a unit internal/units does not know.
+func TestONNXRefusesAnUnregisteredUnit(t *testing.T) {
+	var body *testing.B
+	testing.Benchmark(func(b *testing.B) {
+		body = b
+		ONNXTo(b, nil, ONNXConfig{Units: []string{"furlongs"}}, new(bytes.Buffer))
+	})
+	if log := bodyLog(body); !strings.Contains(log, "furlongs") {
+		t.Errorf("logged %q, want the unit named", log)
+	}
+}
+
+// closer counts its closes.
+type closer struct {
+	name   string
+	closed *[]string
+	err    error
+}
+
+func (c closer) Close() error { *c.closed = append(*c.closed, c.name); return c.err }
+
+// TestKeepHoldsOneValueAtATime checks that Keep makes a value once per
+// run of the same key, closes the one it replaces, and that Close
+// closes the last and reports its error.
+func TestKeepHoldsOneValueAtATime(t *testing.T) {
+	var opened, closed []string
+	o := &ONNX{}
+	keep := func(key string, err error) closer {
+		t.Helper()
+		c, kerr := Keep(o, key, func() (closer, error) {
+			opened = append(opened, key)
+			return closer{name: key, closed: &closed, err: err}, nil
+		})
+		if kerr != nil {
+			t.Fatal(kerr)
+		}
+		return c
+	}
+	keep("a", nil)
+	keep("a", nil)
+	boom := errors.New("boom")
+	keep("b", boom)
+	if diff := cmp.Diff([]string{"a", "b"}, opened); diff != "" {
+		t.Errorf("opened (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"a"}, closed); diff != "" {
+		t.Errorf("closed before Close (-want +got):\n%s", diff)
+	}
+	if err := o.Close(); !errors.Is(err, boom) {
+		t.Errorf("Close = %v, want the last value's close error", err)
+	}
+	if err := o.Close(); err != nil || len(closed) != 2 {
+		t.Errorf("a second Close = %v after %v closes, want nothing left to close", err, closed)
+	}
+}
