@@ -140,7 +140,8 @@ func TestTR118BodyReportsTheRecordsTruth(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := &script{recs: []onnx.Record{rec[m]}}
-			res := harness.BenchOnce(t, func(b *testing.B) { benchScenario(b, s, sc[m], m, trace) })
+			env := &harness.Env{Units: Report.Units}
+			res := harness.BenchOnce(t, func(b *testing.B) { env.Report(b, benchScenario(b, s, sc[m], m, trace)) })
 			trace.Close()
 
 			want := Metrics(m, []onnx.Record{rec[m]})
@@ -171,14 +172,14 @@ func TestTR118BodyReportsTheRecordsTruth(t *testing.T) {
 }
 
 // The body runs on ONNX Runtime itself: tiny-gpt2 on the CPU, both modes,
-// every unit measured and traced with the provider.
+// through Report.RunLeaf, every unit measured and traced with the
+// provider.
 func TestTR118OnONNXRuntime(t *testing.T) {
 	rt := onnxtest.Require(t)
 	spec, err := onnxsynth.Preset("tiny-gpt2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := newDecoder(t, rt, spec, onnx.SessionConfig{})
 	for _, m := range Modes() {
 		t.Run("mode="+string(m), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "trace.jsonl")
@@ -186,7 +187,13 @@ func TestTR118OnONNXRuntime(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res := harness.BenchOnce(t, func(b *testing.B) { benchScenario(b, d, Scenarios()[4], m, trace) })
+			env := &harness.Env{ONNX: &harness.ONNX{Runtime: rt, Trace: trace}, Units: Report.Units}
+			t.Cleanup(func() {
+				if err := env.ONNX.Close(); err != nil {
+					t.Error(err)
+				}
+			})
+			res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{onnx.CPU, spec, Scenarios()[4], m}) })
 			trace.Close()
 			for _, u := range Units(m) {
 				v, ok := res.Extra[u]

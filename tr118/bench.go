@@ -1,0 +1,119 @@
+package tr118
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/chimeraforge/chimeraforge/harness"
+	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/onnx"
+	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
+	"github.com/chimeraforge/chimeraforge/internal/progress"
+)
+
+// A leaf is one sub-benchmark of BenchmarkTR118: a provider, a model,
+// a scenario and a mode.
+type leaf struct {
+	p    onnx.Provider
+	spec onnxsynth.Spec
+	sc   Scenario
+	m    Mode
+}
+
+// leaves are every provider the library has (the others are skipped,
+// with the reason, on the progress stream) × model (CHIMERA_ONNX_MODELS,
+// else DefaultModels) × the study's six scenarios × prefill and decode.
+func leaves(_ context.Context, env *harness.Env) ([]leaf, error) {
+	specs, err := onnx.Models(DefaultModels)
+	if err != nil {
+		return nil, err
+	}
+	var ls []leaf
+	for _, p := range onnx.Providers() {
+		if err := env.ONNX.Runtime.Available(p); err != nil {
+			progress.Default().Printf("Skipping provider %s: %v", p, err)
+			continue
+		}
+		for _, spec := range specs {
+			for _, sc := range Scenarios() {
+				for _, m := range Modes() {
+					ls = append(ls, leaf{p, spec, sc, m})
+				}
+			}
+		}
+	}
+	return ls, nil
+}
+
+// leafName is provider=…/model=…/scenario=…/mode=….
+func leafName(l leaf) string {
+	return fmt.Sprintf("provider=%s/model=%s/scenario=%s/mode=%s", l.p, l.spec.Name, l.sc.Name, l.m)
+}
+
+// body is one leaf: the provider's decoder for the model, built when its
+// first selected leaf runs and closed when the sweep moves on
+// (harness.Keep), then benchScenario.
+func body(b *testing.B, env *harness.Env, l leaf) map[string]float64 {
+	o := env.ONNX
+	d, err := harness.Keep(o, string(l.p)+"/"+l.spec.Name, func() (*onnx.Decoder, error) {
+		return buildDecoder(o.Runtime, l.spec, onnx.SessionConfig{Provider: l.p, IntraOpThreads: o.Threads})
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return benchScenario(b, d, l.sc, l.m, o.Trace)
+}
+
+// buildDecoder builds spec's model and a decoder for it.
+func buildDecoder(rt *onnx.Runtime, spec onnxsynth.Spec, cfg onnx.SessionConfig) (*onnx.Decoder, error) {
+	w, err := onnxsynth.NewWeights(spec)
+	if err != nil {
+		return nil, err
+	}
+	return onnx.NewDecoder(rt, spec, onnxsynth.Model(w), cfg)
+}
+
+// A caller runs calls: an onnx.Decoder, or a scripted one in tests.
+type caller interface {
+	Run(onnx.Batch) (onnx.Record, error)
+}
+
+// benchScenario is one leaf: a warm-up call (the first run of a session
+// allocates its buffers), then one call per iteration. The records go to
+// the trace after the loop, degraded ones too (counted and logged, never
+// pooled), and the metrics are computed from the clean ones.
+func benchScenario(b *testing.B, d caller, sc Scenario, m Mode, trace *measure.Trace) map[string]float64 {
+	warm, err := d.Run(sc.Call(0, m))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if !warm.OK() {
+		b.Logf("warm-up call degraded: %s", warm.Degraded)
+	}
+	var recs []onnx.Record
+	for k := 0; b.Loop(); k++ {
+		rec, err := d.Run(sc.Call(k, m))
+		if err != nil {
+			b.Fatal(err)
+		}
+		recs = append(recs, rec)
+	}
+	var errs []error
+	for _, r := range recs {
+		mr := r.Measure()
+		mr.Run, mr.Config = b.Name(), "scenario="+sc.Name+"/mode="+string(m)
+		errs = append(errs, trace.Write(mr))
+	}
+	if err := errors.Join(errs...); err != nil {
+		b.Fatal(err)
+	}
+	if n, why := onnx.Degraded(recs); n > 0 {
+		if n == len(recs) {
+			b.Fatalf("all %d calls degraded (see the trace): %s", n, why)
+		}
+		b.Logf("%d of %d calls degraded, left out of the metrics (see the trace): %s", n, len(recs), why)
+	}
+	return Metrics(m, recs)
+}
