@@ -143,7 +143,8 @@ func TestTR120BodyReportsTheScriptsTruth(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res := harness.BenchOnce(t, func(b *testing.B) { benchLeaf(b, open, Bucketed, st, trace) })
+			env := &harness.Env{Units: Report.Units}
+			res := harness.BenchOnce(t, func(b *testing.B) { env.Report(b, benchLeaf(b, open, Bucketed, st, trace)) })
 			trace.Close()
 
 			var sessions []time.Duration
@@ -190,32 +191,24 @@ func TestTR120BodyReportsTheScriptsTruth(t *testing.T) {
 	}
 }
 
-// The body runs on ONNX Runtime itself: tiny-gpt2 on the CPU, every
-// factor's both settings, every unit measured.
+// The body runs on ONNX Runtime itself, through Report.RunLeaf:
+// tiny-gpt2 on the CPU, every factor's both settings, every unit
+// measured.
 func TestTR120OnONNXRuntime(t *testing.T) {
 	rt := onnxtest.Require(t)
 	spec, err := onnxsynth.Preset("tiny-gpt2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := onnxsynth.NewWeights(spec)
+	trace, err := measure.OpenTrace(filepath.Join(t.TempDir(), "trace.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	model := onnxsynth.Model(w)
+	defer trace.Close()
+	env := &harness.Env{ONNX: &harness.ONNX{Runtime: rt, Trace: trace}, Units: Report.Units}
 	for _, l := range Leaves([]onnxsynth.Spec{spec}) {
 		t.Run(l.Name(), func(t *testing.T) {
-			open := func() (session, time.Duration, error) {
-				start := time.Now()
-				d, err := onnx.NewDecoder(rt, spec, model, l.Opt.Session(0))
-				return d, time.Since(start), err
-			}
-			trace, err := measure.OpenTrace(filepath.Join(t.TempDir(), "trace.jsonl"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer trace.Close()
-			res := harness.BenchOnce(t, func(b *testing.B) { benchLeaf(b, open, l.Shape, l.Start, trace) })
+			res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, l) })
 			for _, u := range Units(l.Start) {
 				v, ok := res.Extra[u]
 				if u == "degraded-calls" {

@@ -1,76 +1,48 @@
 package tr120
 
 import (
+	"context"
 	"errors"
-	"maps"
-	"os"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
-	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
 	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
-	"github.com/chimeraforge/chimeraforge/internal/units"
 )
 
-func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
-
-// BenchmarkTR120 is TR120's shape-stability study on ONNX Runtime's CPU
-// provider: per model, graph optimisation on or off × dynamic or bucketed
-// sequence lengths × cold or warm calls, as
-// model=…/opt=…/shape=…/start=…. One iteration is one prefill call of the
-// next of the study's nine prompts.
-func BenchmarkTR120(b *testing.B) {
-	rt := onnxtest.Require(b)
+// leaves are every model (CHIMERA_ONNX_MODELS, else DefaultModels) with
+// each setting of each factor (Leaves).
+func leaves(context.Context, *harness.Env) ([]Leaf, error) {
 	specs, err := onnx.Models(DefaultModels)
 	if err != nil {
-		b.Fatal(err)
+		return nil, err
 	}
-	threads, err := onnx.Threads()
-	if err != nil {
-		b.Fatal(err)
-	}
-	lines, err := onnx.ConfigLines(rt, threads)
-	if err != nil {
-		b.Fatal(err)
-	}
-	harness.PrintConfig(os.Stdout, append(lines, harness.Provenance(b, nil, nil, measure.Options{})...))
-	if err := units.WriteLines(os.Stdout, false, allUnits()...); err != nil {
-		b.Fatal(err)
-	}
-	trace := harness.NewTrace(b)
+	return Leaves(specs), nil
+}
 
-	leaves := Leaves(specs)
-	var names []string
-	for _, l := range leaves {
-		names = append(names, l.Name())
+// body is one leaf: the model's bytes, built when its first selected leaf
+// runs (harness.Keep), and benchLeaf opening decoders of them with the
+// leaf's optimisation setting.
+func body(b *testing.B, env *harness.Env, l Leaf) map[string]float64 {
+	o := env.ONNX
+	model, err := harness.Keep(o, l.Model.Name, func() ([]byte, error) {
+		w, err := onnxsynth.NewWeights(l.Model)
+		if err != nil {
+			return nil, err
+		}
+		return onnxsynth.Model(w), nil
+	})
+	if err != nil {
+		b.Fatal(err)
 	}
-	// A model's bytes are built when its first selected leaf runs.
-	var model struct {
-		name  string
-		bytes []byte
+	open := func() (session, time.Duration, error) {
+		start := time.Now()
+		d, err := onnx.NewDecoder(o.Runtime, l.Model, model, l.Opt.Session(o.Threads))
+		return d, time.Since(start), err
 	}
-	sw := harness.NewSweep(b, names)
-	for _, l := range leaves {
-		sw.Run(b, l.Name(), func(b *testing.B) {
-			if model.name != l.Model.Name {
-				w, err := onnxsynth.NewWeights(l.Model)
-				if err != nil {
-					b.Fatal(err)
-				}
-				model.name, model.bytes = l.Model.Name, onnxsynth.Model(w)
-			}
-			open := func() (session, time.Duration, error) {
-				start := time.Now()
-				d, err := onnx.NewDecoder(rt, l.Model, model.bytes, l.Opt.Session(threads))
-				return d, time.Since(start), err
-			}
-			benchLeaf(b, open, l.Shape, l.Start, trace)
-		})
-	}
+	return benchLeaf(b, open, l.Shape, l.Start, o.Trace)
 }
 
 // A session runs calls and is closed after: an onnx.Decoder, or a
@@ -89,7 +61,7 @@ type opener func() (session, time.Duration, error)
 // one call per iteration. Every record goes to the trace after the loop
 // (a cold one with its session creation as load_duration), degraded ones
 // too (counted, logged, never pooled).
-func benchLeaf(b *testing.B, open opener, sh Shape, st Start, trace *measure.Trace) {
+func benchLeaf(b *testing.B, open opener, sh Shape, st Start, trace *measure.Trace) map[string]float64 {
 	var warm session
 	if st == Warm {
 		s, _, err := open()
@@ -149,8 +121,5 @@ func benchLeaf(b *testing.B, open opener, sh Shape, st Start, trace *measure.Tra
 		}
 		b.Logf("%d of %d calls degraded, left out of the metrics (see the trace): %s", n, len(recs), why)
 	}
-	vals := Metrics(st, recs, sessions)
-	for _, u := range slices.Sorted(maps.Keys(vals)) {
-		b.ReportMetric(vals[u], u)
-	}
+	return Metrics(st, recs, sessions)
 }
