@@ -1,6 +1,7 @@
 package tr121
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -13,7 +14,6 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
 	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
 	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
-	"github.com/chimeraforge/chimeraforge/internal/units"
 )
 
 func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
@@ -32,74 +32,81 @@ const DefaultOllamaModels = "synth:llama3.1-tiny,synth:llama3.1-small"
 // on Ollama and one of synthetic GPT-2 models on ONNX Runtime's CPU
 // provider, as backend=…/model=…/params=…/scenario=…. One iteration is one
 // call: a prefill of the scenario's prompt and GenTokens decoded tokens.
+// Unless set, CHIMERA_MODELS is DefaultOllamaModels and
+// CHIMERA_NUM_PREDICT the study's decode length, GenTokens.
 func BenchmarkTR121(b *testing.B) {
-	b.Run("backend="+ONNXCPU, benchONNXFamily)
-	b.Run("backend="+Ollama, benchOllamaFamily)
+	if os.Getenv("CHIMERA_MODELS") == "" {
+		b.Setenv("CHIMERA_MODELS", DefaultOllamaModels)
+	}
+	if os.Getenv("CHIMERA_NUM_PREDICT") == "" {
+		// The study's decode length, for synthetic and real models alike.
+		b.Setenv("CHIMERA_NUM_PREDICT", strconv.Itoa(GenTokens))
+	}
+	harness.Run(b, Report)
 }
 
-func benchONNXFamily(b *testing.B) {
-	rt := onnxtest.Require(b)
-	specs, err := onnx.Models(DefaultONNXModels)
-	if err != nil {
-		b.Fatal(err)
-	}
-	threads, err := onnx.Threads()
-	if err != nil {
-		b.Fatal(err)
-	}
-	lines, err := onnx.ConfigLines(rt, threads)
-	if err != nil {
-		b.Fatal(err)
-	}
-	harness.PrintConfig(os.Stdout, append(lines, harness.Provenance(b, nil, nil, measure.Options{})...))
-	if err := units.WriteLines(os.Stdout, false, allUnits()...); err != nil {
-		b.Fatal(err)
-	}
-	trace := harness.NewTrace(b)
-	type leaf struct {
-		spec onnxsynth.Spec
-		sc   Scenario
-		name string
-	}
-	var leaves []leaf
-	var names []string
-	for _, s := range specs {
-		for _, sc := range Scenarios() {
-			n := fmt.Sprintf("model=%s/params=%s/scenario=%s", s.Name, ParamsKey(onnxsynth.Params(s)), sc.Name)
-			leaves = append(leaves, leaf{s, sc, n})
-			names = append(names, n)
+// A leaf is one sub-benchmark of BenchmarkTR121: a model of the backend's
+// family on one scenario.
+type leaf struct {
+	name  string // model=…/params=…/scenario=…
+	sc    Scenario
+	spec  onnxsynth.Spec    // ONNX Runtime's model
+	model harness.ModelInfo // Ollama's model
+	// loaded is the model the Ollama server holds, shared by the
+	// backend's leaves: one in memory at a time, as the study's runs had.
+	loaded *string
+}
+
+// leaves are the backend's family (ONNX Runtime: CHIMERA_ONNX_MODELS,
+// else DefaultONNXModels; Ollama: the Live's models) × Scenarios().
+func leaves(_ context.Context, env *harness.Env) ([]leaf, error) {
+	var ls []leaf
+	if env.Backend == ONNXCPU {
+		specs, err := onnx.Models(DefaultONNXModels)
+		if err != nil {
+			return nil, err
 		}
-	}
-	var cur struct {
-		model string
-		d     *onnx.Decoder
-	}
-	defer func() {
-		if cur.d != nil {
-			cur.d.Close()
-		}
-	}()
-	sw := harness.NewSweep(b, names)
-	for _, l := range leaves {
-		sw.Run(b, l.name, func(b *testing.B) {
-			if cur.model != l.spec.Name {
-				if cur.d != nil {
-					cur.d.Close()
-				}
-				cur.model, cur.d = l.spec.Name, nil
-				w, err := onnxsynth.NewWeights(l.spec)
-				if err != nil {
-					b.Fatal(err)
-				}
-				d, err := onnx.NewDecoder(rt, l.spec, onnxsynth.Model(w), onnx.SessionConfig{IntraOpThreads: threads})
-				if err != nil {
-					b.Fatal(err)
-				}
-				cur.d = d
+		for _, s := range specs {
+			for _, sc := range Scenarios() {
+				ls = append(ls, leaf{name: fmt.Sprintf("model=%s/params=%s/scenario=%s", s.Name, ParamsKey(onnxsynth.Params(s)), sc.Name), sc: sc, spec: s})
 			}
-			benchONNX(b, cur.d, l.sc, trace)
-		})
+		}
+		return ls, nil
 	}
+	loaded := new(string)
+	for _, m := range env.Live.Models {
+		for _, sc := range Scenarios() {
+			ls = append(ls, leaf{name: fmt.Sprintf("model=%s/params=%s/scenario=%s", modelKey(m), ParamsKey(m.Params), sc.Name), sc: sc, model: m, loaded: loaded})
+		}
+	}
+	return ls, nil
+}
+
+// body is one leaf: on ONNX Runtime, the model's decoder (built when its
+// first selected leaf runs, closed when the sweep moves on: harness.Keep)
+// and benchONNX; on Ollama, the model the server held unloaded when it is
+// another, and benchOllama.
+func body(b *testing.B, env *harness.Env, l leaf) map[string]float64 {
+	if o := env.ONNX; o != nil {
+		d, err := harness.Keep(o, l.spec.Name, func() (*onnx.Decoder, error) {
+			w, err := onnxsynth.NewWeights(l.spec)
+			if err != nil {
+				return nil, err
+			}
+			return onnx.NewDecoder(o.Runtime, l.spec, onnxsynth.Model(w), onnx.SessionConfig{IntraOpThreads: o.Threads})
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return benchONNX(b, d, l.sc, o.Trace)
+	}
+	if *l.loaded != "" && *l.loaded != l.model.Tag {
+		if err := env.Live.Instances[0].Unload(b.Context(), *l.loaded); err != nil {
+			b.Fatal(err)
+		}
+	}
+	*l.loaded = l.model.Tag
+	return benchOllama(b, env.Live, l.model.Tag, l.sc)
 }
 
 // A caller runs calls: an onnx.Decoder, or a scripted one in tests.
@@ -111,7 +118,7 @@ type caller interface {
 // warmed each task once), then one call per iteration: the prompt's
 // prefill and GenTokens KV-cached decode steps. Every record goes to the
 // trace after the loop, degraded ones too (counted, never pooled).
-func benchONNX(b *testing.B, d caller, sc Scenario, trace *measure.Trace) {
+func benchONNX(b *testing.B, d caller, sc Scenario, trace *measure.Trace) map[string]float64 {
 	batch := onnx.Batch{Prompts: [][]int64{sc.Prompt.Tokens}, Steps: GenTokens}
 	warm, err := d.Run(batch)
 	if err != nil {
@@ -145,48 +152,7 @@ func benchONNX(b *testing.B, d caller, sc Scenario, trace *measure.Trace) {
 		}
 		b.Logf("%d of %d calls degraded, left out of the metrics (see the trace): %s", n, len(recs), why)
 	}
-	for u, v := range Metrics(ONNXCPU, mrs) {
-		b.ReportMetric(v, u)
-	}
-}
-
-func benchOllamaFamily(b *testing.B) {
-	if os.Getenv("CHIMERA_MODELS") == "" {
-		b.Setenv("CHIMERA_MODELS", DefaultOllamaModels)
-	}
-	if os.Getenv("CHIMERA_NUM_PREDICT") == "" {
-		// The study's decode length, for synthetic and real models alike.
-		b.Setenv("CHIMERA_NUM_PREDICT", strconv.Itoa(GenTokens))
-	}
-	l := harness.NewLive(b, harness.LiveConfig{AllModels: true, Units: append([]string{"ns/op"}, Units(Ollama)...)})
-	type leaf struct {
-		model harness.ModelInfo
-		sc    Scenario
-		name  string
-	}
-	var leaves []leaf
-	var names []string
-	for _, m := range l.Models {
-		for _, sc := range Scenarios() {
-			n := fmt.Sprintf("model=%s/params=%s/scenario=%s", modelKey(m), ParamsKey(m.Params), sc.Name)
-			leaves = append(leaves, leaf{m, sc, n})
-			names = append(names, n)
-		}
-	}
-	sw := harness.NewSweep(b, names)
-	loaded := ""
-	for _, lf := range leaves {
-		sw.Run(b, lf.name, func(b *testing.B) {
-			if loaded != "" && loaded != lf.model.Tag {
-				// One model in memory at a time, as the study's runs had.
-				if err := l.Instances[0].Unload(b.Context(), loaded); err != nil {
-					b.Fatal(err)
-				}
-			}
-			loaded = lf.model.Tag
-			benchOllama(b, l, lf.model.Tag, lf.sc)
-		})
-	}
+	return Metrics(ONNXCPU, mrs)
 }
 
 // flushPrompt is sent, untimed, before every measured Ollama request: it
@@ -204,7 +170,7 @@ const flushPrompt = "Ignore this line."
 // top_p 1, num_predict from the live setup: GenTokens unless
 // CHIMERA_NUM_PREDICT says otherwise). prefill-ns and decode-ns are the
 // server's prompt_eval_duration and eval_duration.
-func benchOllama(b *testing.B, l *harness.Live, model string, sc Scenario) {
+func benchOllama(b *testing.B, l *harness.Live, model string, sc Scenario) map[string]float64 {
 	ctx := b.Context()
 	inst := l.Instances[0]
 	opts := l.Options(measure.Options{Temperature: measure.Ptr(0.0), TopP: measure.Ptr(1.0)}).Map()
@@ -230,7 +196,7 @@ func benchOllama(b *testing.B, l *harness.Live, model string, sc Scenario) {
 		b.StartTimer()
 		recs = append(recs, call(strconv.Itoa(i+1), sc.Prompt.Text, opts))
 	}
-	l.Report(b, Metrics(Ollama, recs))
+	return Metrics(Ollama, recs)
 }
 
 // modelKey is the model's name segment value: "synth:<preset>" for a

@@ -130,7 +130,8 @@ func TestTR121ONNXBodyReportsTheRecordsTruth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := harness.BenchOnce(t, func(b *testing.B) { benchONNX(b, s, sc, trace) })
+	env := &harness.Env{Units: Report.Units}
+	res := harness.BenchOnce(t, func(b *testing.B) { env.Report(b, benchONNX(b, s, sc, trace)) })
 	trace.Close()
 	want := map[string]float64{"prefill-ns": 3e6, "decode-ns": 64e6, "e2e-ns": 67e6, "tok/s": 1000, "prompt-tok": 9, "degraded-calls": 0}
 	got := map[string]float64{}
@@ -185,7 +186,7 @@ func TestTR121OllamaBodyReportsTheFakesTruth(t *testing.T) {
 			Units:     append([]string{"ns/op"}, Units(Ollama)...),
 		}
 		sc := Scenarios()[2]
-		res := harness.BenchOnce(t, func(b *testing.B) { benchOllama(b, l, fakeModel.Name, sc) })
+		res := harness.BenchOnce(t, func(b *testing.B) { l.Report(b, benchOllama(b, l, fakeModel.Name, sc)) })
 		var done []ollamatest.RequestLog
 		for _, r := range fake.Requests() {
 			if r.Path == "/api/generate" && r.Outcome == "done" {
@@ -232,29 +233,26 @@ func TestTR121OllamaBodyReportsTheFakesTruth(t *testing.T) {
 	})
 }
 
-// The ONNX body runs on ONNX Runtime itself: tiny-gpt2, every unit
-// measured, prefill and decode apart.
+// The ONNX body runs on ONNX Runtime itself, through Report.RunLeaf:
+// tiny-gpt2, every unit measured, prefill and decode apart.
 func TestTR121OnONNXRuntime(t *testing.T) {
 	rt := onnxtest.Require(t)
 	spec, err := onnxsynth.Preset("tiny-gpt2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := onnxsynth.NewWeights(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := onnx.NewDecoder(rt, spec, onnxsynth.Model(w), onnx.SessionConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
 	trace, err := measure.OpenTrace(filepath.Join(t.TempDir(), "trace.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer trace.Close()
-	res := harness.BenchOnce(t, func(b *testing.B) { benchONNX(b, d, Scenarios()[0], trace) })
+	env := &harness.Env{Backend: ONNXCPU, ONNX: &harness.ONNX{Runtime: rt, Trace: trace}, Units: Report.Units}
+	t.Cleanup(func() {
+		if err := env.ONNX.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{sc: Scenarios()[0], spec: spec}) })
 	for _, u := range Units(ONNXCPU) {
 		v, ok := res.Extra[u]
 		if u == "degraded-calls" {
