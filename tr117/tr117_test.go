@@ -187,7 +187,7 @@ func TestOllamaBodyReportsTheFakesTruth(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, Units: callUnits})
 		l, in := f.Live, f.Live.Instances[0]
-		res := harness.BenchOnce(t, func(b *testing.B) { benchOllama(b, l, in, fakeModel.Name, sc, fakeTokens) })
+		res := harness.BenchOnce(t, func(b *testing.B) { l.Report(b, benchOllama(b, l, in, fakeModel.Name, sc, fakeTokens)) })
 		calls := f.Prompted()
 		if len(calls) != 2 || calls[0].PromptTokens != fakeTokens(sc.Prompt(WarmupCall)) || calls[1].PromptTokens != fakeTokens(sc.Prompt(0)) {
 			t.Fatalf("served %+v; want the warm-up's prompt, then call 0's", calls)
@@ -272,7 +272,8 @@ func TestONNXBodyReportsTheRecordsTruth(t *testing.T) {
 	sc := Scenarios()[1]
 	s := &script{rec: decodeRecord()}
 	trace := harness.NewTrace(t)
-	res := harness.BenchOnce(t, func(b *testing.B) { benchONNX(b, s, sc, 3, 50257, trace) })
+	env := &harness.Env{Units: backendUnits}
+	res := harness.BenchOnce(t, func(b *testing.B) { env.Report(b, benchONNX(b, s, sc, 3, 50257, trace)) })
 	want := map[string]float64{
 		"tok/s":         3 / 0.003,
 		"invalid-calls": 0, // no call lied
@@ -296,16 +297,22 @@ func TestONNXBodyReportsTheRecordsTruth(t *testing.T) {
 	}
 }
 
-// The ONNX body runs on ONNX Runtime itself: tiny-gpt2 on the CPU, every
-// unit measured.
+// The ONNX body runs on ONNX Runtime itself, through Report.RunLeaf:
+// tiny-gpt2 on the CPU, every unit measured.
 func TestONNXBodyOnONNXRuntime(t *testing.T) {
 	rt := onnxtest.Require(t)
-	d, spec, err := buildDecoder(rt, "tiny-gpt2", 1)
+	t.Setenv("CHIMERA_NUM_PREDICT", "8")
+	env := &harness.Env{Backend: "onnxruntime", ONNX: &harness.ONNX{Runtime: rt, Threads: 1, Trace: harness.NewTrace(t)}, Units: backendUnits}
+	t.Cleanup(func() {
+		if err := env.ONNX.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	sizes, err := Sizes()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { d.Close() })
-	res := harness.BenchOnce(t, func(b *testing.B) { benchONNX(b, d, Scenarios()[3], 7, spec.Vocab, harness.NewTrace(t)) })
+	res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{size: sizes[0], sc: Scenarios()[3]}) })
 	for _, u := range callUnits {
 		if u == "invalid-calls" { // a count: 0 is the measurement (ONNX Runtime's calls are never a server's word)
 			if v, ok := res.Extra[u]; !ok || v != 0 {
@@ -339,7 +346,7 @@ func TestAgentsRunOnSlotsOfTheirOwnScorePerfectly(t *testing.T) {
 		t.Run(fmt.Sprintf("agents=%d", n), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				f := multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, NumParallel: []int{n}, Units: agentUnits})
-				res := harness.BenchOnce(t, func(b *testing.B) { benchAgentsRun(b, f.Live, newAgents(f.Live, n)) })
+				res := harness.BenchOnce(t, func(b *testing.B) { Agents.RunLeaf(b, f.Env(), n) })
 				// The timed together half is the last 2n calls served.
 				calls := f.Prompted()
 				var e2e []float64
@@ -398,7 +405,7 @@ func TestGoHasNoCeilingOnTheRealClock(t *testing.T) {
 	}
 	const n = 4
 	l := realLive(t, n)
-	res := harness.BenchOnce(t, func(b *testing.B) { benchAgentsRun(b, l, newAgents(l, n)) })
+	res := harness.BenchOnce(t, func(b *testing.B) { Agents.RunLeaf(b, &harness.Env{Live: l}, n) })
 	if eff := res.Extra["eff-%"]; !(eff >= 50 && eff <= 100) {
 		t.Errorf("eff-%% %v with %d agents on slots of their own, want 50–100 (a serialising loop gives %v)", eff, n, 100.0/n)
 	}
