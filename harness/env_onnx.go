@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -101,6 +102,32 @@ func ONNXTo(tb testing.TB, rt *onnx.Runtime, cfg ONNXConfig, stdout io.Writer) *
 		}
 	})
 	return o
+}
+
+// TraceONNX writes each of recs to trace as the harness's
+// measure.Record, labelled by label (its Run, Config, Stage), degraded
+// ones too, and returns them in order. It fails tb when the trace cannot
+// be written or when every call degraded, and otherwise logs how many
+// did: a degraded call is counted and logged, never pooled.
+func TraceONNX(tb testing.TB, trace *measure.Trace, recs []onnx.Record, label func(i int, r *measure.Record)) []measure.Record {
+	tb.Helper()
+	mrs := make([]measure.Record, len(recs))
+	var errs []error
+	for i, r := range recs {
+		mrs[i] = r.Measure()
+		label(i, &mrs[i])
+		errs = append(errs, trace.Write(mrs[i]))
+	}
+	if err := errors.Join(errs...); err != nil {
+		tb.Fatal(err)
+	}
+	if n, why := onnx.Degraded(recs); n > 0 {
+		if n == len(recs) {
+			tb.Fatalf("all %d calls degraded (see the trace): %s", n, why)
+		}
+		tb.Logf("%d of %d calls degraded, left out of the metrics (see the trace): %s", n, len(recs), why)
+	}
+	return mrs
 }
 
 // kept is what [Keep] holds: one value and its key.

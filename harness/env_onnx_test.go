@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/onnx"
 	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
 )
 
@@ -102,5 +107,69 @@ func TestKeepHoldsOneValueAtATime(t *testing.T) {
 	}
 	if err := o.Close(); err != nil || len(closed) != 2 {
 		t.Errorf("a second Close = %v after %v closes, want nothing left to close", err, closed)
+	}
+}
+
+// TestTraceONNXTracesEveryCall checks that every call is traced with its
+// label, degraded ones too, that some degraded calls are logged and
+// all degraded fails.
+func TestTraceONNXTracesEveryCall(t *testing.T) {
+	ok := onnx.Record{Model: "m", Provider: onnx.CPU, Batch: 1, Len: 2, Real: 2, Padded: 2, Prefill: time.Millisecond,
+		Tokens: []time.Duration{time.Millisecond}, End: 2 * time.Millisecond}
+	bad := ok
+	bad.Degraded = "prefill: boom"
+	for _, c := range []struct {
+		name     string
+		recs     []onnx.Record
+		fails    bool
+		logged   string
+		degraded int
+	}{
+		{"clean", []onnx.Record{ok, ok}, false, "", 0},
+		{"some degraded", []onnx.Record{ok, bad}, false, "1 of 2 calls degraded, left out of the metrics (see the trace): 1× prefill: boom", 1},
+		{"all degraded", []onnx.Record{bad}, true, "all 1 calls degraded (see the trace): 1× prefill: boom", 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "trace.jsonl")
+			trace, err := measure.OpenTrace(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body *testing.B
+			var mrs []measure.Record
+			testing.Benchmark(func(b *testing.B) {
+				if body != nil {
+					return // testing.Benchmark runs a body that does not loop again
+				}
+				body = b
+				mrs = TraceONNX(b, trace, c.recs, func(i int, r *measure.Record) { r.Run = strconv.Itoa(i) })
+			})
+			trace.Close()
+			if log := bodyLog(body); c.logged != "" && !strings.Contains(log, c.logged) {
+				t.Errorf("logged %q, want %q", log, c.logged)
+			}
+			if body.Failed() != c.fails {
+				t.Errorf("failed: %t, want %t", body.Failed(), c.fails)
+			}
+			traced, err := measure.ReadTrace(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(traced) != len(c.recs) || (!c.fails && len(mrs) != len(c.recs)) {
+				t.Fatalf("traced %d and returned %d records of %d calls", len(traced), len(mrs), len(c.recs))
+			}
+			degraded := 0
+			for i, r := range traced {
+				if r.Run != strconv.Itoa(i) {
+					t.Errorf("record %d labelled run %q", i, r.Run)
+				}
+				if !r.OK() {
+					degraded++
+				}
+			}
+			if degraded != c.degraded {
+				t.Errorf("%d degraded calls traced, want %d", degraded, c.degraded)
+			}
+		})
 	}
 }
