@@ -229,29 +229,16 @@ func benchONNX(b *testing.B, d caller, sc Scenario, steps, vocab int, trace *mea
 		}
 		recs = append(recs, r)
 	}
+	mrs := harness.TraceONNX(b, trace, recs, func(k int, mr *measure.Record) {
+		mr.Run, mr.Config, mr.Stage = strconv.Itoa(k), "backend=onnxruntime/scenario="+sc.Name, sc.Name
+	})
 	var m measure.CallMetrics
 	var e2e []float64
-	var errs []error
-	degraded := 0
 	for k, r := range recs {
-		mr := r.Measure()
-		mr.Run, mr.Config, mr.Stage = strconv.Itoa(k), "backend=onnxruntime/scenario="+sc.Name, sc.Name
-		errs = append(errs, trace.Write(mr))
 		if r.OK() {
-			m.Add(mr)
-			e2e = append(e2e, float64(mr.E2E()))
-		} else {
-			degraded++
+			m.Add(mrs[k])
+			e2e = append(e2e, float64(mrs[k].E2E()))
 		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		b.Fatal(err)
-	}
-	if degraded == len(recs) {
-		b.Fatalf("all %d calls degraded (see the trace)", degraded)
-	}
-	if degraded > 0 {
-		b.Logf("%d of %d calls degraded, left out of the metrics (see the trace)", degraded, len(recs))
 	}
 	values := pick(m.Values(), callUnits)
 	maps.Copy(values, TailValues(e2e))

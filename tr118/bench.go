@@ -2,7 +2,6 @@ package tr118
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"testing"
 
@@ -100,20 +99,8 @@ func benchScenario(b *testing.B, d caller, sc Scenario, m Mode, trace *measure.T
 		}
 		recs = append(recs, rec)
 	}
-	var errs []error
-	for _, r := range recs {
-		mr := r.Measure()
+	harness.TraceONNX(b, trace, recs, func(_ int, mr *measure.Record) {
 		mr.Run, mr.Config = b.Name(), "scenario="+sc.Name+"/mode="+string(m)
-		errs = append(errs, trace.Write(mr))
-	}
-	if err := errors.Join(errs...); err != nil {
-		b.Fatal(err)
-	}
-	if n, why := onnx.Degraded(recs); n > 0 {
-		if n == len(recs) {
-			b.Fatalf("all %d calls degraded (see the trace): %s", n, why)
-		}
-		b.Logf("%d of %d calls degraded, left out of the metrics (see the trace): %s", n, len(recs), why)
-	}
+	})
 	return Metrics(m, recs)
 }

@@ -2,7 +2,6 @@ package tr120
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -103,23 +102,11 @@ func benchLeaf(b *testing.B, open opener, sh Shape, st Start, trace *measure.Tra
 		}
 		recs = append(recs, rec)
 	}
-	var errs []error
-	for i, r := range recs {
-		mr := r.Measure()
+	harness.TraceONNX(b, trace, recs, func(i int, mr *measure.Record) {
 		mr.Run, mr.Config = string(st), b.Name()
 		if st == Cold {
 			mr.LoadDuration = &sessions[i]
 		}
-		errs = append(errs, trace.Write(mr))
-	}
-	if err := errors.Join(errs...); err != nil {
-		b.Fatal(err)
-	}
-	if n, why := onnx.Degraded(recs); n > 0 {
-		if n == len(recs) {
-			b.Fatalf("all %d calls degraded (see the trace): %s", n, why)
-		}
-		b.Logf("%d of %d calls degraded, left out of the metrics (see the trace): %s", n, len(recs), why)
-	}
+	})
 	return Metrics(st, recs, sessions)
 }

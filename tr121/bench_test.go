@@ -2,7 +2,6 @@ package tr121
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -135,23 +134,9 @@ func benchONNX(b *testing.B, d caller, sc Scenario, trace *measure.Trace) map[st
 		}
 		recs = append(recs, r)
 	}
-	var mrs []measure.Record
-	var errs []error
-	for i, r := range recs {
-		mr := r.Measure()
+	mrs := harness.TraceONNX(b, trace, recs, func(i int, mr *measure.Record) {
 		mr.Run, mr.Config, mr.Stage = strconv.Itoa(i+1), b.Name(), "scenario="+sc.Name
-		mrs = append(mrs, mr)
-		errs = append(errs, trace.Write(mr))
-	}
-	if err := errors.Join(errs...); err != nil {
-		b.Fatal(err)
-	}
-	if n, why := onnx.Degraded(recs); n > 0 {
-		if n == len(recs) {
-			b.Fatalf("all %d calls degraded (see the trace): %s", n, why)
-		}
-		b.Logf("%d of %d calls degraded, left out of the metrics (see the trace): %s", n, len(recs), why)
-	}
+	})
 	return Metrics(ONNXCPU, mrs)
 }
 

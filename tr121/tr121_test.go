@@ -2,7 +2,6 @@ package tr121
 
 import (
 	"math"
-	"net/url"
 	"path/filepath"
 	"testing"
 	"testing/synctest"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
 	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
@@ -165,30 +165,21 @@ var fakeModel = ollamatest.Model{
 	InterToken:      4 * time.Millisecond,
 }
 
-// The Ollama body, against the fake in a synctest bubble where its script
-// is exact: the warm-up pays the load, an untimed one-token flush with
+// The Ollama body, through Report.RunLeaf against the fake in a synctest
+// bubble where its script is exact: the warm-up pays the load, an untimed one-token flush with
 // another prompt precedes the measured request, which sends the
 // scenario's prompt with the study's options; prefill-ns, decode-ns,
 // e2e-ns and tok/s are the script's, and ns/op is the measured request's
 // alone.
 func TestTR121OllamaBodyReportsTheFakesTruth(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}})
-		u, err := url.Parse(fake.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l := &harness.Live{
-			Instances: []*harness.Instance{{URL: fake.URL, Client: measure.NewClient(u, fake.Client())}},
-			Models:    []harness.ModelInfo{{Tag: fakeModel.Name}},
-			Base:      measure.Options{NumPredict: measure.Ptr(GenTokens)},
-			Trace:     harness.NewTrace(t),
-			Units:     append([]string{"ns/op"}, Units(Ollama)...),
-		}
+		f := multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: GenTokens, Units: Report.Live.Units})
 		sc := Scenarios()[2]
-		res := harness.BenchOnce(t, func(b *testing.B) { l.Report(b, benchOllama(b, l, fakeModel.Name, sc)) })
+		res := harness.BenchOnce(t, func(b *testing.B) {
+			Report.RunLeaf(b, f.Env(), leaf{sc: sc, model: f.Live.Models[0], loaded: new(string)})
+		})
 		var done []ollamatest.RequestLog
-		for _, r := range fake.Requests() {
+		for _, r := range f.Servers[0].Requests() {
 			if r.Path == "/api/generate" && r.Outcome == "done" {
 				done = append(done, r)
 			}
