@@ -168,37 +168,29 @@ func TestOversleepsValues(t *testing.T) {
 	}
 }
 
-// fakeModel scripts the fake Ollama of the body tests; the wants below are
-// derived from it.
-var fakeModel = ollamatest.Model{
-	Name:            "fake-synth:tiny",
-	Load:            300 * time.Millisecond,
-	PrefillPerToken: 40 * time.Microsecond,
-	InterToken:      2 * time.Millisecond,
-}
-
-const fakePredict = 16
-
-// The Ollama body reports exactly the fake's script: call 0 alone is
-// timed, after a warm-up with the other prompt that paid the load.
+// The Ollama body reports exactly the fake's script (multiagenttest's
+// tiny fixture, from which the wants derive): call 0 alone is timed,
+// after a warm-up with the other prompt that paid the load.
 func TestOllamaBodyReportsTheFakesTruth(t *testing.T) {
 	sc := Scenarios()[1]
 	fakeTokens := func(p Prompt) int { return ollamatest.PromptTokens(p.Text) }
 	synctest.Test(t, func(t *testing.T) {
-		f := multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, Units: callUnits})
+		f := multiagenttest.New(t, multiagenttest.Tiny(callUnits))
 		l, in := f.Live, f.Live.Instances[0]
-		res := harness.BenchOnce(t, func(b *testing.B) { l.Report(b, benchOllama(b, l, in, fakeModel.Name, sc, fakeTokens)) })
+		res := harness.BenchOnce(t, func(b *testing.B) {
+			l.Report(b, benchOllama(b, l, in, multiagenttest.TinyModel().Name, sc, fakeTokens))
+		})
 		calls := f.Prompted()
 		if len(calls) != 2 || calls[0].PromptTokens != fakeTokens(sc.Prompt(WarmupCall)) || calls[1].PromptTokens != fakeTokens(sc.Prompt(0)) {
 			t.Fatalf("served %+v; want the warm-up's prompt, then call 0's", calls)
 		}
-		prefill := time.Duration(fakeTokens(sc.Prompt(0))) * fakeModel.PrefillPerToken
-		e2e := float64(prefill + fakePredict*fakeModel.InterToken)
+		prefill := time.Duration(fakeTokens(sc.Prompt(0))) * multiagenttest.TinyModel().PrefillPerToken
+		e2e := float64(prefill + multiagenttest.TinyPredict*multiagenttest.TinyModel().InterToken)
 		want := map[string]float64{
-			"tok/s":         float64(time.Second / fakeModel.InterToken),
+			"tok/s":         float64(time.Second / multiagenttest.TinyModel().InterToken),
 			"invalid-calls": 0, // no call lied
 			"ttft-ns":       float64(prefill),
-			"itl-ns":        float64(fakeModel.InterToken),
+			"itl-ns":        float64(multiagenttest.TinyModel().InterToken),
 			"e2e-ns":        e2e,
 			"e2e-p95-ns":    e2e, // one call: its own tail
 			"e2e-max-ns":    e2e,
@@ -215,10 +207,10 @@ func TestOllamaBodyReportsTheFakesTruth(t *testing.T) {
 func TestOllamaBodyFailsOnAnotherPromptLength(t *testing.T) {
 	sc := Scenarios()[1]
 	synctest.Test(t, func(t *testing.T) {
-		f := multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, Units: callUnits})
+		f := multiagenttest.New(t, multiagenttest.Tiny(callUnits))
 		l, in := f.Live, f.Live.Instances[0]
 		if !benchFails(t, func(b *testing.B) {
-			benchOllama(b, l, in, fakeModel.Name, sc, func(p Prompt) int { return ollamatest.PromptTokens(p.Text) + 1 })
+			benchOllama(b, l, in, multiagenttest.TinyModel().Name, sc, func(p Prompt) int { return ollamatest.PromptTokens(p.Text) + 1 })
 		}) {
 			t.Error("the body ran on prompts one token short")
 		}
@@ -345,16 +337,16 @@ func TestAgentsRunOnSlotsOfTheirOwnScorePerfectly(t *testing.T) {
 	for _, n := range []int{1, 2, 4} {
 		t.Run(fmt.Sprintf("agents=%d", n), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				f := multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, NumParallel: []int{n}, Units: agentUnits})
+				f := multiagenttest.New(t, multiagenttest.Tiny(agentUnits, n))
 				res := harness.BenchOnce(t, func(b *testing.B) { Agents.RunLeaf(b, f.Env(), n) })
 				// The timed together half is the last 2n calls served.
 				calls := f.Prompted()
 				var e2e []float64
 				for _, c := range calls[len(calls)-2*n:] {
-					e2e = append(e2e, float64(time.Duration(c.PromptTokens)*fakeModel.PrefillPerToken+fakePredict*fakeModel.InterToken))
+					e2e = append(e2e, float64(time.Duration(c.PromptTokens)*multiagenttest.TinyModel().PrefillPerToken+multiagenttest.TinyPredict*multiagenttest.TinyModel().InterToken))
 				}
 				want := map[string]float64{"eff-%": 100, "legacy-speedup-x": float64(n), "speedup-x": float64(n), "true-eff-%": 100,
-					"balance-%": 100, "overhead-ns": 0, "tok/s": float64(time.Second / fakeModel.InterToken), "invalid-calls": 0,
+					"balance-%": 100, "overhead-ns": 0, "tok/s": float64(time.Second / multiagenttest.TinyModel().InterToken), "invalid-calls": 0,
 					"e2e-ns": stats.Mean(e2e), "e2e-p95-ns": stats.Percentile(e2e, 95), "e2e-max-ns": stats.Max(e2e),
 					"oversleep-p50-ns": 0, "oversleep-p99-ns": 0}
 				got := map[string]float64{}
