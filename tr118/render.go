@@ -242,8 +242,15 @@ func findings(pub studydata.Published, s *golden.Set) []report.Finding {
 	}
 }
 
-// fragment renders the TR118 fragment from the baseline.
-func fragment(pub studydata.Published, s *golden.Set) (string, []report.NamedChart) {
+// render is the TR118 fragment of the baseline alone: the claims, the
+// padding, backend and crossover tables, and the prefill and crossover
+// charts.
+func render(in report.Input) (report.Fragment, error) {
+	s, err := in.Set("tr118")
+	if err != nil {
+		return report.Fragment{}, err
+	}
+	pub := in.Published
 	var b strings.Builder
 	b.WriteString("### TR118_v2.2: inference backends, prefill and generate (from testdata/baseline.bench)\n\n" +
 		"The study ran tiny-gpt2 (0.1M parameters) and gpt2 (124M) through ONNX Runtime on the CPU and the GPU, TensorRT at three " +
@@ -320,16 +327,5 @@ func fragment(pub studydata.Published, s *golden.Set) (string, []report.NamedCha
 		}
 		thr.Series = append(thr.Series, report.Series{Name: model, Estimates: es})
 	}
-	return b.String(), []report.NamedChart{{Name: "prefill.svg", Chart: thr}, {Name: "crossover.svg", Chart: ratioChart}}
-}
-
-// render is the fragment of the baseline alone: the claims, the padding,
-// backend and crossover tables, and the prefill and crossover charts.
-func render(in report.Input) (report.Fragment, error) {
-	s, err := in.Set("tr118")
-	if err != nil {
-		return report.Fragment{}, err
-	}
-	md, charts := fragment(in.Published, s)
-	return report.Fragment{Markdown: md, Charts: charts}, nil
+	return report.Fragment{Markdown: b.String(), Charts: []report.NamedChart{{Name: "prefill.svg", Chart: thr}, {Name: "crossover.svg", Chart: ratioChart}}}, nil
 }

@@ -219,9 +219,19 @@ func spread(xs []float64, d int) string {
 	return fmt.Sprintf("%s (%s–%s)", report.F(stats.Median(xs), d), report.F(stats.Min(xs), d), report.F(stats.Max(xs), d))
 }
 
-// fragment renders the TR120 fragment from the study's baseline and, when
-// run is not nil, a run of ours (BenchmarkTR120's sub-benchmarks).
-func fragment(pub studydata.Published, study, run *golden.Set) (string, []report.NamedChart) {
+// render is the TR120 fragment of the study's baseline and in.Runs, a run
+// of ours (BenchmarkTR120's sub-benchmarks; the golden's is
+// testdata/cpu.bench); with no run, the study's part alone.
+func render(in report.Input) (report.Fragment, error) {
+	study, err := in.Set("tr120")
+	if err != nil {
+		return report.Fragment{}, err
+	}
+	pub := in.Published
+	run := in.Runs
+	if run != nil && len(run.Results) == 0 {
+		run = nil
+	}
 	var b strings.Builder
 	b.WriteString("### TR120: the compile paradox was a cold-start artifact (study from testdata/baseline.bench, ours from testdata/cpu.bench)\n\n" +
 		"The study's TR117 found torch.compile faster than eager on mean latency; TR120 looked for the cause in the compiler " +
@@ -269,7 +279,7 @@ func fragment(pub studydata.Published, study, run *golden.Set) (string, []report
 	b.WriteString("Compare a run of ours with this one:\n\n" +
 		"    go test -run '^$' -bench . -benchtime 200x -count 5 ./tr120 > new.txt\n" +
 		"    go tool benchstat -table '' -ignore /gomaxprocs tr120/testdata/cpu.bench new.txt\n")
-	return b.String(), append([]report.NamedChart{{Name: "study.svg", Chart: studyChart}}, charts...)
+	return report.Fragment{Markdown: b.String(), Charts: append([]report.NamedChart{{Name: "study.svg", Chart: studyChart}}, charts...)}, nil
 }
 
 // oursSection writes the section on a run of ours to b: per model, the
@@ -361,20 +371,4 @@ func paradox(run *golden.Set, model string) string {
 		"one is; %s.",
 		tr117Calls, report.F(mean(OptAll, true), 3), report.F(mean(OptNone, true), 3), faster(true),
 		report.F(mean(OptAll, false), 3), report.F(mean(OptNone, false), 3), faster(false), verdict)
-}
-
-// render is the fragment of the study's baseline and in.Runs, a run of
-// ours (the golden's is testdata/cpu.bench); with no run, the study's
-// alone.
-func render(in report.Input) (report.Fragment, error) {
-	study, err := in.Set("tr120")
-	if err != nil {
-		return report.Fragment{}, err
-	}
-	run := in.Runs
-	if run != nil && len(run.Results) == 0 {
-		run = nil
-	}
-	md, charts := fragment(in.Published, study, run)
-	return report.Fragment{Markdown: md, Charts: charts}, nil
 }

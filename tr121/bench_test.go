@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/harness"
@@ -75,7 +74,7 @@ func leaves(_ context.Context, env *harness.Env) ([]leaf, error) {
 	loaded := new(string)
 	for _, m := range env.Live.Models {
 		for _, sc := range Scenarios() {
-			ls = append(ls, leaf{name: fmt.Sprintf("model=%s/params=%s/scenario=%s", modelKey(m), ParamsKey(m.Params), sc.Name), sc: sc, model: m, loaded: loaded})
+			ls = append(ls, leaf{name: fmt.Sprintf("model=%s/params=%s/scenario=%s", harness.ModelKey(m), ParamsKey(m.Params), sc.Name), sc: sc, model: m, loaded: loaded})
 		}
 	}
 	return ls, nil
@@ -182,15 +181,4 @@ func benchOllama(b *testing.B, l *harness.Live, model string, sc Scenario) map[s
 		recs = append(recs, call(strconv.Itoa(i+1), sc.Prompt.Text, opts))
 	}
 	return Metrics(Ollama, recs)
-}
-
-// modelKey is the model's name segment value: "synth:<preset>" for a
-// synthetic model (its fingerprint is in the model digest config line),
-// else the tag with '/' made '_'.
-func modelKey(m harness.ModelInfo) string {
-	if preset, ok := strings.CutPrefix(m.Tag, "chimera-synth/"); ok && m.Synthetic {
-		preset, _, _ = strings.Cut(preset, ":")
-		return harness.SynthPrefix + preset
-	}
-	return strings.ReplaceAll(m.Tag, "/", "_")
 }

@@ -265,25 +265,19 @@ func oursLatency(mode string) func(golden.Row) (float64, bool) {
 	}
 }
 
-// render is the fragment of the study's baseline and in.Runs, a run of
-// ours (the golden's is testdata/cpu.bench); with no run, the study's
-// families alone.
+// render is the TR121 fragment of the study's baseline and in.Runs, a run
+// of ours (BenchmarkTR121's sub-benchmarks; the golden's is
+// testdata/cpu.bench); with no run, the study's families alone.
 func render(in report.Input) (report.Fragment, error) {
 	study, err := in.Set("tr121")
 	if err != nil {
 		return report.Fragment{}, err
 	}
+	pub := in.Published
 	run := in.Runs
 	if run != nil && len(run.Results) == 0 {
 		run = nil
 	}
-	md, charts := fragment(in.Published, study, run)
-	return report.Fragment{Markdown: md, Charts: charts}, nil
-}
-
-// fragment renders the TR121 fragment from the study's baseline and, when
-// run is not nil, a run of ours (BenchmarkTR121's sub-benchmarks).
-func fragment(pub studydata.Published, study, run *golden.Set) (string, []report.NamedChart) {
 	var b strings.Builder
 	b.WriteString("### TR121v1: latency against model size (study from testdata/baseline.bench, ours from testdata/cpu.bench)\n\n" +
 		"The study timed prefill and a 64-token KV-cached decode of three prompts (micro, short, medium), three calls each after a " +
@@ -370,7 +364,7 @@ func fragment(pub studydata.Published, study, run *golden.Set) (string, []report
 		"    CHIMERA_ONNX_MODELS=tiny-gpt2,gpt2-5m,gpt2-11m,gpt2-25m,gpt2-45m,gpt2-50m,gpt2-75m,gpt2-100m,gpt2 \\\n" +
 		"        go test -run '^$' -bench . -benchtime 1x -count 3 -timeout 1h ./tr121 > new.txt\n" +
 		"    go tool benchstat -table '' -ignore /gomaxprocs tr121/testdata/cpu.bench new.txt\n")
-	return b.String(), charts
+	return report.Fragment{Markdown: b.String(), Charts: charts}, nil
 }
 
 // oursExponents sets our families' end-to-end exponents (e2eFit, by

@@ -84,21 +84,6 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
-func TestModelKey(t *testing.T) {
-	for _, tc := range []struct {
-		m    harness.ModelInfo
-		want string
-	}{
-		{harness.ModelInfo{Tag: "chimera-synth/llama3.1-small:0123456789ab", Synthetic: true}, "synth:llama3.1-small"},
-		{harness.ModelInfo{Tag: "gemma3:270m"}, "gemma3:270m"},
-		{harness.ModelInfo{Tag: "hf.co/org/model:Q4_K_M"}, "hf.co_org_model:Q4_K_M"},
-	} {
-		if got := modelKey(tc.m); got != tc.want {
-			t.Errorf("modelKey(%s) = %q, want %q", tc.m.Tag, got, tc.want)
-		}
-	}
-}
-
 // script is a caller that returns its record and keeps the calls.
 type script struct {
 	rec   onnx.Record
