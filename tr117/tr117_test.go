@@ -1,11 +1,11 @@
 package tr117
 
 import (
-	"flag"
 	"fmt"
 	"math"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -209,25 +209,13 @@ func TestOllamaBodyFailsOnAnotherPromptLength(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := multiagenttest.New(t, multiagenttest.Tiny(callUnits))
 		l, in := f.Live, f.Live.Instances[0]
-		if !benchFails(t, func(b *testing.B) {
+		log := harness.BenchFails(t, func(b *testing.B) {
 			benchOllama(b, l, in, multiagenttest.TinyModel().Name, sc, func(p Prompt) int { return ollamatest.PromptTokens(p.Text) + 1 })
-		}) {
-			t.Error("the body ran on prompts one token short")
+		})
+		if !strings.Contains(log, "the prompt lengths no longer match the ONNX side's") {
+			t.Errorf("the body on prompts one token short logged %q, want the mismatch named", log)
 		}
 	})
-}
-
-// benchFails runs a benchmark body once, as harness.BenchOnce does, and
-// reports whether it failed (or skipped) instead of measuring.
-func benchFails(t *testing.T, f func(b *testing.B)) bool {
-	t.Helper()
-	bt := flag.Lookup("test.benchtime")
-	old := bt.Value.String()
-	if err := bt.Value.Set("1x"); err != nil {
-		t.Fatal(err)
-	}
-	defer bt.Value.Set(old)
-	return testing.Benchmark(f).N == 0
 }
 
 // script is an ONNX caller that returns its record and keeps the calls.
@@ -284,8 +272,8 @@ func TestONNXBodyReportsTheRecordsTruth(t *testing.T) {
 	}
 	degraded := &script{rec: decodeRecord()}
 	degraded.rec.Degraded = "decode step 2: boom"
-	if !benchFails(t, func(b *testing.B) { benchONNX(b, degraded, sc, 3, 50257, trace) }) {
-		t.Error("a sub-benchmark whose every call degraded did not fail")
+	if log := harness.BenchFails(t, func(b *testing.B) { benchONNX(b, degraded, sc, 3, 50257, trace) }); !strings.Contains(log, "all 1 calls degraded") {
+		t.Errorf("a sub-benchmark whose every call degraded logged %q, want it failed as all degraded", log)
 	}
 }
 
