@@ -19,18 +19,15 @@ type sets struct {
 	pub                studydata.Published
 }
 
-// readSets takes in's sets: the study's baseline and chunks, and in.Runs.
+// readSets takes in's sets: the study's baseline and chunks, and in.Run().
 func readSets(in report.Input) (sets, error) {
-	s := sets{pub: in.Published, ours: in.Runs}
+	s := sets{pub: in.Published, ours: in.Run()}
 	var err error
 	if s.base, err = in.Set("tr117"); err != nil {
 		return s, err
 	}
 	if s.chunks, err = in.Set("tr117-chunks"); err != nil {
 		return s, err
-	}
-	if s.ours != nil && len(s.ours.Results) == 0 {
-		s.ours = nil
 	}
 	return s, nil
 }

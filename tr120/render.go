@@ -227,11 +227,7 @@ func render(in report.Input) (report.Fragment, error) {
 	if err != nil {
 		return report.Fragment{}, err
 	}
-	pub := in.Published
-	run := in.Runs
-	if run != nil && len(run.Results) == 0 {
-		run = nil
-	}
+	pub, run := in.Published, in.Run()
 	var b strings.Builder
 	b.WriteString("### TR120: the compile paradox was a cold-start artifact (study from testdata/baseline.bench, ours from testdata/cpu.bench)\n\n" +
 		"The study's TR117 found torch.compile faster than eager on mean latency; TR120 looked for the cause in the compiler " +

@@ -273,11 +273,7 @@ func render(in report.Input) (report.Fragment, error) {
 	if err != nil {
 		return report.Fragment{}, err
 	}
-	pub := in.Published
-	run := in.Runs
-	if run != nil && len(run.Results) == 0 {
-		run = nil
-	}
+	pub, run := in.Published, in.Run()
 	var b strings.Builder
 	b.WriteString("### TR121v1: latency against model size (study from testdata/baseline.bench, ours from testdata/cpu.bench)\n\n" +
 		"The study timed prefill and a 64-token KV-cached decode of three prompts (micro, short, medium), three calls each after a " +
