@@ -1,6 +1,7 @@
 package tr120
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
@@ -16,6 +18,21 @@ import (
 	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
 	"github.com/chimeraforge/chimeraforge/internal/units"
 )
+
+func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
+
+// BenchmarkTR120 is TR120's shape-stability study on ONNX Runtime's CPU
+// provider: per model, graph optimisation on or off × dynamic or bucketed
+// sequence lengths × cold or warm calls, as
+// model=…/opt=…/shape=…/start=…. One iteration is one prefill call of the
+// next of the study's nine prompts.
+func BenchmarkTR120(b *testing.B) { harness.Run(b, Report) }
+
+// TestReport checks the declared report: the baseline against its
+// converter, the fragment (the baseline and testdata/cpu.bench) and
+// charts against their goldens, and every TR120 row of PUBLISHED.md
+// (#244–#275): all follow from the data.
+func TestReport(t *testing.T) { reporttest.Check(t, Report.Spec) }
 
 // The prompts are the study's nine (tr120 samples.csv tokens: 1, 1, 9,
 // 11, 17, 19, 27, 25, 51); dynamic calls run eight shapes, bucketed ones
