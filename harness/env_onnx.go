@@ -104,6 +104,36 @@ func ONNXTo(tb testing.TB, rt *onnx.Runtime, cfg ONNXConfig, stdout io.Writer) *
 	return o
 }
 
+// An ONNXCaller runs ONNX calls: an onnx.Decoder, or a scripted one in
+// tests (onnxtest.Script).
+type ONNXCaller interface {
+	Run(onnx.Batch) (onnx.Record, error)
+}
+
+// ONNXCalls is an ONNX sub-benchmark's loop: an untimed warm-up call of
+// warm (the first run of a session allocates its buffers; a degraded one
+// is logged), then call(k) in iteration k of b.Loop. It returns the
+// iterations' records; an error fails b.
+func ONNXCalls(b *testing.B, d ONNXCaller, warm onnx.Batch, call func(k int) onnx.Batch) []onnx.Record {
+	b.Helper()
+	w, err := d.Run(warm)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if !w.OK() {
+		b.Logf("warm-up call degraded: %s", w.Degraded)
+	}
+	var recs []onnx.Record
+	for k := 0; b.Loop(); k++ {
+		r, err := d.Run(call(k))
+		if err != nil {
+			b.Fatal(err)
+		}
+		recs = append(recs, r)
+	}
+	return recs
+}
+
 // TraceONNX writes each of recs to trace as the harness's
 // measure.Record, labelled by label (its Run, Config, Stage), degraded
 // ones too, and returns them in order. It fails tb when the trace cannot

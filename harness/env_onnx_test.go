@@ -173,3 +173,20 @@ func TestTraceONNXTracesEveryCall(t *testing.T) {
 		})
 	}
 }
+
+// TestONNXCallsWarmsUpThenCallsEachIteration checks the loop: the warm-up
+// batch first and untimed, then call(k) per iteration, whose records alone
+// come back.
+func TestONNXCallsWarmsUpThenCallsEachIteration(t *testing.T) {
+	s := &onnxtest.Script{Records: []onnx.Record{{Model: "warm", Degraded: "boom"}, {Model: "timed"}}}
+	var recs []onnx.Record
+	BenchOnce(t, func(b *testing.B) {
+		recs = ONNXCalls(b, s, onnx.Batch{Steps: 9}, func(k int) onnx.Batch { return onnx.Batch{Steps: k} })
+	})
+	if diff := cmp.Diff([]onnx.Batch{{Steps: 9}, {Steps: 0}}, s.Calls); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+	if len(recs) != 1 || recs[0].Model != "timed" {
+		t.Errorf("records %+v, want the one timed call's", recs)
+	}
+}
