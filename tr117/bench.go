@@ -201,11 +201,6 @@ func buildModel(rt *onnx.Runtime, preset string, threads int) (*model, error) {
 	return &model{d: d, spec: spec}, nil
 }
 
-// A caller runs ONNX calls: an onnx.Decoder, or a scripted one in tests.
-type caller interface {
-	Run(onnx.Batch) (onnx.Record, error)
-}
-
 // benchONNX is one ONNX Runtime sub-benchmark: an untimed warm-up call
 // (the first run of a session allocates), then one call per iteration: a
 // prefill of the prompt's tokens and steps greedy decode steps with the KV
@@ -213,22 +208,8 @@ type caller interface {
 // num_predict. The records go to the trace, degraded ones too (counted
 // and logged, never pooled; all degraded fails), and the clean ones
 // through measure.CallMetrics, as Ollama's calls.
-func benchONNX(b *testing.B, d caller, sc Scenario, steps, vocab int, trace *measure.Trace) map[string]float64 {
-	warm, err := d.Run(sc.Batch(WarmupCall, steps, vocab))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if !warm.OK() {
-		b.Logf("warm-up call degraded: %s", warm.Degraded)
-	}
-	var recs []onnx.Record
-	for k := 0; b.Loop(); k++ {
-		r, err := d.Run(sc.Batch(k, steps, vocab))
-		if err != nil {
-			b.Fatal(err)
-		}
-		recs = append(recs, r)
-	}
+func benchONNX(b *testing.B, d harness.ONNXCaller, sc Scenario, steps, vocab int, trace *measure.Trace) map[string]float64 {
+	recs := harness.ONNXCalls(b, d, sc.Batch(WarmupCall, steps, vocab), func(k int) onnx.Batch { return sc.Batch(k, steps, vocab) })
 	mrs := harness.TraceONNX(b, trace, recs, func(k int, mr *measure.Record) {
 		mr.Run, mr.Config, mr.Stage = strconv.Itoa(k), "backend=onnxruntime/scenario="+sc.Name, sc.Name
 	})

@@ -252,17 +252,6 @@ func TestOllamaBodyFailsOnAnotherPromptLength(t *testing.T) {
 	})
 }
 
-// script is an ONNX caller that returns its record and keeps the calls.
-type script struct {
-	rec   onnx.Record
-	calls []onnx.Batch
-}
-
-func (s *script) Run(b onnx.Batch) (onnx.Record, error) {
-	s.calls = append(s.calls, b)
-	return s.rec, nil
-}
-
 const ms = time.Millisecond
 
 // decodeRecord is a call of 3 steps: a 4 ms prefill, steps of 1 ms, each
@@ -284,7 +273,7 @@ func decodeRecord() onnx.Record {
 // per-call metrics as Ollama's calls.
 func TestONNXBodyReportsTheRecordsTruth(t *testing.T) {
 	sc := Scenarios()[1]
-	s := &script{rec: decodeRecord()}
+	s := &onnxtest.Script{Records: []onnx.Record{decodeRecord()}}
 	trace := harness.NewTrace(t)
 	env := &harness.Env{Units: backendUnits}
 	res := harness.BenchOnce(t, func(b *testing.B) { env.Report(b, benchONNX(b, s, sc, 3, 50257, trace)) })
@@ -293,19 +282,20 @@ func TestONNXBodyReportsTheRecordsTruth(t *testing.T) {
 		"invalid-calls": 0, // no call lied
 		"ttft-ns":       float64(4*ms + ms/10),
 		"itl-ns":        float64(ms + ms/10),
-		"e2e-ns":        float64(s.rec.End),
-		"e2e-p95-ns":    float64(s.rec.End),
-		"e2e-max-ns":    float64(s.rec.End),
+		"e2e-ns":        float64(s.Records[0].End),
+		"e2e-p95-ns":    float64(s.Records[0].End),
+		"e2e-max-ns":    float64(s.Records[0].End),
 		"prefill-ns":    float64(4 * ms),
 	}
 	if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-12, 0)); diff != "" {
 		t.Errorf("metrics mismatch (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]onnx.Batch{sc.Batch(WarmupCall, 3, 50257), sc.Batch(0, 3, 50257)}, s.calls); diff != "" {
+	if diff := cmp.Diff([]onnx.Batch{sc.Batch(WarmupCall, 3, 50257), sc.Batch(0, 3, 50257)}, s.Calls); diff != "" {
 		t.Errorf("calls mismatch, want the warm-up then call 0 (-want +got):\n%s", diff)
 	}
-	degraded := &script{rec: decodeRecord()}
-	degraded.rec.Degraded = "decode step 2: boom"
+	bad := decodeRecord()
+	bad.Degraded = "decode step 2: boom"
+	degraded := &onnxtest.Script{Records: []onnx.Record{bad}}
 	if log := harness.BenchFails(t, func(b *testing.B) { benchONNX(b, degraded, sc, 3, 50257, trace) }); !strings.Contains(log, "all 1 calls degraded") {
 		t.Errorf("a sub-benchmark whose every call degraded logged %q, want it failed as all degraded", log)
 	}
@@ -327,17 +317,9 @@ func TestONNXBodyOnONNXRuntime(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{size: sizes[0], sc: Scenarios()[3]}) })
-	for _, u := range callUnits {
-		if u == "invalid-calls" { // a count: 0 is the measurement (ONNX Runtime's calls are never a server's word)
-			if v, ok := res.Extra[u]; !ok || v != 0 {
-				t.Errorf("%s = %v (reported %v), want a reported 0", u, v, ok)
-			}
-			continue
-		}
-		if v, ok := res.Extra[u]; !ok || !(v > 0) || math.IsInf(v, 0) {
-			t.Errorf("%s = %v (reported %v), want a positive measurement", u, v, ok)
-		}
-	}
+	// invalid-calls is a count: 0 is the measurement (ONNX Runtime's
+	// calls are never a server's word).
+	onnxtest.AssertMeasured(t, res.Extra, callUnits, "invalid-calls")
 }
 
 // schedOK checks that the scheduler latency was measured and is finite.

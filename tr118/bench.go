@@ -74,31 +74,12 @@ func buildDecoder(rt *onnx.Runtime, spec onnxsynth.Spec, cfg onnx.SessionConfig)
 	return onnx.NewDecoder(rt, spec, onnxsynth.Model(w), cfg)
 }
 
-// A caller runs calls: an onnx.Decoder, or a scripted one in tests.
-type caller interface {
-	Run(onnx.Batch) (onnx.Record, error)
-}
-
 // benchScenario is one leaf: a warm-up call (the first run of a session
 // allocates its buffers), then one call per iteration. The records go to
 // the trace after the loop, degraded ones too (counted and logged, never
 // pooled), and the metrics are computed from the clean ones.
-func benchScenario(b *testing.B, d caller, sc Scenario, m Mode, trace *measure.Trace) map[string]float64 {
-	warm, err := d.Run(sc.Call(0, m))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if !warm.OK() {
-		b.Logf("warm-up call degraded: %s", warm.Degraded)
-	}
-	var recs []onnx.Record
-	for k := 0; b.Loop(); k++ {
-		rec, err := d.Run(sc.Call(k, m))
-		if err != nil {
-			b.Fatal(err)
-		}
-		recs = append(recs, rec)
-	}
+func benchScenario(b *testing.B, d harness.ONNXCaller, sc Scenario, m Mode, trace *measure.Trace) map[string]float64 {
+	recs := harness.ONNXCalls(b, d, sc.Call(0, m), func(k int) onnx.Batch { return sc.Call(k, m) })
 	harness.TraceONNX(b, trace, recs, func(_ int, mr *measure.Record) {
 		mr.Run, mr.Config = b.Name(), "scenario="+sc.Name+"/mode="+string(m)
 	})

@@ -148,18 +148,6 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
-// script is a caller that returns its records in turn and keeps the calls.
-type script struct {
-	recs  []onnx.Record
-	calls []onnx.Batch
-}
-
-func (s *script) Run(b onnx.Batch) (onnx.Record, error) {
-	s.calls = append(s.calls, b)
-	r := s.recs[min(len(s.calls), len(s.recs))-1]
-	return r, nil
-}
-
 // The benchmark body reports exactly what its records say, and traces
 // every measured call with the provider that ran it.
 func TestTR118BodyReportsTheRecordsTruth(t *testing.T) {
@@ -172,7 +160,7 @@ func TestTR118BodyReportsTheRecordsTruth(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s := &script{recs: []onnx.Record{rec[m]}}
+			s := &onnxtest.Script{Records: []onnx.Record{rec[m]}}
 			env := &harness.Env{Units: Report.Units}
 			res := harness.BenchOnce(t, func(b *testing.B) { env.Report(b, benchScenario(b, s, sc[m], m, trace)) })
 			trace.Close()
@@ -190,7 +178,7 @@ func TestTR118BodyReportsTheRecordsTruth(t *testing.T) {
 			if len(want) != len(Units(m)) {
 				t.Errorf("the records measured %d of the %d units", len(want), len(Units(m)))
 			}
-			if diff := cmp.Diff([]onnx.Batch{sc[m].Call(0, m), sc[m].Call(0, m)}, s.calls); diff != "" {
+			if diff := cmp.Diff([]onnx.Batch{sc[m].Call(0, m), sc[m].Call(0, m)}, s.Calls); diff != "" {
 				t.Errorf("calls mismatch, want the warm-up then call 0 (-want +got):\n%s", diff)
 			}
 			traced, err := measure.ReadTrace(path)
@@ -228,18 +216,7 @@ func TestTR118OnONNXRuntime(t *testing.T) {
 			})
 			res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{onnx.CPU, spec, Scenarios()[4], m}) })
 			trace.Close()
-			for _, u := range Units(m) {
-				v, ok := res.Extra[u]
-				if u == "degraded-calls" {
-					if !ok || v != 0 {
-						t.Errorf("%s = %v (reported: %t), want a clean call counted as 0", u, v, ok)
-					}
-					continue
-				}
-				if !ok || v <= 0 {
-					t.Errorf("%s = %v (reported: %t), want a positive measurement", u, v, ok)
-				}
-			}
+			onnxtest.AssertMeasured(t, res.Extra, Units(m), "degraded-calls")
 			traced, err := measure.ReadTrace(path)
 			if err != nil {
 				t.Fatal(err)

@@ -226,16 +226,7 @@ func TestTR120OnONNXRuntime(t *testing.T) {
 	for _, l := range Leaves([]onnxsynth.Spec{spec}) {
 		t.Run(l.Name(), func(t *testing.T) {
 			res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, l) })
-			for _, u := range Units(l.Start) {
-				v, ok := res.Extra[u]
-				if u == "degraded-calls" {
-					if !ok || v != 0 {
-						t.Errorf("%s = %v (reported: %t), want a clean call counted as 0", u, v, ok)
-					}
-				} else if !ok || v <= 0 {
-					t.Errorf("%s = %v (reported: %t), want a positive measurement", u, v, ok)
-				}
-			}
+			onnxtest.AssertMeasured(t, res.Extra, Units(l.Start), "degraded-calls")
 		})
 	}
 }

@@ -107,32 +107,13 @@ func body(b *testing.B, env *harness.Env, l leaf) map[string]float64 {
 	return benchOllama(b, env.Live, l.model.Tag, l.sc)
 }
 
-// A caller runs calls: an onnx.Decoder, or a scripted one in tests.
-type caller interface {
-	Run(onnx.Batch) (onnx.Record, error)
-}
-
 // benchONNX is one ONNX sub-benchmark: an untimed warm-up call (the study
 // warmed each task once), then one call per iteration: the prompt's
 // prefill and GenTokens KV-cached decode steps. Every record goes to the
 // trace after the loop, degraded ones too (counted, never pooled).
-func benchONNX(b *testing.B, d caller, sc Scenario, trace *measure.Trace) map[string]float64 {
+func benchONNX(b *testing.B, d harness.ONNXCaller, sc Scenario, trace *measure.Trace) map[string]float64 {
 	batch := onnx.Batch{Prompts: [][]int64{sc.Prompt.Tokens}, Steps: GenTokens}
-	warm, err := d.Run(batch)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if !warm.OK() {
-		b.Logf("warm-up call degraded: %s", warm.Degraded)
-	}
-	var recs []onnx.Record
-	for b.Loop() {
-		r, err := d.Run(batch)
-		if err != nil {
-			b.Fatal(err)
-		}
-		recs = append(recs, r)
-	}
+	recs := harness.ONNXCalls(b, d, batch, func(int) onnx.Batch { return batch })
 	mrs := harness.TraceONNX(b, trace, recs, func(i int, mr *measure.Record) {
 		mr.Run, mr.Config, mr.Stage = strconv.Itoa(i+1), b.Name(), "scenario="+sc.Name
 	})

@@ -84,17 +84,6 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
-// script is a caller that returns its record and keeps the calls.
-type script struct {
-	rec   onnx.Record
-	calls []onnx.Batch
-}
-
-func (s *script) Run(b onnx.Batch) (onnx.Record, error) {
-	s.calls = append(s.calls, b)
-	return s.rec, nil
-}
-
 // The ONNX body reports exactly what its records say: a warm-up, then
 // one call of the scenario's prompt and GenTokens steps, traced.
 func TestTR121ONNXBodyReportsTheRecordsTruth(t *testing.T) {
@@ -109,7 +98,7 @@ func TestTR121ONNXBodyReportsTheRecordsTruth(t *testing.T) {
 	}
 	rec.End = at
 	sc := Scenarios()[1]
-	s := &script{rec: rec}
+	s := &onnxtest.Script{Records: []onnx.Record{rec}}
 	path := filepath.Join(t.TempDir(), "trace.jsonl")
 	trace, err := measure.OpenTrace(path)
 	if err != nil {
@@ -129,7 +118,7 @@ func TestTR121ONNXBodyReportsTheRecordsTruth(t *testing.T) {
 		t.Errorf("reported metrics mismatch (-records +reported):\n%s", diff)
 	}
 	call := onnx.Batch{Prompts: [][]int64{sc.Prompt.Tokens}, Steps: GenTokens}
-	if diff := cmp.Diff([]onnx.Batch{call, call}, s.calls); diff != "" {
+	if diff := cmp.Diff([]onnx.Batch{call, call}, s.Calls); diff != "" {
 		t.Errorf("calls mismatch, want the warm-up then one (-want +got):\n%s", diff)
 	}
 	traced, err := measure.ReadTrace(path)
@@ -229,16 +218,7 @@ func TestTR121OnONNXRuntime(t *testing.T) {
 		}
 	})
 	res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{sc: Scenarios()[0], spec: spec}) })
-	for _, u := range Units(ONNXCPU) {
-		v, ok := res.Extra[u]
-		if u == "degraded-calls" {
-			if !ok || v != 0 {
-				t.Errorf("%s = %v (reported: %t), want a clean call counted as 0", u, v, ok)
-			}
-		} else if !ok || v <= 0 {
-			t.Errorf("%s = %v (reported: %t), want a positive measurement", u, v, ok)
-		}
-	}
+	onnxtest.AssertMeasured(t, res.Extra, Units(ONNXCPU), "degraded-calls")
 	if res.Extra["e2e-ns"] < res.Extra["prefill-ns"]+res.Extra["decode-ns"] {
 		t.Errorf("e2e %v is less than prefill %v + decode %v", res.Extra["e2e-ns"], res.Extra["prefill-ns"], res.Extra["decode-ns"])
 	}
