@@ -160,6 +160,22 @@ func TraceONNX(tb testing.TB, trace *measure.Trace, recs []onnx.Record, label fu
 	return mrs
 }
 
+// ONNXEnv is an environment for a body test of an ONNX report: the
+// process's runtime (onnxtest.Require: it skips without a library),
+// threads (0: ONNX Runtime's default), a trace of the test's own
+// (harness.NewTrace) and units; what the leaves keep is closed at
+// Cleanup. backend is Env.Backend, for a report with several.
+func ONNXEnv(tb testing.TB, backend string, threads int, units []string) *Env {
+	tb.Helper()
+	o := &ONNX{Runtime: onnxtest.Require(tb), Threads: threads, Trace: NewTrace(tb), Units: units}
+	tb.Cleanup(func() {
+		if err := o.Close(); err != nil {
+			tb.Error(err)
+		}
+	})
+	return &Env{Backend: backend, ONNX: o, Units: units}
+}
+
 // kept is what [Keep] holds: one value and its key.
 type kept struct {
 	key string

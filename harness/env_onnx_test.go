@@ -190,3 +190,18 @@ func TestONNXCallsWarmsUpThenCallsEachIteration(t *testing.T) {
 		t.Errorf("records %+v, want the one timed call's", recs)
 	}
 }
+
+// TestONNXEnvRunsALeafOnTheRuntime checks the body-test environment: the
+// process's runtime, the threads asked for, a trace the calls reach.
+func TestONNXEnvRunsALeafOnTheRuntime(t *testing.T) {
+	env := ONNXEnv(t, "onnxruntime", 1, []string{"ns/op"})
+	if env.ONNX.Runtime != onnxtest.Require(t) || env.ONNX.Threads != 1 || env.Backend != "onnxruntime" || env.Units[0] != "ns/op" {
+		t.Fatalf("ONNXEnv = %+v, ONNX %+v", env, env.ONNX)
+	}
+	ok := onnx.Record{Model: "m", Provider: onnx.CPU, Batch: 1, Len: 1, Real: 1, Padded: 1, Prefill: time.Millisecond,
+		Tokens: []time.Duration{time.Millisecond}, End: time.Millisecond}
+	TraceONNX(t, env.ONNX.Trace, []onnx.Record{ok}, func(int, *measure.Record) {})
+	if traced, err := measure.ReadTrace(env.ONNX.Trace.Path()); err != nil || len(traced) != 1 {
+		t.Errorf("the trace holds %d records (%v), want the one written", len(traced), err)
+	}
+}
