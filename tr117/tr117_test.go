@@ -304,14 +304,8 @@ func TestONNXBodyReportsTheRecordsTruth(t *testing.T) {
 // The ONNX body runs on ONNX Runtime itself, through Report.RunLeaf:
 // tiny-gpt2 on the CPU, every unit measured.
 func TestONNXBodyOnONNXRuntime(t *testing.T) {
-	rt := onnxtest.Require(t)
 	t.Setenv("CHIMERA_NUM_PREDICT", "8")
-	env := &harness.Env{Backend: "onnxruntime", ONNX: &harness.ONNX{Runtime: rt, Threads: 1, Trace: harness.NewTrace(t)}, Units: backendUnits}
-	t.Cleanup(func() {
-		if err := env.ONNX.Close(); err != nil {
-			t.Error(err)
-		}
-	})
+	env := harness.ONNXEnv(t, "onnxruntime", 1, backendUnits)
 	sizes, err := Sizes()
 	if err != nil {
 		t.Fatal(err)

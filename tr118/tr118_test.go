@@ -196,28 +196,16 @@ func TestTR118BodyReportsTheRecordsTruth(t *testing.T) {
 // through Report.RunLeaf, every unit measured and traced with the
 // provider.
 func TestTR118OnONNXRuntime(t *testing.T) {
-	rt := onnxtest.Require(t)
 	spec, err := onnxsynth.Preset("tiny-gpt2")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range Modes() {
 		t.Run("mode="+string(m), func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "trace.jsonl")
-			trace, err := measure.OpenTrace(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			env := &harness.Env{ONNX: &harness.ONNX{Runtime: rt, Trace: trace}, Units: Report.Units}
-			t.Cleanup(func() {
-				if err := env.ONNX.Close(); err != nil {
-					t.Error(err)
-				}
-			})
+			env := harness.ONNXEnv(t, "", 0, Report.Units)
 			res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{onnx.CPU, spec, Scenarios()[4], m}) })
-			trace.Close()
 			onnxtest.AssertMeasured(t, res.Extra, Units(m), "degraded-calls")
-			traced, err := measure.ReadTrace(path)
+			traced, err := measure.ReadTrace(env.ONNX.Trace.Path())
 			if err != nil {
 				t.Fatal(err)
 			}

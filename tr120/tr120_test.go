@@ -212,17 +212,11 @@ func TestTR120BodyReportsTheScriptsTruth(t *testing.T) {
 // tiny-gpt2 on the CPU, every factor's both settings, every unit
 // measured.
 func TestTR120OnONNXRuntime(t *testing.T) {
-	rt := onnxtest.Require(t)
 	spec, err := onnxsynth.Preset("tiny-gpt2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	trace, err := measure.OpenTrace(filepath.Join(t.TempDir(), "trace.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer trace.Close()
-	env := &harness.Env{ONNX: &harness.ONNX{Runtime: rt, Trace: trace}, Units: Report.Units}
+	env := harness.ONNXEnv(t, "", 0, Report.Units)
 	for _, l := range Leaves([]onnxsynth.Spec{spec}) {
 		t.Run(l.Name(), func(t *testing.T) {
 			res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, l) })

@@ -201,22 +201,11 @@ func TestTR121OllamaBodyReportsTheFakesTruth(t *testing.T) {
 // The ONNX body runs on ONNX Runtime itself, through Report.RunLeaf:
 // tiny-gpt2, every unit measured, prefill and decode apart.
 func TestTR121OnONNXRuntime(t *testing.T) {
-	rt := onnxtest.Require(t)
 	spec, err := onnxsynth.Preset("tiny-gpt2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	trace, err := measure.OpenTrace(filepath.Join(t.TempDir(), "trace.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer trace.Close()
-	env := &harness.Env{Backend: ONNXCPU, ONNX: &harness.ONNX{Runtime: rt, Trace: trace}, Units: Report.Units}
-	t.Cleanup(func() {
-		if err := env.ONNX.Close(); err != nil {
-			t.Error(err)
-		}
-	})
+	env := harness.ONNXEnv(t, ONNXCPU, 0, Report.Units)
 	res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{sc: Scenarios()[0], spec: spec}) })
 	onnxtest.AssertMeasured(t, res.Extra, Units(ONNXCPU), "degraded-calls")
 	if res.Extra["e2e-ns"] < res.Extra["prefill-ns"]+res.Extra["decode-ns"] {
