@@ -36,8 +36,8 @@ type Report[L any] struct {
 	Lines func(tb testing.TB) ([]string, error)
 }
 
-// An Env is the environment a report's leaves run on: today the live
-// Ollama setup.
+// An Env is the environment a report's leaves run on: the live Ollama
+// setup, or ONNX Runtime (Report.Backends).
 type Env struct {
 	// Benchmark is the benchmark running, without the Benchmark prefix
 	// ("TR108"): what Leaves may branch on where a report has several.
@@ -85,8 +85,9 @@ func (r Report[L]) LiveConfig() LiveConfig {
 	return cfg
 }
 
-// Run runs r as b, one of r's Benchmarks: it starts the live setup (its
-// provenance and Unit lines on stdout), lists the leaves and runs each
+// Run runs r as b, one of r's Benchmarks: it starts the live setup, or
+// each of r's Backends (its provenance and Unit lines on stdout; see
+// [Backend]), lists the leaves and runs each
 // as a sub-benchmark through a [Sweep] (progress on stderr, counting only
 // what -test.bench selects), reporting each leaf's values once.
 func Run[L any](b *testing.B, r Report[L]) {
