@@ -17,7 +17,10 @@ import (
 	"github.com/chimeraforge/chimeraforge/tr114"
 	"github.com/chimeraforge/chimeraforge/tr115"
 	"github.com/chimeraforge/chimeraforge/tr116"
+	"github.com/chimeraforge/chimeraforge/tr117"
+	"github.com/chimeraforge/chimeraforge/tr118"
 	"github.com/chimeraforge/chimeraforge/tr119"
+	"github.com/chimeraforge/chimeraforge/tr120"
 )
 
 // specs are the reports declared as values (report.Spec), in the order
@@ -29,7 +32,8 @@ func specs() []report.Spec {
 		// tr113 after tr114: a TR114 run is tr114's question first, and
 		// tr113's (its one-instance arm) second.
 		tr114.Report.Spec, tr113.Report,
-		tr115.Report.Spec, tr116.Report.Spec, tr119.Report.Spec, capacity.Report,
+		tr115.Report.Spec, tr116.Report.Spec, tr117.Report.Spec, tr118.Report.Spec, tr119.Report.Spec,
+		tr120.Report.Spec, capacity.Report,
 	}
 }
 
