@@ -32,15 +32,26 @@ type Report[L any] struct {
 	// Spec.Units (or the sampler's); [Report.RunLeaf] reports them, once.
 	// A body that cannot measure fails or skips b.
 	Body func(b *testing.B, env *Env, leaf L) map[string]float64
+	// Backends, when set, are what the leaves run on instead of Live
+	// alone (ONNX Runtime; see [Backend] and env_onnx.go).
+	Backends []Backend
+	// Lines, when set, are config lines [Run] prints before any backend's
+	// (tr117: which GGUF and ONNX model pair up in each size).
+	Lines func(tb testing.TB) ([]string, error)
 }
 
-// An Env is the environment a report's leaves run on: today the live
-// Ollama setup.
+// An Env is the environment a report's leaves run on: the live Ollama
+// setup, or ONNX Runtime (Report.Backends).
 type Env struct {
 	// Benchmark is the benchmark running, without the Benchmark prefix
 	// ("TR108"): what Leaves may branch on where a report has several.
 	Benchmark string
 	Live      *Live
+	// Backend is the backend the leaves run on, where the report has
+	// several ([Report.Backends]): what Leaves branches on. ONNX is the
+	// started ONNX Runtime, when the backend is it.
+	Backend string
+	ONNX    *ONNX
 	// Units are the units the leaves may report: the Spec's and the
 	// sampler's. Empty means Live.Units.
 	Units []string
@@ -78,12 +89,13 @@ func (r Report[L]) LiveConfig() LiveConfig {
 	return cfg
 }
 
-// Run runs r as b, one of r's Benchmarks: it starts the live setup (its
-// provenance and Unit lines on stdout), lists the leaves and runs each
-// as a sub-benchmark through a [Sweep] (progress through internal/progress,
-// counting only what -test.bench selects), reporting each leaf's values
-// once. A benchmark r does not declare fails before anything starts;
-// testing.Benchmark's unnamed B (a test driving a report) is let through.
+// Run runs r as b, one of r's Benchmarks: it starts the live setup, or
+// each of r's Backends (its provenance and Unit lines on stdout; see
+// [Backend]), lists the leaves and runs each as a sub-benchmark through a
+// [Sweep] (progress through internal/progress, counting only what
+// -test.bench selects), reporting each leaf's values once. A benchmark r
+// does not declare fails before anything starts; testing.Benchmark's
+// unnamed B (a test driving a report) is let through.
 func Run[L any](b *testing.B, r Report[L]) {
 	b.Helper()
 	runTo(b, r, os.Stdout, nil)
@@ -105,8 +117,19 @@ func runTo[L any](b *testing.B, r Report[L], stdout io.Writer, p *progress.Print
 	if err := declared(b.Name(), r.Spec); err != nil {
 		b.Fatal(err)
 	}
+	if r.Lines != nil || len(r.Backends) > 0 {
+		runBackends(b, r)
+		return
+	}
 	cfg := r.LiveConfig()
 	env := &Env{Benchmark: strings.TrimPrefix(b.Name(), "Benchmark"), Live: LiveTo(b, cfg, stdout)} // its Units: cfg's and the sampler's
+	runLeaves(b, r, env, p)
+}
+
+// runLeaves lists r's leaves on env and runs each as a sub-benchmark of b
+// through a [Sweep] printing its progress to p (nil: progress.Default()).
+func runLeaves[L any](b *testing.B, r Report[L], env *Env, p *progress.Printer) {
+	b.Helper()
 	leaves, err := r.Leaves(b.Context(), env)
 	if err != nil {
 		b.Fatal(err)

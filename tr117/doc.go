@@ -97,11 +97,15 @@
 // and the tier-3 per-run-file summaries; testdata/chunks.bench its
 // per-chunk stream gaps. testdata/ours.bench is one run of both benchmarks
 // on the repository's two-core CPU: the two commands above with -count 6.
-// testdata/report.md.golden, latency.svg.golden and oversleep.svg.golden
-// are rendered from those files only; regenerate them, and the baselines
-// from the data pack (study/, or CHIMERA_STUDY_DIR), with
+// The package declares the report once: its baselines (embedded), Render
+// and claims, and one harness.Report per benchmark over them, Report
+// (BenchmarkTR117 on the harness's two backends, Ollama and ONNX Runtime)
+// and Agents (BenchmarkTR117Agents). testdata/report.md.golden,
+// testdata/latency.svg and testdata/oversleep.svg are Render's fragment of
+// those files (with no run, the study's part alone); regenerate them, and
+// the baselines from the data pack (study/, or CHIMERA_STUDY_DIR), with
 //
-//	go test ./tr117 -update
+//	go test ./tr117 -run Report -update
 //
 // Compare a run of ours with the study's baseline, as the report fragment
 // prints it (one table although the config lines differ):

@@ -1,11 +1,12 @@
 package tr117
 
 import (
-	"flag"
 	"fmt"
 	"math"
 	"net/url"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -13,6 +14,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
@@ -22,6 +25,37 @@ import (
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/units"
 )
+
+func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
+
+// BenchmarkTR117 is the study's cross-backend matrix on what Go can run
+// (Report): backend=…/size=…/scenario=…. One iteration is one call.
+func BenchmarkTR117(b *testing.B) { harness.Run(b, Report) }
+
+// BenchmarkTR117Agents is N agents streaming at once from one Ollama
+// instance with N slots, while a goroutine sleeps and records its
+// oversleep (Agents): agents=N/op=run.
+func BenchmarkTR117Agents(b *testing.B) { harness.Run(b, Agents) }
+
+// TestReport checks the declared report: the baselines against their
+// converters, the fragment (the baselines and testdata/ours.bench) and
+// charts against their goldens, and every TR117 and TR117_multi_agent
+// row of PUBLISHED.md that has data (#175–#177, #179–#189; #178 has
+// none): the tier-3 means and maximum, the loop lag's mean, p99 and
+// maximum, the chunk count and gap p99 and the efficiencies follow; the
+// "under load" p99 (#182), the mean gap (#184), the §5 throttled
+// efficiency (#188) and the loop lag as the cause of the ceiling (#189) do
+// not, each as the data pack recomputed it.
+func TestReport(t *testing.T) { reporttest.Check(t, Report.Spec) }
+
+// TestTwentyPythonPairs checks that the baseline holds the study's 20
+// instrumented Python pairs, which #186–#189 pool.
+func TestTwentyPythonPairs(t *testing.T) {
+	base := reporttest.Input(t, Report.Spec).Study["tr117"]
+	if n := len(report.StudyRuns(base, "TR117Agents", "lang=python")); n != 20 {
+		t.Errorf("%d Python pairs, want 20", n)
+	}
+}
 
 func TestUnitsAreRegistered(t *testing.T) {
 	if err := units.Check(slices.Concat(callUnits, agentUnits)...); err != nil {
@@ -168,37 +202,29 @@ func TestOversleepsValues(t *testing.T) {
 	}
 }
 
-// fakeModel scripts the fake Ollama of the body tests; the wants below are
-// derived from it.
-var fakeModel = ollamatest.Model{
-	Name:            "fake-synth:tiny",
-	Load:            300 * time.Millisecond,
-	PrefillPerToken: 40 * time.Microsecond,
-	InterToken:      2 * time.Millisecond,
-}
-
-const fakePredict = 16
-
-// The Ollama body reports exactly the fake's script: call 0 alone is
-// timed, after a warm-up with the other prompt that paid the load.
+// The Ollama body reports exactly the fake's script (multiagenttest's
+// tiny fixture, from which the wants derive): call 0 alone is timed,
+// after a warm-up with the other prompt that paid the load.
 func TestOllamaBodyReportsTheFakesTruth(t *testing.T) {
 	sc := Scenarios()[1]
 	fakeTokens := func(p Prompt) int { return ollamatest.PromptTokens(p.Text) }
 	synctest.Test(t, func(t *testing.T) {
-		f := multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, Units: callUnits})
+		f := multiagenttest.New(t, multiagenttest.Tiny(callUnits))
 		l, in := f.Live, f.Live.Instances[0]
-		res := harness.BenchOnce(t, func(b *testing.B) { benchOllama(b, l, in, fakeModel.Name, sc, fakeTokens) })
+		res := harness.BenchOnce(t, func(b *testing.B) {
+			l.Report(b, benchOllama(b, l, in, multiagenttest.TinyModel().Name, sc, fakeTokens))
+		})
 		calls := f.Prompted()
 		if len(calls) != 2 || calls[0].PromptTokens != fakeTokens(sc.Prompt(WarmupCall)) || calls[1].PromptTokens != fakeTokens(sc.Prompt(0)) {
 			t.Fatalf("served %+v; want the warm-up's prompt, then call 0's", calls)
 		}
-		prefill := time.Duration(fakeTokens(sc.Prompt(0))) * fakeModel.PrefillPerToken
-		e2e := float64(prefill + fakePredict*fakeModel.InterToken)
+		prefill := time.Duration(fakeTokens(sc.Prompt(0))) * multiagenttest.TinyModel().PrefillPerToken
+		e2e := float64(prefill + multiagenttest.TinyPredict*multiagenttest.TinyModel().InterToken)
 		want := map[string]float64{
-			"tok/s":         float64(time.Second / fakeModel.InterToken),
+			"tok/s":         float64(time.Second / multiagenttest.TinyModel().InterToken),
 			"invalid-calls": 0, // no call lied
 			"ttft-ns":       float64(prefill),
-			"itl-ns":        float64(fakeModel.InterToken),
+			"itl-ns":        float64(multiagenttest.TinyModel().InterToken),
 			"e2e-ns":        e2e,
 			"e2e-p95-ns":    e2e, // one call: its own tail
 			"e2e-max-ns":    e2e,
@@ -215,38 +241,15 @@ func TestOllamaBodyReportsTheFakesTruth(t *testing.T) {
 func TestOllamaBodyFailsOnAnotherPromptLength(t *testing.T) {
 	sc := Scenarios()[1]
 	synctest.Test(t, func(t *testing.T) {
-		f := multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, Units: callUnits})
+		f := multiagenttest.New(t, multiagenttest.Tiny(callUnits))
 		l, in := f.Live, f.Live.Instances[0]
-		if !benchFails(t, func(b *testing.B) {
-			benchOllama(b, l, in, fakeModel.Name, sc, func(p Prompt) int { return ollamatest.PromptTokens(p.Text) + 1 })
-		}) {
-			t.Error("the body ran on prompts one token short")
+		log := harness.BenchFails(t, func(b *testing.B) {
+			benchOllama(b, l, in, multiagenttest.TinyModel().Name, sc, func(p Prompt) int { return ollamatest.PromptTokens(p.Text) + 1 })
+		})
+		if !strings.Contains(log, "the prompt lengths no longer match the ONNX side's") {
+			t.Errorf("the body on prompts one token short logged %q, want the mismatch named", log)
 		}
 	})
-}
-
-// benchFails runs a benchmark body once, as harness.BenchOnce does, and
-// reports whether it failed (or skipped) instead of measuring.
-func benchFails(t *testing.T, f func(b *testing.B)) bool {
-	t.Helper()
-	bt := flag.Lookup("test.benchtime")
-	old := bt.Value.String()
-	if err := bt.Value.Set("1x"); err != nil {
-		t.Fatal(err)
-	}
-	defer bt.Value.Set(old)
-	return testing.Benchmark(f).N == 0
-}
-
-// script is an ONNX caller that returns its record and keeps the calls.
-type script struct {
-	rec   onnx.Record
-	calls []onnx.Batch
-}
-
-func (s *script) Run(b onnx.Batch) (onnx.Record, error) {
-	s.calls = append(s.calls, b)
-	return s.rec, nil
 }
 
 const ms = time.Millisecond
@@ -270,53 +273,47 @@ func decodeRecord() onnx.Record {
 // per-call metrics as Ollama's calls.
 func TestONNXBodyReportsTheRecordsTruth(t *testing.T) {
 	sc := Scenarios()[1]
-	s := &script{rec: decodeRecord()}
+	s := &onnxtest.Script{Records: []onnx.Record{decodeRecord()}}
 	trace := harness.NewTrace(t)
-	res := harness.BenchOnce(t, func(b *testing.B) { benchONNX(b, s, sc, 3, 50257, trace) })
+	env := &harness.Env{Units: backendUnits}
+	res := harness.BenchOnce(t, func(b *testing.B) { env.Report(b, benchONNX(b, s, sc, 3, 50257, trace)) })
 	want := map[string]float64{
 		"tok/s":         3 / 0.003,
 		"invalid-calls": 0, // no call lied
 		"ttft-ns":       float64(4*ms + ms/10),
 		"itl-ns":        float64(ms + ms/10),
-		"e2e-ns":        float64(s.rec.End),
-		"e2e-p95-ns":    float64(s.rec.End),
-		"e2e-max-ns":    float64(s.rec.End),
+		"e2e-ns":        float64(s.Records[0].End),
+		"e2e-p95-ns":    float64(s.Records[0].End),
+		"e2e-max-ns":    float64(s.Records[0].End),
 		"prefill-ns":    float64(4 * ms),
 	}
 	if diff := cmp.Diff(want, res.Extra, cmpopts.EquateApprox(1e-12, 0)); diff != "" {
 		t.Errorf("metrics mismatch (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]onnx.Batch{sc.Batch(WarmupCall, 3, 50257), sc.Batch(0, 3, 50257)}, s.calls); diff != "" {
+	if diff := cmp.Diff([]onnx.Batch{sc.Batch(WarmupCall, 3, 50257), sc.Batch(0, 3, 50257)}, s.Calls); diff != "" {
 		t.Errorf("calls mismatch, want the warm-up then call 0 (-want +got):\n%s", diff)
 	}
-	degraded := &script{rec: decodeRecord()}
-	degraded.rec.Degraded = "decode step 2: boom"
-	if !benchFails(t, func(b *testing.B) { benchONNX(b, degraded, sc, 3, 50257, trace) }) {
-		t.Error("a sub-benchmark whose every call degraded did not fail")
+	bad := decodeRecord()
+	bad.Degraded = "decode step 2: boom"
+	degraded := &onnxtest.Script{Records: []onnx.Record{bad}}
+	if log := harness.BenchFails(t, func(b *testing.B) { benchONNX(b, degraded, sc, 3, 50257, trace) }); !strings.Contains(log, "all 1 calls degraded") {
+		t.Errorf("a sub-benchmark whose every call degraded logged %q, want it failed as all degraded", log)
 	}
 }
 
-// The ONNX body runs on ONNX Runtime itself: tiny-gpt2 on the CPU, every
-// unit measured.
+// The ONNX body runs on ONNX Runtime itself, through Report.RunLeaf:
+// tiny-gpt2 on the CPU, every unit measured.
 func TestONNXBodyOnONNXRuntime(t *testing.T) {
-	rt := onnxtest.Require(t)
-	d, spec, err := buildDecoder(rt, "tiny-gpt2", 1)
+	t.Setenv("CHIMERA_NUM_PREDICT", "8")
+	env := harness.ONNXEnv(t, "onnxruntime", 1, backendUnits)
+	sizes, err := Sizes()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { d.Close() })
-	res := harness.BenchOnce(t, func(b *testing.B) { benchONNX(b, d, Scenarios()[3], 7, spec.Vocab, harness.NewTrace(t)) })
-	for _, u := range callUnits {
-		if u == "invalid-calls" { // a count: 0 is the measurement (ONNX Runtime's calls are never a server's word)
-			if v, ok := res.Extra[u]; !ok || v != 0 {
-				t.Errorf("%s = %v (reported %v), want a reported 0", u, v, ok)
-			}
-			continue
-		}
-		if v, ok := res.Extra[u]; !ok || !(v > 0) || math.IsInf(v, 0) {
-			t.Errorf("%s = %v (reported %v), want a positive measurement", u, v, ok)
-		}
-	}
+	res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{size: sizes[0], sc: Scenarios()[3]}) })
+	// invalid-calls is a count: 0 is the measurement (ONNX Runtime's
+	// calls are never a server's word).
+	onnxtest.AssertMeasured(t, res.Extra, callUnits, "invalid-calls")
 }
 
 // schedOK checks that the scheduler latency was measured and is finite.
@@ -338,16 +335,16 @@ func TestAgentsRunOnSlotsOfTheirOwnScorePerfectly(t *testing.T) {
 	for _, n := range []int{1, 2, 4} {
 		t.Run(fmt.Sprintf("agents=%d", n), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				f := multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: fakePredict, NumParallel: []int{n}, Units: agentUnits})
-				res := harness.BenchOnce(t, func(b *testing.B) { benchAgentsRun(b, f.Live, newAgents(f.Live, n)) })
+				f := multiagenttest.New(t, multiagenttest.Tiny(agentUnits, n))
+				res := harness.BenchOnce(t, func(b *testing.B) { Agents.RunLeaf(b, f.Env(), n) })
 				// The timed together half is the last 2n calls served.
 				calls := f.Prompted()
 				var e2e []float64
 				for _, c := range calls[len(calls)-2*n:] {
-					e2e = append(e2e, float64(time.Duration(c.PromptTokens)*fakeModel.PrefillPerToken+fakePredict*fakeModel.InterToken))
+					e2e = append(e2e, float64(time.Duration(c.PromptTokens)*multiagenttest.TinyModel().PrefillPerToken+multiagenttest.TinyPredict*multiagenttest.TinyModel().InterToken))
 				}
 				want := map[string]float64{"eff-%": 100, "legacy-speedup-x": float64(n), "speedup-x": float64(n), "true-eff-%": 100,
-					"balance-%": 100, "overhead-ns": 0, "tok/s": float64(time.Second / fakeModel.InterToken), "invalid-calls": 0,
+					"balance-%": 100, "overhead-ns": 0, "tok/s": float64(time.Second / multiagenttest.TinyModel().InterToken), "invalid-calls": 0,
 					"e2e-ns": stats.Mean(e2e), "e2e-p95-ns": stats.Percentile(e2e, 95), "e2e-max-ns": stats.Max(e2e),
 					"oversleep-p50-ns": 0, "oversleep-p99-ns": 0}
 				got := map[string]float64{}
@@ -398,7 +395,7 @@ func TestGoHasNoCeilingOnTheRealClock(t *testing.T) {
 	}
 	const n = 4
 	l := realLive(t, n)
-	res := harness.BenchOnce(t, func(b *testing.B) { benchAgentsRun(b, l, newAgents(l, n)) })
+	res := harness.BenchOnce(t, func(b *testing.B) { Agents.RunLeaf(b, &harness.Env{Live: l}, n) })
 	if eff := res.Extra["eff-%"]; !(eff >= 50 && eff <= 100) {
 		t.Errorf("eff-%% %v with %d agents on slots of their own, want 50–100 (a serialising loop gives %v)", eff, n, 100.0/n)
 	}

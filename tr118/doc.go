@@ -65,11 +65,13 @@
 // by internal/studydata.TR118: padded-tok/s and prefill-ns (prefill),
 // tok/s, e2e-ns and ttft-ns (its uncached generate), degraded-calls for a
 // degraded record, ppl and build-ns for its perplexity gate and TensorRT
-// builds. testdata/report.md.golden recomputes every TR118_v2.2 row of
-// the data pack's PUBLISHED.md (#190–#222) from it, with the crossover
-// fit (internal/stats.FitPowerLaw) and its charts:
+// builds, embedded. The package declares the report once, as Report: the
+// baseline, BenchmarkTR118's matrix and body on the harness's ONNX Runtime
+// backend, and Render, whose testdata/report.md.golden recomputes every
+// TR118_v2.2 row of the data pack's PUBLISHED.md (#190–#222) from it, with
+// the crossover fit (internal/stats.FitPowerLaw) and its charts:
 //
-//	go test ./tr118 -run 'Baseline|Report' -update
+//	go test ./tr118 -run Report -update
 //
 // Compare a CPU run of ours with the study's ONNX Runtime CPU prefill, as
 // the report fragment prints it:

@@ -1,6 +1,7 @@
 package tr118
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -9,6 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/chimeraforge/chimeraforge/golden"
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
@@ -16,6 +19,36 @@ import (
 	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
 	"github.com/chimeraforge/chimeraforge/internal/units"
 )
+
+func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
+
+// BenchmarkTR118 reproduces TR118's ONNX Runtime runs on synthetic GPT-2
+// decoders: every provider the library has × model × the study's six
+// scenarios × prefill and decode, as
+// provider=…/model=…/scenario=…/mode=…. One iteration is one call.
+func BenchmarkTR118(b *testing.B) { harness.Run(b, Report) }
+
+// TestReport checks the declared report: the baseline against its
+// converter, the fragment and charts against their goldens, and every
+// TR118_v2.2 row of PUBLISHED.md (#190–#222): the throughputs, ratios,
+// crossover fit and perplexities follow; the two engine build times
+// (#219, #220) do not: the runs' own metadata give what the data pack
+// recomputed.
+func TestReport(t *testing.T) { reporttest.Check(t, Report.Spec) }
+
+// Every result of the baseline has the name keys the fragment selects on.
+func TestBaselineNames(t *testing.T) {
+	s := reporttest.Input(t, Report.Spec).Study["tr118"]
+	for _, r := range s.Results {
+		k := golden.Keys(r.Name)
+		if k["model"] == "" || k["params"] == "" {
+			t.Fatalf("%s: no model or params", r.Name)
+		}
+	}
+	if n := len(s.KeyValues("model", "mode=prefill", "backend="+ortCPU)); n != 9 {
+		t.Errorf("%d models with ONNX-CPU prefill, want the crossover's 9", n)
+	}
+}
 
 // The scenarios are the study's: batch and padded length as records.csv
 // has them (seq_len), and the real tokens of their prompts.
@@ -115,18 +148,6 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
-// script is a caller that returns its records in turn and keeps the calls.
-type script struct {
-	recs  []onnx.Record
-	calls []onnx.Batch
-}
-
-func (s *script) Run(b onnx.Batch) (onnx.Record, error) {
-	s.calls = append(s.calls, b)
-	r := s.recs[min(len(s.calls), len(s.recs))-1]
-	return r, nil
-}
-
 // The benchmark body reports exactly what its records say, and traces
 // every measured call with the provider that ran it.
 func TestTR118BodyReportsTheRecordsTruth(t *testing.T) {
@@ -139,8 +160,9 @@ func TestTR118BodyReportsTheRecordsTruth(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s := &script{recs: []onnx.Record{rec[m]}}
-			res := harness.BenchOnce(t, func(b *testing.B) { benchScenario(b, s, sc[m], m, trace) })
+			s := &onnxtest.Script{Records: []onnx.Record{rec[m]}}
+			env := &harness.Env{Units: Report.Units}
+			res := harness.BenchOnce(t, func(b *testing.B) { env.Report(b, benchScenario(b, s, sc[m], m, trace)) })
 			trace.Close()
 
 			want := Metrics(m, []onnx.Record{rec[m]})
@@ -156,7 +178,7 @@ func TestTR118BodyReportsTheRecordsTruth(t *testing.T) {
 			if len(want) != len(Units(m)) {
 				t.Errorf("the records measured %d of the %d units", len(want), len(Units(m)))
 			}
-			if diff := cmp.Diff([]onnx.Batch{sc[m].Call(0, m), sc[m].Call(0, m)}, s.calls); diff != "" {
+			if diff := cmp.Diff([]onnx.Batch{sc[m].Call(0, m), sc[m].Call(0, m)}, s.Calls); diff != "" {
 				t.Errorf("calls mismatch, want the warm-up then call 0 (-want +got):\n%s", diff)
 			}
 			traced, err := measure.ReadTrace(path)
@@ -171,36 +193,19 @@ func TestTR118BodyReportsTheRecordsTruth(t *testing.T) {
 }
 
 // The body runs on ONNX Runtime itself: tiny-gpt2 on the CPU, both modes,
-// every unit measured and traced with the provider.
+// through Report.RunLeaf, every unit measured and traced with the
+// provider.
 func TestTR118OnONNXRuntime(t *testing.T) {
-	rt := onnxtest.Require(t)
 	spec, err := onnxsynth.Preset("tiny-gpt2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := newDecoder(t, rt, spec, onnx.SessionConfig{})
 	for _, m := range Modes() {
 		t.Run("mode="+string(m), func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "trace.jsonl")
-			trace, err := measure.OpenTrace(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res := harness.BenchOnce(t, func(b *testing.B) { benchScenario(b, d, Scenarios()[4], m, trace) })
-			trace.Close()
-			for _, u := range Units(m) {
-				v, ok := res.Extra[u]
-				if u == "degraded-calls" {
-					if !ok || v != 0 {
-						t.Errorf("%s = %v (reported: %t), want a clean call counted as 0", u, v, ok)
-					}
-					continue
-				}
-				if !ok || v <= 0 {
-					t.Errorf("%s = %v (reported: %t), want a positive measurement", u, v, ok)
-				}
-			}
-			traced, err := measure.ReadTrace(path)
+			env := harness.ONNXEnv(t, "", 0, Report.Units)
+			res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{onnx.CPU, spec, Scenarios()[4], m}) })
+			onnxtest.AssertMeasured(t, res.Extra, Units(m), "degraded-calls")
+			traced, err := measure.ReadTrace(env.ONNX.Trace.Path())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -48,11 +48,14 @@
 // cites (prefill, KV decode and end to end, eager and compiled, wall and
 // CUDA-event clocks), their torch._dynamo graph counts, and TR117's
 // per-run-file first-sample summary (TR120 §A). testdata/cpu.bench is a
-// run of ours on a two-core CPU. testdata/report.md.golden recomputes every
-// TR120 row of PUBLISHED.md (#244–#275) from the first and shows what each
-// factor does on its own from the second:
+// run of ours on a two-core CPU. The package declares the report once, as
+// Report: the baseline (embedded), BenchmarkTR120's matrix and body on the
+// harness's ONNX Runtime backend, and Render, whose
+// testdata/report.md.golden recomputes every TR120 row of PUBLISHED.md
+// (#244–#275) from the first and shows what each factor does on its own
+// from the second (with no run, the study's part alone):
 //
-//	go test ./tr120 -run 'Baseline|Report' -update
+//	go test ./tr120 -run Report -update
 //
 // Compare a run of ours with the CPU run committed beside the baseline, as
 // the report fragment prints it:

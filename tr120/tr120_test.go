@@ -1,6 +1,7 @@
 package tr120
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
@@ -16,6 +18,21 @@ import (
 	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
 	"github.com/chimeraforge/chimeraforge/internal/units"
 )
+
+func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
+
+// BenchmarkTR120 is TR120's shape-stability study on ONNX Runtime's CPU
+// provider: per model, graph optimisation on or off × dynamic or bucketed
+// sequence lengths × cold or warm calls, as
+// model=…/opt=…/shape=…/start=…. One iteration is one prefill call of the
+// next of the study's nine prompts.
+func BenchmarkTR120(b *testing.B) { harness.Run(b, Report) }
+
+// TestReport checks the declared report: the baseline against its
+// converter, the fragment (the baseline and testdata/cpu.bench) and
+// charts against their goldens, and every TR120 row of PUBLISHED.md
+// (#244–#275): all follow from the data.
+func TestReport(t *testing.T) { reporttest.Check(t, Report.Spec) }
 
 // The prompts are the study's nine (tr120 samples.csv tokens: 1, 1, 9,
 // 11, 17, 19, 27, 25, 51); dynamic calls run eight shapes, bucketed ones
@@ -143,7 +160,8 @@ func TestTR120BodyReportsTheScriptsTruth(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res := harness.BenchOnce(t, func(b *testing.B) { benchLeaf(b, open, Bucketed, st, trace) })
+			env := &harness.Env{Units: Report.Units}
+			res := harness.BenchOnce(t, func(b *testing.B) { env.Report(b, benchLeaf(b, open, Bucketed, st, trace)) })
 			trace.Close()
 
 			var sessions []time.Duration
@@ -190,42 +208,19 @@ func TestTR120BodyReportsTheScriptsTruth(t *testing.T) {
 	}
 }
 
-// The body runs on ONNX Runtime itself: tiny-gpt2 on the CPU, every
-// factor's both settings, every unit measured.
+// The body runs on ONNX Runtime itself, through Report.RunLeaf:
+// tiny-gpt2 on the CPU, every factor's both settings, every unit
+// measured.
 func TestTR120OnONNXRuntime(t *testing.T) {
-	rt := onnxtest.Require(t)
 	spec, err := onnxsynth.Preset("tiny-gpt2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := onnxsynth.NewWeights(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	model := onnxsynth.Model(w)
+	env := harness.ONNXEnv(t, "", 0, Report.Units)
 	for _, l := range Leaves([]onnxsynth.Spec{spec}) {
 		t.Run(l.Name(), func(t *testing.T) {
-			open := func() (session, time.Duration, error) {
-				start := time.Now()
-				d, err := onnx.NewDecoder(rt, spec, model, l.Opt.Session(0))
-				return d, time.Since(start), err
-			}
-			trace, err := measure.OpenTrace(filepath.Join(t.TempDir(), "trace.jsonl"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer trace.Close()
-			res := harness.BenchOnce(t, func(b *testing.B) { benchLeaf(b, open, l.Shape, l.Start, trace) })
-			for _, u := range Units(l.Start) {
-				v, ok := res.Extra[u]
-				if u == "degraded-calls" {
-					if !ok || v != 0 {
-						t.Errorf("%s = %v (reported: %t), want a clean call counted as 0", u, v, ok)
-					}
-				} else if !ok || v <= 0 {
-					t.Errorf("%s = %v (reported: %t), want a positive measurement", u, v, ok)
-				}
-			}
+			res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, l) })
+			onnxtest.AssertMeasured(t, res.Extra, Units(l.Start), "degraded-calls")
 		})
 	}
 }

@@ -1,11 +1,10 @@
 package tr121
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/harness"
@@ -13,7 +12,6 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
 	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
 	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
-	"github.com/chimeraforge/chimeraforge/internal/units"
 )
 
 func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
@@ -32,125 +30,9 @@ const DefaultOllamaModels = "synth:llama3.1-tiny,synth:llama3.1-small"
 // on Ollama and one of synthetic GPT-2 models on ONNX Runtime's CPU
 // provider, as backend=…/model=…/params=…/scenario=…. One iteration is one
 // call: a prefill of the scenario's prompt and GenTokens decoded tokens.
+// Unless set, CHIMERA_MODELS is DefaultOllamaModels and
+// CHIMERA_NUM_PREDICT the study's decode length, GenTokens.
 func BenchmarkTR121(b *testing.B) {
-	b.Run("backend="+ONNXCPU, benchONNXFamily)
-	b.Run("backend="+Ollama, benchOllamaFamily)
-}
-
-func benchONNXFamily(b *testing.B) {
-	rt := onnxtest.Require(b)
-	specs, err := onnx.Models(DefaultONNXModels)
-	if err != nil {
-		b.Fatal(err)
-	}
-	threads, err := onnx.Threads()
-	if err != nil {
-		b.Fatal(err)
-	}
-	lines, err := onnx.ConfigLines(rt, threads)
-	if err != nil {
-		b.Fatal(err)
-	}
-	harness.PrintConfig(os.Stdout, append(lines, harness.Provenance(b, nil, nil, measure.Options{})...))
-	if err := units.WriteLines(os.Stdout, false, allUnits()...); err != nil {
-		b.Fatal(err)
-	}
-	trace := harness.NewTrace(b)
-	type leaf struct {
-		spec onnxsynth.Spec
-		sc   Scenario
-		name string
-	}
-	var leaves []leaf
-	var names []string
-	for _, s := range specs {
-		for _, sc := range Scenarios() {
-			n := fmt.Sprintf("model=%s/params=%s/scenario=%s", s.Name, ParamsKey(onnxsynth.Params(s)), sc.Name)
-			leaves = append(leaves, leaf{s, sc, n})
-			names = append(names, n)
-		}
-	}
-	var cur struct {
-		model string
-		d     *onnx.Decoder
-	}
-	defer func() {
-		if cur.d != nil {
-			cur.d.Close()
-		}
-	}()
-	sw := harness.NewSweep(b, names)
-	for _, l := range leaves {
-		sw.Run(b, l.name, func(b *testing.B) {
-			if cur.model != l.spec.Name {
-				if cur.d != nil {
-					cur.d.Close()
-				}
-				cur.model, cur.d = l.spec.Name, nil
-				w, err := onnxsynth.NewWeights(l.spec)
-				if err != nil {
-					b.Fatal(err)
-				}
-				d, err := onnx.NewDecoder(rt, l.spec, onnxsynth.Model(w), onnx.SessionConfig{IntraOpThreads: threads})
-				if err != nil {
-					b.Fatal(err)
-				}
-				cur.d = d
-			}
-			benchONNX(b, cur.d, l.sc, trace)
-		})
-	}
-}
-
-// A caller runs calls: an onnx.Decoder, or a scripted one in tests.
-type caller interface {
-	Run(onnx.Batch) (onnx.Record, error)
-}
-
-// benchONNX is one ONNX sub-benchmark: an untimed warm-up call (the study
-// warmed each task once), then one call per iteration: the prompt's
-// prefill and GenTokens KV-cached decode steps. Every record goes to the
-// trace after the loop, degraded ones too (counted, never pooled).
-func benchONNX(b *testing.B, d caller, sc Scenario, trace *measure.Trace) {
-	batch := onnx.Batch{Prompts: [][]int64{sc.Prompt.Tokens}, Steps: GenTokens}
-	warm, err := d.Run(batch)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if !warm.OK() {
-		b.Logf("warm-up call degraded: %s", warm.Degraded)
-	}
-	var recs []onnx.Record
-	for b.Loop() {
-		r, err := d.Run(batch)
-		if err != nil {
-			b.Fatal(err)
-		}
-		recs = append(recs, r)
-	}
-	var mrs []measure.Record
-	var errs []error
-	for i, r := range recs {
-		mr := r.Measure()
-		mr.Run, mr.Config, mr.Stage = strconv.Itoa(i+1), b.Name(), "scenario="+sc.Name
-		mrs = append(mrs, mr)
-		errs = append(errs, trace.Write(mr))
-	}
-	if err := errors.Join(errs...); err != nil {
-		b.Fatal(err)
-	}
-	if n, why := onnx.Degraded(recs); n > 0 {
-		if n == len(recs) {
-			b.Fatalf("all %d calls degraded (see the trace): %s", n, why)
-		}
-		b.Logf("%d of %d calls degraded, left out of the metrics (see the trace): %s", n, len(recs), why)
-	}
-	for u, v := range Metrics(ONNXCPU, mrs) {
-		b.ReportMetric(v, u)
-	}
-}
-
-func benchOllamaFamily(b *testing.B) {
 	if os.Getenv("CHIMERA_MODELS") == "" {
 		b.Setenv("CHIMERA_MODELS", DefaultOllamaModels)
 	}
@@ -158,35 +40,84 @@ func benchOllamaFamily(b *testing.B) {
 		// The study's decode length, for synthetic and real models alike.
 		b.Setenv("CHIMERA_NUM_PREDICT", strconv.Itoa(GenTokens))
 	}
-	l := harness.NewLive(b, harness.LiveConfig{AllModels: true, Units: append([]string{"ns/op"}, Units(Ollama)...)})
-	type leaf struct {
-		model harness.ModelInfo
-		sc    Scenario
-		name  string
+	harness.Run(b, Report)
+}
+
+// A leaf is one sub-benchmark of BenchmarkTR121: a model of the backend's
+// family on one scenario.
+type leaf struct {
+	name  string // model=…/params=…/scenario=…
+	sc    Scenario
+	spec  onnxsynth.Spec    // ONNX Runtime's model
+	model harness.ModelInfo // Ollama's model
+	// loaded is the model the Ollama server holds, shared by the
+	// backend's leaves: one in memory at a time, as the study's runs had.
+	loaded *string
+}
+
+// leaves are the backend's family (ONNX Runtime: CHIMERA_ONNX_MODELS,
+// else DefaultONNXModels; Ollama: the Live's models) × Scenarios().
+func leaves(_ context.Context, env *harness.Env) ([]leaf, error) {
+	var ls []leaf
+	if env.Backend == ONNXCPU {
+		specs, err := onnx.Models(DefaultONNXModels)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range specs {
+			for _, sc := range Scenarios() {
+				ls = append(ls, leaf{name: fmt.Sprintf("model=%s/params=%s/scenario=%s", s.Name, ParamsKey(onnxsynth.Params(s)), sc.Name), sc: sc, spec: s})
+			}
+		}
+		return ls, nil
 	}
-	var leaves []leaf
-	var names []string
-	for _, m := range l.Models {
+	loaded := new(string)
+	for _, m := range env.Live.Models {
 		for _, sc := range Scenarios() {
-			n := fmt.Sprintf("model=%s/params=%s/scenario=%s", modelKey(m), ParamsKey(m.Params), sc.Name)
-			leaves = append(leaves, leaf{m, sc, n})
-			names = append(names, n)
+			ls = append(ls, leaf{name: fmt.Sprintf("model=%s/params=%s/scenario=%s", harness.ModelKey(m), ParamsKey(m.Params), sc.Name), sc: sc, model: m, loaded: loaded})
 		}
 	}
-	sw := harness.NewSweep(b, names)
-	loaded := ""
-	for _, lf := range leaves {
-		sw.Run(b, lf.name, func(b *testing.B) {
-			if loaded != "" && loaded != lf.model.Tag {
-				// One model in memory at a time, as the study's runs had.
-				if err := l.Instances[0].Unload(b.Context(), loaded); err != nil {
-					b.Fatal(err)
-				}
+	return ls, nil
+}
+
+// body is one leaf: on ONNX Runtime, the model's decoder (built when its
+// first selected leaf runs, closed when the sweep moves on: harness.Keep)
+// and benchONNX; on Ollama, the model the server held unloaded when it is
+// another, and benchOllama.
+func body(b *testing.B, env *harness.Env, l leaf) map[string]float64 {
+	if o := env.ONNX; o != nil {
+		d, err := harness.Keep(o, l.spec.Name, func() (*onnx.Decoder, error) {
+			w, err := onnxsynth.NewWeights(l.spec)
+			if err != nil {
+				return nil, err
 			}
-			loaded = lf.model.Tag
-			benchOllama(b, l, lf.model.Tag, lf.sc)
+			return onnx.NewDecoder(o.Runtime, l.spec, onnxsynth.Model(w), onnx.SessionConfig{IntraOpThreads: o.Threads})
 		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return benchONNX(b, d, l.sc, o.Trace)
 	}
+	if *l.loaded != "" && *l.loaded != l.model.Tag {
+		if err := env.Live.Instances[0].Unload(b.Context(), *l.loaded); err != nil {
+			b.Fatal(err)
+		}
+	}
+	*l.loaded = l.model.Tag
+	return benchOllama(b, env.Live, l.model.Tag, l.sc)
+}
+
+// benchONNX is one ONNX sub-benchmark: an untimed warm-up call (the study
+// warmed each task once), then one call per iteration: the prompt's
+// prefill and GenTokens KV-cached decode steps. Every record goes to the
+// trace after the loop, degraded ones too (counted, never pooled).
+func benchONNX(b *testing.B, d harness.ONNXCaller, sc Scenario, trace *measure.Trace) map[string]float64 {
+	batch := onnx.Batch{Prompts: [][]int64{sc.Prompt.Tokens}, Steps: GenTokens}
+	recs := harness.ONNXCalls(b, d, batch, func(int) onnx.Batch { return batch })
+	mrs := harness.TraceONNX(b, trace, recs, func(i int, mr *measure.Record) {
+		mr.Run, mr.Config, mr.Stage = strconv.Itoa(i+1), b.Name(), "scenario="+sc.Name
+	})
+	return Metrics(ONNXCPU, mrs)
 }
 
 // flushPrompt is sent, untimed, before every measured Ollama request: it
@@ -204,7 +135,7 @@ const flushPrompt = "Ignore this line."
 // top_p 1, num_predict from the live setup: GenTokens unless
 // CHIMERA_NUM_PREDICT says otherwise). prefill-ns and decode-ns are the
 // server's prompt_eval_duration and eval_duration.
-func benchOllama(b *testing.B, l *harness.Live, model string, sc Scenario) {
+func benchOllama(b *testing.B, l *harness.Live, model string, sc Scenario) map[string]float64 {
 	ctx := b.Context()
 	inst := l.Instances[0]
 	opts := l.Options(measure.Options{Temperature: measure.Ptr(0.0), TopP: measure.Ptr(1.0)}).Map()
@@ -230,16 +161,5 @@ func benchOllama(b *testing.B, l *harness.Live, model string, sc Scenario) {
 		b.StartTimer()
 		recs = append(recs, call(strconv.Itoa(i+1), sc.Prompt.Text, opts))
 	}
-	l.Report(b, Metrics(Ollama, recs))
-}
-
-// modelKey is the model's name segment value: "synth:<preset>" for a
-// synthetic model (its fingerprint is in the model digest config line),
-// else the tag with '/' made '_'.
-func modelKey(m harness.ModelInfo) string {
-	if preset, ok := strings.CutPrefix(m.Tag, "chimera-synth/"); ok && m.Synthetic {
-		preset, _, _ = strings.Cut(preset, ":")
-		return harness.SynthPrefix + preset
-	}
-	return strings.ReplaceAll(m.Tag, "/", "_")
+	return Metrics(Ollama, recs)
 }

@@ -49,9 +49,13 @@
 // second: Points and Fit (the study's median per scenario, geometric mean
 // over scenarios, least squares of log10 latency on log10 parameters,
 // internal/stats.FitPowerLaw) with the slope's 95 % t-interval, and how a
-// call's time splits between prefill and decode:
+// call's time splits between prefill and decode. The package declares the
+// report once, as Report (the baseline, BenchmarkTR121's matrix and body
+// on the harness's two backends, ONNX Runtime and Ollama, and Render), in
+// its test files: the harness and golden/report link gonum.org/v1/plot,
+// and tr121's non-test code links none.
 //
-//	go test ./tr121 -run 'Baseline|Report' -update
+//	go test ./tr121 -run Report -update
 //
 // testdata/cpu.bench ran as below (one thread per backend); compare a run
 // of ours with it, as the report fragment prints it:

@@ -1,6 +1,7 @@
 package tr121
 
 import (
+	_ "embed"
 	"fmt"
 	"math"
 	"regexp"
@@ -8,47 +9,58 @@ import (
 	"strings"
 	"testing"
 
-	tgolden "gotest.tools/v3/golden"
-
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
+	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
-	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
 
-// TestBaseline checks that the committed baseline is exactly what the
-// converter makes of the study's CSV; -update regenerates it.
-func TestBaseline(t *testing.T) {
-	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR121File)
+// baseline is the study's TR121v1 calls as studydata.TR121File converts
+// them.
+//
+//go:embed testdata/baseline.bench
+var baseline []byte
+
+// Report is TR121v1, latency against model size: the study's baseline,
+// BenchmarkTR121's matrix on two backends (ONNX Runtime's CPU provider,
+// then Ollama, each family × Scenarios()), its body, and the fragment of
+// the baseline and a run of ours (testdata/cpu.bench in the golden) with
+// the claims of the baseline. It is declared in the test files: the
+// harness and golden/report link gonum.org/v1/plot, which tr121's non-test
+// code must not (internal/doccheck's TestLayering).
+var Report = harness.Report[leaf]{
+	Spec: report.Spec{
+		Name:       "tr121",
+		Benchmarks: []string{"TR121"},
+		Published:  []string{"TR121v1"},
+		Baselines: []report.Baseline{
+			{Name: "tr121", Report: "tr121", File: "baseline.bench", Data: baseline, Convert: studydata.TR121File},
+		},
+		Ours:   "cpu.bench",
+		Units:  allUnits(),
+		Render: render,
+		Claims: func(in report.Input) (report.Claims, error) {
+			s, err := in.Set("tr121")
+			if err != nil {
+				return report.Claims{}, err
+			}
+			return report.Claims{Numbers: claims(in.Published, s)}, nil
+		},
+	},
+	Live:     harness.LiveConfig{AllModels: true, Units: append([]string{"ns/op"}, Units(Ollama)...)},
+	Backends: []harness.Backend{{Name: ONNXCPU, ONNX: &harness.ONNXConfig{}}, {Name: Ollama}},
+	Leaves:   leaves,
+	LeafName: func(l leaf) string { return l.name },
+	Body:     body,
 }
 
-func readSet(t *testing.T, name string) *golden.Set {
-	t.Helper()
-	s, err := golden.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// TestReportFragment renders the TR121 fragment and its charts from the
-// committed baseline and run only.
-func TestReportFragment(t *testing.T) {
-	md, charts := fragment(studydatatest.RequirePublished(t), readSet(t, "baseline.bench"), readSet(t, "cpu.bench"))
-	tgolden.Assert(t, md, "report.md.golden")
-	for _, c := range charts {
-		reporttest.AssertChart(t, c.chart, c.golden)
-	}
-}
-
-// TestReportReproducesPublished checks every TR121v1 row of PUBLISHED.md
+// TestReport checks the declared report: the baseline against its
+// converter, the fragment (the baseline and testdata/cpu.bench) and charts
+// against their goldens, and every TR121v1 row of PUBLISHED.md
 // (#276–#311): all follow from the data.
-func TestReportReproducesPublished(t *testing.T) {
-	study := readSet(t, "baseline.bench")
-	reporttest.AssertClaims(t, claims(studydatatest.RequirePublished(t), study))
-}
+func TestReport(t *testing.T) { reporttest.Check(t, Report.Spec) }
 
 // The study's modes: a call's projection (run_scaling.py project_mode).
 const (
@@ -225,11 +237,6 @@ func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 	return report.Cite(pub, cs)
 }
 
-type namedChart struct {
-	golden string
-	chart  report.Chart
-}
-
 // A family is one backend's models in a set, as the fits see them.
 type family struct {
 	label, backend string
@@ -258,7 +265,15 @@ func oursLatency(mode string) func(golden.Row) (float64, bool) {
 	}
 }
 
-func fragment(pub studydata.Published, study, run *golden.Set) (string, []namedChart) {
+// render is the TR121 fragment of the study's baseline and in.Runs, a run
+// of ours (BenchmarkTR121's sub-benchmarks; the golden's is
+// testdata/cpu.bench); with no run, the study's families alone.
+func render(in report.Input) (report.Fragment, error) {
+	study, err := in.Set("tr121")
+	if err != nil {
+		return report.Fragment{}, err
+	}
+	pub, run := in.Published, in.Run()
 	var b strings.Builder
 	b.WriteString("### TR121v1: latency against model size (study from testdata/baseline.bench, ours from testdata/cpu.bench)\n\n" +
 		"The study timed prefill and a 64-token KV-cached decode of three prompts (micro, short, medium), three calls each after a " +
@@ -272,14 +287,17 @@ func fragment(pub studydata.Published, study, run *golden.Set) (string, []namedC
 		{"study: Ollama (5 real models, GPU)", "ollama", study, []string{"backend=ollama", "start=warm"}, studyLatency},
 		{"study: Hugging Face CPU FP32", "hf_cpu_fp32", study, []string{"backend=hf_cpu_fp32", "start=warm"}, studyLatency},
 		{"study: Hugging Face GPU FP16", "hf_gpu_fp16", study, []string{"backend=hf_gpu_fp16", "start=warm"}, studyLatency},
-		{"ours: Ollama, synthetic GGUF (CPU)", Ollama, run, []string{"backend=" + Ollama}, oursLatency},
-		{"ours: ONNX Runtime CPU, synthetic GPT-2", ONNXCPU, run, []string{"backend=" + ONNXCPU}, oursLatency},
 	}
-	b.WriteString("\n#### Fitted exponents: latency = a · params^b\n\n" +
-		"Our families ran on two shared CPU cores (testdata/cpu.bench): Ollama serving synthetic llama-family GGUF models " +
-		"(internal/synth) and ONNX Runtime's CPU provider running synthetic GPT-2 decoders (internal/onnxsynth). Each of our " +
-		"calls is one row of -count; a model's point is the same median-then-geometric-mean as the study's. An interval from two " +
-		"models does not exist (n/a).\n\n")
+	b.WriteString("\n#### Fitted exponents: latency = a · params^b\n\n")
+	if run != nil {
+		families = append(families,
+			family{"ours: Ollama, synthetic GGUF (CPU)", Ollama, run, []string{"backend=" + Ollama}, oursLatency},
+			family{"ours: ONNX Runtime CPU, synthetic GPT-2", ONNXCPU, run, []string{"backend=" + ONNXCPU}, oursLatency})
+		b.WriteString("Our families ran on two shared CPU cores (testdata/cpu.bench): Ollama serving synthetic llama-family GGUF models " +
+			"(internal/synth) and ONNX Runtime's CPU provider running synthetic GPT-2 decoders (internal/onnxsynth). Each of our " +
+			"calls is one row of -count; a model's point is the same median-then-geometric-mean as the study's. An interval from two " +
+			"models does not exist (n/a).\n\n")
+	}
 	ft := report.Table{Header: []string{"family", "models (params, M)", "prefill b [95 % CI]", "decode b [95 % CI]", "prefill + decode b [95 % CI]", "R² (prefill + decode)"}, Align: "llrrrr"}
 	e2eFit := map[string]stats.PowerLaw{}
 	for _, f := range families {
@@ -304,28 +322,15 @@ func fragment(pub studydata.Published, study, run *golden.Set) (string, []namedC
 		ft.Rows = append(ft.Rows, append(row, report.F(r2, 3)))
 	}
 	b.WriteString(ft.Markdown())
-	b.WriteString("\nThe study's Ollama exponent spans 268M to 20.9B parameters of five architectures and quantisations (a 4-bit 8B " +
-		"beside a 16-bit 270M) on a GPU. Ours span one architecture's synthetic 16- and 32-bit sizes, each backend on one CPU " +
-		"thread, where decoding a token reads every weight once:")
-	for _, f := range families[3:] {
-		fit := e2eFit[f.label]
-		how := "sub-linear: fixed costs per step weigh most on the small models"
-		if fit.BInterval.Lo <= 1 && fit.BInterval.Hi >= 1 {
-			how = "latency proportional to parameters, within the interval"
-		} else if fit.BInterval.Lo > 1 {
-			how = "super-linear"
-		}
-		fmt.Fprintf(&b, " %s, b = %s [%s, %s] (%s);", strings.TrimPrefix(f.label, "ours: "), report.F(fit.B, 3),
-			report.F(fit.BInterval.Lo, 3), report.F(fit.BInterval.Hi, 3), how)
+	if run != nil {
+		oursExponents(&b, families, e2eFit)
 	}
-	fmt.Fprintf(&b, " against the study's %s. An exponent is a property of a family on a machine, not of a backend.\n",
-		report.F(e2eFit[families[0].label].B, 3))
 
 	// How a call's time splits.
 	b.WriteString("\n#### Where end-to-end time goes: prefill against decode\n\n" +
 		"Each model's point for prefill and for the 64-token decode, and prefill's share of their sum:\n\n")
 	st := report.Table{Header: []string{"family", "model", "params, M", "prefill ms", "decode ms", "prefill share"}, Align: "llrrrr"}
-	var charts []namedChart
+	var charts []report.NamedChart
 	var shares []float64
 	for _, f := range families {
 		pre := Points(Samples(f.set, f.latency(prefill), f.where...))
@@ -342,7 +347,7 @@ func fragment(pub studydata.Published, study, run *golden.Set) (string, []namedC
 		}
 		ch.Series = []report.Series{{Name: "prefill", Estimates: pe}, {Name: "decode (64 tokens)", Estimates: de}}
 		if f.set == run {
-			charts = append(charts, namedChart{"split-" + f.backend + ".svg.golden", ch})
+			charts = append(charts, report.NamedChart{Name: "split-" + f.backend + ".svg", Chart: ch})
 		}
 	}
 	b.WriteString(st.Markdown())
@@ -355,5 +360,26 @@ func fragment(pub studydata.Published, study, run *golden.Set) (string, []namedC
 		"    CHIMERA_ONNX_MODELS=tiny-gpt2,gpt2-5m,gpt2-11m,gpt2-25m,gpt2-45m,gpt2-50m,gpt2-75m,gpt2-100m,gpt2 \\\n" +
 		"        go test -run '^$' -bench . -benchtime 1x -count 3 -timeout 1h ./tr121 > new.txt\n" +
 		"    go tool benchstat -table '' -ignore /gomaxprocs tr121/testdata/cpu.bench new.txt\n")
-	return b.String(), charts
+	return report.Fragment{Markdown: b.String(), Charts: charts}, nil
+}
+
+// oursExponents sets our families' end-to-end exponents (e2eFit, by
+// family label) against the study's Ollama one.
+func oursExponents(b *strings.Builder, families []family, e2eFit map[string]stats.PowerLaw) {
+	b.WriteString("\nThe study's Ollama exponent spans 268M to 20.9B parameters of five architectures and quantisations (a 4-bit 8B " +
+		"beside a 16-bit 270M) on a GPU. Ours span one architecture's synthetic 16- and 32-bit sizes, each backend on one CPU " +
+		"thread, where decoding a token reads every weight once:")
+	for _, f := range families[3:] {
+		fit := e2eFit[f.label]
+		how := "sub-linear: fixed costs per step weigh most on the small models"
+		if fit.BInterval.Lo <= 1 && fit.BInterval.Hi >= 1 {
+			how = "latency proportional to parameters, within the interval"
+		} else if fit.BInterval.Lo > 1 {
+			how = "super-linear"
+		}
+		fmt.Fprintf(b, " %s, b = %s [%s, %s] (%s);", strings.TrimPrefix(f.label, "ours: "), report.F(fit.B, 3),
+			report.F(fit.BInterval.Lo, 3), report.F(fit.BInterval.Hi, 3), how)
+	}
+	fmt.Fprintf(b, " against the study's %s. An exponent is a property of a family on a machine, not of a backend.\n",
+		report.F(e2eFit[families[0].label].B, 3))
 }

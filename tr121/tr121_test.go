@@ -2,7 +2,6 @@ package tr121
 
 import (
 	"math"
-	"net/url"
 	"path/filepath"
 	"testing"
 	"testing/synctest"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
 	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
@@ -84,32 +84,6 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
-func TestModelKey(t *testing.T) {
-	for _, tc := range []struct {
-		m    harness.ModelInfo
-		want string
-	}{
-		{harness.ModelInfo{Tag: "chimera-synth/llama3.1-small:0123456789ab", Synthetic: true}, "synth:llama3.1-small"},
-		{harness.ModelInfo{Tag: "gemma3:270m"}, "gemma3:270m"},
-		{harness.ModelInfo{Tag: "hf.co/org/model:Q4_K_M"}, "hf.co_org_model:Q4_K_M"},
-	} {
-		if got := modelKey(tc.m); got != tc.want {
-			t.Errorf("modelKey(%s) = %q, want %q", tc.m.Tag, got, tc.want)
-		}
-	}
-}
-
-// script is a caller that returns its record and keeps the calls.
-type script struct {
-	rec   onnx.Record
-	calls []onnx.Batch
-}
-
-func (s *script) Run(b onnx.Batch) (onnx.Record, error) {
-	s.calls = append(s.calls, b)
-	return s.rec, nil
-}
-
 // The ONNX body reports exactly what its records say: a warm-up, then
 // one call of the scenario's prompt and GenTokens steps, traced.
 func TestTR121ONNXBodyReportsTheRecordsTruth(t *testing.T) {
@@ -124,13 +98,14 @@ func TestTR121ONNXBodyReportsTheRecordsTruth(t *testing.T) {
 	}
 	rec.End = at
 	sc := Scenarios()[1]
-	s := &script{rec: rec}
+	s := &onnxtest.Script{Records: []onnx.Record{rec}}
 	path := filepath.Join(t.TempDir(), "trace.jsonl")
 	trace, err := measure.OpenTrace(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := harness.BenchOnce(t, func(b *testing.B) { benchONNX(b, s, sc, trace) })
+	env := &harness.Env{Units: Report.Units}
+	res := harness.BenchOnce(t, func(b *testing.B) { env.Report(b, benchONNX(b, s, sc, trace)) })
 	trace.Close()
 	want := map[string]float64{"prefill-ns": 3e6, "decode-ns": 64e6, "e2e-ns": 67e6, "tok/s": 1000, "prompt-tok": 9, "degraded-calls": 0}
 	got := map[string]float64{}
@@ -143,7 +118,7 @@ func TestTR121ONNXBodyReportsTheRecordsTruth(t *testing.T) {
 		t.Errorf("reported metrics mismatch (-records +reported):\n%s", diff)
 	}
 	call := onnx.Batch{Prompts: [][]int64{sc.Prompt.Tokens}, Steps: GenTokens}
-	if diff := cmp.Diff([]onnx.Batch{call, call}, s.calls); diff != "" {
+	if diff := cmp.Diff([]onnx.Batch{call, call}, s.Calls); diff != "" {
 		t.Errorf("calls mismatch, want the warm-up then one (-want +got):\n%s", diff)
 	}
 	traced, err := measure.ReadTrace(path)
@@ -164,30 +139,21 @@ var fakeModel = ollamatest.Model{
 	InterToken:      4 * time.Millisecond,
 }
 
-// The Ollama body, against the fake in a synctest bubble where its script
-// is exact: the warm-up pays the load, an untimed one-token flush with
+// The Ollama body, through Report.RunLeaf against the fake in a synctest
+// bubble where its script is exact: the warm-up pays the load, an untimed one-token flush with
 // another prompt precedes the measured request, which sends the
 // scenario's prompt with the study's options; prefill-ns, decode-ns,
 // e2e-ns and tok/s are the script's, and ns/op is the measured request's
 // alone.
 func TestTR121OllamaBodyReportsTheFakesTruth(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		fake := ollamatest.NewInBubble(t, ollamatest.Options{Models: []ollamatest.Model{fakeModel}})
-		u, err := url.Parse(fake.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l := &harness.Live{
-			Instances: []*harness.Instance{{URL: fake.URL, Client: measure.NewClient(u, fake.Client())}},
-			Models:    []harness.ModelInfo{{Tag: fakeModel.Name}},
-			Base:      measure.Options{NumPredict: measure.Ptr(GenTokens)},
-			Trace:     harness.NewTrace(t),
-			Units:     append([]string{"ns/op"}, Units(Ollama)...),
-		}
+		f := multiagenttest.New(t, multiagenttest.Config{Models: []ollamatest.Model{fakeModel}, NumPredict: GenTokens, Units: Report.Live.Units})
 		sc := Scenarios()[2]
-		res := harness.BenchOnce(t, func(b *testing.B) { benchOllama(b, l, fakeModel.Name, sc) })
+		res := harness.BenchOnce(t, func(b *testing.B) {
+			Report.RunLeaf(b, f.Env(), leaf{sc: sc, model: f.Live.Models[0], loaded: new(string)})
+		})
 		var done []ollamatest.RequestLog
-		for _, r := range fake.Requests() {
+		for _, r := range f.Servers[0].Requests() {
 			if r.Path == "/api/generate" && r.Outcome == "done" {
 				done = append(done, r)
 			}
@@ -232,39 +198,16 @@ func TestTR121OllamaBodyReportsTheFakesTruth(t *testing.T) {
 	})
 }
 
-// The ONNX body runs on ONNX Runtime itself: tiny-gpt2, every unit
-// measured, prefill and decode apart.
+// The ONNX body runs on ONNX Runtime itself, through Report.RunLeaf:
+// tiny-gpt2, every unit measured, prefill and decode apart.
 func TestTR121OnONNXRuntime(t *testing.T) {
-	rt := onnxtest.Require(t)
 	spec, err := onnxsynth.Preset("tiny-gpt2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := onnxsynth.NewWeights(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := onnx.NewDecoder(rt, spec, onnxsynth.Model(w), onnx.SessionConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	trace, err := measure.OpenTrace(filepath.Join(t.TempDir(), "trace.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer trace.Close()
-	res := harness.BenchOnce(t, func(b *testing.B) { benchONNX(b, d, Scenarios()[0], trace) })
-	for _, u := range Units(ONNXCPU) {
-		v, ok := res.Extra[u]
-		if u == "degraded-calls" {
-			if !ok || v != 0 {
-				t.Errorf("%s = %v (reported: %t), want a clean call counted as 0", u, v, ok)
-			}
-		} else if !ok || v <= 0 {
-			t.Errorf("%s = %v (reported: %t), want a positive measurement", u, v, ok)
-		}
-	}
+	env := harness.ONNXEnv(t, ONNXCPU, 0, Report.Units)
+	res := harness.BenchOnce(t, func(b *testing.B) { Report.RunLeaf(b, env, leaf{sc: Scenarios()[0], spec: spec}) })
+	onnxtest.AssertMeasured(t, res.Extra, Units(ONNXCPU), "degraded-calls")
 	if res.Extra["e2e-ns"] < res.Extra["prefill-ns"]+res.Extra["decode-ns"] {
 		t.Errorf("e2e %v is less than prefill %v + decode %v", res.Extra["e2e-ns"], res.Extra["prefill-ns"], res.Extra["decode-ns"])
 	}

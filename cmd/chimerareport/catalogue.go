@@ -17,16 +17,23 @@ import (
 	"github.com/chimeraforge/chimeraforge/tr114"
 	"github.com/chimeraforge/chimeraforge/tr115"
 	"github.com/chimeraforge/chimeraforge/tr116"
+	"github.com/chimeraforge/chimeraforge/tr117"
+	"github.com/chimeraforge/chimeraforge/tr118"
 	"github.com/chimeraforge/chimeraforge/tr119"
+	"github.com/chimeraforge/chimeraforge/tr120"
 )
 
 // specs are the reports declared as values (report.Spec), in the order
-// the index lists them. A package converted to the report-as-value shape
+// the index lists them (study order, but for tr113). A package converted to the report-as-value shape
 // adds its Spec here.
 func specs() []report.Spec {
 	return []report.Spec{
-		tr108.Report.Spec, tr109.Report.Spec, tr110.Report.Spec, tr111.Report.Spec, tr113.Report,
-		tr114.Report.Spec, tr115.Report.Spec, tr116.Report.Spec, tr119.Report.Spec, capacity.Report,
+		tr108.Report.Spec, tr109.Report.Spec, tr110.Report.Spec, tr111.Report.Spec,
+		// tr113 after tr114: a TR114 run is tr114's question first, and
+		// tr113's (its one-instance arm) second.
+		tr114.Report.Spec, tr113.Report,
+		tr115.Report.Spec, tr116.Report.Spec, tr117.Report.Spec, tr118.Report.Spec, tr119.Report.Spec,
+		tr120.Report.Spec, capacity.Report,
 	}
 }
 

@@ -5,51 +5,12 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"testing"
-
-	tgolden "gotest.tools/v3/golden"
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
-	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
-	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
-
-// TestBaseline checks that the committed baseline is exactly what the
-// converter makes of the study's CSVs; -update regenerates it.
-func TestBaseline(t *testing.T) {
-	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR120Files)
-}
-
-func readSet(t *testing.T, name string) *golden.Set {
-	t.Helper()
-	s, err := golden.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// TestReportFragment renders the TR120 fragment and its charts from the
-// committed baseline and run only.
-func TestReportFragment(t *testing.T) {
-	md, charts := fragment(studydatatest.RequirePublished(t), readSet(t, "baseline.bench"), readSet(t, "cpu.bench"))
-	tgolden.Assert(t, md, "report.md.golden")
-	for _, c := range charts {
-		reporttest.AssertChart(t, c.chart, c.golden)
-	}
-}
-
-// TestReportReproducesPublished checks every TR120 row of PUBLISHED.md
-// (#244–#275): all follow from the data.
-func TestReportReproducesPublished(t *testing.T) {
-	study := readSet(t, "baseline.bench")
-	pub := studydatatest.RequirePublished(t)
-	reporttest.AssertClaims(t, claims(pub, study))
-	reporttest.AssertFindings(t, findings(pub, study), report.MarkedNO(pub, findings(pub, study))...)
-}
 
 // The study's backends and the runs PUBLISHED.md cites.
 const (
@@ -238,11 +199,6 @@ func findings(pub studydata.Published, s *golden.Set) []report.Finding {
 	return fs
 }
 
-type namedChart struct {
-	golden string
-	chart  report.Chart
-}
-
 // ours is a statistic of our run's sub-benchmark, the median over its
 // runs (-count), in ms; NaN when it did not run.
 func ours(s *golden.Set, unit, model string, o Opt, sh Shape, st Start) float64 {
@@ -263,7 +219,15 @@ func spread(xs []float64, d int) string {
 	return fmt.Sprintf("%s (%s–%s)", report.F(stats.Median(xs), d), report.F(stats.Min(xs), d), report.F(stats.Max(xs), d))
 }
 
-func fragment(pub studydata.Published, study, run *golden.Set) (string, []namedChart) {
+// render is the TR120 fragment of the study's baseline and in.Runs, a run
+// of ours (BenchmarkTR120's sub-benchmarks; the golden's is
+// testdata/cpu.bench); with no run, the study's part alone.
+func render(in report.Input) (report.Fragment, error) {
+	study, err := in.Set("tr120")
+	if err != nil {
+		return report.Fragment{}, err
+	}
+	pub, run := in.Published, in.Run()
 	var b strings.Builder
 	b.WriteString("### TR120: the compile paradox was a cold-start artifact (study from testdata/baseline.bench, ours from testdata/cpu.bench)\n\n" +
 		"The study's TR117 found torch.compile faster than eager on mean latency; TR120 looked for the cause in the compiler " +
@@ -304,7 +268,19 @@ func fragment(pub studydata.Published, study, run *golden.Set) (string, []namedC
 	studyChart.Series = []report.Series{{Name: "median", Estimates: med}, {Name: "p99", Estimates: p99}}
 	b.WriteString(st.Markdown())
 
-	// Ours.
+	var charts []report.NamedChart
+	if run != nil {
+		charts = oursSection(&b, run)
+	}
+	b.WriteString("Compare a run of ours with this one:\n\n" +
+		"    go test -run '^$' -bench . -benchtime 200x -count 5 ./tr120 > new.txt\n" +
+		"    go tool benchstat -table '' -ignore /gomaxprocs tr120/testdata/cpu.bench new.txt\n")
+	return report.Fragment{Markdown: b.String(), Charts: append([]report.NamedChart{{Name: "study.svg", Chart: studyChart}}, charts...)}, nil
+}
+
+// oursSection writes the section on a run of ours to b: per model, the
+// factors' table, each factor alone, and the paradox, with a chart.
+func oursSection(b *strings.Builder, run *golden.Set) []report.NamedChart {
 	b.WriteString("\n#### Each factor on its own, on ONNX Runtime's CPU provider (ours)\n\n" +
 		"Our run (testdata/cpu.bench, two shared cores) changes one thing at a time: graph optimisation (ONNX Runtime's compile, " +
 		"done when a session is made), dynamic or bucketed lengths, and cold (a new session per call) or warm calls. Each cell is " +
@@ -312,9 +288,9 @@ func fragment(pub studydata.Published, study, run *golden.Set) (string, []namedC
 		"apart from its prefill. The cores were shared with other jobs while it ran: a p99 there is as much the machine's " +
 		"contention as the configuration's, and the ranges over repetitions say how far to trust a difference; the p50s are the " +
 		"robust comparison.\n\n")
-	var charts []namedChart
+	var charts []report.NamedChart
 	for _, model := range run.KeyValues("model") {
-		fmt.Fprintf(&b, "**%s**\n\n", model)
+		fmt.Fprintf(b, "**%s**\n\n", model)
 		ot := report.Table{Header: []string{"opt", "shape", "warm p50", "warm p99", "warm mean", "cold prefill p50", "cold prefill p99", "cold session creation"}, Align: "llrrrrrr"}
 		ch := report.Chart{Title: "TR120 ours: " + model + " prefill on ONNX Runtime CPU (medians over runs)", YLabel: "ms"}
 		var wp50, wp99, cp50 []report.Estimate
@@ -330,15 +306,12 @@ func fragment(pub studydata.Published, study, run *golden.Set) (string, []namedC
 			}
 		}
 		ch.Series = []report.Series{{Name: "warm p50", Estimates: wp50}, {Name: "warm p99", Estimates: wp99}, {Name: "cold first call p50", Estimates: cp50}}
-		charts = append(charts, namedChart{"ours-" + model + ".svg.golden", ch})
+		charts = append(charts, report.NamedChart{Name: "ours-" + model + ".svg", Chart: ch})
 		b.WriteString(ot.Markdown())
 		b.WriteString("\n" + factorTable(run, model).Markdown() + "\n")
 		b.WriteString(paradox(run, model) + "\n\n")
 	}
-	b.WriteString("Compare a run of ours with this one:\n\n" +
-		"    go test -run '^$' -bench . -benchtime 200x -count 5 ./tr120 > new.txt\n" +
-		"    go tool benchstat -table '' -ignore /gomaxprocs tr120/testdata/cpu.bench new.txt\n")
-	return b.String(), append([]namedChart{{"study.svg.golden", studyChart}}, charts...)
+	return charts
 }
 
 // factorTable puts each factor's effect alone against the reference, the

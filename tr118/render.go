@@ -6,53 +6,12 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"testing"
-
-	tgolden "gotest.tools/v3/golden"
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
-	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
-	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
-
-// TestBaseline checks that the committed baseline is exactly what the
-// converter makes of the study's CSVs; -update regenerates it.
-func TestBaseline(t *testing.T) {
-	studydatatest.AssertBaseline(t, "baseline.bench", studydata.TR118Files)
-}
-
-func readBaseline(t *testing.T) *golden.Set {
-	t.Helper()
-	s, err := golden.ReadFile("testdata/baseline.bench")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// TestReportFragment renders the TR118 fragment and its charts from the
-// committed baseline only.
-func TestReportFragment(t *testing.T) {
-	md, charts := fragment(studydatatest.RequirePublished(t), readBaseline(t))
-	tgolden.Assert(t, md, "report.md.golden")
-	for _, c := range charts {
-		reporttest.AssertChart(t, c.chart, c.golden)
-	}
-}
-
-// TestReportReproducesPublished checks every TR118_v2.2 row of
-// PUBLISHED.md (#190–#222). The throughputs, ratios, crossover fit and
-// perplexities follow; the two engine build times (#219, #220) do not:
-// the runs' own metadata give what the data pack recomputed.
-func TestReportReproducesPublished(t *testing.T) {
-	s := readBaseline(t)
-	pub := studydatatest.RequirePublished(t)
-	reporttest.AssertClaims(t, claims(pub, s))
-	reporttest.AssertFindings(t, findings(pub, s), report.MarkedNO(pub, findings(pub, s))...)
-}
 
 // The study's backends, as its records name them.
 const (
@@ -283,13 +242,15 @@ func findings(pub studydata.Published, s *golden.Set) []report.Finding {
 	}
 }
 
-type namedChart struct {
-	golden string
-	chart  report.Chart
-}
-
-// fragment renders the TR118 fragment from the baseline.
-func fragment(pub studydata.Published, s *golden.Set) (string, []namedChart) {
+// render is the TR118 fragment of the baseline alone: the claims, the
+// padding, backend and crossover tables, and the prefill and crossover
+// charts.
+func render(in report.Input) (report.Fragment, error) {
+	s, err := in.Set("tr118")
+	if err != nil {
+		return report.Fragment{}, err
+	}
+	pub := in.Published
 	var b strings.Builder
 	b.WriteString("### TR118_v2.2: inference backends, prefill and generate (from testdata/baseline.bench)\n\n" +
 		"The study ran tiny-gpt2 (0.1M parameters) and gpt2 (124M) through ONNX Runtime on the CPU and the GPU, TensorRT at three " +
@@ -366,19 +327,5 @@ func fragment(pub studydata.Published, s *golden.Set) (string, []namedChart) {
 		}
 		thr.Series = append(thr.Series, report.Series{Name: model, Estimates: es})
 	}
-	return b.String(), []namedChart{{"prefill.svg.golden", thr}, {"crossover.svg.golden", ratioChart}}
-}
-
-// Every result of the baseline has the name keys the fragment selects on.
-func TestBaselineNames(t *testing.T) {
-	s := readBaseline(t)
-	for _, r := range s.Results {
-		k := golden.Keys(r.Name)
-		if k["model"] == "" || k["params"] == "" {
-			t.Fatalf("%s: no model or params", r.Name)
-		}
-	}
-	if n := len(s.KeyValues("model", "mode=prefill", "backend="+ortCPU)); n != 9 {
-		t.Errorf("%d models with ONNX-CPU prefill, want the crossover's 9", n)
-	}
+	return report.Fragment{Markdown: b.String(), Charts: []report.NamedChart{{Name: "prefill.svg", Chart: thr}, {Name: "crossover.svg", Chart: ratioChart}}}, nil
 }

@@ -5,79 +5,56 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"testing"
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
-	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
-	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
-	"golang.org/x/perf/benchfmt"
-	tgolden "gotest.tools/v3/golden"
 )
 
-// TestBaseline checks that the committed baselines are exactly what the
-// converter makes of the study's CSVs; -update regenerates them.
-func TestBaseline(t *testing.T) {
-	for _, f := range []struct {
-		golden  string
-		convert func(string) ([]benchfmt.Record, error)
-	}{
-		{"baseline.bench", studydata.TR117Files},
-		{"chunks.bench", studydata.TR117ChunkFile},
-	} {
-		studydatatest.AssertBaseline(t, f.golden, f.convert)
-	}
-}
-
-// sets are the fragment's committed inputs: the study's baseline and
-// chunks, and a run of ours on this repository's CPU.
+// sets are the fragment's inputs: the study's baseline and chunks, a run
+// of ours (nil: none) and PUBLISHED.md.
 type sets struct {
 	base, chunks, ours *golden.Set
 	pub                studydata.Published
 }
 
-func readSets(t *testing.T) sets {
-	t.Helper()
-	s := sets{pub: studydatatest.RequirePublished(t)}
-	for _, f := range []struct {
-		path string
-		dst  **golden.Set
-	}{{"testdata/baseline.bench", &s.base}, {"testdata/chunks.bench", &s.chunks}, {"testdata/ours.bench", &s.ours}} {
-		set, err := golden.ReadFile(f.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		*f.dst = set
+// readSets takes in's sets: the study's baseline and chunks, and in.Run().
+func readSets(in report.Input) (sets, error) {
+	s := sets{pub: in.Published, ours: in.Run()}
+	var err error
+	if s.base, err = in.Set("tr117"); err != nil {
+		return s, err
 	}
-	return s
+	if s.chunks, err = in.Set("tr117-chunks"); err != nil {
+		return s, err
+	}
+	return s, nil
 }
 
-// TestReportFragment renders the TR117 fragment and its charts from the
-// committed .bench files only.
-func TestReportFragment(t *testing.T) {
-	md, charts := fragment(readSets(t))
-	tgolden.Assert(t, md, "report.md.golden")
-	for _, c := range charts {
-		reporttest.AssertChart(t, c.chart, c.golden)
+// render is the fragment of the study's baseline and chunks and of
+// in.Runs, a run of ours (the golden's is testdata/ours.bench); with no
+// run, the study's part alone.
+func render(in report.Input) (report.Fragment, error) {
+	s, err := readSets(in)
+	if err != nil {
+		return report.Fragment{}, err
 	}
+	md, charts := fragment(s)
+	return report.Fragment{Markdown: md, Charts: charts}, nil
 }
 
-// TestReportReproducesPublished checks every TR117 and TR117_multi_agent
-// row of PUBLISHED.md that has data (#175–#177, #179–#189; #178 has none):
-// the tier-3 means and maximum, the loop lag's mean, p99 and maximum, the
-// chunk count and gap p99 and the efficiencies follow; the "under load"
-// p99 (#182), the mean gap (#184), the §5 throttled efficiency (#188) and
-// the loop lag as the cause of the ceiling (#189) do not, each as the data
-// pack recomputed it.
-func TestReportReproducesPublished(t *testing.T) {
-	s := readSets(t)
-	reporttest.AssertClaims(t, slices.Concat(tier3Claims(s.pub, s.base), multiClaims(s.pub, s.base, s.chunks)))
-	reporttest.AssertFindings(t, findings(s.base), report.MarkedNO(s.pub, findings(s.base))...)
-	if n := len(report.StudyRuns(s.base, "TR117Agents", "lang=python")); n != 20 {
-		t.Errorf("%d Python pairs, want 20", n)
+// claims are every TR117 and TR117_multi_agent row of PUBLISHED.md that
+// has data (#175–#177, #179–#189; #178 has none).
+func claims(in report.Input) (report.Claims, error) {
+	s, err := readSets(in)
+	if err != nil {
+		return report.Claims{}, err
 	}
+	return report.Claims{
+		Numbers:  slices.Concat(tier3Claims(s.pub, s.base), multiClaims(s.pub, s.base, s.chunks)),
+		Findings: findings(s.pub, s.base),
+	}, nil
 }
 
 // e2eValues returns, for every TR117 tier-3 run file of backend, the
@@ -197,7 +174,7 @@ func chunkGaps(s *golden.Set, agent string) []float64 {
 // overhead, the balance bound − efficiency (wall beyond the slower agent,
 // where a saturated loop would show). The published cause follows only if
 // overhead, not imbalance, is most of the loss.
-func findings(s *golden.Set) []report.Finding {
+func findings(pub studydata.Published, s *golden.Set) []report.Finding {
 	rs := pythonPairs(s)
 	var gap, imbalance, overhead float64
 	for _, r := range rs {
@@ -216,18 +193,13 @@ func findings(s *golden.Set) []report.Finding {
 	return []report.Finding{{
 		What:      fmt.Sprintf("cause of the Python \"ceiling\" (%d pairs)", len(rs)),
 		Row:       189,
-		Published: "event-loop saturation (loop lag)",
+		Published: publishedCause(pub[189]),
 		Recomputed: fmt.Sprintf("efficiency = (a + b) / (2 · max(a, b)), the balance bound, within %s pp in every pair; wall − max(a, b) is %s–%s ms",
 			report.F(gap, 2), report.F(stats.Min(over)/1e6, 1), report.F(stats.Max(over)/1e6, 1)),
 		Follows: follows,
 		Note: fmt.Sprintf("%s: of the %s pp lost on average, imbalance is %s pp and overhead %s pp; the loop lag (mean %s ms) is the Windows timer tick, not lost work",
 			cause, report.F(imbalance+overhead, 2), report.F(imbalance, 2), report.F(overhead, 2), report.F(stats.Mean(lagMS(s, "default")), 0)),
 	}}
-}
-
-type namedChart struct {
-	golden string
-	chart  report.Chart
 }
 
 // backends are the cross-backend matrix's, in the order shown.
@@ -362,7 +334,9 @@ func agentsTable(b *strings.Builder, ours, base *golden.Set) report.Chart {
 	return c
 }
 
-func fragment(s sets) (string, []namedChart) {
+// fragment renders the TR117 fragment: the study's part, then, when
+// s.ours is not nil, our cross-backend matrix and agents.
+func fragment(s sets) (string, []report.NamedChart) {
 	var b strings.Builder
 	b.WriteString("### TR117: inference backends side by side, and the multi-agent \"ceiling\" (from testdata/baseline.bench, chunks.bench and ours.bench)\n\n" +
 		"TR117's tier-3 matrix timed seven backends on the same prompts; only the GPU PyTorch backends' per-run-file summaries " +
@@ -373,7 +347,7 @@ func fragment(s sets) (string, []namedChart) {
 	b.WriteString("#### Tier 3: what survives (§4)\n\n")
 	b.WriteString(report.ClaimsTable(tier3Claims(s.pub, s.base)).Markdown())
 	b.WriteString("\n#### The multi-agent root cause (TR117_multi_agent)\n\n")
-	b.WriteString(report.RowsTable(multiClaims(s.pub, s.base, s.chunks), findings(s.base)).Markdown())
+	b.WriteString(report.RowsTable(multiClaims(s.pub, s.base, s.chunks), findings(s.pub, s.base)).Markdown())
 
 	ct := report.Table{
 		Header: []string{"pairs", "runs", "legacy eff-%, mean [95 % CI]", "balance bound %", "wall − max t_i ms", "loop lag mean / p99 ms", "chunks"},
@@ -402,6 +376,9 @@ func fragment(s sets) (string, []namedChart) {
 		"the shorter agent idled, and that idle share is the whole gap to 100 %%.\n",
 		report.F(nDef/float64(len(gapMS(s.chunks, "buf8192"))), 0), report.F(nDef/float64(len(gapMS(s.chunks, "buf65536"))), 0))
 
+	if s.ours == nil {
+		return b.String(), nil
+	}
 	b.WriteString("\n#### In Go: Ollama against ONNX Runtime at matched sizes (BenchmarkTR117, testdata/ours.bench)\n\n")
 	lat := crossBackend(&b, s.ours)
 	b.WriteString("\n#### In Go: N agents streaming, the scheduler and the timers (BenchmarkTR117Agents, testdata/ours.bench)\n\n" +
@@ -419,5 +396,13 @@ func fragment(s sets) (string, []namedChart) {
 		"benchstat shows the two in separate rows; the table above sets them side by side.\n",
 		fmtMS(stats.Median(s.base.Values("ns/op", "TR117Agents", "lang=python", "op=sleep-100ms")), 1),
 		fmtMS(stats.Median(s.ours.Values("oversleep-p50-ns", "TR117Agents", "agents=2", "op=run")), 3))
-	return b.String(), []namedChart{{"latency.svg.golden", lat}, {"oversleep.svg.golden", over}}
+	return b.String(), []report.NamedChart{{Name: "latency.svg", Chart: lat}, {Name: "oversleep.svg", Chart: over}}
+}
+
+// publishedCause is #189's published cause as the fragment shows it: the
+// claim's after its "=", and the published evidence in parentheses
+// ("event-loop saturation (loop lag)").
+func publishedCause(r studydata.PublishedRow) string {
+	_, cause, _ := strings.Cut(r.Claim, "= ")
+	return cause + " (" + r.Published + ")"
 }

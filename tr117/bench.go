@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"runtime"
 	"slices"
 	"strconv"
@@ -16,12 +15,8 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent"
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
-	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
 	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
-	"github.com/chimeraforge/chimeraforge/internal/units"
 )
-
-func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
 
 // callUnits are what BenchmarkTR117 reports for the calls on either
 // backend: from measure.CallMetrics the decode rate, time to first token,
@@ -29,63 +24,80 @@ func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
 // TailValues the end-to-end latency's p95 and maximum.
 var callUnits = []string{"tok/s", "ttft-ns", "itl-ns", "e2e-ns", "e2e-p95-ns", "e2e-max-ns", "prefill-ns", "invalid-calls"}
 
-// BenchmarkTR117 is the study's cross-backend matrix on what Go can run:
-// Ollama serving a synthetic GGUF model against ONNX Runtime on the CPU
-// running the synthetic ONNX model nearest to it in parameters, on the
-// same prompt lengths and generated tokens, as backend=…/size=…/scenario=….
-// One iteration is one call.
-//
-// Each backend is a benchmark of its own level, so that a -bench pattern
-// that leaves a backend out starts none of it (no Ollama for
-// backend=onnxruntime alone).
-func BenchmarkTR117(b *testing.B) {
+// sizeLines are BenchmarkTR117's own config lines: which GGUF and ONNX
+// model pair up in each size.
+func sizeLines(testing.TB) ([]string, error) {
 	sizes, err := Sizes()
-	if err != nil {
-		b.Fatal(err)
-	}
 	var lines []string
 	for _, s := range sizes {
 		lines = append(lines, s.ConfigLine())
 	}
-	harness.PrintConfig(os.Stdout, lines)
-	b.Run("backend=ollama", func(b *testing.B) { benchOllamaBackend(b, sizes) })
-	b.Run("backend=onnxruntime", func(b *testing.B) { benchONNXBackend(b, sizes) })
+	return lines, err
 }
 
-// leafNames are the sub-benchmarks of one backend, size by size.
-func leafNames(sizes []Size) []string {
-	var names []string
-	for _, s := range sizes {
-		for _, sc := range Scenarios() {
-			names = append(names, "size="+s.Name+"/scenario="+sc.Name)
-		}
-	}
-	return names
+// numPredictLine is the ONNX backend's num-predict config line: the
+// Ollama side's num_predict, which its calls match.
+func numPredictLine(tb testing.TB) []string {
+	return []string{"num-predict: " + strconv.Itoa(*harness.NumPredict(tb, harness.ModelInfo{Synthetic: true}))}
 }
 
-// benchOllamaBackend is backend=ollama: one server (harness.NewLive) and
-// each size's GGUF model created on it when its first selected leaf runs.
-func benchOllamaBackend(b *testing.B, sizes []Size) {
-	l := harness.NewLive(b, harness.LiveConfig{Units: append([]string{"ns/op"}, callUnits...)})
-	in := l.Instances[0]
-	models := map[string]string{} // GGUF preset → tag, created when first needed
-	sw := harness.NewSweep(b, leafNames(sizes))
+// A leaf is one sub-benchmark of BenchmarkTR117: a size on one scenario,
+// on the backend running.
+type leaf struct {
+	size Size
+	sc   Scenario
+	// models are the GGUF models created on the Ollama backend's server
+	// (preset → tag), each when its first selected leaf runs; shared by
+	// the backend's leaves.
+	models map[string]string
+}
+
+// leaves are Sizes() × Scenarios(), size by size, on either backend.
+func leaves(context.Context, *harness.Env) ([]leaf, error) {
+	sizes, err := Sizes()
+	if err != nil {
+		return nil, err
+	}
+	models := map[string]string{}
+	var ls []leaf
 	for _, s := range sizes {
 		for _, sc := range Scenarios() {
-			sw.Run(b, "size="+s.Name+"/scenario="+sc.Name, func(b *testing.B) {
-				if !in.Alive() {
-					b.Logf("instance %s had died; restarting it", in.URL)
-					in.Restart(b)
-				}
-				tag, ok := models[s.GGUF]
-				if !ok {
-					tag = harness.Model(b, l.Instances, harness.ModelSpec{Synthetic: s.GGUF}).Tag
-					models[s.GGUF] = tag
-				}
-				benchOllama(b, l, in, tag, sc, func(p Prompt) int { return p.Tokens })
-			})
+			ls = append(ls, leaf{size: s, sc: sc, models: models})
 		}
 	}
+	return ls, nil
+}
+
+// leafName is size=…/scenario=….
+func leafName(l leaf) string { return "size=" + l.size.Name + "/scenario=" + l.sc.Name }
+
+// body is one leaf. backend=ollama: the Live's one server (restarted if
+// it died) and the size's GGUF model, created when first needed;
+// benchOllama. backend=onnxruntime: the size's ONNX model and a CPU
+// session for it, built when its first selected leaf runs and closed when
+// the sweep moves on (harness.Keep); benchONNX with num_predict − 1 steps
+// a call.
+func body(b *testing.B, env *harness.Env, l leaf) map[string]float64 {
+	if o := env.ONNX; o != nil {
+		m, err := harness.Keep(o, l.size.ONNX, func() (*model, error) { return buildModel(o.Runtime, l.size.ONNX, o.Threads) })
+		if err != nil {
+			b.Fatal(err)
+		}
+		predict := *harness.NumPredict(b, harness.ModelInfo{Synthetic: true})
+		return benchONNX(b, m.d, l.sc, predict-1, m.spec.Vocab, o.Trace)
+	}
+	live := env.Live
+	in := live.Instances[0]
+	if !in.Alive() {
+		b.Logf("instance %s had died; restarting it", in.URL)
+		in.Restart(b)
+	}
+	tag, ok := l.models[l.size.GGUF]
+	if !ok {
+		tag = harness.Model(b, live.Instances, harness.ModelSpec{Synthetic: l.size.GGUF}).Tag
+		l.models[l.size.GGUF] = tag
+	}
+	return benchOllama(b, live, in, tag, l.sc, func(p Prompt) int { return p.Tokens })
 }
 
 // benchOllama is one Ollama sub-benchmark: an untimed warm-up call (it
@@ -94,7 +106,7 @@ func benchOllamaBackend(b *testing.B, sizes []Size) {
 // server must count for a prompt: a count that differs means the prompt
 // lengths no longer match the ONNX side's, and fails the benchmark. The
 // calls are traced and pooled through measure.CallMetrics.
-func benchOllama(b *testing.B, l *harness.Live, in *harness.Instance, model string, sc Scenario, tokens func(Prompt) int) {
+func benchOllama(b *testing.B, l *harness.Live, in *harness.Instance, model string, sc Scenario, tokens func(Prompt) int) map[string]float64 {
 	ctx := b.Context()
 	opts := l.Options(measure.Options{}).Map()
 	call := func(k int, run string) (measure.Record, error) {
@@ -138,7 +150,7 @@ func benchOllama(b *testing.B, l *harness.Live, in *harness.Instance, model stri
 	values := pick(m.Values(), callUnits)
 	maps.Copy(values, TailValues(e2e))
 	maps.Copy(values, energy)
-	l.Report(b, values)
+	return values
 }
 
 // pick returns the values of v in units.
@@ -156,84 +168,37 @@ func pick(v map[string]float64, units []string) map[string]float64 {
 // each request of the Ollama side sends as num_thread, so that both
 // backends get the same cores. That is CHIMERA_NUM_THREAD, else the
 // harness's rule for one started server, one core left to the client.
-func onnxThreads(tb testing.TB) int {
-	tb.Helper()
+func onnxThreads() (int, error) {
 	n, err := harness.NumThreadFromEnv()
-	if err != nil {
-		tb.Fatal(err)
+	if err != nil || n > 0 {
+		return n, err
 	}
-	if n > 0 {
-		return n
-	}
-	return max(1, runtime.NumCPU()-1)
+	return max(1, runtime.NumCPU()-1), nil
 }
 
-// benchONNXBackend is backend=onnxruntime: ONNX Runtime's provenance and
-// Unit lines, then each size's model built when its first selected leaf
-// runs (and closed when the sweep moves on), num_predict − 1 steps a call.
-func benchONNXBackend(b *testing.B, sizes []Size) {
-	rt := onnxtest.Require(b)
-	threads := onnxThreads(b)
-	predict := *harness.NumPredict(b, harness.ModelInfo{Synthetic: true})
-	lines, err := rt.Provenance()
-	if err != nil {
-		b.Fatal(err)
-	}
-	lines = append(lines, "onnxruntime-threads: "+strconv.Itoa(threads), "onnxsynth: v"+strconv.Itoa(onnxsynth.Version),
-		"num-predict: "+strconv.Itoa(predict))
-	lines = append(lines, harness.Provenance(b, nil, nil, measure.Options{})...)
-	harness.PrintConfig(os.Stdout, lines)
-	if err := units.WriteLines(os.Stdout, false, append([]string{"ns/op"}, callUnits...)...); err != nil {
-		b.Fatal(err)
-	}
-	trace := harness.NewTrace(b)
-	var cur struct {
-		spec onnxsynth.Spec
-		d    *onnx.Decoder
-	}
-	defer func() {
-		if cur.d != nil {
-			cur.d.Close()
-		}
-	}()
-	sw := harness.NewSweep(b, leafNames(sizes))
-	for _, s := range sizes {
-		for _, sc := range Scenarios() {
-			sw.Run(b, "size="+s.Name+"/scenario="+sc.Name, func(b *testing.B) {
-				if cur.spec.Name != s.ONNX {
-					if cur.d != nil {
-						cur.d.Close()
-					}
-					cur.spec, cur.d = onnxsynth.Spec{}, nil
-					d, spec, err := buildDecoder(rt, s.ONNX, threads)
-					if err != nil {
-						b.Fatal(err)
-					}
-					cur.spec, cur.d = spec, d
-				}
-				benchONNX(b, cur.d, sc, predict-1, cur.spec.Vocab, trace)
-			})
-		}
-	}
+// A model is one size's ONNX model and a CPU session for it.
+type model struct {
+	d    *onnx.Decoder
+	spec onnxsynth.Spec
 }
 
-// buildDecoder builds preset's model and a CPU session for it.
-func buildDecoder(rt *onnx.Runtime, preset string, threads int) (*onnx.Decoder, onnxsynth.Spec, error) {
+func (m *model) Close() error { return m.d.Close() }
+
+// buildModel builds preset's model and a CPU session for it.
+func buildModel(rt *onnx.Runtime, preset string, threads int) (*model, error) {
 	spec, err := onnxsynth.Preset(preset)
 	if err != nil {
-		return nil, spec, err
+		return nil, err
 	}
 	w, err := onnxsynth.NewWeights(spec)
 	if err != nil {
-		return nil, spec, err
+		return nil, err
 	}
 	d, err := onnx.NewDecoder(rt, spec, onnxsynth.Model(w), onnx.SessionConfig{Provider: onnx.CPU, IntraOpThreads: threads})
-	return d, spec, err
-}
-
-// A caller runs ONNX calls: an onnx.Decoder, or a scripted one in tests.
-type caller interface {
-	Run(onnx.Batch) (onnx.Record, error)
+	if err != nil {
+		return nil, err
+	}
+	return &model{d: d, spec: spec}, nil
 }
 
 // benchONNX is one ONNX Runtime sub-benchmark: an untimed warm-up call
@@ -243,51 +208,22 @@ type caller interface {
 // num_predict. The records go to the trace, degraded ones too (counted
 // and logged, never pooled; all degraded fails), and the clean ones
 // through measure.CallMetrics, as Ollama's calls.
-func benchONNX(b *testing.B, d caller, sc Scenario, steps, vocab int, trace *measure.Trace) {
-	warm, err := d.Run(sc.Batch(WarmupCall, steps, vocab))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if !warm.OK() {
-		b.Logf("warm-up call degraded: %s", warm.Degraded)
-	}
-	var recs []onnx.Record
-	for k := 0; b.Loop(); k++ {
-		r, err := d.Run(sc.Batch(k, steps, vocab))
-		if err != nil {
-			b.Fatal(err)
-		}
-		recs = append(recs, r)
-	}
+func benchONNX(b *testing.B, d harness.ONNXCaller, sc Scenario, steps, vocab int, trace *measure.Trace) map[string]float64 {
+	recs := harness.ONNXCalls(b, d, sc.Batch(WarmupCall, steps, vocab), func(k int) onnx.Batch { return sc.Batch(k, steps, vocab) })
+	mrs := harness.TraceONNX(b, trace, recs, func(k int, mr *measure.Record) {
+		mr.Run, mr.Config, mr.Stage = strconv.Itoa(k), "backend=onnxruntime/scenario="+sc.Name, sc.Name
+	})
 	var m measure.CallMetrics
 	var e2e []float64
-	var errs []error
-	degraded := 0
 	for k, r := range recs {
-		mr := r.Measure()
-		mr.Run, mr.Config, mr.Stage = strconv.Itoa(k), "backend=onnxruntime/scenario="+sc.Name, sc.Name
-		errs = append(errs, trace.Write(mr))
 		if r.OK() {
-			m.Add(mr)
-			e2e = append(e2e, float64(mr.E2E()))
-		} else {
-			degraded++
+			m.Add(mrs[k])
+			e2e = append(e2e, float64(mrs[k].E2E()))
 		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		b.Fatal(err)
-	}
-	if degraded == len(recs) {
-		b.Fatalf("all %d calls degraded (see the trace)", degraded)
-	}
-	if degraded > 0 {
-		b.Logf("%d of %d calls degraded, left out of the metrics (see the trace)", degraded, len(recs))
 	}
 	values := pick(m.Values(), callUnits)
 	maps.Copy(values, TailValues(e2e))
-	for u, v := range values {
-		b.ReportMetric(v, u)
-	}
+	return values
 }
 
 // AgentCounts are the numbers of agents BenchmarkTR117Agents runs at once.
@@ -303,22 +239,8 @@ var agentUnits = []string{"ns/op", "eff-%", "legacy-speedup-x", "speedup-x", "tr
 	"balance-%", "overhead-ns", "wall-ns", "tok/s", "ttft-ns", "e2e-ns", "e2e-p95-ns", "e2e-max-ns", "invalid-calls",
 	"sched-p50-ns", "sched-p99-ns", "oversleep-p50-ns", "oversleep-p99-ns"}
 
-// BenchmarkTR117Agents is the Go analogue of TR117_multi_agent's
-// event-loop study: N agents (AgentCounts) streaming at once from one
-// Ollama instance with N slots, as agents=N/op=run (one iteration: each
-// agent's workflow alone, then all together), while a goroutine of the
-// benchmark sleeps OversleepPeriod after OversleepPeriod.
-func BenchmarkTR117Agents(b *testing.B) {
-	l := harness.NewLive(b, harness.LiveConfig{NumParallel: slices.Max(AgentCounts), Units: agentUnits})
-	var names []string
-	for _, n := range AgentCounts {
-		names = append(names, fmt.Sprintf("agents=%d/op=run", n))
-	}
-	sw := harness.NewSweep(b, names)
-	for _, n := range AgentCounts {
-		sw.Run(b, fmt.Sprintf("agents=%d/op=run", n), func(b *testing.B) { benchAgentsRun(b, l, newAgents(l, n)) })
-	}
-}
+// agentsName is agents=N/op=run.
+func agentsName(n int) string { return fmt.Sprintf("agents=%d/op=run", n) }
 
 // newAgents returns n agents (the harness's 2-call workflow) on l's first
 // instance, named agent1…agentN.
@@ -329,7 +251,7 @@ func newAgents(l *harness.Live, n int) []*agent.Agent {
 		as[i] = &agent.Agent{
 			Name: "agent" + strconv.Itoa(i+1), Client: in.Client, URL: in.URL, Model: l.Model().Tag,
 			Options: l.Options(measure.Options{}), Corpus: l.Corpus, Trace: l.Trace,
-			Config: fmt.Sprintf("agents=%d/op=run", n),
+			Config: agentsName(n),
 		}
 	}
 	return as
@@ -346,7 +268,7 @@ func newAgents(l *harness.Live, n int) []*agent.Agent {
 // together halves; oversleep-p50-ns and oversleep-p99-ns those of the
 // sleeps an OversleepRegion took through the whole timed region, as the
 // study's monitor slept through its runs.
-func benchAgentsRun(b *testing.B, l *harness.Live, agents []*agent.Agent) {
+func benchAgentsRun(b *testing.B, l *harness.Live, agents []*agent.Agent) map[string]float64 {
 	ctx := b.Context()
 	if _, err := multiagent.Interleave(ctx, "warmup", agents...); err != nil {
 		b.Fatal(annotate(l, err))
@@ -385,7 +307,7 @@ func benchAgentsRun(b *testing.B, l *harness.Live, agents []*agent.Agent) {
 	maps.Copy(values, sched.Values())
 	maps.Copy(values, over.Values())
 	maps.Copy(values, energy)
-	l.Report(b, values)
+	return values
 }
 
 // schedRun is multiagent.Run with the scheduler latencies of the run

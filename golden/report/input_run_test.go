@@ -1,0 +1,28 @@
+package report
+
+import (
+	"testing"
+
+	"golang.org/x/perf/benchfmt"
+
+	"github.com/chimeraforge/chimeraforge/golden"
+)
+
+// TestInputRunIsNilWithoutResults checks that no run and a run with no
+// result both read as none, and a run with one as itself.
+func TestInputRunIsNilWithoutResults(t *testing.T) {
+	one := &golden.Set{Results: []*benchfmt.Result{{Name: benchfmt.Name("TR120/x"), Iters: 1}}}
+	for _, c := range []struct {
+		name string
+		runs *golden.Set
+		want *golden.Set
+	}{
+		{"nil", nil, nil},
+		{"empty", &golden.Set{}, nil},
+		{"one result", one, one},
+	} {
+		if got := (Input{Runs: c.runs}).Run(); got != c.want {
+			t.Errorf("%s: Run() = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
