@@ -26,7 +26,7 @@ func TestChartGolden(t *testing.T) {
 	for _, tt := range []struct {
 		name string
 		kind report.Kind
-	}{{"bars.svg.golden", report.Bars}, {"dots.svg.golden", report.Dots}} {
+	}{{"bars.svg", report.Bars}, {"dots.svg", report.Dots}} {
 		t.Run(tt.name, func(t *testing.T) {
 			reporttest.AssertChart(t, report.Chart{Title: "test", YLabel: "tok/s", Categories: []string{"a", "b", "c"}, Series: series, Kind: tt.kind}, tt.name)
 		})
@@ -36,40 +36,40 @@ func TestChartGolden(t *testing.T) {
 		name string
 		c    report.Chart
 	}{
-		{"loglog.svg.golden", report.Chart{Title: "test: log-log with fits and a reference line", YLabel: "ms", XLabel: "parameters",
+		{"loglog.svg", report.Chart{Title: "test: log-log with fits and a reference line", YLabel: "ms", XLabel: "parameters",
 			Kind: report.Dots, LogX: true, LogY: true, Refs: []report.Ref{{Value: 100, Label: "target 100 ms"}},
 			Series: []report.Series{
 				{Name: "family a", X: []float64{1e8, 3e8, 1e9, 4e9}, Estimates: []report.Estimate{{12, 11, 13}, one(30), {85, 80, 90}, one(340)}, Fit: true},
 				{Name: "family b", X: []float64{5e8, 2e9, 7e9}, Estimates: []report.Estimate{one(20), one(90), one(200)}, Fit: true},
 			}}},
-		{"hbars.svg.golden", report.Chart{Title: "test: long labels on their side", YLabel: "speedup (×)", Kind: report.HBars,
+		{"hbars.svg", report.Chart{Title: "test: long labels on their side", YLabel: "speedup (×)", Kind: report.HBars,
 			Refs:       []report.Ref{{Value: 1, Label: "1×: no gain"}},
 			Categories: []string{"one instance, one slot", "two instances, one slot each", "one instance, two slots"},
 			Series:     []report.Series{{Name: "study", Estimates: []report.Estimate{{1, 0.98, 1.02}, {1.8, 1.7, 1.9}, one(1.4)}}}}},
-		{"numeric.svg.golden", report.Chart{Title: "test: a numeric x axis", YLabel: "agg-tok/s", XLabel: "agents", Kind: report.Dots,
+		{"numeric.svg", report.Chart{Title: "test: a numeric x axis", YLabel: "agg-tok/s", XLabel: "agents", Kind: report.Dots,
 			Series: []report.Series{
 				{Name: "one instance", X: []float64{1, 2, 4, 8}, Estimates: []report.Estimate{{100, 95, 105}, {150, 140, 160}, {180, 170, 190}, one(185)}},
 				{Name: "two instances", X: []float64{1, 2, 4, 8}, Estimates: []report.Estimate{{98, 93, 103}, {190, 180, 200}, {260, 240, 280}, {300, 270, 330}}},
 			}}},
-		{"logx.svg.golden", report.Chart{Title: "test: a log x axis, a linear y axis and Δ = 0", YLabel: "Δ %", XLabel: "parameters",
+		{"logx.svg", report.Chart{Title: "test: a log x axis, a linear y axis and Δ = 0", YLabel: "Δ %", XLabel: "parameters",
 			Kind: report.Dots, LogX: true, Refs: []report.Ref{{Value: 0, Label: "Δ = 0"}},
 			Series: []report.Series{{Name: "ours", X: []float64{1e5, 5e6, 2.5e7, 1.24e8}, Estimates: []report.Estimate{{40, 30, 50}, {12, 5, 19}, {-3, -9, 3}, one(-14)}}}}},
-		{"logy.svg.golden", report.Chart{Title: "test: categories on a log value axis", YLabel: "tok/s", Kind: report.Dots, LogY: true,
+		{"logy.svg", report.Chart{Title: "test: categories on a log value axis", YLabel: "tok/s", Kind: report.Dots, LogY: true,
 			Categories: []string{"onnxruntime-cpu", "onnxruntime-gpu", "tensorrt-fp16"},
 			Series: []report.Series{
 				{Name: "tiny-gpt2", Estimates: []report.Estimate{one(88000), one(4600), one(5000)}},
 				{Name: "gpt2", Estimates: []report.Estimate{one(1300), {4000, 3600, 4400}, one(3800)}},
 			}}},
-		{"fit.svg.golden", report.Chart{Title: "test: a power-law fit with its 95 % band, and where it crosses 1×", YLabel: "ratio", XLabel: "parameters",
+		{"fit.svg", report.Chart{Title: "test: a power-law fit with its 95 % band, and where it crosses 1×", YLabel: "ratio", XLabel: "parameters",
 			Kind: report.Dots, LogX: true, LogY: true, Refs: []report.Ref{{Value: 1, Label: "1×: equal speed"}},
 			XRefs: []report.Ref{{Value: 7.6e7, Label: "the fit crosses 1× at 76 M parameters"}},
 			Series: []report.Series{{Name: "ONNX CPU / torch.compile", X: []float64{1e5, 5e6, 1.1e7, 2.5e7, 4.5e7, 5e7, 7.5e7, 1e8, 1.24e8},
 				Estimates: []report.Estimate{one(21.8), one(5.06), one(4.41), one(1.58), one(1.42), one(1.26), one(0.71), one(0.86), one(0.68)}, Fit: true}}}},
-		{"refs.svg.golden", report.Chart{Title: "test: reference lines at 100 % and 50 %", YLabel: "%", Kind: report.Bars,
+		{"refs.svg", report.Chart{Title: "test: reference lines at 100 % and 50 %", YLabel: "%", Kind: report.Bars,
 			Refs:       []report.Ref{{Value: 100, Label: "100 %: as fast as alone"}, {Value: 50, Label: "50 %: no gain from the second agent"}},
 			Categories: []string{"a", "b", "c"},
 			Series:     []report.Series{{Name: "eff-%", Estimates: []report.Estimate{{97, 95, 99}, {72, 68, 76}, one(55)}}}}},
-		{"share.svg.golden", report.Chart{Title: "test: a long legend and a two-line title, the height grown to keep the data at 60 %", YLabel: "ms",
+		{"share.svg", report.Chart{Title: "test: a long legend and a two-line title, the height grown to keep the data at 60 %", YLabel: "ms",
 			Kind: report.Dots, Categories: []string{"a", "b"}, Refs: []report.Ref{{Value: 3, Label: "target"}},
 			Series: func() (ss []report.Series) {
 				for i := range 6 {
@@ -77,7 +77,7 @@ func TestChartGolden(t *testing.T) {
 				}
 				return ss
 			}()}},
-		{"title.svg.golden", report.Chart{Title: "test: a title long enough to wrap onto three lines at the fixed width of sixteen centimetres, " +
+		{"title.svg", report.Chart{Title: "test: a title long enough to wrap onto three lines at the fixed width of sixteen centimetres, " +
 			"broken at spaces, never past the right edge, whatever the viewer's sans-serif font", YLabel: "tok/s",
 			Categories: []string{"a", "b"}, Series: []report.Series{{Name: "s", Estimates: []report.Estimate{{1, 0.9, 1.1}, {2, 1.8, 2.2}}}}}},
 	} {
@@ -217,5 +217,41 @@ func TestMarkedNO(t *testing.T) {
 	got := report.MarkedNO(pub, []report.Finding{{Row: 1}, {Row: 2}, {Row: 3}, {Row: 9}})
 	if diff := cmp.Diff([]int{2, 3}, got); diff != "" {
 		t.Errorf("MarkedNO mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestAssertEmbedded runs reporttest.AssertEmbedded against a recorder: a
+// chart must have a one-sentence caption and the markdown must embed it,
+// image and caption, as NamedChart.Markdown writes it.
+func TestAssertEmbedded(t *testing.T) {
+	c := report.NamedChart{Name: "x.svg", Caption: "Rate against agents: where the curve flattens, more agents add nothing."}
+	for _, tt := range []struct {
+		name     string
+		markdown string
+		chart    report.NamedChart
+		fails    int
+	}{
+		{"embedded with its caption", "text\n\n" + c.Markdown(), c, 0},
+		{"not linked", "text\n", c, 1},
+		{"linked without the caption under it", "![" + c.Caption + "](x.svg)\n", c, 1},
+		{"no caption", "![](x.svg)\n\n**\n", report.NamedChart{Name: "x.svg"}, 1},
+		{"caption not a sentence", "", report.NamedChart{Name: "x.svg", Caption: "rate"}, 1},
+		{"caption breaks the markdown", "", report.NamedChart{Name: "x.svg", Caption: "rate [per agent]."}, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{TB: t}
+			reporttest.AssertEmbedded(rec, report.Fragment{Markdown: tt.markdown, Charts: []report.NamedChart{tt.chart}})
+			if rec.errors != tt.fails {
+				t.Errorf("AssertEmbedded reported %d errors, want %d", rec.errors, tt.fails)
+			}
+		})
+	}
+}
+
+func TestChartSection(t *testing.T) {
+	cs := []report.NamedChart{{Name: "a.svg", Caption: "A against B."}, {Name: "b.svg", Caption: "C against D."}}
+	want := "\n#### Charts\n\n![A against B.](a.svg)\n\n*A against B.*\n\n![C against D.](b.svg)\n\n*C against D.*\n"
+	if diff := cmp.Diff(want, report.ChartSection("####", cs)); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
 }
