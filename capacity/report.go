@@ -103,17 +103,28 @@ func Render(run *golden.Set) (report.Fragment, error) {
 		scale float64
 		d     int
 	}{{"agg-tok/s", 1, 0}, {"agent-tok/s", 1, 0}, {"ttft-p50-ns", 1e-6, 1}, {"ttft-p95-ns", 1e-6, 1}, {"e2e-p95-ns", 1e-6, 1}, {"queue-ns", 1e-6, 1}, {"goodput-%", 1, 0}, {"speedup-x", 1, 2}}
-	agg := report.Chart{Title: "Aggregate decode throughput against agents", YLabel: "agg-tok/s", Categories: ns, Kind: report.Dots}
-	ttftTitle := "p95 TTFT against agents"
-	if bound, ok := slo.Bound(MetricTTFT, 95); ok {
-		ttftTitle += fmt.Sprintf(" (target ≤ %s ms)", report.F(bound/1e6, 0))
+	// Agents are numbers, doubling: a log x axis spaces them evenly and
+	// shows where a curve bends.
+	agents := make([]float64, len(ns))
+	for i, n := range ns {
+		agents[i] = float64(atoi(n))
 	}
-	ttft := report.Chart{Title: ttftTitle, YLabel: "ttft-p95 (ms)", Categories: ns, Kind: report.Dots}
+	agg := report.Chart{Title: "Aggregate decode throughput against agents", YLabel: "agg-tok/s", XLabel: "agents", LogX: true, Kind: report.Dots}
+	ttftTitle := "p95 TTFT against agents"
+	ttftCaption := "p95 time to first token (the mean of the run's p95s; hollow where too few samples give no interval) against concurrent agents on a log axis, one series per setup: the higher a curve climbs, the longer an agent waits for its first token."
+	ttft := report.Chart{YLabel: "ttft-p95 (ms)", XLabel: "agents", LogX: true, Kind: report.Dots}
+	if bound, ok := slo.Bound(MetricTTFT, 95); ok {
+		target := report.F(bound/1e6, 0)
+		ttftTitle += fmt.Sprintf(" (target ≤ %s ms)", target)
+		ttft.Refs = []report.Ref{{Value: bound / 1e6, Label: "target: p95 TTFT ≤ " + target + " ms"}}
+		ttftCaption = "p95 time to first token (the mean of the run's p95s; hollow where too few samples give no interval) against concurrent agents on a log axis, one series per setup, with the target's " + target + " ms as a dashed line: a point above the line misses the target."
+	}
+	ttft.Title = ttftTitle
 	var answers []string
 	for _, s := range setups {
 		where := strings.Split(s, "/")
-		aggSeries := report.Series{Name: s}
-		ttftSeries := report.Series{Name: s}
+		aggSeries := report.Series{Name: s, X: agents}
+		ttftSeries := report.Series{Name: s, X: agents}
 		var measured []int
 		var aggs []float64
 		largest := 0
@@ -150,8 +161,14 @@ func Render(run *golden.Set) (report.Fragment, error) {
 		answers = append(answers, answer(run, s, slo, measured, aggs, largest))
 	}
 	b.WriteString(table.Markdown())
-	b.WriteString("\n![agg-tok/s against agents](throughput.svg)\n\n![ttft-p95 against agents](ttft.svg)\n\n")
-	b.WriteString("The target, drawn as a table (the charts cannot draw a line):\n\n")
+	charts := []report.NamedChart{
+		{Name: "throughput.svg", Chart: agg, Caption: "Aggregate decode throughput (the mean agg-tok/s; hollow where too few samples give no interval) against concurrent agents on a log axis, one series per setup: where a curve flattens, more agents add no throughput in that setup."},
+		{Name: "ttft.svg", Chart: ttft, Caption: ttftCaption},
+	}
+	for _, c := range charts {
+		b.WriteString("\n" + c.Markdown())
+	}
+	b.WriteString("\nThe target:\n\n")
 	target := report.Table{Header: []string{"term", "percentile", "bound"}, Align: "lrr"}
 	for _, t := range slo.Terms {
 		op := "≤"
@@ -165,7 +182,7 @@ func Render(run *golden.Set) (report.Fragment, error) {
 	for _, a := range answers {
 		b.WriteString("- " + a + "\n")
 	}
-	return report.Fragment{Markdown: b.String(), Charts: []report.NamedChart{{Name: "throughput.svg", Chart: agg}, {Name: "ttft.svg", Chart: ttft}}}, nil
+	return report.Fragment{Markdown: b.String(), Charts: charts}, nil
 }
 
 // curveMeets says whether the curve's per-N summaries meet the SLO's terms

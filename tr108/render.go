@@ -261,7 +261,6 @@ func quantChart(s *golden.Set) report.Chart {
 		Title:  "TR108 baseline phase: decode throughput per model (5 prompts, mean ± 95 % t-CI)",
 		YLabel: "decode rate, tok/s",
 		Kind:   report.Bars,
-		Width:  18 * report.Centimeter,
 	}
 	terms, labels := models(s)
 	var es []report.Estimate
@@ -280,7 +279,6 @@ func ttftChart(s *golden.Set) report.Chart {
 		Title:  "TR108 tuning requests: the study's TTFT, warm vs after a reload (mean ± 95 % t-CI)",
 		YLabel: "load + prompt eval, s",
 		Kind:   report.Bars,
-		Width:  18 * report.Centimeter,
 	}
 	var warm, cold []report.Estimate
 	for _, m := range s.KeyValues("model", "phase=tuning") {

@@ -43,7 +43,8 @@ func render(in report.Input) (report.Fragment, error) {
 	if err != nil {
 		return report.Fragment{}, err
 	}
-	return report.Fragment{Markdown: md, Charts: []report.NamedChart{{Name: "delta.svg", Chart: chart}}}, nil
+	charts := []report.NamedChart{{Name: "delta.svg", Chart: chart, Caption: "Each configuration's decode rate against its baseline's, as the difference of means in per cent, for TR109's single runs, TR111_v2's study means and our run (with its 95 % Welch interval where there is one): a point above the Δ = 0 line is faster than the baseline, and an interval across it is no difference."}}
+	return report.Fragment{Markdown: md + report.ChartSection("####", charts), Charts: charts}, nil
 }
 
 // The rules that read each input: the study's configs are paired with the
@@ -272,8 +273,8 @@ func fragment(pub studydata.Published, in inputs) (string, report.Chart, error) 
 		Title:  "Decode rate of each configuration against its baseline (difference of means; ours ± 95 % Welch CI)",
 		YLabel: "Δ mean vs baseline, %",
 		Kind:   report.Dots,
-		Width:  18 * report.Centimeter,
 		Height: 10 * report.Centimeter,
+		Refs:   []report.Ref{{Value: 0, Label: "Δ = 0: as fast as the baseline"}},
 	}
 	var pyDots, rustDots, ourDots []report.Estimate
 	dot := func(deltaPct float64) report.Estimate {

@@ -39,7 +39,7 @@
 // study's legacy definition and sets each beside the published number: the per-test
 // table follows, the "95.8 %" mean quoted by later reports does not (the
 // 150 runs give 93.21 %), and the contention flag is speedup < 1.5, not
-// Appendix B's TTFT rule. testdata/efficiency.svg.golden charts the legacy
+// Appendix B's TTFT rule. testdata/efficiency.svg charts the legacy
 // efficiency and the balance bound by scenario. Both are rendered from the
 // committed baseline only; regenerate them, and the baseline from the data
 // pack (study/, or CHIMERA_STUDY_DIR), with

@@ -111,5 +111,8 @@ func fragment(in report.Input, s *golden.Set) report.Fragment {
 	fmt.Fprintf(&b, "\nCompare a run of ours with this baseline (one table although the config lines differ):\n\n"+
 		"    go test -run '^$' -bench . -count 10 ./tr110 > new.txt\n"+
 		"    go tool benchstat -table '' -ignore /gomaxprocs,/config tr110/testdata/baseline.bench new.txt\n")
-	return report.Fragment{Markdown: b.String(), Charts: []report.NamedChart{{Name: "efficiency.svg", Chart: eff}}}
+	eff.Refs = append(eff.Refs, report.Ref{Value: 100, Label: "100 %: the agents overlap for the whole run"})
+	charts := []report.NamedChart{{Name: "efficiency.svg", Chart: eff, Caption: "The study's legacy efficiency of two Python agents on two Ollama instances per scenario (mean with the 95 % t-interval) against the 100 % line where both agents run for the whole wall time: the legacy efficiency measures how evenly the agents overlap, not a speedup."}}
+	b.WriteString(report.ChartSection("####", charts))
+	return report.Fragment{Markdown: b.String(), Charts: charts}
 }

@@ -37,7 +37,7 @@
 // count: 13 of 19 runs, not 12), and compares one instance with two in
 // rates, since the workloads differ: per-call decode rate, both agents'
 // tokens per wall second, and the calls decoding at once. The charts
-// (efficiency.svg.golden, throughput.svg.golden) show the same. All are
+// (testdata/efficiency.svg, testdata/throughput.svg) show the same. All are
 // rendered by [Report] (report.go), the report declared once, from the
 // embedded .bench files only: its own baseline and [tr114.Baseline].
 // TestReport checks it; regenerate the fragment, the charts and the

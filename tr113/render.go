@@ -161,7 +161,13 @@ func fragment(pub studydata.Published, one, two *golden.Set) (string, []report.N
 			{Name: "two instances (TR114_v2)", Estimates: []report.Estimate{report.MeanEstimate(r2.Values("tok/s")), report.MeanEstimate(r2.Values("agg-tok/s"))}},
 		},
 	}
-	return b.String(), []report.NamedChart{{Name: "efficiency.svg", Chart: eff}, {Name: "throughput.svg", Chart: thr}}
+	eff.Refs = append(eff.Refs, report.Ref{Value: 100, Label: "100 %: the agents overlap for the whole run"})
+	charts := []report.NamedChart{
+		{Name: "efficiency.svg", Chart: eff, Caption: "The study's legacy efficiency per scenario with both agents on one Ollama instance (TR113) beside two instances (TR114_v2), mean with the 95 % t-interval where n ≥ 3, against the 100 % line where both agents run for the whole wall time: it measures how evenly the agents overlap, not whether a second instance helped."},
+		{Name: "throughput.svg", Chart: thr, Caption: "The study's decode rate per call and both agents' tokens per wall second, one instance (TR113) beside two (TR114_v2), mean with the 95 % t-interval, bars from zero: the ratio of the bars is what the second instance changed."},
+	}
+	b.WriteString(report.ChartSection("####", charts))
+	return b.String(), charts
 }
 
 // estimate is the mean of xs with its 95 % t-interval, without the

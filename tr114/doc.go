@@ -109,8 +109,8 @@
 //
 // The package declares the report once, as Report: its baselines (its
 // own, embedded, and tr111.Baseline), BenchmarkTR114's matrix and body, and
-// Render. testdata/report.md.golden, efficiency.svg.golden and
-// throughput.svg.golden are Render's fragment of the baselines alone;
+// Render. testdata/report.md.golden, testdata/efficiency.svg and
+// testdata/throughput.svg are Render's fragment of the baselines alone;
 // regenerate them, and
 // the baseline from the data pack (study/, or CHIMERA_STUDY_DIR), with
 //

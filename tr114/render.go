@@ -68,7 +68,7 @@ func render(in report.Input) (report.Fragment, error) {
 		// answers the question on the reader's machine.
 		md, headline := runReport(runs, in.Runs)
 		frag.Markdown = md + "\n" + frag.Markdown
-		frag.Charts = append(frag.Charts, report.NamedChart{Name: "headline.svg", Chart: headline})
+		frag.Charts = append(frag.Charts, headline)
 	}
 	return frag, nil
 }
@@ -148,5 +148,11 @@ func reportFragment(pub studydata.Published, runs, alone *golden.Set) report.Fra
 			{Name: "two agents together (TR114_v2)", Estimates: []report.Estimate{report.MeanEstimate(runs.Values("tok/s")), report.MeanEstimate(runs.Values("agg-tok/s"))}},
 		},
 	}
-	return report.Fragment{Markdown: b.String(), Charts: []report.NamedChart{{Name: "efficiency.svg", Chart: eff}, {Name: "throughput.svg", Chart: thr}}}
+	eff.Refs = append(eff.Refs, report.Ref{Value: 100, Label: "100 %: the agents overlap for the whole run"})
+	charts := []report.NamedChart{
+		{Name: "efficiency.svg", Chart: eff, Caption: "The study's legacy efficiency and balance bound per scenario of two agents on two Ollama instances (TR114_v2), mean with the 95 % t-interval, against the 100 % line where both agents run for the whole wall time: it measures how evenly the agents overlap, not a speedup."},
+		{Name: "throughput.svg", Chart: thr, Caption: "The study's decode rate per agent and tokens per wall second of all agents, one agent alone (TR111_v2's warm calls) beside two together (TR114_v2), mean with the 95 % t-interval, bars from zero: the ratio of the right-hand bars is what running two agents at once gave."},
+	}
+	b.WriteString(report.ChartSection("####", charts))
+	return report.Fragment{Markdown: b.String(), Charts: charts}
 }

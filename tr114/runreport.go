@@ -89,7 +89,7 @@ func studyRuns(study, run *golden.Set) (report.Runs, string) {
 // the study's, with a verdict from speedup-x's interval, and the headline
 // chart (speedup-x per setup, the legacy figure beside it as the speedup
 // it claims, the study's and the run's). study is testdata/baseline.bench.
-func runReport(study, run *golden.Set) (string, report.Chart) {
+func runReport(study, run *golden.Set) (string, report.NamedChart) {
 	setups := runSetups(run)
 	sruns, which := studyRuns(study, run)
 	var b strings.Builder
@@ -141,11 +141,10 @@ func runReport(study, run *golden.Set) (string, report.Chart) {
 	}
 	b.WriteString("\nA setup helps where its `speedup-x` interval lies above 1×. The legacy figure compares each agent's time " +
 		"with the other's inside the same run, not with its time alone, so it can read near 2× (100 %) where running " +
-		"the agents together did not help.\n\n" +
-		"![speedup-x per setup, this run's, beside each setup's legacy eff-% as the speedup it implies, this run's and the study's](headline.svg)\n\n" +
-		"*The headline chart: this run's speedup-x per setup (blue) against the legacy figure read as a speedup, this run's (orange) " +
-		"and the study's (green, only the setup it ran); the gridline at 1× is no gain.*\n")
-	return b.String(), ch
+		"the agents together did not help.\n\n")
+	headline := report.NamedChart{Name: "headline.svg", Chart: ch, Caption: "The headline chart: this run's speedup-x per setup (time alone over time together, mean with its 95 % t-interval) beside the legacy eff-% read as the speedup it implies, this run's and the study's (only the setup it ran), against the 1× line of no gain: a setup helps where its speedup-x interval lies above the line."}
+	b.WriteString(headline.Markdown())
+	return b.String(), headline
 }
 
 // cell is the mean of xs with its interval, or what is missing.

@@ -32,7 +32,7 @@
 // construction), each call decoding at the full rate of one, and in 4 of
 // the 6 configs finished sooner than tokio-default at 98.7 %; taking its
 // serial wall as the agents' time alone gives tokio-default a speedup
-// below 1. The charts (efficiency.svg.golden, throughput.svg.golden)
+// below 1. The charts (testdata/efficiency.svg, testdata/throughput.svg)
 // show the legacy efficiency and the rates by runtime. All are rendered
 // from the committed baseline only; regenerate them, and the baseline
 // from the data pack (study/, or CHIMERA_STUDY_DIR),

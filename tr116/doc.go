@@ -42,7 +42,7 @@
 // peaks; "Python never exceeds 86 %", when a run reaches 91.7 %). It then
 // compares two Rust agents together with one alone per model: together
 // they made 69–81 % of one agent's tokens per wall second. The charts
-// (efficiency.svg.golden, throughput.svg.golden) show the legacy
+// (testdata/efficiency.svg, testdata/throughput.svg) show the legacy
 // efficiencies by model and the throughput comparison. All are rendered
 // from the committed baseline only; regenerate them, and the baseline
 // from the data pack (study/, or CHIMERA_STUDY_DIR),

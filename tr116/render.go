@@ -96,7 +96,7 @@ func fragment(in report.Input, s *golden.Set) report.Fragment {
 		Header: []string{"model", "alone: calls", "alone: tok/s per call", "alone: tokens per wall second", "together: runs", "together: tok/s per call", "together: agg-tok/s", "calls decoding at once", "together / alone, tokens per wall second"},
 		Align:  "lrrrrrrrr",
 	}
-	thr := report.Chart{Title: "TR116 Rust: one agent alone vs two together, tokens per wall second (mean ± 95 % t-CI)", YLabel: "tok/s"}
+	thr := report.Chart{Title: "TR116 Rust: one agent alone vs two together, tokens per wall second (mean ± 95 % t-CI)", YLabel: "tok/s", Kind: report.HBars}
 	var aloneBars, togetherBars []report.Estimate
 	var ratios []string
 	var inFlight, rateShare, legacy []float64
@@ -158,5 +158,11 @@ func fragment(in report.Input, s *golden.Set) report.Fragment {
 	b.WriteString("\nCompare a run of ours with this baseline (one table although the config lines differ):\n\n" +
 		"    go test -run '^$' -bench . -count 10 ./tr116 > new.txt\n" +
 		"    go tool benchstat -table '' -ignore /gomaxprocs,/dir,/study-agent tr116/testdata/baseline.bench new.txt\n")
-	return report.Fragment{Markdown: b.String(), Charts: []report.NamedChart{{Name: "efficiency.svg", Chart: eff}, {Name: "throughput.svg", Chart: thr}}}
+	eff.Refs = append(eff.Refs, report.Ref{Value: 100, Label: "100 %: the agents overlap for the whole run"})
+	charts := []report.NamedChart{
+		{Name: "efficiency.svg", Chart: eff, Caption: "The legacy efficiency per model and scenario (mean of 5 runs with the 95 % t-interval) by three definitions, Rust's and Python's two, against the 100 % line where both agents run for the whole wall time: the definitions differ by points, and none says whether two agents beat one."},
+		{Name: "throughput.svg", Chart: thr, Caption: "The study's Rust tokens per wall second per model, one agent alone beside two together (mean with the 95 % t-interval), bars from zero: where the together bar is shorter, two agents at once produced less than one alone."},
+	}
+	b.WriteString(report.ChartSection("####", charts))
+	return report.Fragment{Markdown: b.String(), Charts: charts}
 }

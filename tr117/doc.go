@@ -101,7 +101,7 @@
 // and claims, and one harness.Report per benchmark over them, Report
 // (BenchmarkTR117 on the harness's two backends, Ollama and ONNX Runtime)
 // and Agents (BenchmarkTR117Agents). testdata/report.md.golden,
-// latency.svg.golden and oversleep.svg.golden are Render's fragment of
+// testdata/latency.svg and testdata/oversleep.svg are Render's fragment of
 // those files (with no run, the study's part alone); regenerate them, and
 // the baselines from the data pack (study/, or CHIMERA_STUDY_DIR), with
 //

@@ -297,18 +297,19 @@ func render(in report.Input) (report.Fragment, error) {
 		report.F(x.fit.R2, 3), report.F(x.fit.Crossing()/1e6, 1))
 	xt := report.Table{Header: []string{"model", "parameters", "ONNX-CPU prefill tok/s", "torch.compile prefill tok/s", "ratio", "fitted ratio"}, Align: "lrrrrr"}
 	// On a log axis the fit is the line it is, and 0 is equal speed.
-	ratioChart := report.Chart{Title: "TR118 ONNX Runtime CPU / torch.compile prefill rate by model size (above 0: ONNX faster)",
-		YLabel: "log10 ratio", Kind: report.Dots}
-	var measured, fitted []report.Estimate
+	// Both axes log: the power law is a straight line, 1× its midline.
+	ratioChart := report.Chart{Title: "TR118 ONNX Runtime CPU / torch.compile prefill rate against parameters (log-log, power-law fit with its 95 % band)",
+		XLabel: "parameters", YLabel: "prefill rate ratio (×)", Kind: report.Dots, LogX: true, LogY: true,
+		Refs:  []report.Ref{{Value: 1, Label: "1×: equal speed (above: ONNX Runtime CPU faster)"}},
+		XRefs: []report.Ref{{Value: x.fit.Crossing(), Label: "the fit crosses 1× at " + report.F(x.fit.Crossing()/1e6, 1) + "M parameters"}}}
+	var measured []report.Estimate
 	for i, m := range x.models {
 		xt.Rows = append(xt.Rows, []string{m, report.F(x.params[i]/1e6, 3) + "M",
 			report.F(throughput(s, m, ortCPU, "prefill"), 0), report.F(throughput(s, m, compile, "prefill"), 0),
 			report.F(x.ratios[i], 2), report.F(x.fit.At(x.params[i]), 2)})
-		ratioChart.Categories = append(ratioChart.Categories, m)
-		measured = append(measured, report.Estimate{Value: math.Log10(x.ratios[i]), Lo: math.NaN(), Hi: math.NaN()})
-		fitted = append(fitted, report.Estimate{Value: math.Log10(x.fit.At(x.params[i])), Lo: math.NaN(), Hi: math.NaN()})
+		measured = append(measured, report.Estimate{Value: x.ratios[i], Lo: math.NaN(), Hi: math.NaN()})
 	}
-	ratioChart.Series = []report.Series{{Name: "measured", Estimates: measured}, {Name: "power-law fit", Estimates: fitted}}
+	ratioChart.Series = []report.Series{{Name: "measured (one run per model)", X: x.params, Estimates: measured, Fit: true}}
 	b.WriteString(xt.Markdown())
 	b.WriteString("\nA ratio is one run per model: several crossover models were re-run and the fit uses one run of each " +
 		"(`used_in_report`, the only runs in the baseline); the data pack's context check finds other ratios in the other runs " +
@@ -319,7 +320,9 @@ func render(in report.Input) (report.Fragment, error) {
 		"    go tool benchstat -table '' -filter '(/backend:onnxruntime-cpu OR /provider:cpu) .unit:padded-tok/s' \\\n"+
 		"        -ignore /rep,/params,/backend,/provider,/gomaxprocs tr118/testdata/baseline.bench new.txt\n")
 
-	thr := report.Chart{Title: "TR118 prefill throughput by backend (study, padded tokens)", YLabel: "tok/s", Categories: studyBackends}
+	// The backends differ by orders of magnitude: a log axis shows them all.
+	thr := report.Chart{Title: "TR118 prefill throughput by backend (study: padded tokens, batch × padded length per second)", YLabel: "padded tok/s (log)",
+		Categories: studyBackends, Kind: report.Dots, LogY: true}
 	for _, model := range []string{"tiny-gpt2", "gpt2"} {
 		var es []report.Estimate
 		for _, be := range studyBackends {
@@ -327,5 +330,10 @@ func render(in report.Input) (report.Fragment, error) {
 		}
 		thr.Series = append(thr.Series, report.Series{Name: model, Estimates: es})
 	}
-	return report.Fragment{Markdown: b.String(), Charts: []report.NamedChart{{Name: "prefill.svg", Chart: thr}, {Name: "crossover.svg", Chart: ratioChart}}}, nil
+	charts := []report.NamedChart{
+		{Name: "prefill.svg", Chart: thr, Caption: "The study's prefill throughput per backend for tiny-gpt2 and gpt2, in padded tokens (batch × padded length) per second on a log axis, one run each (hollow: no interval): on a log axis the slowest backend stays readable beside one that runs sixty times faster."},
+		{Name: "crossover.svg", Chart: ratioChart, Caption: "ONNX Runtime CPU's prefill rate over torch.compile's against model parameters, both on log axes, one run per model, with the power-law fit and its 95 % band: above the 1× line ONNX Runtime CPU is faster, and the dotted line marks the size where the fit crosses it."},
+	}
+	b.WriteString(report.ChartSection("####", charts))
+	return report.Fragment{Markdown: b.String(), Charts: charts}, nil
 }

@@ -385,9 +385,13 @@ func reportFragment(st *study) (string, []report.NamedChart) {
 			es = append(es, report.MeanEstimate(st.perScenario(bk, m, func(c cell) float64 { return c.total(st.onDemand) })))
 		}
 		c.Series = []report.Series{{Name: m, Estimates: es}}
-		charts = append(charts, report.NamedChart{Name: "cost-" + m + ".svg", Chart: c})
+		charts = append(charts, report.NamedChart{Name: "cost-" + m + ".svg", Chart: c,
+			Caption: "The study's total on-demand cost per million " + m + " tokens per backend (mean over its 5 scenarios with the 95 % t-interval), bars from zero: the ratio between backends is the point, not the absolute price."})
 	}
-	return b.String(), append(charts, report.NamedChart{Name: "power.svg", Chart: pwChart})
+	charts = append(charts, report.NamedChart{Name: "power.svg", Chart: pwChart,
+		Caption: "The study's GPU power per backend and mode, split by whether the GPU was busy at the reading (mean with the 95 % t-interval): a record's power mixes both kinds of reading, so it is the power of its work only where the two bars agree."})
+	b.WriteString(report.ChartSection("####", charts))
+	return b.String(), charts
 }
 
 // powerSection shows what the study's power figures were: per record, the
@@ -403,7 +407,7 @@ func (st *study) powerSection() (string, report.Chart) {
 		Header: []string{"backend", "mode", "records", "one reading", "timed work ms per record", "GPU W, busy readings (n)", "GPU W, idle readings (n)", "CPU package W"},
 		Align:  "llrrrrrr",
 	}
-	chart := report.Chart{Title: "TR119 GPU power by whether the GPU was busy at the reading (mean ± 95 % t-CI)", YLabel: "W", Kind: report.Dots}
+	chart := report.Chart{Title: "TR119 GPU power by whether the GPU was busy at the reading (mean ± 95 % t-CI)", YLabel: "W", Kind: report.HBars}
 	var busyDots, idleDots []report.Estimate
 	var gpuSingle, gpuRecords int
 	var cpuBackendGPU []float64

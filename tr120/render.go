@@ -275,7 +275,10 @@ func render(in report.Input) (report.Fragment, error) {
 	b.WriteString("Compare a run of ours with this one:\n\n" +
 		"    go test -run '^$' -bench . -benchtime 200x -count 5 ./tr120 > new.txt\n" +
 		"    go tool benchstat -table '' -ignore /gomaxprocs tr120/testdata/cpu.bench new.txt\n")
-	return report.Fragment{Markdown: b.String(), Charts: append([]report.NamedChart{{Name: "study.svg", Chart: studyChart}}, charts...)}, nil
+	charts = append([]report.NamedChart{{Name: "study.svg", Chart: studyChart,
+		Caption: "The study's prefill latency of tiny-gpt2 on the GPU per run and backend, eager beside compiled, median and p99 of its calls (one run each, so no interval): the gap between a run's p99 and its median is its tail."}}, charts...)
+	b.WriteString(report.ChartSection("####", charts))
+	return report.Fragment{Markdown: b.String(), Charts: charts}, nil
 }
 
 // oursSection writes the section on a run of ours to b: per model, the
@@ -306,7 +309,8 @@ func oursSection(b *strings.Builder, run *golden.Set) []report.NamedChart {
 			}
 		}
 		ch.Series = []report.Series{{Name: "warm p50", Estimates: wp50}, {Name: "warm p99", Estimates: wp99}, {Name: "cold first call p50", Estimates: cp50}}
-		charts = append(charts, report.NamedChart{Name: "ours-" + model + ".svg", Chart: ch})
+		charts = append(charts, report.NamedChart{Name: "ours-" + model + ".svg", Chart: ch,
+			Caption: "Our prefill latency of " + model + " on ONNX Runtime's CPU provider per graph optimisation and shape, warm p50 and p99 beside a cold first call's p50 (medians over the run's repetitions, no interval): the cold bar against the warm p50 is what being a session's first call costs a prefill, session creation apart."})
 		b.WriteString(ot.Markdown())
 		b.WriteString("\n" + factorTable(run, model).Markdown() + "\n")
 		b.WriteString(paradox(run, model) + "\n\n")

@@ -281,24 +281,45 @@ func render(in report.Input) (report.Fragment, error) {
 	b.WriteString("\n#### Where end-to-end time goes: prefill against decode\n\n" +
 		"Each model's point for prefill and for the 64-token decode, and prefill's share of their sum:\n\n")
 	st := report.Table{Header: []string{"family", "model", "params, M", "prefill ms", "decode ms", "prefill share"}, Align: "llrrrr"}
-	var charts []report.NamedChart
+	// Latency against parameters on log-log axes: a power law is a line,
+	// its slope the family's exponent.
+	whose := "the study's"
+	if run != nil {
+		whose = "the study's and ours"
+	}
+	e2eChart := report.Chart{Title: "TR121 latency of a call (prefill + 64-token decode) against parameters, each family's power-law fit",
+		XLabel: "parameters, M", YLabel: "ms per call", Kind: report.Dots, LogX: true, LogY: true}
+	for _, f := range families {
+		s := report.Series{Name: f.label, Fit: true}
+		for _, p := range Points(Samples(f.set, f.latency(e2e), f.where...)) {
+			s.X = append(s.X, p.Params)
+			s.Estimates = append(s.Estimates, report.Estimate{Value: p.Latency, Lo: math.NaN(), Hi: math.NaN()})
+		}
+		e2eChart.Series = append(e2eChart.Series, s)
+	}
+	charts := []report.NamedChart{{Name: "latency.svg", Chart: e2eChart,
+		Caption: "The latency of one call (prefill and a 64-token decode) against parameters on log-log axes, one series per family, " + whose +
+			", each with its power-law fit and 95 % band: a line's slope is the family's exponent b, so parallel lines scale alike whatever their height."}}
 	var shares []float64
 	for _, f := range families {
 		pre := Points(Samples(f.set, f.latency(prefill), f.where...))
 		dec := Points(Samples(f.set, f.latency(decode), f.where...))
-		ch := report.Chart{Title: "TR121 " + f.label + ": prefill and decode per call", YLabel: "ms"}
+		ch := report.Chart{Title: "TR121 " + f.label + ": prefill and decode per call against parameters (log-log)",
+			XLabel: "parameters, M", YLabel: "ms per call", Kind: report.Dots, LogX: true, LogY: true}
 		var pe, de []report.Estimate
+		var xs []float64
 		for i := range pre {
 			share := pre[i].Latency / (pre[i].Latency + dec[i].Latency) * 100
 			shares = append(shares, share)
 			st.Rows = append(st.Rows, []string{f.label, pre[i].Model, report.Upto(pre[i].Params, 3), report.F(pre[i].Latency, 2), report.F(dec[i].Latency, 2), report.F(share, 1) + " %"})
-			ch.Categories = append(ch.Categories, pre[i].Model)
+			xs = append(xs, pre[i].Params)
 			pe = append(pe, report.Estimate{Value: pre[i].Latency, Lo: math.NaN(), Hi: math.NaN()})
 			de = append(de, report.Estimate{Value: dec[i].Latency, Lo: math.NaN(), Hi: math.NaN()})
 		}
-		ch.Series = []report.Series{{Name: "prefill", Estimates: pe}, {Name: "decode (64 tokens)", Estimates: de}}
+		ch.Series = []report.Series{{Name: "prefill", X: xs, Estimates: pe, Fit: true}, {Name: "decode (64 tokens)", X: xs, Estimates: de, Fit: true}}
 		if f.set == run {
-			charts = append(charts, report.NamedChart{Name: "split-" + f.backend + ".svg", Chart: ch})
+			charts = append(charts, report.NamedChart{Name: "split-" + f.backend + ".svg", Chart: ch,
+				Caption: "Prefill and a 64-token decode per call of " + strings.TrimPrefix(f.label, "ours: ") + " against parameters on log-log axes, one point per model (no interval) with each phase's power-law fit and its 95 % band: the vertical gap between the lines is how many times a call's decode outlasts its prefill."})
 		}
 	}
 	b.WriteString(st.Markdown())
@@ -311,6 +332,7 @@ func render(in report.Input) (report.Fragment, error) {
 		"    CHIMERA_ONNX_MODELS=tiny-gpt2,gpt2-5m,gpt2-11m,gpt2-25m,gpt2-45m,gpt2-50m,gpt2-75m,gpt2-100m,gpt2 \\\n" +
 		"        go test -run '^$' -bench . -benchtime 1x -count 3 -timeout 1h ./tr121 > new.txt\n" +
 		"    go tool benchstat -table '' -ignore /gomaxprocs tr121/testdata/cpu.bench new.txt\n")
+	b.WriteString(report.ChartSection("####", charts))
 	return report.Fragment{Markdown: b.String(), Charts: charts}, nil
 }
 

@@ -150,7 +150,7 @@ func (p *page) render(b *strings.Builder, def reportDef, run *golden.Set) error 
 			md = strings.ReplaceAll(md, ref, "]("+link+")")
 			continue
 		}
-		md += fmt.Sprintf("\n![%s](%s)\n", c.Chart.Title, link)
+		md += "\n" + strings.Replace(c.Markdown(), "]("+c.Name+")", "]("+link+")", 1)
 	}
 	p.Charts = append(p.Charts, charts...)
 	b.WriteString(md)

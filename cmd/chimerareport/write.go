@@ -127,8 +127,9 @@ func demote(md string) string {
 }
 
 // summary writes one markdown page for a CI job summary: the index and
-// every page, charts named by their captions (a job summary cannot show
-// the files; the -o directory and report.html hold them).
+// every page, each chart named by its file where the page embeds it (a job
+// summary cannot show the files; the -o directory and report.html hold
+// them), its caption under it as the page has it.
 func writeSummary(w io.Writer, r *input, ps []page) error {
 	var b strings.Builder
 	b.WriteString(index(r, ps, func(p page) string { return "#" + p.Name }))
@@ -136,7 +137,7 @@ func writeSummary(w io.Writer, r *input, ps []page) error {
 		body := demote(p.Body)
 		for _, c := range p.Charts {
 			img := regexp.MustCompile(`!\[([^\]]*)\]\(` + regexp.QuoteMeta(p.Name+"/"+c.File) + `\)`)
-			body = img.ReplaceAllString(body, "*Chart: $1 (`"+p.Name+"/"+c.File+"` and report.html, written by `-o`).*")
+			body = img.ReplaceAllString(body, "Chart `"+p.Name+"/"+c.File+"` (in report.html and the `-o` directory):")
 		}
 		fmt.Fprintf(&b, "\n## %s: %s\n\n%s", p.Name, p.Title, body)
 	}

@@ -146,3 +146,39 @@ func TestMarkedNO(t *testing.T) {
 		t.Errorf("MarkedNO mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestAssertEmbedded runs reporttest.AssertEmbedded against a recorder: a
+// chart must have a one-sentence caption and the markdown must embed it,
+// image and caption, as NamedChart.Markdown writes it.
+func TestAssertEmbedded(t *testing.T) {
+	c := report.NamedChart{Name: "x.svg", Caption: "Rate against agents: where the curve flattens, more agents add nothing."}
+	for _, tt := range []struct {
+		name     string
+		markdown string
+		chart    report.NamedChart
+		fails    int
+	}{
+		{"embedded with its caption", "text\n\n" + c.Markdown(), c, 0},
+		{"not linked", "text\n", c, 1},
+		{"linked without the caption under it", "![" + c.Caption + "](x.svg)\n", c, 1},
+		{"no caption", "![](x.svg)\n\n**\n", report.NamedChart{Name: "x.svg"}, 1},
+		{"caption not a sentence", "", report.NamedChart{Name: "x.svg", Caption: "rate"}, 1},
+		{"caption breaks the markdown", "", report.NamedChart{Name: "x.svg", Caption: "rate [per agent]."}, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{TB: t}
+			reporttest.AssertEmbedded(rec, report.Fragment{Markdown: tt.markdown, Charts: []report.NamedChart{tt.chart}})
+			if rec.errors != tt.fails {
+				t.Errorf("AssertEmbedded reported %d errors, want %d", rec.errors, tt.fails)
+			}
+		})
+	}
+}
+
+func TestChartSection(t *testing.T) {
+	cs := []report.NamedChart{{Name: "a.svg", Caption: "A against B."}, {Name: "b.svg", Caption: "C against D."}}
+	want := "\n#### Charts\n\n![A against B.](a.svg)\n\n*A against B.*\n\n![C against D.](b.svg)\n\n*C against D.*\n"
+	if diff := cmp.Diff(want, report.ChartSection("####", cs)); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}

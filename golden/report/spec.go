@@ -18,11 +18,23 @@ type Fragment struct {
 	Charts   []NamedChart
 }
 
-// A NamedChart is one chart of a Fragment. Name is its file without the
-// .golden suffix, as a user's rendering writes it: "throughput.svg".
+// A NamedChart is one chart of a Fragment. Name is its file, as a user's
+// rendering writes it beside the markdown and as the report's golden is
+// committed (testdata/throughput.svg): "throughput.svg". Caption is one
+// sentence that says what the chart shows: what is plotted against what,
+// and what to read from it. The fragment's markdown embeds the chart
+// where it belongs with Markdown.
 type NamedChart struct {
-	Name  string
-	Chart Chart
+	Name    string
+	Caption string
+	Chart   Chart
+}
+
+// Markdown embeds the chart in a fragment: its image, linked by Name
+// (beside the markdown), with the caption as its alternative text, and the
+// caption under it in italics.
+func (c NamedChart) Markdown() string {
+	return fmt.Sprintf("![%s](%s)\n\n*%s*\n", c.Caption, c.Name, c.Caption)
 }
 
 // A Baseline is one study baseline a report reads: a benchfmt file
@@ -160,4 +172,16 @@ func (s Spec) Study() (map[string]*golden.Set, error) {
 func (s Spec) Input(pub studydata.Published, runs *golden.Set) (Input, error) {
 	study, err := s.Study()
 	return Input{Published: pub, Study: study, Runs: runs}, err
+}
+
+// ChartSection is a fragment's closing section that embeds its charts
+// (NamedChart.Markdown), under a heading of level ("###", "####"): for a
+// report whose charts belong to no one table.
+func ChartSection(level string, cs []NamedChart) string {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "\n%s Charts\n", level)
+	for _, c := range cs {
+		b.WriteString("\n" + c.Markdown())
+	}
+	return b.String()
 }

@@ -17,6 +17,6 @@
 // that a clipped title, colliding labels, a legend over the data or a
 // squeezed data area fail the test that renders the chart.
 //
-// testdata/*.svg.golden are the charts of TestChartGolden, one per kind of
+// testdata/*.svg are the charts of TestChartGolden, one per kind of
 // axis and mark: go test ./golden/report/chartdraw -update rewrites them.
 package chartdraw

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"gotest.tools/v3/golden"
@@ -27,7 +28,8 @@ import (
 //     are that file;
 //   - Fragment: Render of the study's sets and the committed run of ours
 //     (Spec.Ours) matches testdata/report.md.golden and each chart its
-//     testdata/<name>.golden, and Render of a report with study data
+//     testdata/<Name> (the SVG the markdown links), every chart has a
+//     caption and the markdown embeds it (NamedChart.Markdown), and Render of a report with study data
 //     accepts an input with no run (it renders the study alone);
 //   - Published: every row of PUBLISHED.md's reports (Spec.Published) that
 //     has data is cited, by a claim or a finding, and marked as
@@ -67,8 +69,9 @@ func Check(t *testing.T, s report.Spec) {
 		}
 		golden.Assert(t, f.Markdown, "report.md.golden")
 		for _, c := range f.Charts {
-			AssertChart(t, c.Chart, c.Name+".golden")
+			AssertChart(t, c.Chart, c.Name)
 		}
+		AssertEmbedded(t, f)
 		if in.Runs != nil && len(s.Baselines) > 0 {
 			alone := in
 			alone.Runs = nil
@@ -155,6 +158,23 @@ func AssertCitedRows(tb testing.TB, pub studydata.Published, reports []string, r
 		r := pub[row]
 		if (slices.Contains(reports, r.Report) || slices.Contains(rows, row)) && (r.Match == "yes" || r.Match == "NO") && !cited[row] {
 			tb.Errorf("PUBLISHED.md #%d (%s: %s) is cited by no claim or finding", row, r.Report, r.Claim)
+		}
+	}
+}
+
+// AssertEmbedded fails tb for every chart of f without a one-sentence
+// caption, or that f's markdown does not embed as NamedChart.Markdown
+// writes it, so that a reader of the report sees each chart and what it
+// shows.
+func AssertEmbedded(tb testing.TB, f report.Fragment) {
+	tb.Helper()
+	for _, c := range f.Charts {
+		if c.Caption == "" || !strings.HasSuffix(c.Caption, ".") || strings.ContainsAny(c.Caption, "[]\n*") {
+			tb.Errorf("chart %s: caption %q is not one sentence ending in a full stop, without brackets, asterisks or line breaks", c.Name, c.Caption)
+			continue
+		}
+		if !strings.Contains(f.Markdown, c.Markdown()) {
+			tb.Errorf("chart %s: the markdown does not embed it (want %q)", c.Name, c.Markdown())
 		}
 	}
 }

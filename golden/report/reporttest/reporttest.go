@@ -53,8 +53,8 @@ func AssertClaims(tb testing.TB, claims []report.Claim) {
 // the SVG with testdata/name (gotest.tools golden: -update rewrites it).
 //
 // With CHIMERA_CHART_PNG set to a directory, it also writes the chart
-// there as a PNG (name without .svg.golden, the package's directory name
-// before it), for a person to look at.
+// there as a PNG (name without .svg or .golden, the package's directory
+// name before it), for a person to look at.
 func AssertChart(tb testing.TB, c report.Chart, name string) {
 	tb.Helper()
 	if err := chartdraw.Check(c); err != nil {
@@ -66,7 +66,7 @@ func AssertChart(tb testing.TB, c report.Chart, name string) {
 			tb.Fatal(err)
 		}
 		wd, _ := os.Getwd()
-		file := filepath.Join(dir, filepath.Base(wd)+"-"+strings.TrimSuffix(name, ".svg.golden")+".png")
+		file := filepath.Join(dir, filepath.Base(wd)+"-"+strings.TrimSuffix(strings.TrimSuffix(name, ".golden"), ".svg")+".png")
 		if err := os.WriteFile(file, png, 0o644); err != nil {
 			tb.Fatalf("chart %s: %v", name, err)
 		}
