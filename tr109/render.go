@@ -11,7 +11,6 @@ import (
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"gonum.org/v1/gonum/stat/distuv"
-	"gonum.org/v1/plot/vg"
 )
 
 // inputs are the sets the fragment is rendered from: the study's Python
@@ -274,7 +273,7 @@ func fragment(pub studydata.Published, in inputs) (string, report.Chart, error) 
 		Title:  "Decode rate of each configuration against its baseline (difference of means; ours ± 95 % Welch CI)",
 		YLabel: "Δ mean vs baseline, %",
 		Kind:   report.Dots,
-		Height: 10 * vg.Centimeter,
+		Height: 10 * report.Centimeter,
 		Refs:   []report.Ref{{Value: 0, Label: "Δ = 0: as fast as the baseline"}},
 	}
 	var pyDots, rustDots, ourDots []report.Estimate

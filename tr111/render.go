@@ -13,7 +13,6 @@ import (
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 	"golang.org/x/perf/benchmath"
-	"gonum.org/v1/plot/vg"
 )
 
 // The published baseline is what TR111_v2 called the Rust baseline: the
@@ -257,7 +256,7 @@ func rptFragment(published studydata.Published, s *golden.Set) (string, report.C
 		Title:  "TR111_v2 decode throughput per configuration (warm calls, mean ± 95 % t-CI)",
 		YLabel: "decode rate, tok/s",
 		Kind:   report.Dots,
-		Height: 11 * vg.Centimeter,
+		Height: 11 * report.Centimeter,
 	}
 	var agentDots, baseDots []report.Estimate
 	faster, slower, largest := 0, 0, 0.0

@@ -8,7 +8,6 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
-	"gonum.org/v1/plot/vg"
 )
 
 // verdict says which kinds of published number follow from the data,
@@ -137,7 +136,7 @@ func fragment(in report.Input, s *golden.Set) report.Fragment {
 
 	// Legacy efficiencies differ by points between definitions: dots.
 	eff := report.Chart{Title: "TR116 legacy efficiency by model and scenario (mean ± 95 % t-CI, 5 runs)", YLabel: "%", Kind: report.Dots,
-		Height: 12 * vg.Centimeter}
+		Height: 12 * report.Centimeter}
 	var rust, pyStudy, pyWall []report.Estimate
 	for _, m := range models {
 		for _, sc := range scenarios {

@@ -52,8 +52,8 @@
 // call's time splits between prefill and decode. The package declares the
 // report once, as Report (the baseline, BenchmarkTR121's matrix and body
 // on the harness's two backends, ONNX Runtime and Ollama, and Render), in
-// its test files: the harness and golden/report link gonum.org/v1/plot,
-// and tr121's non-test code links none.
+// report.go; like the harness and golden/report, it links no
+// gonum.org/v1/plot (internal/doccheck's TestLayering).
 //
 //	go test ./tr121 -run Report -update
 //

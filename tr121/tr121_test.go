@@ -2,7 +2,9 @@ package tr121
 
 import (
 	"math"
+	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
@@ -19,6 +22,32 @@ import (
 	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
 	"github.com/chimeraforge/chimeraforge/internal/units"
 )
+
+func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
+
+// BenchmarkTR121 reproduces TR121's scaling study: prefill and decode
+// latency against parameter count, for a family of synthetic GGUF models
+// on Ollama and one of synthetic GPT-2 models on ONNX Runtime's CPU
+// provider, as backend=…/model=…/params=…/scenario=…. One iteration is one
+// call: a prefill of the scenario's prompt and GenTokens decoded tokens.
+// Unless set, CHIMERA_MODELS is DefaultOllamaModels and
+// CHIMERA_NUM_PREDICT the study's decode length, GenTokens.
+func BenchmarkTR121(b *testing.B) {
+	if os.Getenv("CHIMERA_MODELS") == "" {
+		b.Setenv("CHIMERA_MODELS", DefaultOllamaModels)
+	}
+	if os.Getenv("CHIMERA_NUM_PREDICT") == "" {
+		// The study's decode length, for synthetic and real models alike.
+		b.Setenv("CHIMERA_NUM_PREDICT", strconv.Itoa(GenTokens))
+	}
+	harness.Run(b, Report)
+}
+
+// TestReport checks the declared report: the baseline against its
+// converter, the fragment (the baseline and testdata/cpu.bench) and charts
+// against their goldens, and every TR121v1 row of PUBLISHED.md
+// (#276–#311): all follow from the data.
+func TestReport(t *testing.T) { reporttest.Check(t, Report.Spec) }
 
 // The scenarios are the first prompt of the study's micro, short and
 // medium sets (its calls.csv prompt_chars: 5, 31, 83).

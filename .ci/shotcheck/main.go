@@ -1,5 +1,5 @@
 // Command shotcheck checks that a browser's screenshot of a report shows
-// its charts: the charts' series colours (golden/report's Okabe–Ito
+// its charts: the charts' series colours (golden/report/chartdraw's Okabe–Ito
 // palette) must cover at least -min pixels each for at least -colours of
 // them. A page whose images did not load, or whose charts rendered empty,
 // has none of those colours; its text and tables are black on white.
@@ -21,7 +21,7 @@ import (
 	"os"
 )
 
-// palette is golden/report's (chart.go): colour-blind safe, Okabe–Ito.
+// palette is golden/report/chartdraw's (chart.go): colour-blind safe, Okabe–Ito.
 var palette = []struct {
 	name string
 	c    color.NRGBA

@@ -21,6 +21,7 @@ import (
 	"github.com/chimeraforge/chimeraforge/tr118"
 	"github.com/chimeraforge/chimeraforge/tr119"
 	"github.com/chimeraforge/chimeraforge/tr120"
+	"github.com/chimeraforge/chimeraforge/tr121"
 )
 
 // specs are the reports declared as values (report.Spec), in the order
@@ -33,7 +34,7 @@ func specs() []report.Spec {
 		// tr113's (its one-instance arm) second.
 		tr114.Report.Spec, tr113.Report,
 		tr115.Report.Spec, tr116.Report.Spec, tr117.Report.Spec, tr118.Report.Spec, tr119.Report.Spec,
-		tr120.Report.Spec, capacity.Report,
+		tr120.Report.Spec, tr121.Report.Spec, capacity.Report,
 	}
 }
 

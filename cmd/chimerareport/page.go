@@ -7,6 +7,7 @@ import (
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/golden/report/chartdraw"
 )
 
 // A reportDef is one report the tool renders: its benchmarks, the study's
@@ -137,7 +138,7 @@ func (p *page) render(b *strings.Builder, def reportDef, run *golden.Set) error 
 	md := frag.Markdown
 	var charts []chartFile
 	for _, c := range frag.Charts {
-		svg, err := c.Chart.SVG()
+		svg, err := chartdraw.SVG(c.Chart)
 		if err != nil {
 			return fmt.Errorf("report %s: chart %s: %w", def.Name, c.Name, err)
 		}

@@ -1,9 +1,11 @@
 // Package report builds the report fragments of the tr packages
 // (trNNN/testdata/*.golden) from committed benchfmt sets: markdown tables,
 // published-versus-recomputed claims, SVG charts, and the quantities over
-// the study's calls that more than one report needs. It is the only package
-// that imports gonum.org/v1/plot, so that golden and the gate behind
-// cmd/chimeragate link no plotting code.
+// the study's calls that more than one report needs. It describes charts
+// (Chart) and draws none: package chartdraw, the only one that imports
+// gonum.org/v1/plot, renders them, so that golden, the gate behind
+// cmd/chimeragate, the harness and the report packages link no plotting
+// code.
 //
 // A report is a Spec, declared once in its package's non-test code: its
 // study baselines (embedded, each with its converter), its benchmarks and
@@ -34,16 +36,16 @@
 // Input a chart cannot draw truthfully (a non-positive value on a log
 // axis, a fit without X, bars on a log axis) fails with an error naming
 // the point. The width is fixed (16 cm), the height grows until the data
-// area is MinDataShare of it. The layout is fitted to the text, and Check
-// (run by reporttest.AssertChart) measures every string's extent in the
+// area is MinDataShare of it. The layout is fitted to the text, and
+// chartdraw.Check (run by reporttest.AssertChart) measures every string's extent in the
 // font, after rotation, against the canvas, the other strings and the
 // data, and the data area against the height, so that a clipped title,
 // colliding labels, a legend over the data or a squeezed data area fail
 // the test that renders the chart. With CHIMERA_CHART_PNG set to a
 // directory, reporttest.AssertChart also writes each chart there as a PNG
-// (Chart.PNG), for a person to look at:
+// (chartdraw.PNG), for a person to look at:
 //
-//	CHIMERA_CHART_PNG=/tmp/charts go test ./golden/report ./capacity ./tr1...
+//	CHIMERA_CHART_PNG=/tmp/charts go test ./golden/report/chartdraw ./capacity ./tr1...
 //
 // A fragment shows the published number, the number recomputed from
 // the data with the study's own definition, and Chimeraforge's definition,

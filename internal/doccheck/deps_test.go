@@ -13,8 +13,11 @@ import (
 // TestLayering checks what the libraries link, with go list: assertions
 // live in packages named …test, so no other library package links testing
 // (the harness root, whose job is running benchmarks, and the report
-// packages, tr and capacity, and commands above it may); and pure maths stays out of the plotting
-// package, so tr121's non-test code links no gonum.org/v1/plot.
+// packages, tr and capacity, and commands above it may); and drawing
+// stays in golden/report/chartdraw, the only package that imports
+// gonum.org/v1/plot: no other library links it but the …test packages that
+// render charts, so that golden/report, the harness and the report
+// packages (tr121's maths included) link no plotting code.
 func TestLayering(t *testing.T) {
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
@@ -24,18 +27,20 @@ func TestLayering(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.CommandContext(t.Context(), goCmd, "list", "-f", `{{.ImportPath}}|{{join .Deps " "}}`, "./...")
+	cmd := exec.CommandContext(t.Context(), goCmd, "list", "-f", `{{.ImportPath}}|{{join .Deps " "}}|{{join .Imports " "}}`, "./...")
 	cmd.Dir = root
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
+	const drawing = "golden/report/chartdraw"
 	mayLinkTesting := []string{
 		"harness",
 	}
 	n := 0
 	for line := range strings.Lines(string(out)) {
-		p, deps, _ := strings.Cut(strings.TrimSpace(line), "|")
+		p, rest, _ := strings.Cut(strings.TrimSpace(line), "|")
+		deps, imports, _ := strings.Cut(rest, "|")
 		rel := strings.TrimPrefix(strings.TrimPrefix(p, modulePath), "/")
 		ds := strings.Fields(deps)
 		n++
@@ -44,8 +49,14 @@ func TestLayering(t *testing.T) {
 		case slices.Contains(ds, "testing"):
 			t.Errorf("%s links testing: assertions belong in a …test package", p)
 		}
-		if rel == "tr121" && slices.ContainsFunc(ds, func(d string) bool { return strings.HasPrefix(d, "gonum.org/v1/plot") }) {
-			t.Errorf("tr121 links gonum.org/v1/plot: its maths belongs in internal/stats")
+		plots := func(d string) bool { return strings.HasPrefix(d, "gonum.org/v1/plot") }
+		switch {
+		case rel == drawing:
+		case slices.ContainsFunc(strings.Fields(imports), plots):
+			t.Errorf("%s imports gonum.org/v1/plot: drawing belongs in %s/%s", p, modulePath, drawing)
+		case strings.HasSuffix(path.Base(rel), "test"), strings.HasPrefix(rel, "cmd/"):
+		case slices.ContainsFunc(ds, plots):
+			t.Errorf("%s links gonum.org/v1/plot: a chart is described in golden/report and drawn by %s only in tests and commands", p, drawing)
 		}
 	}
 	if n < 20 {

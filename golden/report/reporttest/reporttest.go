@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/golden/report/chartdraw"
 	"gotest.tools/v3/golden"
 )
 
@@ -47,7 +48,7 @@ func AssertClaims(tb testing.TB, claims []report.Claim) {
 }
 
 // AssertChart renders c to SVG twice, fails tb if the two renders differ
-// or if Check finds text outside the canvas or over other text or marks,
+// or if chartdraw.Check finds text outside the canvas or over other text or marks,
 // or a data area less than MinDataShare of the height, and compares
 // the SVG with testdata/name (gotest.tools golden: -update rewrites it).
 //
@@ -56,11 +57,11 @@ func AssertClaims(tb testing.TB, claims []report.Claim) {
 // name before it), for a person to look at.
 func AssertChart(tb testing.TB, c report.Chart, name string) {
 	tb.Helper()
-	if err := c.Check(); err != nil {
+	if err := chartdraw.Check(c); err != nil {
 		tb.Errorf("chart %s: layout:\n%v", name, err)
 	}
 	if dir := os.Getenv("CHIMERA_CHART_PNG"); dir != "" {
-		png, err := c.PNG(96)
+		png, err := chartdraw.PNG(c, 96)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -70,11 +71,11 @@ func AssertChart(tb testing.TB, c report.Chart, name string) {
 			tb.Fatalf("chart %s: %v", name, err)
 		}
 	}
-	svg, err := c.SVG()
+	svg, err := chartdraw.SVG(c)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	again, err := c.SVG()
+	again, err := chartdraw.SVG(c)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -3,18 +3,14 @@ package tr121
 import (
 	"context"
 	"fmt"
-	"os"
 	"strconv"
 	"testing"
 
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
-	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
 	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
 )
-
-func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
 
 // DefaultONNXModels are the ONNX family's default sizes: 0.1M to 96M, the
 // study's TR121 Hugging Face family's span.
@@ -24,24 +20,6 @@ var DefaultONNXModels = []string{"tiny-gpt2", "gpt2-5m", "gpt2-25m", "gpt2-100m"
 // CHIMERA_MODELS is unset: ~5M and ~50M, a few minutes on two cores. Name
 // more (synth:llama3.1-medium, …-large, or real tags) in CHIMERA_MODELS.
 const DefaultOllamaModels = "synth:llama3.1-tiny,synth:llama3.1-small"
-
-// BenchmarkTR121 reproduces TR121's scaling study: prefill and decode
-// latency against parameter count, for a family of synthetic GGUF models
-// on Ollama and one of synthetic GPT-2 models on ONNX Runtime's CPU
-// provider, as backend=…/model=…/params=…/scenario=…. One iteration is one
-// call: a prefill of the scenario's prompt and GenTokens decoded tokens.
-// Unless set, CHIMERA_MODELS is DefaultOllamaModels and
-// CHIMERA_NUM_PREDICT the study's decode length, GenTokens.
-func BenchmarkTR121(b *testing.B) {
-	if os.Getenv("CHIMERA_MODELS") == "" {
-		b.Setenv("CHIMERA_MODELS", DefaultOllamaModels)
-	}
-	if os.Getenv("CHIMERA_NUM_PREDICT") == "" {
-		// The study's decode length, for synthetic and real models alike.
-		b.Setenv("CHIMERA_NUM_PREDICT", strconv.Itoa(GenTokens))
-	}
-	harness.Run(b, Report)
-}
 
 // A leaf is one sub-benchmark of BenchmarkTR121: a model of the backend's
 // family on one scenario.

@@ -1,4 +1,4 @@
-package report
+package chartdraw
 
 import (
 	"errors"
@@ -10,6 +10,8 @@ import (
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/chimeraforge/chimeraforge/golden/report"
 )
 
 // Check draws the chart on a canvas that measures instead of painting, and
@@ -17,18 +19,18 @@ import (
 // another string, or overlaps a drawn mark (a bar, a dot, a whisker, a
 // grid, axis, reference or fitted line, a band): a title clipped at the
 // edge, category labels running into each other, a legend over the data;
-// and an error if the data area is less than MinDataShare of the height.
+// and an error if the data area is less than report.MinDataShare of the height.
 // Extents are the font's (the width of the string, its ascent and descent)
 // after every rotation and translation the chart applied, each string
-// FontSlack times as wide as in Liberation Sans from where it starts, as a
+// report.FontSlack times as wide as in Liberation Sans from where it starts, as a
 // viewer's wider font draws it.
-func (c Chart) Check() error {
+func (c chart) Check() error {
 	w, h := c.Size()
 	return c.check(w, h)
 }
 
 // check is Check at a size of w × h.
-func (c Chart) check(w, h vg.Length) error {
+func (c chart) check(w, h vg.Length) error {
 	m := newMeasurer(w, h)
 	if err := c.Draw(draw.New(m)); err != nil {
 		return err
@@ -38,9 +40,9 @@ func (c Chart) check(w, h vg.Length) error {
 	if derr != nil {
 		return derr
 	}
-	if d.Size().Y < MinDataShare*h {
+	if d.Size().Y < report.MinDataShare*h {
 		err = errors.Join(err, fmt.Errorf("the data area is %.1f pt of the %.1f pt height: %.0f %%, less than %.0f %%",
-			d.Size().Y, h, float64(100*d.Size().Y/h), 100*MinDataShare))
+			d.Size().Y, h, float64(100*d.Size().Y/h), 100*report.MinDataShare))
 	}
 	return err
 }
@@ -147,7 +149,7 @@ func (r *measurer) circles(p vg.Path) []vg.Point {
 
 func (r *measurer) FillString(f font.Face, p vg.Point, s string) {
 	e := f.Extents()
-	wd := FontSlack * f.Width(s)
+	wd := report.FontSlack * f.Width(s)
 	box := quad{
 		{X: p.X, Y: p.Y - e.Descent}, {X: p.X + wd, Y: p.Y - e.Descent},
 		{X: p.X + wd, Y: p.Y + e.Ascent}, {X: p.X, Y: p.Y + e.Ascent},

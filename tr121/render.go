@@ -1,66 +1,17 @@
 package tr121
 
 import (
-	_ "embed"
 	"fmt"
 	"math"
 	"regexp"
 	"strconv"
 	"strings"
-	"testing"
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
-	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
-	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
 	"github.com/chimeraforge/chimeraforge/internal/studydata"
 )
-
-// baseline is the study's TR121v1 calls as studydata.TR121File converts
-// them.
-//
-//go:embed testdata/baseline.bench
-var baseline []byte
-
-// Report is TR121v1, latency against model size: the study's baseline,
-// BenchmarkTR121's matrix on two backends (ONNX Runtime's CPU provider,
-// then Ollama, each family × Scenarios()), its body, and the fragment of
-// the baseline and a run of ours (testdata/cpu.bench in the golden) with
-// the claims of the baseline. It is declared in the test files: the
-// harness and golden/report link gonum.org/v1/plot, which tr121's non-test
-// code must not (internal/doccheck's TestLayering).
-var Report = harness.Report[leaf]{
-	Spec: report.Spec{
-		Name:       "tr121",
-		Benchmarks: []string{"TR121"},
-		Published:  []string{"TR121v1"},
-		Baselines: []report.Baseline{
-			{Name: "tr121", Report: "tr121", File: "baseline.bench", Data: baseline, Convert: studydata.TR121File},
-		},
-		Ours:   "cpu.bench",
-		Units:  allUnits(),
-		Render: render,
-		Claims: func(in report.Input) (report.Claims, error) {
-			s, err := in.Set("tr121")
-			if err != nil {
-				return report.Claims{}, err
-			}
-			return report.Claims{Numbers: claims(in.Published, s)}, nil
-		},
-	},
-	Live:     harness.LiveConfig{AllModels: true, Units: append([]string{"ns/op"}, Units(Ollama)...)},
-	Backends: []harness.Backend{{Name: ONNXCPU, ONNX: &harness.ONNXConfig{}}, {Name: Ollama}},
-	Leaves:   leaves,
-	LeafName: func(l leaf) string { return l.name },
-	Body:     body,
-}
-
-// TestReport checks the declared report: the baseline against its
-// converter, the fragment (the baseline and testdata/cpu.bench) and charts
-// against their goldens, and every TR121v1 row of PUBLISHED.md
-// (#276–#311): all follow from the data.
-func TestReport(t *testing.T) { reporttest.Check(t, Report.Spec) }
 
 // The study's modes: a call's projection (run_scaling.py project_mode).
 const (
