@@ -93,9 +93,9 @@
 // # Running
 //
 // The curve, the three setups with N up to 8; the pattern's first level
-// also matches the open loop and the search (5m58s on a 2-core CPU with the
-// embedded default, caches warm, other jobs loading the cores; the closed
-// loop was its first 50 s):
+// also matches the open loop and the search (4m53s on an idle 2-core AMD
+// EPYC with the embedded default, caches warm; 5m58s with other jobs
+// loading the cores; the closed loop is its first 27 s):
 //
 //	go test -run '^$' -bench 'Capacity/' ./capacity > capacity.txt
 //	go tool benchstat -col /agents -filter '.name:Capacity .unit:(agg-tok/s OR ttft-p95-ns)' capacity.txt
