@@ -43,22 +43,10 @@ func leaves(ctx context.Context, env *harness.Env) ([]leaf, error) {
 			return nil, err
 		}
 		for _, c := range Configs() {
-			ls = append(ls, leaf{model: m.Tag, name: fmt.Sprintf("model=%s/quant=%s/%s/start=warm", modelKey(m), q, c.Name()), c: c, loaded: loaded})
+			ls = append(ls, leaf{model: m.Tag, name: fmt.Sprintf("model=%s/quant=%s/%s/start=warm", harness.ModelKey(m), q, c.Name()), c: c, loaded: loaded})
 		}
 	}
 	return ls, nil
-}
-
-// modelKey is the model's name segment value: "synth:<preset>" as
-// CHIMERA_MODELS spells a synthetic model (its fingerprint is in the
-// model-digest config line), else the tag with '/' made '_' (a name
-// segment cannot hold '/').
-func modelKey(m harness.ModelInfo) string {
-	if preset, ok := strings.CutPrefix(m.Tag, "chimera-synth/"); ok && m.Synthetic {
-		preset, _, _ = strings.Cut(preset, ":")
-		return harness.SynthPrefix + preset
-	}
-	return strings.ReplaceAll(m.Tag, "/", "_")
 }
 
 // quant is the model's quantisation as the server reports it

@@ -61,8 +61,8 @@ func TestModelKey(t *testing.T) {
 		{harness.ModelInfo{Tag: "llama3.1:8b-instruct-q4_0"}, "llama3.1:8b-instruct-q4_0"},
 		{harness.ModelInfo{Tag: "hf.co/org/model:Q4_K_M"}, "hf.co_org_model:Q4_K_M"},
 	} {
-		if got := modelKey(tc.m); got != tc.want {
-			t.Errorf("modelKey(%s) = %q, want %q", tc.m.Tag, got, tc.want)
+		if got := harness.ModelKey(tc.m); got != tc.want {
+			t.Errorf("harness.ModelKey(%s) = %q, want %q", tc.m.Tag, got, tc.want)
 		}
 	}
 }

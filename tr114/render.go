@@ -83,9 +83,8 @@ func reportFragment(pub studydata.Published, runs, alone *golden.Set) report.Fra
 		"per-agent and wall times (`a-ns`, `b-ns`, `wall-ns`); it agrees with the efficiency the study stored in every run.\n\n")
 	b.WriteString(report.ClaimsTable(claims(pub, runs)).Markdown())
 
-	b.WriteString(report.BalanceGapNote(report.StudyRuns(runs, "TR114")))
-	t, eff := report.ScenarioEfficiency(runs, "TR114_v2 efficiency by scenario (mean ± 95 % t-CI)", "TR114")
-	b.WriteString(t.Markdown())
+	scenarios, eff := report.ByScenario(report.StudyRuns(runs, "TR114"), "TR114_v2 efficiency by scenario (mean ± 95 % t-CI)")
+	b.WriteString(scenarios)
 
 	// Two agents versus one: one agent alone is the warm TR111_v2 calls.
 	// A call that returned no tokens has no decode rate, but its wall

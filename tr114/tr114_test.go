@@ -1,7 +1,6 @@
 package tr114
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -13,7 +12,6 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
-	"github.com/chimeraforge/chimeraforge/internal/studydata/studydatatest"
 )
 
 // fakeModel is the fakes' script (multiagenttest's tiny fixture); the
@@ -187,7 +185,8 @@ func TestSubBenchmarkNamesExtendTheBaselines(t *testing.T) {
 // TestTestsAreTheStudysMatrix checks the test table against the options
 // the study's runs.csv records for each agent of each test.
 func TestTestsAreTheStudysMatrix(t *testing.T) {
-	want := multiagenttest.StudyMatrix(t, filepath.Join(studydatatest.Require(t), "tr114", "runs.csv"))
+	want := multiagenttest.StudyTests(t, multiagenttest.StudyRuns(t, "tr114/runs.csv"),
+		func(r multiagenttest.StudyRun) string { return r.Test.ID })
 	if diff := cmp.Diff(want, Tests()); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}

@@ -1,16 +1,12 @@
 package multiagenttest
 
 import (
-	"encoding/csv"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/chimeraforge/chimeraforge/harness/multiagent"
 	"github.com/chimeraforge/chimeraforge/harness/ollamatest"
 )
 
@@ -22,62 +18,6 @@ func AssertValues(tb testing.TB, want, got map[string]float64) {
 	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(1e-9, 0)); diff != "" {
 		tb.Errorf("metrics mismatch (-want +got):\n%s", diff)
 	}
-}
-
-// StudyMatrix reads the test matrix of a study's multi-agent runs.csv
-// (test_id, scenario, and each agent's a_/b_ num_gpu, num_ctx and
-// temperature; all three empty for the baseline agent, which sent no
-// options): one Test per test_id, in the file's order. Runs of one test
-// that disagree fail tb, and so does a cell that is not a number.
-func StudyMatrix(tb testing.TB, file string) []multiagent.Test {
-	tb.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if len(rows) == 0 {
-		tb.Fatalf("%s: empty", file)
-	}
-	col := map[string]int{}
-	for i, name := range rows[0] {
-		col[name] = i
-	}
-	config := func(row []string, agent string) multiagent.Config {
-		gpu, ctx, temp := row[col[agent+"_num_gpu"]], row[col[agent+"_num_ctx"]], row[col[agent+"_temperature"]]
-		if gpu == "" && ctx == "" && temp == "" {
-			return multiagent.Config{}
-		}
-		var c multiagent.Config
-		var errs [3]error
-		c.NumGPU, errs[0] = strconv.Atoi(gpu)
-		c.NumCtx, errs[1] = strconv.Atoi(ctx)
-		c.Temperature, errs[2] = strconv.ParseFloat(temp, 64)
-		for _, err := range errs {
-			if err != nil {
-				tb.Fatalf("%s: %s agent %s: %v", file, row[col["test_id"]], agent, err)
-			}
-		}
-		return c
-	}
-	var tests []multiagent.Test
-	seen := map[string]multiagent.Test{}
-	for _, row := range rows[1:] {
-		tc := multiagent.Test{ID: row[col["test_id"]], Scenario: row[col["scenario"]], A: config(row, "a"), B: config(row, "b")}
-		if prev, ok := seen[tc.ID]; ok {
-			if prev != tc {
-				tb.Errorf("%s: %s: runs disagree: %+v and %+v", file, tc.ID, prev, tc)
-			}
-			continue
-		}
-		seen[tc.ID] = tc
-		tests = append(tests, tc)
-	}
-	return tests
 }
 
 // TwoPrompts returns the calls the fakes served ([Fakes.Prompted]) and
