@@ -25,7 +25,7 @@ var Report = harness.Report[leaf]{
 		Baselines:  []report.Baseline{report.StudyBaseline("tr108", baseline, studydata.TR108Files)},
 		Units:      reportedUnits,
 		Render:     render,
-		Claims:     report.NumbersOf("tr108", claims),
+		Claims:     report.ClaimsOf("tr108", claims, nil),
 	},
 	Live:     harness.LiveConfig{AllModels: true}, // the quantisation axis
 	Leaves:   leaves,

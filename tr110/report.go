@@ -25,7 +25,7 @@ var Report = harness.Report[multiagent.Test]{
 		Benchmarks: []string{"TR110"},
 		Published:  []string{"TR110"},
 		Baselines: []report.Baseline{
-			{Name: "tr110", Report: "tr110", File: "baseline.bench", Data: baseline, Convert: studydata.TR110File},
+			report.StudyBaseline("tr110", baseline, studydata.TR110File),
 		},
 		Units:  reportedUnits,
 		Render: report.StudyRender("tr110", fragment),

@@ -27,7 +27,7 @@ var Report = harness.Report[leaf]{
 		Baselines:  []report.Baseline{Baseline},
 		Units:      reportedUnits,
 		Render:     render,
-		Claims:     report.NumbersOf("tr111", rptClaims),
+		Claims:     report.ClaimsOf("tr111", rptClaims, nil),
 	},
 	Live:     harness.LiveConfig{OpenAI: true},
 	Leaves:   leaves,

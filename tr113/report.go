@@ -24,7 +24,7 @@ var Report = report.Spec{
 	Benchmarks: []string{"TR114"},
 	Published:  []string{"TR113"},
 	Baselines: []report.Baseline{
-		{Name: "tr113", Report: "tr113", File: "baseline.bench", Data: baseline, Convert: studydata.TR113Files},
+		report.StudyBaseline("tr113", baseline, studydata.TR113Files),
 		tr114.Baseline,
 	},
 	Render: render,

@@ -30,7 +30,7 @@ var Report = harness.Report[leaf]{
 		Baselines:  []report.Baseline{Baseline, tr111.Baseline},
 		Units:      reportedUnits,
 		Render:     render,
-		Claims:     report.NumbersOf("tr114", claims),
+		Claims:     report.ClaimsOf("tr114", claims, nil),
 	},
 	Live:     liveConfig(),
 	Leaves:   leaves,

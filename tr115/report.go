@@ -23,7 +23,7 @@ var Report = harness.Report[leaf]{
 		Benchmarks: []string{"TR115"},
 		Published:  []string{"TR115_v2"},
 		Baselines: []report.Baseline{
-			{Name: "tr115", Report: "tr115", File: "baseline.bench", Data: baseline, Convert: studydata.TR115Files},
+			report.StudyBaseline("tr115", baseline, studydata.TR115Files),
 		},
 		Units:  reportedUnits,
 		Render: report.StudyRender("tr115", fragment),

@@ -24,7 +24,7 @@ var Report = harness.Report[leaf]{
 		Benchmarks: []string{"TR116"},
 		Published:  []string{"TR116"},
 		Baselines: []report.Baseline{
-			{Name: "tr116", Report: "tr116", File: "baseline.bench", Data: baseline, Convert: studydata.TR116Files},
+			report.StudyBaseline("tr116", baseline, studydata.TR116Files),
 		},
 		Units:  reportedUnits,
 		Render: report.StudyRender("tr116", fragment),

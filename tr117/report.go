@@ -33,7 +33,7 @@ var spec = report.Spec{
 	Benchmarks: []string{"TR117", "TR117Agents"},
 	Published:  []string{"TR117", "TR117_multi_agent"},
 	Baselines: []report.Baseline{
-		{Name: "tr117", Report: "tr117", File: "baseline.bench", Data: baseline, Convert: studydata.TR117Files},
+		report.StudyBaseline("tr117", baseline, studydata.TR117Files),
 		{Name: "tr117-chunks", Report: "tr117", File: "chunks.bench", Data: chunks, Convert: studydata.TR117ChunkFile},
 	},
 	Ours:   "ours.bench",

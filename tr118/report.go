@@ -24,17 +24,11 @@ var Report = harness.Report[leaf]{
 		Benchmarks: []string{"TR118"},
 		Published:  []string{"TR118_v2.2"},
 		Baselines: []report.Baseline{
-			{Name: "tr118", Report: "tr118", File: "baseline.bench", Data: baseline, Convert: studydata.TR118Files},
+			report.StudyBaseline("tr118", baseline, studydata.TR118Files),
 		},
 		Units:  allUnits(),
 		Render: render,
-		Claims: func(in report.Input) (report.Claims, error) {
-			s, err := in.Set("tr118")
-			if err != nil {
-				return report.Claims{}, err
-			}
-			return report.Claims{Numbers: claims(in.Published, s), Findings: findings(in.Published, s)}, nil
-		},
+		Claims: report.ClaimsOf("tr118", claims, findings),
 	},
 	Backends: []harness.Backend{{ONNX: &harness.ONNXConfig{}}},
 	Leaves:   leaves,

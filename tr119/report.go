@@ -16,7 +16,7 @@ var baseline []byte
 
 // studyBaseline is the TR119 baseline: what the fragment recomputes and
 // where the benchmark's default power assumption comes from.
-var studyBaseline = report.Baseline{Name: "tr119", Report: "tr119", File: "baseline.bench", Data: baseline, Convert: studydata.TR119Files}
+var studyBaseline = report.StudyBaseline("tr119", baseline, studydata.TR119Files)
 
 // Report is TR119, cost and energy per million tokens: the study's
 // records, the fragment and claims recomputed from them, and

@@ -25,18 +25,12 @@ var Report = harness.Report[Leaf]{
 		Benchmarks: []string{"TR120"},
 		Published:  []string{"TR120"},
 		Baselines: []report.Baseline{
-			{Name: "tr120", Report: "tr120", File: "baseline.bench", Data: baseline, Convert: studydata.TR120Files},
+			report.StudyBaseline("tr120", baseline, studydata.TR120Files),
 		},
 		Ours:   "cpu.bench",
 		Units:  allUnits(),
 		Render: render,
-		Claims: func(in report.Input) (report.Claims, error) {
-			s, err := in.Set("tr120")
-			if err != nil {
-				return report.Claims{}, err
-			}
-			return report.Claims{Numbers: claims(in.Published, s), Findings: findings(in.Published, s)}, nil
-		},
+		Claims: report.ClaimsOf("tr120", claims, findings),
 	},
 	Backends: []harness.Backend{{ONNX: &harness.ONNXConfig{}}},
 	Leaves:   leaves,

@@ -25,18 +25,12 @@ var Report = harness.Report[leaf]{
 		Benchmarks: []string{"TR121"},
 		Published:  []string{"TR121v1"},
 		Baselines: []report.Baseline{
-			{Name: "tr121", Report: "tr121", File: "baseline.bench", Data: baseline, Convert: studydata.TR121File},
+			report.StudyBaseline("tr121", baseline, studydata.TR121File),
 		},
 		Ours:   "cpu.bench",
 		Units:  allUnits(),
 		Render: render,
-		Claims: func(in report.Input) (report.Claims, error) {
-			s, err := in.Set("tr121")
-			if err != nil {
-				return report.Claims{}, err
-			}
-			return report.Claims{Numbers: claims(in.Published, s)}, nil
-		},
+		Claims: report.ClaimsOf("tr121", claims, nil),
 	},
 	Live:     harness.LiveConfig{AllModels: true, Units: append([]string{"ns/op"}, Units(Ollama)...)},
 	Backends: []harness.Backend{{Name: ONNXCPU, ONNX: &harness.ONNXConfig{}}, {Name: Ollama}},

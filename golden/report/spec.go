@@ -104,15 +104,19 @@ type Claims struct {
 	Findings []Finding
 }
 
-// NumbersOf is a Spec.Claims whose claims are numbers computed from the
-// study set named set alone.
-func NumbersOf(set string, claims func(studydata.Published, *golden.Set) []Claim) func(Input) (Claims, error) {
+// ClaimsOf is a Spec.Claims whose claims are computed from the study set
+// named set alone: its numbers, and its findings where findings is not nil.
+func ClaimsOf(set string, numbers func(studydata.Published, *golden.Set) []Claim, findings func(studydata.Published, *golden.Set) []Finding) func(Input) (Claims, error) {
 	return func(in Input) (Claims, error) {
 		s, err := in.Set(set)
 		if err != nil {
 			return Claims{}, err
 		}
-		return Claims{Numbers: claims(in.Published, s)}, nil
+		cs := Claims{Numbers: numbers(in.Published, s)}
+		if findings != nil {
+			cs.Findings = findings(in.Published, s)
+		}
+		return cs, nil
 	}
 }
 

@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -108,22 +109,42 @@ func TestScenarioEfficiency(t *testing.T) {
 	}
 }
 
-// TestNumbersOf checks that a Claims built by NumbersOf reads its set and
-// says which one an input lacks.
-func TestNumbersOf(t *testing.T) {
+// TestClaimsOf checks that a Claims built by ClaimsOf reads its set, adds
+// findings only where it has a function for them, and says which set an
+// input lacks.
+func TestClaimsOf(t *testing.T) {
 	s, err := golden.Read(strings.NewReader("BenchmarkX 1 3 ns/op\n"), "x.bench")
 	if err != nil {
 		t.Fatal(err)
 	}
-	claims := report.NumbersOf("trX", func(_ studydata.Published, s *golden.Set) []report.Claim {
+	numbers := func(_ studydata.Published, s *golden.Set) []report.Claim {
 		return []report.Claim{{What: "ns", Recomputed: s.Values("ns/op")[0]}}
-	})
-	cs, err := claims(report.Input{Study: map[string]*golden.Set{"trX": s}})
-	if err != nil || len(cs.Numbers) != 1 || cs.Numbers[0].Recomputed != 3 {
-		t.Errorf("NumbersOf = %+v, %v; want the one claim of trX's set", cs, err)
 	}
-	if _, err := claims(report.Input{}); err == nil || !strings.Contains(err.Error(), `"trX"`) {
-		t.Errorf("an input without trX: error %v, want one naming it", err)
+	findings := func(_ studydata.Published, s *golden.Set) []report.Finding {
+		return []report.Finding{{What: "ns", Recomputed: fmt.Sprint(s.Values("ns/op")[0])}}
+	}
+	in := report.Input{Study: map[string]*golden.Set{"trX": s}}
+	for _, tc := range []struct {
+		name         string
+		findings     func(studydata.Published, *golden.Set) []report.Finding
+		wantFindings int
+	}{
+		{"numbers", nil, 0},
+		{"numbers and findings", findings, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			claims := report.ClaimsOf("trX", numbers, tc.findings)
+			cs, err := claims(in)
+			if err != nil || len(cs.Numbers) != 1 || cs.Numbers[0].Recomputed != 3 {
+				t.Errorf("numbers = %+v, %v; want the one claim of trX's set", cs.Numbers, err)
+			}
+			if len(cs.Findings) != tc.wantFindings || tc.wantFindings == 1 && cs.Findings[0].Recomputed != "3" {
+				t.Errorf("findings = %+v, want %d from trX's set", cs.Findings, tc.wantFindings)
+			}
+			if _, err := claims(report.Input{}); err == nil || !strings.Contains(err.Error(), `"trX"`) {
+				t.Errorf("an input without trX: error %v, want one naming it", err)
+			}
+		})
 	}
 }
 
