@@ -3,6 +3,7 @@ package tr109
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 	"strings"
 
 	"github.com/chimeraforge/chimeraforge/golden"
@@ -199,6 +200,31 @@ func machine(s *golden.Set) string {
 		r.GetConfig("cpu"), r.GetConfig("num-thread"), r.GetConfig("gpu"), r.GetConfig("ollama-version"), r.GetConfig("ollama-source"), model, r.GetConfig("num-predict"))
 }
 
+// runName is how the fragment names a run of ours: its file's base name.
+func runName(s *golden.Set) string {
+	if s.File == "" {
+		return "the run"
+	}
+	return filepath.Base(s.File)
+}
+
+// runsASide is how many tok/s samples each configuration of the run s has:
+// "10", or "3–10" where they differ.
+func runsASide(s *golden.Set) string {
+	lo, hi := math.MaxInt, 0
+	for _, c := range harness.AgentConfigs() {
+		n := len(s.Values("tok/s", strings.Split(c.Name(), "/")...))
+		if n == 0 {
+			continue
+		}
+		lo, hi = min(lo, n), max(hi, n)
+	}
+	if lo == hi || hi == 0 {
+		return fmt.Sprint(hi)
+	}
+	return fmt.Sprintf("%d–%d", lo, hi)
+}
+
 func fragment(pub studydata.Published, in inputs) (string, report.Chart, error) {
 	var chart report.Chart
 	cs, err := claims(pub, in)
@@ -206,7 +232,12 @@ func fragment(pub studydata.Published, in inputs) (string, report.Chart, error) 
 		return "", chart, err
 	}
 	var b strings.Builder
-	b.WriteString("### TR109: one agent, 18 configurations against the baseline (from testdata/baseline.bench, tr111/testdata/baseline.bench and ours.bench)\n\n")
+	hasOurs := in.ours != nil && len(in.ours.Rows()) > 0
+	sources := "testdata/baseline.bench and tr111/testdata/baseline.bench"
+	if hasOurs {
+		sources = "testdata/baseline.bench, tr111/testdata/baseline.bench and " + runName(in.ours)
+	}
+	fmt.Fprintf(&b, "### TR109: one agent, 18 configurations against the baseline (from %s)\n\n", sources)
 	b.WriteString("The study's Python agent ran, in each of 18 configuration directories, the chimera agent (the swept options, " +
 		"plus top_p 0.9, top_k 40, repeat_penalty 1.1) for one workflow run, then the baseline agent (no options) for one; each " +
 		"run is an analysis call and a report call, and only the runs' means survive. TR112_v2 compared the resulting " +
@@ -222,9 +253,8 @@ func fragment(pub studydata.Published, in inputs) (string, report.Chart, error) 
 		{"TR109, Python, 1 run a side", "baseline.bench", in.python, pythonRule},
 		{"TR111_v2, Rust, 3 runs (6 calls) a side", "tr111/testdata/baseline.bench", in.rust, rustRule},
 	}
-	hasOurs := in.ours != nil && len(in.ours.Rows()) > 0
 	if hasOurs {
-		rates = append(rates, sweep{"Chimeraforge, Go agent, 10 runs a side", "ours.bench", in.ours, oursRule})
+		rates = append(rates, sweep{"Chimeraforge, Go agent, " + runsASide(in.ours) + " runs a side", runName(in.ours), in.ours, oursRule})
 	}
 	var rs []Rate
 	t := report.Table{
@@ -258,11 +288,12 @@ func fragment(pub studydata.Published, in inputs) (string, report.Chart, error) 
 	if !hasOurs {
 		b.WriteString("\nNo run of ours: `go test -run '^$' -bench . -count 10 ./tr109` makes one.\n\n")
 	} else {
-		fmt.Fprintf(&b, "\nOur run (`ours.bench`): %s; `go test -run '^$' -bench . -count 10 ./tr109`. "+
-			"Each configuration's ten runs followed each other, the baseline's first, and the baseline's own ten vary by CV %s %%: "+
+		base := in.ours.Values("tok/s", "agent=baseline")
+		fmt.Fprintf(&b, "\nOur run (`%s`): %s; `go test -run '^$' -bench . -count 10 ./tr109`. "+
+			"Each configuration's runs followed each other, the baseline's first, and the baseline's own %d vary by CV %s %%: "+
 			"a drift of the machine between the baseline's runs and a configuration's counts as a difference, so on a machine "+
-			"shared with other work, as this one was, \"significantly better or worse\" says as much about the machine as about "+
-			"the options.\n\n", machine(in.ours), report.F(stats.CV(in.ours.Values("tok/s", "agent=baseline")), 1))
+			"shared with other work \"significantly better or worse\" says as much about the machine as about "+
+			"the options.\n\n", runName(in.ours), machine(in.ours), len(base), report.F(stats.CV(base), 1))
 	}
 
 	t = report.Table{
@@ -328,7 +359,7 @@ func fragment(pub studydata.Published, in inputs) (string, report.Chart, error) 
 		{Name: "TR111_v2 Rust, study means", Estimates: rustDots},
 	}
 	if hasOurs {
-		chart.Series = append(chart.Series, report.Series{Name: "ours, 10 runs a side, 95 % Welch CI", Estimates: ourDots})
+		chart.Series = append(chart.Series, report.Series{Name: "ours, " + runsASide(in.ours) + " runs a side, 95 % Welch CI", Estimates: ourDots})
 	}
 	b.WriteString("Per configuration, the difference from its baseline (TR109 and TR111_v2: the baseline agent of the same " +
 		"directory; ours: the one baseline), and our test:\n\n")

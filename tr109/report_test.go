@@ -2,8 +2,12 @@ package tr109
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/harness"
 )
@@ -43,5 +47,54 @@ func TestSuccessRates(t *testing.T) {
 		py.StudyWins(), py.Configs(), py.Tested(), rs.StudyWins(), rs.Configs(), rustStudyWins(in.rust), rs.Configs(), rs.Tested())
 	if want := "python 7/18 (tested 0), rust 17/18 without no-token calls, 15/18 with them as 0 (tested 0)"; got != want {
 		t.Errorf("success rates:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestRenderNamesTheRunItIsGiven renders a user's run (three runs a side,
+// in mine.bench) and no run at all: the fragment names the run's own file
+// and sample count, and never the committed ours.bench nor its ten runs.
+func TestRenderNamesTheRunItIsGiven(t *testing.T) {
+	in := reporttest.Input(t, Report.Spec)
+	data, err := os.ReadFile(filepath.Join("testdata", Report.Ours))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	var mine []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if name, _, ok := strings.Cut(line, " "); ok && strings.HasPrefix(name, "BenchmarkTR109") {
+			if seen[name]++; seen[name] > 3 {
+				continue
+			}
+		}
+		mine = append(mine, line)
+	}
+	path := filepath.Join(t.TempDir(), "mine.bench")
+	if err := os.WriteFile(path, []byte(strings.Join(mine, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if in.Runs, err = golden.ReadFile(path); err != nil {
+		t.Fatal(err)
+	}
+	f, err := render(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"and mine.bench)", "Go agent, 3 runs a side (`mine.bench`)", "Our run (`mine.bench`)", "the baseline's own 3 vary", "ours, 3 runs a side"} {
+		if !strings.Contains(f.Markdown+f.Charts[0].Chart.Title+fmt.Sprint(f.Charts[0].Chart.Series), want) {
+			t.Errorf("fragment of mine.bench lacks %q", want)
+		}
+	}
+	in.Runs = nil
+	none, err := render(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, md := range map[string]string{"mine.bench": f.Markdown, "no run": none.Markdown} {
+		for _, not := range []string{"ours.bench", "10 runs a side", " ten "} {
+			if strings.Contains(md, not) {
+				t.Errorf("fragment of %s says %q", name, not)
+			}
+		}
 	}
 }
