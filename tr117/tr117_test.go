@@ -258,15 +258,7 @@ const ms = time.Millisecond
 // token chosen 0.1 ms after its forward.
 func decodeRecord() onnx.Record {
 	r := onnx.Record{Model: "scripted", Provider: onnx.CPU, Batch: 1, Len: 12, Real: 12, Padded: 12, Prefill: 4 * ms}
-	at := r.Prefill + ms/10
-	r.Tokens = append(r.Tokens, at)
-	for range 3 {
-		r.Steps = append(r.Steps, ms)
-		at += ms + ms/10
-		r.Tokens = append(r.Tokens, at)
-	}
-	r.End = at + ms/10
-	return r
+	return onnxtest.Timed(r, 3, ms, ms/10)
 }
 
 // The ONNX body reports exactly what its record says, through the same
