@@ -1,6 +1,8 @@
 package onnxtest
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -36,11 +38,21 @@ func Timed(r onnx.Record, steps int, step, choose time.Duration) onnx.Record {
 // (cmpopts.EquateApprox where want was worked out by hand).
 func AssertReported(tb testing.TB, extra map[string]float64, units []string, want map[string]float64, opts ...cmp.Option) {
 	tb.Helper()
+	if err := reported(extra, units, want, opts...); err != nil {
+		tb.Error(err)
+	}
+}
+
+// reported is AssertReported's check: nil, or an error that says each way
+// extra and want part.
+func reported(extra map[string]float64, units []string, want map[string]float64, opts ...cmp.Option) error {
+	var errs []error
 	if diff := cmp.Diff(want, measure.Pick(extra, units), opts...); diff != "" {
-		tb.Errorf("reported metrics mismatch (-records +reported):\n%s", diff)
+		errs = append(errs, fmt.Errorf("reported metrics mismatch (-records +reported):\n%s", diff))
 	}
 	unchecked := slices.DeleteFunc(slices.Clone(units), func(u string) bool { _, ok := want[u]; return ok })
 	if len(unchecked) > 0 {
-		tb.Errorf("the records measured %d of the %d units: %v unchecked", len(units)-len(unchecked), len(units), unchecked)
+		errs = append(errs, fmt.Errorf("the records measured %d of the %d units: %v unchecked", len(units)-len(unchecked), len(units), unchecked))
 	}
+	return errors.Join(errs...)
 }
