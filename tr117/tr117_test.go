@@ -23,7 +23,6 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
 	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
-	"github.com/chimeraforge/chimeraforge/internal/units"
 )
 
 func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
@@ -54,12 +53,6 @@ func TestTwentyPythonPairs(t *testing.T) {
 	base := reporttest.Input(t, Report.Spec).Study["tr117"]
 	if n := len(report.StudyRuns(base, "TR117Agents", "lang=python")); n != 20 {
 		t.Errorf("%d Python pairs, want 20", n)
-	}
-}
-
-func TestUnitsAreRegistered(t *testing.T) {
-	if err := units.Check(slices.Concat(callUnits, agentUnits)...); err != nil {
-		t.Error(err)
 	}
 }
 

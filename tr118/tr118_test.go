@@ -17,7 +17,6 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
 	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
 	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
-	"github.com/chimeraforge/chimeraforge/internal/units"
 )
 
 func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
@@ -83,12 +82,6 @@ func TestScenariosAreTheStudys(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("scenarios mismatch (-want +got):\n%s", diff)
-	}
-}
-
-func TestUnitsAreRegistered(t *testing.T) {
-	if err := units.Check(allUnits()...); err != nil {
-		t.Error(err)
 	}
 }
 

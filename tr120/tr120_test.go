@@ -16,7 +16,6 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
 	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
 	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
-	"github.com/chimeraforge/chimeraforge/internal/units"
 )
 
 func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
@@ -78,12 +77,6 @@ func TestShapes(t *testing.T) {
 	ls := Leaves([]onnxsynth.Spec{spec})
 	if len(ls) != 8 || ls[0].Name() != "model=tiny-gpt2/opt=all/shape=dynamic/start=cold" {
 		t.Errorf("%d leaves, the first %s", len(ls), ls[0].Name())
-	}
-}
-
-func TestUnitsAreRegistered(t *testing.T) {
-	if err := units.Check(allUnits()...); err != nil {
-		t.Error(err)
 	}
 }
 

@@ -20,7 +20,6 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
 	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
 	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
-	"github.com/chimeraforge/chimeraforge/internal/units"
 )
 
 func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
@@ -61,12 +60,6 @@ func TestScenariosAreTheStudys(t *testing.T) {
 	}
 	if got := ParamsKey(102714); got != "0.102714" {
 		t.Errorf("ParamsKey(102714) = %q", got)
-	}
-}
-
-func TestUnitsAreRegistered(t *testing.T) {
-	if err := units.Check(allUnits()...); err != nil {
-		t.Error(err)
 	}
 }
 
