@@ -242,7 +242,7 @@ func findings(pub studydata.Published, s *golden.Set) []report.Finding {
 	}
 }
 
-// render is the TR118 fragment of the baseline alone (fragment).
+// render is the report's Render: fragment of the input's tr118 set.
 var render = report.StudyRender("tr118", fragment)
 
 // fragment is the TR118 fragment of the baseline s: the claims, the

@@ -219,8 +219,7 @@ func spread(xs []float64, d int) string {
 	return fmt.Sprintf("%s (%s–%s)", report.F(stats.Median(xs), d), report.F(stats.Min(xs), d), report.F(stats.Max(xs), d))
 }
 
-// render is the TR120 fragment (fragment) of the study's baseline and
-// in.Runs.
+// render is the report's Render: fragment of the input's tr120 set.
 var render = report.StudyRender("tr120", fragment)
 
 // fragment is the TR120 fragment of the study's baseline and in.Runs, a

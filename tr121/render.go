@@ -216,8 +216,7 @@ func oursLatency(mode string) func(golden.Row) (float64, bool) {
 	}
 }
 
-// render is the TR121 fragment (fragment) of the study's baseline and
-// in.Runs.
+// render is the report's Render: fragment of the input's tr121 set.
 var render = report.StudyRender("tr121", fragment)
 
 // fragment is the TR121 fragment of the study's baseline and in.Runs, a
