@@ -147,21 +147,10 @@ func benchOllama(b *testing.B, l *harness.Live, in *harness.Instance, model stri
 	if err := m.Err(); err != nil {
 		b.Fatal(err)
 	}
-	values := pick(m.Values(), callUnits)
+	values := measure.Pick(m.Values(), callUnits)
 	maps.Copy(values, TailValues(e2e))
 	maps.Copy(values, energy)
 	return values
-}
-
-// pick returns the values of v in units.
-func pick(v map[string]float64, units []string) map[string]float64 {
-	out := map[string]float64{}
-	for _, u := range units {
-		if x, ok := v[u]; ok {
-			out[u] = x
-		}
-	}
-	return out
 }
 
 // onnxThreads is the intra-op threads of an ONNX Runtime session: what
@@ -221,7 +210,7 @@ func benchONNX(b *testing.B, d harness.ONNXCaller, sc Scenario, steps, vocab int
 			e2e = append(e2e, float64(mrs[k].E2E()))
 		}
 	}
-	values := pick(m.Values(), callUnits)
+	values := measure.Pick(m.Values(), callUnits)
 	maps.Copy(values, TailValues(e2e))
 	return values
 }
@@ -302,7 +291,7 @@ func benchAgentsRun(b *testing.B, l *harness.Live, agents []*agent.Agent) map[st
 	if err := m.Err(); err != nil {
 		b.Fatal(err)
 	}
-	values := pick(m.Values(), agentUnits)
+	values := measure.Pick(m.Values(), agentUnits)
 	maps.Copy(values, TailValues(e2e))
 	maps.Copy(values, sched.Values())
 	maps.Copy(values, over.Values())

@@ -23,7 +23,6 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
 	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
 	"github.com/chimeraforge/chimeraforge/internal/stats"
-	"github.com/chimeraforge/chimeraforge/internal/units"
 )
 
 func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
@@ -54,12 +53,6 @@ func TestTwentyPythonPairs(t *testing.T) {
 	base := reporttest.Input(t, Report.Spec).Study["tr117"]
 	if n := len(report.StudyRuns(base, "TR117Agents", "lang=python")); n != 20 {
 		t.Errorf("%d Python pairs, want 20", n)
-	}
-}
-
-func TestUnitsAreRegistered(t *testing.T) {
-	if err := units.Check(slices.Concat(callUnits, agentUnits)...); err != nil {
-		t.Error(err)
 	}
 }
 
@@ -258,15 +251,7 @@ const ms = time.Millisecond
 // token chosen 0.1 ms after its forward.
 func decodeRecord() onnx.Record {
 	r := onnx.Record{Model: "scripted", Provider: onnx.CPU, Batch: 1, Len: 12, Real: 12, Padded: 12, Prefill: 4 * ms}
-	at := r.Prefill + ms/10
-	r.Tokens = append(r.Tokens, at)
-	for range 3 {
-		r.Steps = append(r.Steps, ms)
-		at += ms + ms/10
-		r.Tokens = append(r.Tokens, at)
-	}
-	r.End = at + ms/10
-	return r
+	return onnxtest.Timed(r, 3, ms, ms/10)
 }
 
 // The ONNX body reports exactly what its record says, through the same

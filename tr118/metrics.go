@@ -42,20 +42,18 @@ func allUnits() []string {
 // when none did. Degraded records are never pooled, only counted.
 func Metrics(m Mode, recs []onnx.Record) map[string]float64 {
 	var cm measure.CallMetrics
-	var real, padded, degraded int
+	var real, padded int
 	var prefill time.Duration
 	for _, r := range recs {
-		if !r.OK() {
-			degraded++
-			continue
+		cm.Add(r.Measure()) // a degraded record only as a failed call
+		if r.OK() {
+			real += r.Real
+			padded += r.Padded
+			prefill += r.Prefill
 		}
-		cm.Add(r.Measure())
-		real += r.Real
-		padded += r.Padded
-		prefill += r.Prefill
 	}
 	all := cm.Values()
-	all["degraded-calls"] = float64(degraded)
+	all["degraded-calls"] = all["failed-calls"]
 	if m == Prefill {
 		// A prefill call generates nothing: it has no decode rate, only
 		// its prefill's.
@@ -65,11 +63,5 @@ func Metrics(m Mode, recs []onnx.Record) map[string]float64 {
 			all["padded-tok/s"] = float64(padded) / prefill.Seconds()
 		}
 	}
-	out := map[string]float64{}
-	for _, u := range Units(m) {
-		if v, ok := all[u]; ok {
-			out[u] = v
-		}
-	}
-	return out
+	return measure.Pick(all, Units(m))
 }

@@ -242,14 +242,13 @@ func findings(pub studydata.Published, s *golden.Set) []report.Finding {
 	}
 }
 
-// render is the TR118 fragment of the baseline alone: the claims, the
+// render is the report's Render: fragment of the input's tr118 set.
+var render = report.StudyRender("tr118", fragment)
+
+// fragment is the TR118 fragment of the baseline s: the claims, the
 // padding, backend and crossover tables, and the prefill and crossover
 // charts.
-func render(in report.Input) (report.Fragment, error) {
-	s, err := in.Set("tr118")
-	if err != nil {
-		return report.Fragment{}, err
-	}
+func fragment(in report.Input, s *golden.Set) report.Fragment {
 	pub := in.Published
 	var b strings.Builder
 	b.WriteString("### TR118_v2.2: inference backends, prefill and generate (from testdata/baseline.bench)\n\n" +
@@ -335,5 +334,5 @@ func render(in report.Input) (report.Fragment, error) {
 		{Name: "crossover.svg", Chart: ratioChart, Caption: "ONNX Runtime CPU's prefill rate over torch.compile's against model parameters, both on log axes, one run per model, with the power-law fit and its 95 % band: above the 1× line ONNX Runtime CPU is faster, and the dotted line marks the size where the fit crosses it."},
 	}
 	b.WriteString(report.ChartSection("####", charts))
-	return report.Fragment{Markdown: b.String(), Charts: charts}, nil
+	return report.Fragment{Markdown: b.String(), Charts: charts}
 }

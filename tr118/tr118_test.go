@@ -17,7 +17,6 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
 	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
 	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
-	"github.com/chimeraforge/chimeraforge/internal/units"
 )
 
 func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
@@ -86,32 +85,19 @@ func TestScenariosAreTheStudys(t *testing.T) {
 	}
 }
 
-func TestUnitsAreRegistered(t *testing.T) {
-	if err := units.Check(allUnits()...); err != nil {
-		t.Error(err)
-	}
-}
-
 const ms = time.Millisecond
 
 // A decode call on batch_medium: a 5 ms prefill, then 8 steps of 1 ms, the
 // tokens chosen 0.1 ms after each forward.
 func decodeRecord() onnx.Record {
 	r := onnx.Record{Model: "scripted", Provider: onnx.CPU, Batch: 4, Len: 19, Real: 72, Padded: 76, Prefill: 5 * ms}
-	at := r.Prefill + ms/10
-	r.Tokens = append(r.Tokens, at)
-	for range DecodeSteps {
-		r.Steps = append(r.Steps, ms)
-		at += ms + ms/10
-		r.Tokens = append(r.Tokens, at)
-	}
-	r.End = at + ms/10
-	return r
+	return onnxtest.Timed(r, DecodeSteps, ms, ms/10)
 }
 
+// A prefill call on single_short: 2 ms, its token chosen 0.1 ms after.
 func prefillRecord() onnx.Record {
-	return onnx.Record{Model: "scripted", Provider: onnx.CPU, Batch: 1, Len: 11, Real: 9, Padded: 11,
-		Prefill: 2 * ms, Tokens: []time.Duration{2*ms + ms/10}, End: 2*ms + ms/5}
+	r := onnx.Record{Model: "scripted", Provider: onnx.CPU, Batch: 1, Len: 11, Real: 9, Padded: 11, Prefill: 2 * ms}
+	return onnxtest.Timed(r, 0, 0, ms/10)
 }
 
 func TestMetrics(t *testing.T) {
@@ -165,19 +151,7 @@ func TestTR118BodyReportsTheRecordsTruth(t *testing.T) {
 			res := harness.BenchOnce(t, func(b *testing.B) { env.Report(b, benchScenario(b, s, sc[m], m, trace)) })
 			trace.Close()
 
-			want := Metrics(m, []onnx.Record{rec[m]})
-			got := map[string]float64{}
-			for _, u := range Units(m) {
-				if v, ok := res.Extra[u]; ok {
-					got[u] = v
-				}
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("reported metrics mismatch (-records +reported):\n%s", diff)
-			}
-			if len(want) != len(Units(m)) {
-				t.Errorf("the records measured %d of the %d units", len(want), len(Units(m)))
-			}
+			onnxtest.AssertReported(t, res.Extra, Units(m), Metrics(m, []onnx.Record{rec[m]}))
 			if diff := cmp.Diff([]onnx.Batch{sc[m].Call(0, m), sc[m].Call(0, m)}, s.Calls); diff != "" {
 				t.Errorf("calls mismatch, want the warm-up then call 0 (-want +got):\n%s", diff)
 			}

@@ -269,35 +269,18 @@ func findings(st *study) []report.Finding {
 // Ollama, not the study's backends, so a run adds nothing to it): the
 // claims, the costs per backend, the price table, the power readings and
 // the re-runs, and the cost and power charts.
-func render(in report.Input) (report.Fragment, error) {
-	st, err := studyOf(in)
-	if err != nil {
-		return report.Fragment{}, err
-	}
-	md, charts := reportFragment(st)
-	return report.Fragment{Markdown: md, Charts: charts}, nil
-}
+var render = report.StudyRender("tr119", func(in report.Input, s *golden.Set) report.Fragment {
+	return reportFragment(newStudy(in.Published, s))
+})
 
 // reportClaims are the 21 TR119 rows recomputed from the input's
 // baseline: the numbers as claims, #243's record count as a finding.
-func reportClaims(in report.Input) (report.Claims, error) {
-	st, err := studyOf(in)
-	if err != nil {
-		return report.Claims{}, err
-	}
-	return report.Claims{Numbers: claims(st), Findings: findings(st)}, nil
-}
+var reportClaims = report.StudyClaims("tr119", func(in report.Input, s *golden.Set) report.Claims {
+	st := newStudy(in.Published, s)
+	return report.Claims{Numbers: claims(st), Findings: findings(st)}
+})
 
-// studyOf is the input's baseline seen as the published analysis saw it.
-func studyOf(in report.Input) (*study, error) {
-	s, err := in.Set("tr119")
-	if err != nil {
-		return nil, err
-	}
-	return newStudy(in.Published, s), nil
-}
-
-func reportFragment(st *study) (string, []report.NamedChart) {
+func reportFragment(st *study) report.Fragment {
 	var b strings.Builder
 	b.WriteString("### TR119: cost and energy per million tokens (from testdata/baseline.bench)\n\n")
 	fmt.Fprintf(&b, "gpt2 on five backends, prefill (one forward of the padded prompt) and generate (an uncached greedy loop of up to "+
@@ -391,7 +374,7 @@ func reportFragment(st *study) (string, []report.NamedChart) {
 	charts = append(charts, report.NamedChart{Name: "power.svg", Chart: pwChart,
 		Caption: "The study's GPU power per backend and mode, split by whether the GPU was busy at the reading (mean with the 95 % t-interval): a record's power mixes both kinds of reading, so it is the power of its work only where the two bars agree."})
 	b.WriteString(report.ChartSection("####", charts))
-	return b.String(), charts
+	return report.Fragment{Markdown: b.String(), Charts: charts}
 }
 
 // powerSection shows what the study's power figures were: per record, the

@@ -28,14 +28,12 @@ func allUnits() []string { return append([]string{"ns/op"}, Units(Cold)...) }
 // absent, never 0.
 func Metrics(st Start, recs []onnx.Record, sessions []time.Duration) map[string]float64 {
 	var prefill []float64
-	degraded := 0
 	for _, r := range recs {
-		if !r.OK() {
-			degraded++
-			continue
+		if r.OK() {
+			prefill = append(prefill, float64(r.Prefill))
 		}
-		prefill = append(prefill, float64(r.Prefill))
 	}
+	degraded, _ := onnx.Degraded(recs)
 	m := map[string]float64{"degraded-calls": float64(degraded)}
 	if len(prefill) > 0 {
 		m["prefill-ns"] = stats.Mean(prefill)

@@ -219,14 +219,13 @@ func spread(xs []float64, d int) string {
 	return fmt.Sprintf("%s (%s–%s)", report.F(stats.Median(xs), d), report.F(stats.Min(xs), d), report.F(stats.Max(xs), d))
 }
 
-// render is the TR120 fragment of the study's baseline and in.Runs, a run
-// of ours (BenchmarkTR120's sub-benchmarks; the golden's is
+// render is the report's Render: fragment of the input's tr120 set.
+var render = report.StudyRender("tr120", fragment)
+
+// fragment is the TR120 fragment of the study's baseline and in.Runs, a
+// run of ours (BenchmarkTR120's sub-benchmarks; the golden's is
 // testdata/cpu.bench); with no run, the study's part alone.
-func render(in report.Input) (report.Fragment, error) {
-	study, err := in.Set("tr120")
-	if err != nil {
-		return report.Fragment{}, err
-	}
+func fragment(in report.Input, study *golden.Set) report.Fragment {
 	pub, run := in.Published, in.Run()
 	var b strings.Builder
 	b.WriteString("### TR120: the compile paradox was a cold-start artifact (study from testdata/baseline.bench, ours from testdata/cpu.bench)\n\n" +
@@ -278,7 +277,7 @@ func render(in report.Input) (report.Fragment, error) {
 	charts = append([]report.NamedChart{{Name: "study.svg", Chart: studyChart,
 		Caption: "The study's prefill latency of tiny-gpt2 on the GPU per run and backend, eager beside compiled, median and p99 of its calls (one run each, so no interval): the gap between a run's p99 and its median is its tail."}}, charts...)
 	b.WriteString(report.ChartSection("####", charts))
-	return report.Fragment{Markdown: b.String(), Charts: charts}, nil
+	return report.Fragment{Markdown: b.String(), Charts: charts}
 }
 
 // oursSection writes the section on a run of ours to b: per model, the

@@ -16,7 +16,6 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
 	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
 	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
-	"github.com/chimeraforge/chimeraforge/internal/units"
 )
 
 func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
@@ -81,18 +80,11 @@ func TestShapes(t *testing.T) {
 	}
 }
 
-func TestUnitsAreRegistered(t *testing.T) {
-	if err := units.Check(allUnits()...); err != nil {
-		t.Error(err)
-	}
-}
-
 const ms = time.Millisecond
 
 // prefill is a clean prefill record of d.
 func prefill(d time.Duration) onnx.Record {
-	return onnx.Record{Model: "scripted", Provider: onnx.CPU, Batch: 1, Len: 9, Real: 9, Padded: 9,
-		Prefill: d, Tokens: []time.Duration{d + ms/10}, End: d + ms/5}
+	return onnxtest.Timed(onnx.Record{Model: "scripted", Provider: onnx.CPU, Batch: 1, Len: 9, Real: 9, Padded: 9, Prefill: d}, 0, 0, ms/10)
 }
 
 func TestMetrics(t *testing.T) {
@@ -175,19 +167,7 @@ func TestTR120BodyReportsTheScriptsTruth(t *testing.T) {
 				}
 				wantCalls = append(warmup, wantCalls...)
 			}
-			want := Metrics(st, []onnx.Record{rec}, sessions)
-			got := map[string]float64{}
-			for _, u := range Units(st) {
-				if v, ok := res.Extra[u]; ok {
-					got[u] = v
-				}
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("reported metrics mismatch (-script +reported):\n%s", diff)
-			}
-			if len(want) != len(Units(st)) {
-				t.Errorf("the script measured %d of the %d units", len(want), len(Units(st)))
-			}
+			onnxtest.AssertReported(t, res.Extra, Units(st), Metrics(st, []onnx.Record{rec}, sessions))
 			if opened != 1 || closed != 1 {
 				t.Errorf("%d sessions opened, %d closed; want 1 and 1", opened, closed)
 			}

@@ -2,6 +2,7 @@ package tr121
 
 import (
 	"github.com/chimeraforge/chimeraforge/harness/measure"
+	"github.com/chimeraforge/chimeraforge/internal/stats"
 )
 
 // The backends BenchmarkTR121 measures.
@@ -35,31 +36,16 @@ func allUnits() []string { return append([]string{"ns/op"}, Units(ONNXCPU)...) }
 func Metrics(backend string, recs []measure.Record) map[string]float64 {
 	var cm measure.CallMetrics
 	var decode []float64
-	degraded := 0
 	for _, r := range recs {
-		if !r.OK() {
-			degraded++
-			continue
-		}
-		cm.Add(r)
+		cm.Add(r) // a call that is not clean only as a failed call
 		if r.Valid() && r.EvalDuration != nil && *r.EvalDuration > 0 {
 			decode = append(decode, float64(*r.EvalDuration))
 		}
 	}
 	all := cm.Values()
 	if len(decode) > 0 {
-		var s float64
-		for _, d := range decode {
-			s += d
-		}
-		all["decode-ns"] = s / float64(len(decode))
+		all["decode-ns"] = stats.Mean(decode)
 	}
-	all["degraded-calls"] = float64(degraded)
-	out := map[string]float64{}
-	for _, u := range Units(backend) {
-		if v, ok := all[u]; ok {
-			out[u] = v
-		}
-	}
-	return out
+	all["degraded-calls"] = all["failed-calls"]
+	return measure.Pick(all, Units(backend))
 }

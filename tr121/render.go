@@ -216,14 +216,13 @@ func oursLatency(mode string) func(golden.Row) (float64, bool) {
 	}
 }
 
-// render is the TR121 fragment of the study's baseline and in.Runs, a run
-// of ours (BenchmarkTR121's sub-benchmarks; the golden's is
+// render is the report's Render: fragment of the input's tr121 set.
+var render = report.StudyRender("tr121", fragment)
+
+// fragment is the TR121 fragment of the study's baseline and in.Runs, a
+// run of ours (BenchmarkTR121's sub-benchmarks; the golden's is
 // testdata/cpu.bench); with no run, the study's families alone.
-func render(in report.Input) (report.Fragment, error) {
-	study, err := in.Set("tr121")
-	if err != nil {
-		return report.Fragment{}, err
-	}
+func fragment(in report.Input, study *golden.Set) report.Fragment {
 	pub, run := in.Published, in.Run()
 	var b strings.Builder
 	b.WriteString("### TR121v1: latency against model size (study from testdata/baseline.bench, ours from testdata/cpu.bench)\n\n" +
@@ -333,7 +332,7 @@ func render(in report.Input) (report.Fragment, error) {
 		"        go test -run '^$' -bench . -benchtime 1x -count 3 -timeout 1h ./tr121 > new.txt\n" +
 		"    go tool benchstat -table '' -ignore /gomaxprocs tr121/testdata/cpu.bench new.txt\n")
 	b.WriteString(report.ChartSection("####", charts))
-	return report.Fragment{Markdown: b.String(), Charts: charts}, nil
+	return report.Fragment{Markdown: b.String(), Charts: charts}
 }
 
 // oursExponents sets our families' end-to-end exponents (e2eFit, by

@@ -20,7 +20,6 @@ import (
 	"github.com/chimeraforge/chimeraforge/harness/onnx"
 	"github.com/chimeraforge/chimeraforge/harness/onnx/onnxtest"
 	"github.com/chimeraforge/chimeraforge/internal/onnxsynth"
-	"github.com/chimeraforge/chimeraforge/internal/units"
 )
 
 func TestMain(m *testing.M) { os.Exit(onnxtest.Main(m)) }
@@ -61,12 +60,6 @@ func TestScenariosAreTheStudys(t *testing.T) {
 	}
 	if got := ParamsKey(102714); got != "0.102714" {
 		t.Errorf("ParamsKey(102714) = %q", got)
-	}
-}
-
-func TestUnitsAreRegistered(t *testing.T) {
-	if err := units.Check(allUnits()...); err != nil {
-		t.Error(err)
 	}
 }
 
@@ -117,15 +110,7 @@ func TestMetrics(t *testing.T) {
 // one call of the scenario's prompt and GenTokens steps, traced.
 func TestTR121ONNXBodyReportsTheRecordsTruth(t *testing.T) {
 	ms := time.Millisecond
-	rec := onnx.Record{Model: "scripted", Provider: onnx.CPU, Batch: 1, Len: 9, Real: 9, Padded: 9, Prefill: 3 * ms}
-	at := rec.Prefill
-	rec.Tokens = append(rec.Tokens, at)
-	for range GenTokens {
-		rec.Steps = append(rec.Steps, ms)
-		at += ms
-		rec.Tokens = append(rec.Tokens, at)
-	}
-	rec.End = at
+	rec := onnxtest.Timed(onnx.Record{Model: "scripted", Provider: onnx.CPU, Batch: 1, Len: 9, Real: 9, Padded: 9, Prefill: 3 * ms}, GenTokens, ms, 0)
 	sc := Scenarios()[1]
 	s := &onnxtest.Script{Records: []onnx.Record{rec}}
 	path := filepath.Join(t.TempDir(), "trace.jsonl")
@@ -137,15 +122,7 @@ func TestTR121ONNXBodyReportsTheRecordsTruth(t *testing.T) {
 	res := harness.BenchOnce(t, func(b *testing.B) { env.Report(b, benchONNX(b, s, sc, trace)) })
 	trace.Close()
 	want := map[string]float64{"prefill-ns": 3e6, "decode-ns": 64e6, "e2e-ns": 67e6, "tok/s": 1000, "prompt-tok": 9, "degraded-calls": 0}
-	got := map[string]float64{}
-	for _, u := range Units(ONNXCPU) {
-		if v, ok := res.Extra[u]; ok {
-			got[u] = v
-		}
-	}
-	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(1e-12, 0)); diff != "" {
-		t.Errorf("reported metrics mismatch (-records +reported):\n%s", diff)
-	}
+	onnxtest.AssertReported(t, res.Extra, Units(ONNXCPU), want, cmpopts.EquateApprox(1e-12, 0))
 	call := onnx.Batch{Prompts: [][]int64{sc.Prompt.Tokens}, Steps: GenTokens}
 	if diff := cmp.Diff([]onnx.Batch{call, call}, s.Calls); diff != "" {
 		t.Errorf("calls mismatch, want the warm-up then one (-want +got):\n%s", diff)

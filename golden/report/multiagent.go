@@ -9,9 +9,9 @@ import (
 	"github.com/chimeraforge/chimeraforge/golden"
 )
 
-// StudyRender is the Render of a report that renders one study set alone
-// (it has no run of ours to show, so the input's Runs do not change it):
-// f of the input and its study set name.
+// StudyRender is the Render of a report that reads one study set: f of
+// the input (its Runs too, where the report shows a run of ours) and the
+// study set called name, or the error that the input lacks it.
 func StudyRender(name string, f func(Input, *golden.Set) Fragment) func(Input) (Fragment, error) {
 	return func(in Input) (Fragment, error) {
 		s, err := in.Set(name)
