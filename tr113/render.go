@@ -31,8 +31,7 @@ func render(in report.Input) (report.Fragment, error) {
 	if err != nil {
 		return report.Fragment{}, err
 	}
-	md, charts := fragment(in.Published, one, two)
-	return report.Fragment{Markdown: md, Charts: charts}, nil
+	return fragment(in.Published, one, two), nil
 }
 
 // reportClaims are the seven TR113 rows (#93–#99) recomputed from the
@@ -72,7 +71,7 @@ func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 	})
 }
 
-func fragment(pub studydata.Published, one, two *golden.Set) (string, []report.NamedChart) {
+func fragment(pub studydata.Published, one, two *golden.Set) report.Fragment {
 	var b strings.Builder
 	b.WriteString("### TR113: two agents on ONE Ollama instance (from testdata/baseline.bench)\n\n" +
 		"TR113 ran the study's first Rust multi-agent program (v1: one persona call per agent) with both agents on a single " +
@@ -161,13 +160,9 @@ func fragment(pub studydata.Published, one, two *golden.Set) (string, []report.N
 			{Name: "two instances (TR114_v2)", Estimates: []report.Estimate{report.MeanEstimate(r2.Values("tok/s")), report.MeanEstimate(r2.Values("agg-tok/s"))}},
 		},
 	}
-	eff.Refs = append(eff.Refs, report.Ref{Value: 100, Label: "100 %: the agents overlap for the whole run"})
-	charts := []report.NamedChart{
-		{Name: "efficiency.svg", Chart: eff, Caption: "The study's legacy efficiency per scenario with both agents on one Ollama instance (TR113) beside two instances (TR114_v2), mean with the 95 % t-interval where n ≥ 3, against the 100 % line where both agents run for the whole wall time: it measures how evenly the agents overlap, not whether a second instance helped."},
-		{Name: "throughput.svg", Chart: thr, Caption: "The study's decode rate per call and both agents' tokens per wall second, one instance (TR113) beside two (TR114_v2), mean with the 95 % t-interval, bars from zero: the ratio of the bars is what the second instance changed."},
-	}
-	b.WriteString(report.ChartSection("####", charts))
-	return b.String(), charts
+	return report.Charted(b.String(),
+		report.EfficiencyChart(eff, "The study's legacy efficiency per scenario with both agents on one Ollama instance (TR113) beside two instances (TR114_v2), mean with the 95 % t-interval where n ≥ 3, against the 100 % line where both agents run for the whole wall time: it measures how evenly the agents overlap, not whether a second instance helped."),
+		report.NamedChart{Name: "throughput.svg", Chart: thr, Caption: "The study's decode rate per call and both agents' tokens per wall second, one instance (TR113) beside two (TR114_v2), mean with the 95 % t-interval, bars from zero: the ratio of the bars is what the second instance changed."})
 }
 
 // estimate is the mean of xs with its 95 % t-interval, without the

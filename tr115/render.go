@@ -108,14 +108,8 @@ func fragment(in report.Input, s *golden.Set) report.Fragment {
 		faster, configs, report.F(stats.Mean(td.Eff()), 2),
 		report.F(stats.Mean(as.Values("agg-tok/s")), 1), report.F(stats.Mean(td.Values("agg-tok/s")), 1),
 		report.F(stats.Median(proxy), 2), strings.Join(slower, " and "), report.F(stats.Mean(as.Balance()), 2))
-	b.WriteString("\nCompare a run of ours with this baseline (one table although the config lines differ):\n\n" +
-		"    go test -run '^$' -bench . -count 10 ./tr115 > new.txt\n" +
-		"    go tool benchstat -table '' -ignore /gomaxprocs tr115/testdata/baseline.bench new.txt\n")
-	eff.Refs = append(eff.Refs, report.Ref{Value: 100, Label: "100 %: the agents overlap for the whole run"})
-	charts := []report.NamedChart{
-		{Name: "efficiency.svg", Chart: eff, Caption: "The study's legacy efficiency and balance bound per Rust async runtime (mean of 30 runs with the 95 % t-interval) against the 100 % line where both agents run for the whole wall time: async-std's 50 % is its agents taking turns, which the definition scores low although it finished sooner in some configs."},
-		{Name: "throughput.svg", Chart: thr, Caption: "The study's decode rate per call and both agents' tokens per wall second per Rust async runtime (mean with the 95 % t-interval), bars from zero: the tokens per wall second, not the efficiency, say which runtime got more work done."},
-	}
-	b.WriteString(report.ChartSection("####", charts))
-	return report.Fragment{Markdown: b.String(), Charts: charts}
+	b.WriteString("\n" + report.Compare{Package: "tr115", Why: report.ConfigLinesDiffer, Benchstat: "-ignore /gomaxprocs"}.Markdown())
+	return report.Charted(b.String(),
+		report.EfficiencyChart(eff, "The study's legacy efficiency and balance bound per Rust async runtime (mean of 30 runs with the 95 % t-interval) against the 100 % line where both agents run for the whole wall time: async-std's 50 % is its agents taking turns, which the definition scores low although it finished sooner in some configs."),
+		report.NamedChart{Name: "throughput.svg", Chart: thr, Caption: "The study's decode rate per call and both agents' tokens per wall second per Rust async runtime (mean with the 95 % t-interval), bars from zero: the tokens per wall second, not the efficiency, say which runtime got more work done."})
 }

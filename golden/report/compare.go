@@ -1,0 +1,49 @@
+package report
+
+import "strings"
+
+// A Compare is the paragraph of a fragment that tells a reader how to set
+// a run of ours beside the report's study baseline: the go test command
+// that writes new.txt, and the benchstat command that puts it in one
+// table with Package's testdata/baseline.bench. It is written once here so
+// that every report prints the same commands in the same form.
+type Compare struct {
+	// Package is the report's package directory ("tr111"): what go test
+	// runs, and where the baseline lies.
+	Package string
+	// Why is the lead's parenthesis: how the run and the baseline come to
+	// share one table ("one table, study-only keys ignored").
+	Why string
+	// TestFlags are go test's flags beside -run '^$' -bench . -count 10
+	// ("-benchtime 5x"); empty: none.
+	TestFlags string
+	// Benchstat are benchstat's flags beside -table '': which keys it
+	// ignores or filters ("-ignore /gomaxprocs").
+	Benchstat string
+}
+
+// The two Whys the reports give: benchstat -table ” sets the lines in one
+// table although their config lines differ, and -ignore drops the keys only
+// the study's names carry (studydata.BenchstatIgnore).
+const (
+	ConfigLinesDiffer = "one table although the config lines differ"
+	StudyKeysIgnored  = "one table, study-only keys ignored"
+)
+
+// Markdown is the paragraph: a line that leads in, a blank line and the
+// two commands as a code block, ending in a newline.
+func (c Compare) Markdown() string {
+	test := []string{"go test -run '^$' -bench ."}
+	if c.TestFlags != "" {
+		test = append(test, c.TestFlags)
+	}
+	test = append(test, "-count 10", "./"+c.Package, "> new.txt")
+	stat := []string{"go tool benchstat -table ''"}
+	if c.Benchstat != "" {
+		stat = append(stat, c.Benchstat)
+	}
+	stat = append(stat, c.Package+"/testdata/baseline.bench", "new.txt")
+	return "Compare a run of ours with this baseline (" + c.Why + "):\n\n" +
+		"    " + strings.Join(test, " ") + "\n" +
+		"    " + strings.Join(stat, " ") + "\n"
+}
