@@ -1,6 +1,29 @@
 package report
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
+
+// What closes a report's fragment: the commands that set a run of ours
+// beside its baseline, and the section of its charts, among them the
+// multi-agent reports' legacy efficiency.
+
+// Charted is the Fragment of markdown md closed by a section that embeds
+// charts (ChartSection at level "####"): a report whose charts belong to
+// no one table.
+func Charted(md string, charts ...NamedChart) Fragment {
+	return Fragment{Markdown: md + ChartSection("####", charts), Charts: charts}
+}
+
+// EfficiencyChart is a multi-agent report's chart of the legacy efficiency,
+// efficiency.svg: c with caption, against a line at 100 %, where both
+// agents run for the whole wall time (the most the legacy efficiency can
+// read). The line comes after c's own Refs, which it leaves unchanged.
+func EfficiencyChart(c Chart, caption string) NamedChart {
+	c.Refs = append(slices.Clip(c.Refs), Ref{Value: 100, Label: "100 %: the agents overlap for the whole run"})
+	return NamedChart{Name: "efficiency.svg", Chart: c, Caption: caption}
+}
 
 // A Compare is the paragraph of a fragment that tells a reader how to set
 // a run of ours beside the report's study baseline: the go test command
@@ -17,14 +40,14 @@ type Compare struct {
 	// TestFlags are go test's flags beside -run '^$' -bench . -count 10
 	// ("-benchtime 5x"); empty: none.
 	TestFlags string
-	// Benchstat are benchstat's flags beside -table '': which keys it
+	// Benchstat are benchstat's flags beside the empty -table: which keys it
 	// ignores or filters ("-ignore /gomaxprocs").
 	Benchstat string
 }
 
-// The two Whys the reports give: benchstat -table ” sets the lines in one
-// table although their config lines differ, and -ignore drops the keys only
-// the study's names carry (studydata.BenchstatIgnore).
+// The two Whys the reports give: benchstat's empty -table projection sets
+// the lines in one table although their config lines differ, and -ignore
+// drops the keys only the study's names carry (studydata.BenchstatIgnore).
 const (
 	ConfigLinesDiffer = "one table although the config lines differ"
 	StudyKeysIgnored  = "one table, study-only keys ignored"

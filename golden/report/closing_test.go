@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// Charted closes the markdown with the section of its charts, in order.
 func TestCharted(t *testing.T) {
 	a := report.NamedChart{Name: "a.svg", Caption: "A against B.", Chart: report.Chart{Title: "A"}}
 	b := report.NamedChart{Name: "b.svg", Caption: "C against D.", Chart: report.Chart{Title: "C"}}
@@ -34,6 +35,8 @@ func TestCharted(t *testing.T) {
 	}
 }
 
+// EfficiencyChart names the chart efficiency.svg and adds the 100 % line
+// after the chart's own, without writing into its slice.
 func TestEfficiencyChart(t *testing.T) {
 	full := report.Ref{Value: 100, Label: "100 %: the agents overlap for the whole run"}
 	own := report.Ref{Value: 50, Label: "50 %: one agent at a time"}
@@ -62,4 +65,42 @@ func TestEfficiencyChart(t *testing.T) {
 			t.Errorf("the chart's refs' backing array was written: %+v", got)
 		}
 	})
+}
+
+// Compare prints the commands with each flag where it belongs and none
+// where it is empty.
+func TestCompareMarkdown(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		c    report.Compare
+		want string
+	}{
+		{
+			name: "no flags: go test's and benchstat's own",
+			c:    report.Compare{Package: "tr115", Why: report.ConfigLinesDiffer},
+			want: "Compare a run of ours with this baseline (one table although the config lines differ):\n\n" +
+				"    go test -run '^$' -bench . -count 10 ./tr115 > new.txt\n" +
+				"    go tool benchstat -table '' tr115/testdata/baseline.bench new.txt\n",
+		},
+		{
+			name: "benchstat's flags before the files",
+			c:    report.Compare{Package: "tr114", Why: "one table", Benchstat: "-filter /instances:2 -ignore /gomaxprocs,/parallel"},
+			want: "Compare a run of ours with this baseline (one table):\n\n" +
+				"    go test -run '^$' -bench . -count 10 ./tr114 > new.txt\n" +
+				"    go tool benchstat -table '' -filter /instances:2 -ignore /gomaxprocs,/parallel tr114/testdata/baseline.bench new.txt\n",
+		},
+		{
+			name: "go test's flags before -count",
+			c:    report.Compare{Package: "tr108", Why: report.StudyKeysIgnored, TestFlags: "-benchtime 5x", Benchstat: "-ignore /gomaxprocs"},
+			want: "Compare a run of ours with this baseline (one table, study-only keys ignored):\n\n" +
+				"    go test -run '^$' -bench . -benchtime 5x -count 10 ./tr108 > new.txt\n" +
+				"    go tool benchstat -table '' -ignore /gomaxprocs tr108/testdata/baseline.bench new.txt\n",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, tc.c.Markdown()); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
