@@ -109,8 +109,6 @@ func fragment(pub studydata.Published, one, two *golden.Set) report.Fragment {
 		effTwo = append(effTwo, estimate(report.StudyRuns(two, sub.Where...).Eff()))
 	}
 	eff.Series = []report.Series{{Name: "one instance (TR113, 1 run per config)", Estimates: effOne}, {Name: "two instances (TR114_v2)", Estimates: effTwo}}
-	// Efficiency cannot pass 100 %: say so where a whisker does.
-	eff.Title += report.BoundNote("eff-%", eff.Series)
 	b.WriteString(t.Markdown())
 
 	r1, r2 := report.StudyRuns(one), report.StudyRuns(two)

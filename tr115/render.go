@@ -58,9 +58,6 @@ func fragment(in report.Input, s *golden.Set) report.Fragment {
 		aggBars = append(aggBars, report.MeanEstimate(rs.Values("agg-tok/s")))
 	}
 	eff.Series = []report.Series{{Name: "legacy efficiency (eff-%)", Estimates: effDots}, {Name: "balance bound", Estimates: balDots}}
-	// Efficiency and the balance bound cannot pass 100 %: say so where a
-	// whisker does.
-	eff.Title = strings.TrimSuffix(eff.Title, ")") + report.BoundNote("eff-%", eff.Series) + ")"
 	thr.Series = []report.Series{{Name: "decode rate per call (tok/s)", Estimates: rateBars}, {Name: "tokens per wall second, both agents (agg-tok/s)", Estimates: aggBars}}
 	b.WriteString(rt.Markdown())
 

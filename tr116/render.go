@@ -152,9 +152,6 @@ func fragment(in report.Input, s *golden.Set) report.Fragment {
 		{Name: "Python, the study's (Ollama-internal durations)", Estimates: pyStudy},
 		{Name: "Python, client wall clocks", Estimates: pyWall},
 	}
-	// Efficiency and the balance bound cannot pass 100 %: say so where a
-	// whisker does.
-	eff.Title = strings.TrimSuffix(eff.Title, ")") + report.BoundNote("eff-%", eff.Series) + ")"
 	b.WriteString("\n" + report.Compare{Package: "tr116", Why: report.ConfigLinesDiffer, Benchstat: "-ignore /gomaxprocs,/dir,/study-agent"}.Markdown())
 	return report.Charted(b.String(),
 		report.EfficiencyChart(eff, "The legacy efficiency per model and scenario (mean of 5 runs with the 95 % t-interval) by three definitions, Rust's and Python's two, against the 100 % line where both agents run for the whole wall time: the definitions differ by points, and none says whether two agents beat one."),

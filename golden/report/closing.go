@@ -18,10 +18,18 @@ func Charted(md string, charts ...NamedChart) Fragment {
 
 // EfficiencyChart is a multi-agent report's chart of the legacy efficiency,
 // efficiency.svg: c with caption, against a line at 100 %, where both
-// agents run for the whole wall time (the most the legacy efficiency can
-// read). The line comes after c's own Refs, which it leaves unchanged.
+// agents run for the whole wall time (the most the legacy efficiency, and
+// the balance bound, can read). The line comes after c's own Refs, which
+// it leaves unchanged. Where a whisker passes 100 %, the title says so
+// (BoundNote), inside its closing parenthesis where it ends in one.
 func EfficiencyChart(c Chart, caption string) NamedChart {
 	c.Refs = append(slices.Clip(c.Refs), Ref{Value: 100, Label: "100 %: the agents overlap for the whole run"})
+	note := BoundNote("eff-%", c.Series)
+	if title, ok := strings.CutSuffix(c.Title, ")"); ok {
+		c.Title = title + note + ")"
+	} else {
+		c.Title += note
+	}
 	return NamedChart{Name: "efficiency.svg", Chart: c, Caption: caption}
 }
 

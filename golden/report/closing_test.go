@@ -65,6 +65,26 @@ func TestEfficiencyChart(t *testing.T) {
 			t.Errorf("the chart's refs' backing array was written: %+v", got)
 		}
 	})
+	within := report.Series{Name: "a", Estimates: []report.Estimate{{Value: 80, Lo: 70, Hi: 90}}}
+	past := report.Series{Name: "b", Estimates: []report.Estimate{{Value: 95, Lo: 85, Hi: 105}, {Value: 98, Lo: 90, Hi: 106}}}
+	for _, tc := range []struct {
+		name, title string
+		series      []report.Series
+		want        string
+	}{
+		{"no whisker past 100 %: the title as it is", "eff (mean)", []report.Series{within}, "eff (mean)"},
+		{"whiskers past 100 %: said inside the closing parenthesis", "eff (mean)", []report.Series{within, past},
+			"eff (mean; 2 whiskers pass 100 %: too few samples for their spread)"},
+		{"a title without one: said at its end", "eff: mean", []report.Series{past},
+			"eff: mean; 2 whiskers pass 100 %: too few samples for their spread"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := report.EfficiencyChart(report.Chart{Title: tc.title, Series: tc.series}, "").Chart.Title
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("title mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
 
 // Compare prints the commands with each flag where it belongs and none

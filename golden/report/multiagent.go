@@ -52,8 +52,8 @@ func (rs Runs) Concurrency() []float64 {
 // table of each group's runs, legacy efficiency, balance bound, contended
 // runs, overhead (wall − max t_i) and agg-tok/s; and a chart of the legacy
 // efficiency and balance bound as dots (scenarios differ by a few points:
-// a fitted axis, not bars from an offset), titled title with BoundNote's
-// note.
+// a fitted axis, not bars from an offset), titled title, for
+// EfficiencyChart.
 func ByScenario(all Runs, title string) (string, Chart) {
 	var b strings.Builder
 	var maxGap float64
@@ -90,9 +90,6 @@ func ByScenario(all Runs, title string) (string, Chart) {
 		balanceDots = append(balanceDots, MeanEstimate(rs.Balance()))
 	}
 	eff.Series = []Series{{Name: "legacy efficiency (eff-%)", Estimates: legacyDots}, {Name: "balance bound", Estimates: balanceDots}}
-	// Efficiency and the balance bound cannot pass 100 %: say so where a
-	// whisker does.
-	eff.Title = strings.TrimSuffix(eff.Title, ")") + BoundNote("eff-%", eff.Series) + ")"
 	b.WriteString(t.Markdown())
 	return b.String(), eff
 }
