@@ -2,7 +2,6 @@ package tr113
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/chimeraforge/chimeraforge/golden"
@@ -105,8 +104,8 @@ func fragment(pub studydata.Published, one, two *golden.Set) report.Fragment {
 				report.MeanCI(rs.Values("tok/s"), 1, "tok/s"), report.MeanCI(rs.Values("agg-tok/s"), 1, "agg-tok/s"), report.MeanCI(rs.Concurrency(), 2, "decode-ns"), load})
 		}
 		eff.Categories = append(eff.Categories, sub.Name)
-		effOne = append(effOne, estimate(report.StudyRuns(one, sub.Where...).Eff()))
-		effTwo = append(effTwo, estimate(report.StudyRuns(two, sub.Where...).Eff()))
+		effOne = append(effOne, report.MeanEstimate(report.StudyRuns(one, sub.Where...).Eff()))
+		effTwo = append(effTwo, report.MeanEstimate(report.StudyRuns(two, sub.Where...).Eff()))
 	}
 	eff.Series = []report.Series{{Name: "one instance (TR113, 1 run per config)", Estimates: effOne}, {Name: "two instances (TR114_v2)", Estimates: effTwo}}
 	b.WriteString(t.Markdown())
@@ -161,16 +160,6 @@ func fragment(pub studydata.Published, one, two *golden.Set) report.Fragment {
 	return report.Charted(b.String(),
 		report.EfficiencyChart(eff, "The study's legacy efficiency per scenario with both agents on one Ollama instance (TR113) beside two instances (TR114_v2), mean with the 95 % t-interval where n ≥ 3, against the 100 % line where both agents run for the whole wall time: it measures how evenly the agents overlap, not whether a second instance helped."),
 		report.NamedChart{Name: "throughput.svg", Chart: thr, Caption: "The study's decode rate per call and both agents' tokens per wall second, one instance (TR113) beside two (TR114_v2), mean with the 95 % t-interval, bars from zero: the ratio of the bars is what the second instance changed."})
-}
-
-// estimate is the mean of xs with its 95 % t-interval, without the
-// interval below 3 values: two runs give an interval wider than the axis.
-func estimate(xs []float64) report.Estimate {
-	e := report.MeanEstimate(xs)
-	if len(xs) < 3 {
-		e.Lo, e.Hi = math.NaN(), math.NaN()
-	}
-	return e
 }
 
 // loadShare formats the mean share of the wall that the server spent in
