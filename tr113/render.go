@@ -91,7 +91,7 @@ func fragment(pub studydata.Published, one, two *golden.Set) report.Fragment {
 		Header: []string{"scenario", "instances", "runs", "legacy eff-%, mean [95 % CI]", "tok/s per call", "agg-tok/s, both agents", "calls decoding at once", "load time / wall"},
 		Align:  "lrrrrrrr",
 	}
-	eff := report.Chart{Title: "Legacy efficiency, one instance (TR113) vs two (TR114_v2): mean ± 95 % t-CI where n ≥ 3", YLabel: "%", Kind: report.Dots}
+	eff := report.Chart{Title: "Legacy efficiency, one instance (TR113) vs two (TR114_v2): mean ± 95 % t-CI where n ≥ 3"}
 	var effOne, effTwo []report.Estimate
 	for _, sub := range report.ScenarioSubsets(one) {
 		for i, s := range []*golden.Set{one, two} {

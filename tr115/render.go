@@ -42,7 +42,7 @@ func fragment(in report.Input, s *golden.Set) report.Fragment {
 		Header: []string{"runtime", "runs", "legacy eff-%, mean [95 % CI]", "balance bound %", "calls decoding at once", "tok/s per call", "agg-tok/s, both agents", "wall s"},
 		Align:  "lrrrrrrr",
 	}
-	eff := report.Chart{Title: "TR115_v2 legacy efficiency by runtime (mean ± 95 % t-CI, 30 runs each)", YLabel: "%", Kind: report.Dots}
+	eff := report.Chart{Title: "TR115_v2 legacy efficiency by runtime (mean ± 95 % t-CI, 30 runs each)"}
 	thr := report.Chart{Title: "TR115_v2 by runtime: one call's decode rate and both agents' tokens per wall second (mean ± 95 % t-CI)", YLabel: "tok/s"}
 	var effDots, balDots, rateBars, aggBars []report.Estimate
 	for _, rtm := range runtimes {

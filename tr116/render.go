@@ -134,9 +134,7 @@ func fragment(in report.Input, s *golden.Set) report.Fragment {
 		report.F(stats.Min(inFlight), 2), report.F(stats.Max(inFlight), 2), report.F(stats.Min(rateShare), 0), report.F(stats.Max(rateShare), 0),
 		strings.Join(ratios, ", "), report.F(stats.Min(legacy), 1), report.F(stats.Max(legacy), 1))
 
-	// Legacy efficiencies differ by points between definitions: dots.
-	eff := report.Chart{Title: "TR116 legacy efficiency by model and scenario (mean ± 95 % t-CI, 5 runs)", YLabel: "%", Kind: report.Dots,
-		Height: 12 * report.Centimeter}
+	eff := report.Chart{Title: "TR116 legacy efficiency by model and scenario (mean ± 95 % t-CI, 5 runs)", Height: 12 * report.Centimeter}
 	var rust, pyStudy, pyWall []report.Estimate
 	for _, m := range models {
 		for _, sc := range scenarios {

@@ -17,12 +17,15 @@ func Charted(md string, charts ...NamedChart) Fragment {
 }
 
 // EfficiencyChart is a multi-agent report's chart of the legacy efficiency,
-// efficiency.svg: c with caption, against a line at 100 %, where both
-// agents run for the whole wall time (the most the legacy efficiency, and
-// the balance bound, can read). The line comes after c's own Refs, which
-// it leaves unchanged. Where a whisker passes 100 %, the title says so
-// (BoundNote), inside its closing parenthesis where it ends in one.
+// efficiency.svg: c with caption, drawn as dots with intervals on a fitted
+// axis in % (groups and definitions differ by a few points, which bars
+// from zero would hide), against a line at 100 %, where both agents run
+// for the whole wall time (the most the legacy efficiency, and the balance
+// bound, can read). The line comes after c's own Refs, which it leaves
+// unchanged. Where a whisker passes 100 %, the title says so (BoundNote),
+// inside its closing parenthesis where it ends in one.
 func EfficiencyChart(c Chart, caption string) NamedChart {
+	c.YLabel, c.Kind = "%", Dots
 	c.Refs = append(slices.Clip(c.Refs), Ref{Value: 100, Label: "100 %: the agents overlap for the whole run"})
 	note := BoundNote("eff-%", c.Series)
 	if title, ok := strings.CutSuffix(c.Title, ")"); ok {

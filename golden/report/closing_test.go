@@ -45,13 +45,13 @@ func TestEfficiencyChart(t *testing.T) {
 		refs []report.Ref
 		want []report.Ref
 	}{
-		{"no refs of its own: the 100 % line alone", nil, []report.Ref{full}},
+		{"dots in %, and no refs of its own: the 100 % line alone", nil, []report.Ref{full}},
 		{"its own refs first, then the 100 % line", []report.Ref{own}, []report.Ref{own, full}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := report.Chart{Title: "eff", Refs: tc.refs}
 			got := report.EfficiencyChart(c, "The efficiency.")
-			want := report.NamedChart{Name: "efficiency.svg", Caption: "The efficiency.", Chart: report.Chart{Title: "eff", Refs: tc.want}}
+			want := report.NamedChart{Name: "efficiency.svg", Caption: "The efficiency.", Chart: report.Chart{Title: "eff", YLabel: "%", Kind: report.Dots, Refs: tc.want}}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("mismatch (-want +got):\n%s", diff)
 			}
