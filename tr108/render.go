@@ -350,8 +350,6 @@ func fragment(pub studydata.Published, s *golden.Set) string {
 		"variation of the same model's five baseline requests (their CV), which is all the study measured of its noise. " +
 		"A reload follows every change of num_gpu or num_ctx, and it is the whole of a \"TTFT spike\" (see the chart): " +
 		"BenchmarkTR108 warms each configuration up and reports it warm.\n\n")
-	fmt.Fprintf(&b, "Compare a run of ours with this baseline (one table, study-only keys ignored):\n\n"+
-		"    go test -run '^$' -bench . -benchtime 5x -count 10 ./tr108 > new.txt\n"+
-		"    go tool benchstat -table '' -ignore %s tr108/testdata/baseline.bench new.txt\n", studydata.TR108BenchstatIgnore)
+	b.WriteString(report.Compare{Package: "tr108", Why: report.StudyKeysIgnored, TestFlags: "-benchtime 5x", Benchstat: "-ignore " + studydata.TR108BenchstatIgnore}.Markdown())
 	return b.String()
 }

@@ -40,12 +40,7 @@ func render(in report.Input) (report.Fragment, error) {
 	if err != nil {
 		return report.Fragment{}, err
 	}
-	md, chart, err := fragment(in.Published, sets)
-	if err != nil {
-		return report.Fragment{}, err
-	}
-	charts := []report.NamedChart{{Name: "delta.svg", Chart: chart, Caption: "Each configuration's decode rate against its baseline's, as the difference of means in per cent, for TR109's single runs, TR111_v2's study means and our run (with its 95 % Welch interval where there is one): a point above the Δ = 0 line is faster than the baseline, and an interval across it is no difference."}}
-	return report.Fragment{Markdown: md + report.ChartSection("####", charts), Charts: charts}, nil
+	return fragment(in.Published, sets)
 }
 
 // The rules that read each input: the study's configs are paired with the
@@ -225,11 +220,13 @@ func runsASide(s *golden.Set) string {
 	return fmt.Sprintf("%d–%d", lo, hi)
 }
 
-func fragment(pub studydata.Published, in inputs) (string, report.Chart, error) {
+// fragment is the fragment of in: the claims, the table of configurations
+// and the chart of their differences from the baseline.
+func fragment(pub studydata.Published, in inputs) (report.Fragment, error) {
 	var chart report.Chart
 	cs, err := claims(pub, in)
 	if err != nil {
-		return "", chart, err
+		return report.Fragment{}, err
 	}
 	var b strings.Builder
 	hasOurs := in.ours != nil && len(in.ours.Rows()) > 0
@@ -265,7 +262,7 @@ func fragment(pub studydata.Published, in inputs) (string, report.Chart, error) 
 	for _, x := range rates {
 		r, err := SuccessRate(x.s, x.rule)
 		if err != nil {
-			return "", chart, err
+			return report.Fragment{}, err
 		}
 		rs = append(rs, r)
 		study := pct(r, r.StudyWins())
@@ -320,7 +317,7 @@ func fragment(pub studydata.Published, in inputs) (string, report.Chart, error) 
 		}
 		rdir := in.rust.KeyValues("dir", strings.Split(c.Name(), "/")...)
 		if !ok1 || !ok2 || len(rdir) != 1 {
-			return "", chart, fmt.Errorf("config %s: missing from an input (python %v, ours %v, rust dirs %v)", c.Name(), ok1, ok2, rdir)
+			return report.Fragment{}, fmt.Errorf("config %s: missing from an input (python %v, ours %v, rust dirs %v)", c.Name(), ok1, ok2, rdir)
 		}
 		rustChimera := report.StudyCalls(in.rust, "agent=chimera", "dir="+rdir[0]).StudyMean()
 		rustBase := report.StudyCalls(in.rust, "study-agent=baseline", "dir="+rdir[0]).StudyMean()
@@ -372,8 +369,6 @@ func fragment(pub studydata.Published, in inputs) (string, report.Chart, error) 
 	}
 	fmt.Fprintf(&b, "\nThe TR109 baseline agent itself varies by CV %s %% over its 18 directories; %d of the %d TR109 differences "+
 		"are smaller than that.\n\n", report.F(noise(in.python), 1), within, rs[0].Configs())
-	fmt.Fprintf(&b, "Compare a run of ours with this baseline (one table, study-only keys ignored):\n\n"+
-		"    go test -run '^$' -bench . -count 10 ./tr109 > new.txt\n"+
-		"    go tool benchstat -table '' -ignore %s tr109/testdata/baseline.bench new.txt\n", studydata.BenchstatIgnore)
-	return b.String(), chart, nil
+	b.WriteString(report.Compare{Package: "tr109", Why: report.StudyKeysIgnored, Benchstat: "-ignore " + studydata.BenchstatIgnore}.Markdown())
+	return report.Charted(b.String(), report.NamedChart{Name: "delta.svg", Chart: chart, Caption: "Each configuration's decode rate against its baseline's, as the difference of means in per cent, for TR109's single runs, TR111_v2's study means and our run (with its 95 % Welch interval where there is one): a point above the Δ = 0 line is faster than the baseline, and an interval across it is no difference."}), nil
 }

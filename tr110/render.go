@@ -108,11 +108,6 @@ func fragment(in report.Input, s *golden.Set) report.Fragment {
 		"token goes with contention here but does not define it. agg-tok/s is both agents' tokens per wall second.\n",
 		len(slowFlagged), report.F(stats.Min(slowFlagged), 1), report.F(stats.Max(slowFlagged), 1),
 		slowOther, len(other), report.F(stats.Max(other), 1))
-	fmt.Fprintf(&b, "\nCompare a run of ours with this baseline (one table although the config lines differ):\n\n"+
-		"    go test -run '^$' -bench . -count 10 ./tr110 > new.txt\n"+
-		"    go tool benchstat -table '' -ignore /gomaxprocs,/config tr110/testdata/baseline.bench new.txt\n")
-	eff.Refs = append(eff.Refs, report.Ref{Value: 100, Label: "100 %: the agents overlap for the whole run"})
-	charts := []report.NamedChart{{Name: "efficiency.svg", Chart: eff, Caption: "The study's legacy efficiency of two Python agents on two Ollama instances per scenario (mean with the 95 % t-interval) against the 100 % line where both agents run for the whole wall time: the legacy efficiency measures how evenly the agents overlap, not a speedup."}}
-	b.WriteString(report.ChartSection("####", charts))
-	return report.Fragment{Markdown: b.String(), Charts: charts}
+	b.WriteString("\n" + report.Compare{Package: "tr110", Why: report.ConfigLinesDiffer, Benchstat: "-ignore /gomaxprocs,/config"}.Markdown())
+	return report.Charted(b.String(), report.EfficiencyChart(eff, "The study's legacy efficiency of two Python agents on two Ollama instances per scenario (mean with the 95 % t-interval) against the 100 % line where both agents run for the whole wall time: the legacy efficiency measures how evenly the agents overlap, not a speedup."))
 }

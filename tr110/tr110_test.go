@@ -91,33 +91,9 @@ func TestTestsAreTheStudysMatrix(t *testing.T) {
 // the name its runs have in testdata/baseline.bench, so that benchstat
 // puts Chimeraforge's Go agents next to the study's Python ones.
 func TestSubBenchmarksAreTheBaselinesNames(t *testing.T) {
-	s, err := Report.Baselines[0].Set()
-	if err != nil {
-		t.Fatal(err)
-	}
-	study := map[string]bool{}
-	for _, r := range s.Rows() {
-		study[r.Name] = true
-	}
-	leaves, err := Report.Leaves(t.Context(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ours := map[string]bool{}
-	for _, l := range leaves {
-		name := "TR110/" + Report.LeafName(l)
-		if ours[name] {
-			t.Errorf("duplicate sub-benchmark %s", name)
-		}
-		ours[name] = true
-		if !study[name] {
-			t.Errorf("sub-benchmark %s has no runs in baseline.bench", name)
-		}
-	}
-	for name := range study {
-		if !ours[name] {
-			t.Errorf("baseline run %s has no sub-benchmark", name)
-		}
+	study := multiagenttest.BaselineNames(t, Report.Baselines[0])
+	if diff := cmp.Diff(study, multiagenttest.SubBenchmarks(t, Report, nil)); diff != "" {
+		t.Errorf("the baseline's runs and our sub-benchmarks differ (-baseline +ours):\n%s", diff)
 	}
 }
 

@@ -220,22 +220,19 @@ func rptWhere(name string, more ...string) []string {
 	return append(strings.Split(name, "/"), more...)
 }
 
-// render is the fragment of the baseline alone: the claims, the table of
-// configurations and the throughput chart.
+// render is the fragment of the input's TR111_v2 baseline alone
+// (rptFragment): a run of ours does not change it.
 func render(in report.Input) (report.Fragment, error) {
 	s, err := in.Set("tr111")
 	if err != nil {
 		return report.Fragment{}, err
 	}
-	md, chart, err := rptFragment(in.Published, s)
-	if err != nil {
-		return report.Fragment{}, err
-	}
-	charts := []report.NamedChart{{Name: "throughput.svg", Chart: chart, Caption: "The study's warm decode rate of each of the 19 configurations (mean with the 95 % t-interval) beside the baseline agent's in the same directory: a configuration differs from the baseline only where their intervals part."}}
-	return report.Fragment{Markdown: md + report.ChartSection("####", charts), Charts: charts}, nil
+	return rptFragment(in.Published, s)
 }
 
-func rptFragment(published studydata.Published, s *golden.Set) (string, report.Chart, error) {
+// rptFragment is the fragment of the baseline s: the claims, the table of
+// configurations and the throughput chart.
+func rptFragment(published studydata.Published, s *golden.Set) (report.Fragment, error) {
 	var b strings.Builder
 	b.WriteString("### TR111_v2: one agent, 19 configurations (from testdata/baseline.bench)\n\n")
 	b.WriteString("The study's Rust agent ran, per configuration directory and in one process, the baseline agent " +
@@ -270,7 +267,7 @@ func rptFragment(published studydata.Published, s *golden.Set) (string, report.C
 		if name != "agent=baseline" {
 			dirs := s.KeyValues("dir", rptWhere(name)...)
 			if len(dirs) != 1 {
-				return "", chart, fmt.Errorf("config %s spans directories %v", name, dirs)
+				return report.Fragment{}, fmt.Errorf("config %s spans directories %v", name, dirs)
 			}
 			bw := s.Values("tok/s", "dir="+dirs[0], "study-agent=baseline", "start=warm")
 			sameDirBase, sameDirDot = stats.Mean(bw), report.MeanEstimate(bw)
@@ -313,8 +310,6 @@ func rptFragment(published studydata.Published, s *golden.Set) (string, report.C
 	fmt.Fprintf(&b, "Against the baseline agent of its own directory (warm calls, Mann-Whitney U, α 0.05), %d of %d "+
 		"configurations decode significantly faster and %d significantly slower; the largest difference of means is %s %%.\n\n",
 		faster, len(configs)-1, slower, f2(largest))
-	fmt.Fprintf(&b, "Compare a run of ours with this baseline (one table, study-only keys ignored):\n\n"+
-		"    go test -run '^$' -bench . -count 10 ./tr111 > new.txt\n"+
-		"    go tool benchstat -table '' -ignore %s tr111/testdata/baseline.bench new.txt\n", studydata.BenchstatIgnore)
-	return b.String(), chart, nil
+	b.WriteString(report.Compare{Package: "tr111", Why: report.StudyKeysIgnored, Benchstat: "-ignore " + studydata.BenchstatIgnore}.Markdown())
+	return report.Charted(b.String(), report.NamedChart{Name: "throughput.svg", Chart: chart, Caption: "The study's warm decode rate of each of the 19 configurations (mean with the 95 % t-interval) beside the baseline agent's in the same directory: a configuration differs from the baseline only where their intervals part."}), nil
 }

@@ -2,7 +2,6 @@ package tr113
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/chimeraforge/chimeraforge/golden"
@@ -31,8 +30,7 @@ func render(in report.Input) (report.Fragment, error) {
 	if err != nil {
 		return report.Fragment{}, err
 	}
-	md, charts := fragment(in.Published, one, two)
-	return report.Fragment{Markdown: md, Charts: charts}, nil
+	return fragment(in.Published, one, two), nil
 }
 
 // reportClaims are the seven TR113 rows (#93–#99) recomputed from the
@@ -72,7 +70,7 @@ func claims(pub studydata.Published, s *golden.Set) []report.Claim {
 	})
 }
 
-func fragment(pub studydata.Published, one, two *golden.Set) (string, []report.NamedChart) {
+func fragment(pub studydata.Published, one, two *golden.Set) report.Fragment {
 	var b strings.Builder
 	b.WriteString("### TR113: two agents on ONE Ollama instance (from testdata/baseline.bench)\n\n" +
 		"TR113 ran the study's first Rust multi-agent program (v1: one persona call per agent) with both agents on a single " +
@@ -93,7 +91,7 @@ func fragment(pub studydata.Published, one, two *golden.Set) (string, []report.N
 		Header: []string{"scenario", "instances", "runs", "legacy eff-%, mean [95 % CI]", "tok/s per call", "agg-tok/s, both agents", "calls decoding at once", "load time / wall"},
 		Align:  "lrrrrrrr",
 	}
-	eff := report.Chart{Title: "Legacy efficiency, one instance (TR113) vs two (TR114_v2): mean ± 95 % t-CI where n ≥ 3", YLabel: "%", Kind: report.Dots}
+	eff := report.Chart{Title: "Legacy efficiency, one instance (TR113) vs two (TR114_v2): mean ± 95 % t-CI where n ≥ 3"}
 	var effOne, effTwo []report.Estimate
 	for _, sub := range report.ScenarioSubsets(one) {
 		for i, s := range []*golden.Set{one, two} {
@@ -106,12 +104,10 @@ func fragment(pub studydata.Published, one, two *golden.Set) (string, []report.N
 				report.MeanCI(rs.Values("tok/s"), 1, "tok/s"), report.MeanCI(rs.Values("agg-tok/s"), 1, "agg-tok/s"), report.MeanCI(rs.Concurrency(), 2, "decode-ns"), load})
 		}
 		eff.Categories = append(eff.Categories, sub.Name)
-		effOne = append(effOne, estimate(report.StudyRuns(one, sub.Where...).Eff()))
-		effTwo = append(effTwo, estimate(report.StudyRuns(two, sub.Where...).Eff()))
+		effOne = append(effOne, report.MeanEstimate(report.StudyRuns(one, sub.Where...).Eff()))
+		effTwo = append(effTwo, report.MeanEstimate(report.StudyRuns(two, sub.Where...).Eff()))
 	}
 	eff.Series = []report.Series{{Name: "one instance (TR113, 1 run per config)", Estimates: effOne}, {Name: "two instances (TR114_v2)", Estimates: effTwo}}
-	// Efficiency cannot pass 100 %: say so where a whisker does.
-	eff.Title += report.BoundNote("eff-%", eff.Series)
 	b.WriteString(t.Markdown())
 
 	r1, r2 := report.StudyRuns(one), report.StudyRuns(two)
@@ -161,23 +157,9 @@ func fragment(pub studydata.Published, one, two *golden.Set) (string, []report.N
 			{Name: "two instances (TR114_v2)", Estimates: []report.Estimate{report.MeanEstimate(r2.Values("tok/s")), report.MeanEstimate(r2.Values("agg-tok/s"))}},
 		},
 	}
-	eff.Refs = append(eff.Refs, report.Ref{Value: 100, Label: "100 %: the agents overlap for the whole run"})
-	charts := []report.NamedChart{
-		{Name: "efficiency.svg", Chart: eff, Caption: "The study's legacy efficiency per scenario with both agents on one Ollama instance (TR113) beside two instances (TR114_v2), mean with the 95 % t-interval where n ≥ 3, against the 100 % line where both agents run for the whole wall time: it measures how evenly the agents overlap, not whether a second instance helped."},
-		{Name: "throughput.svg", Chart: thr, Caption: "The study's decode rate per call and both agents' tokens per wall second, one instance (TR113) beside two (TR114_v2), mean with the 95 % t-interval, bars from zero: the ratio of the bars is what the second instance changed."},
-	}
-	b.WriteString(report.ChartSection("####", charts))
-	return b.String(), charts
-}
-
-// estimate is the mean of xs with its 95 % t-interval, without the
-// interval below 3 values: two runs give an interval wider than the axis.
-func estimate(xs []float64) report.Estimate {
-	e := report.MeanEstimate(xs)
-	if len(xs) < 3 {
-		e.Lo, e.Hi = math.NaN(), math.NaN()
-	}
-	return e
+	return report.Charted(b.String(),
+		report.EfficiencyChart(eff, "The study's legacy efficiency per scenario with both agents on one Ollama instance (TR113) beside two instances (TR114_v2), mean with the 95 % t-interval where n ≥ 3, against the 100 % line where both agents run for the whole wall time: it measures how evenly the agents overlap, not whether a second instance helped."),
+		report.NamedChart{Name: "throughput.svg", Chart: thr, Caption: "The study's decode rate per call and both agents' tokens per wall second, one instance (TR113) beside two (TR114_v2), mean with the 95 % t-interval, bars from zero: the ratio of the bars is what the second instance changed."})
 }
 
 // loadShare formats the mean share of the wall that the server spent in

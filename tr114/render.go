@@ -133,9 +133,7 @@ func reportFragment(pub studydata.Published, runs, alone *golden.Set) report.Fra
 		"agent's time alone in the same benchmark, which the study never measured.\n",
 		report.F(stats.Mean(legacyEff(runs)), 1), report.F(concAgg, 1), report.F(100*concAgg/aloneWall, 0), report.F(aloneWall, 1),
 		report.F(100*concAgg/aloneDecode, 0), report.F(aloneDecode, 1), verdict)
-	fmt.Fprintf(&b, "\nCompare a run of ours with this baseline (one table although the config lines differ):\n\n"+
-		"    go test -run '^$' -bench . -count 10 ./tr114 > new.txt\n"+
-		"    go tool benchstat -table '' -filter /instances:2 -ignore /gomaxprocs,/parallel tr114/testdata/baseline.bench new.txt\n")
+	b.WriteString("\n" + report.Compare{Package: "tr114", Why: report.ConfigLinesDiffer, Benchstat: "-filter /instances:2 -ignore /gomaxprocs,/parallel"}.Markdown())
 
 	// Two agents against one differ by a factor: bars from zero.
 	thr := report.Chart{
@@ -147,11 +145,7 @@ func reportFragment(pub studydata.Published, runs, alone *golden.Set) report.Fra
 			{Name: "two agents together (TR114_v2)", Estimates: []report.Estimate{report.MeanEstimate(runs.Values("tok/s")), report.MeanEstimate(runs.Values("agg-tok/s"))}},
 		},
 	}
-	eff.Refs = append(eff.Refs, report.Ref{Value: 100, Label: "100 %: the agents overlap for the whole run"})
-	charts := []report.NamedChart{
-		{Name: "efficiency.svg", Chart: eff, Caption: "The study's legacy efficiency and balance bound per scenario of two agents on two Ollama instances (TR114_v2), mean with the 95 % t-interval, against the 100 % line where both agents run for the whole wall time: it measures how evenly the agents overlap, not a speedup."},
-		{Name: "throughput.svg", Chart: thr, Caption: "The study's decode rate per agent and tokens per wall second of all agents, one agent alone (TR111_v2's warm calls) beside two together (TR114_v2), mean with the 95 % t-interval, bars from zero: the ratio of the right-hand bars is what running two agents at once gave."},
-	}
-	b.WriteString(report.ChartSection("####", charts))
-	return report.Fragment{Markdown: b.String(), Charts: charts}
+	return report.Charted(b.String(),
+		report.EfficiencyChart(eff, "The study's legacy efficiency and balance bound per scenario of two agents on two Ollama instances (TR114_v2), mean with the 95 % t-interval, against the 100 % line where both agents run for the whole wall time: it measures how evenly the agents overlap, not a speedup."),
+		report.NamedChart{Name: "throughput.svg", Chart: thr, Caption: "The study's decode rate per agent and tokens per wall second of all agents, one agent alone (TR111_v2's warm calls) beside two together (TR114_v2), mean with the 95 % t-interval, bars from zero: the ratio of the right-hand bars is what running two agents at once gave."})
 }

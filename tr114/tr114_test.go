@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/chimeraforge/chimeraforge/golden/report/reporttest"
 	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent/multiagenttest"
@@ -151,31 +150,15 @@ func TestTwoConfigsCannotShareARunner(t *testing.T) {
 // testdata/baseline.bench plus the parallel segment, so that benchstat
 // lines ours up with the study's.
 func TestSubBenchmarkNamesExtendTheBaselines(t *testing.T) {
-	study := map[string]bool{}
-	for _, r := range reporttest.Input(t, Report.Spec).Study["tr114"].Rows() {
-		study["Benchmark"+r.Name] = true
-	}
-	ours := map[string]bool{}
-	leaves, err := Report.Leaves(t.Context(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range leaves {
-		name := "BenchmarkTR114/" + Report.LeafName(l)
-		if ours[name] {
-			t.Errorf("duplicate sub-benchmark %s", name)
-		}
-		ours[name] = true
-		if l.s == (Setup{2, 1}) {
-			base, ok := strings.CutSuffix(name, "/parallel=1")
-			if !ok || !study[base] {
-				t.Errorf("%s does not extend a baseline name (no %s in baseline.bench)", name, base)
-			}
-			delete(study, base)
+	ours := multiagenttest.SubBenchmarks(t, Report, nil)
+	var extended []string // the instances=2 setup's, the parallel segment cut
+	for _, name := range ours {
+		if base, ok := strings.CutSuffix(name, "/instances=2/parallel=1"); ok {
+			extended = append(extended, base+"/instances=2")
 		}
 	}
-	for name := range study {
-		t.Errorf("baseline run %s has no sub-benchmark", name)
+	if diff := cmp.Diff(multiagenttest.BaselineNames(t, Baseline), extended); diff != "" {
+		t.Errorf("the baseline's runs and our instances=2 sub-benchmarks differ (-baseline +ours):\n%s", diff)
 	}
 	if got, want := len(ours), 27*3; got != want {
 		t.Errorf("%d sub-benchmarks, want %d (27 tests × 3 setups)", got, want)

@@ -42,7 +42,7 @@ func fragment(in report.Input, s *golden.Set) report.Fragment {
 		Header: []string{"runtime", "runs", "legacy eff-%, mean [95 % CI]", "balance bound %", "calls decoding at once", "tok/s per call", "agg-tok/s, both agents", "wall s"},
 		Align:  "lrrrrrrr",
 	}
-	eff := report.Chart{Title: "TR115_v2 legacy efficiency by runtime (mean ± 95 % t-CI, 30 runs each)", YLabel: "%", Kind: report.Dots}
+	eff := report.Chart{Title: "TR115_v2 legacy efficiency by runtime (mean ± 95 % t-CI, 30 runs each)"}
 	thr := report.Chart{Title: "TR115_v2 by runtime: one call's decode rate and both agents' tokens per wall second (mean ± 95 % t-CI)", YLabel: "tok/s"}
 	var effDots, balDots, rateBars, aggBars []report.Estimate
 	for _, rtm := range runtimes {
@@ -58,9 +58,6 @@ func fragment(in report.Input, s *golden.Set) report.Fragment {
 		aggBars = append(aggBars, report.MeanEstimate(rs.Values("agg-tok/s")))
 	}
 	eff.Series = []report.Series{{Name: "legacy efficiency (eff-%)", Estimates: effDots}, {Name: "balance bound", Estimates: balDots}}
-	// Efficiency and the balance bound cannot pass 100 %: say so where a
-	// whisker does.
-	eff.Title = strings.TrimSuffix(eff.Title, ")") + report.BoundNote("eff-%", eff.Series) + ")"
 	thr.Series = []report.Series{{Name: "decode rate per call (tok/s)", Estimates: rateBars}, {Name: "tokens per wall second, both agents (agg-tok/s)", Estimates: aggBars}}
 	b.WriteString(rt.Markdown())
 
@@ -108,14 +105,8 @@ func fragment(in report.Input, s *golden.Set) report.Fragment {
 		faster, configs, report.F(stats.Mean(td.Eff()), 2),
 		report.F(stats.Mean(as.Values("agg-tok/s")), 1), report.F(stats.Mean(td.Values("agg-tok/s")), 1),
 		report.F(stats.Median(proxy), 2), strings.Join(slower, " and "), report.F(stats.Mean(as.Balance()), 2))
-	b.WriteString("\nCompare a run of ours with this baseline (one table although the config lines differ):\n\n" +
-		"    go test -run '^$' -bench . -count 10 ./tr115 > new.txt\n" +
-		"    go tool benchstat -table '' -ignore /gomaxprocs tr115/testdata/baseline.bench new.txt\n")
-	eff.Refs = append(eff.Refs, report.Ref{Value: 100, Label: "100 %: the agents overlap for the whole run"})
-	charts := []report.NamedChart{
-		{Name: "efficiency.svg", Chart: eff, Caption: "The study's legacy efficiency and balance bound per Rust async runtime (mean of 30 runs with the 95 % t-interval) against the 100 % line where both agents run for the whole wall time: async-std's 50 % is its agents taking turns, which the definition scores low although it finished sooner in some configs."},
-		{Name: "throughput.svg", Chart: thr, Caption: "The study's decode rate per call and both agents' tokens per wall second per Rust async runtime (mean with the 95 % t-interval), bars from zero: the tokens per wall second, not the efficiency, say which runtime got more work done."},
-	}
-	b.WriteString(report.ChartSection("####", charts))
-	return report.Fragment{Markdown: b.String(), Charts: charts}
+	b.WriteString("\n" + report.Compare{Package: "tr115", Why: report.ConfigLinesDiffer, Benchstat: "-ignore /gomaxprocs"}.Markdown())
+	return report.Charted(b.String(),
+		report.EfficiencyChart(eff, "The study's legacy efficiency and balance bound per Rust async runtime (mean of 30 runs with the 95 % t-interval) against the 100 % line where both agents run for the whole wall time: async-std's 50 % is its agents taking turns, which the definition scores low although it finished sooner in some configs."),
+		report.NamedChart{Name: "throughput.svg", Chart: thr, Caption: "The study's decode rate per call and both agents' tokens per wall second per Rust async runtime (mean with the 95 % t-interval), bars from zero: the tokens per wall second, not the efficiency, say which runtime got more work done."})
 }

@@ -228,46 +228,40 @@ func TestConfigsAreTheStudys(t *testing.T) {
 // the Go variants next to the Rust runtimes; and that every config of the
 // baseline runs.
 func TestSubBenchmarkNamesAreTheBaselines(t *testing.T) {
-	s, err := Report.Baselines[0].Set()
-	if err != nil {
-		t.Fatal(err)
+	_, configs := runtimesAndConfigs(t, multiagenttest.BaselineNames(t, Report.Baselines[0]))
+	ours := multiagenttest.SubBenchmarks(t, Report, nil)
+	runtimes, _ := runtimesAndConfigs(t, ours)
+	var want []string // every Go variant runs every config of the study
+	for _, rt := range runtimes {
+		for _, c := range configs {
+			want = append(want, "TR115/runtime="+rt+"/"+c)
+		}
 	}
-	study := map[string]bool{} // names with the runtime taken out
-	for _, r := range s.Rows() {
-		rest, ok := strings.CutPrefix(r.Name, "TR115/runtime=")
+	slices.Sort(want)
+	if diff := cmp.Diff(want, ours); diff != "" {
+		t.Errorf("sub-benchmarks mismatch (-every runtime × the study's configs +ours):\n%s", diff)
+	}
+}
+
+// runtimesAndConfigs splits TR115 names ("TR115/runtime=…/scenario=…") into
+// their runtimes and the rest, the configs, each once, failing t on a name
+// with no runtime.
+func runtimesAndConfigs(t *testing.T, names []string) (runtimes, configs []string) {
+	t.Helper()
+	for _, name := range names {
+		rest, ok := strings.CutPrefix(name, "TR115/runtime=")
 		if !ok {
-			t.Fatalf("baseline run %s has no runtime", r.Name)
+			t.Fatalf("%s has no runtime", name)
 		}
-		_, rest, _ = strings.Cut(rest, "/")
-		study[rest] = true
-	}
-	leaves, err := Report.Leaves(t.Context(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ours := map[string]bool{}
-	var runtimes []string
-	for _, l := range leaves {
-		name := Report.LeafName(l)
-		if ours[name] {
-			t.Errorf("duplicate sub-benchmark %s", name)
+		rt, config, _ := strings.Cut(rest, "/")
+		if !slices.Contains(runtimes, rt) {
+			runtimes = append(runtimes, rt)
 		}
-		ours[name] = true
-		_, rest, _ := strings.Cut(name, "/")
-		if !study[rest] {
-			t.Errorf("sub-benchmark %s: no study run is named %s", name, rest)
-		}
-		if !slices.Contains(runtimes, l.v.Runtime) {
-			runtimes = append(runtimes, l.v.Runtime)
+		if !slices.Contains(configs, config) {
+			configs = append(configs, config)
 		}
 	}
-	for rest := range study {
-		for _, rt := range runtimes {
-			if !ours["runtime="+rt+"/"+rest] {
-				t.Errorf("study config %s has no sub-benchmark for %s", rest, rt)
-			}
-		}
-	}
+	return runtimes, configs
 }
 
 // Fakes that answer every call with a bare done line leave every per-call

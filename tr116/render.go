@@ -134,9 +134,7 @@ func fragment(in report.Input, s *golden.Set) report.Fragment {
 		report.F(stats.Min(inFlight), 2), report.F(stats.Max(inFlight), 2), report.F(stats.Min(rateShare), 0), report.F(stats.Max(rateShare), 0),
 		strings.Join(ratios, ", "), report.F(stats.Min(legacy), 1), report.F(stats.Max(legacy), 1))
 
-	// Legacy efficiencies differ by points between definitions: dots.
-	eff := report.Chart{Title: "TR116 legacy efficiency by model and scenario (mean ± 95 % t-CI, 5 runs)", YLabel: "%", Kind: report.Dots,
-		Height: 12 * report.Centimeter}
+	eff := report.Chart{Title: "TR116 legacy efficiency by model and scenario (mean ± 95 % t-CI, 5 runs)", Height: 12 * report.Centimeter}
 	var rust, pyStudy, pyWall []report.Estimate
 	for _, m := range models {
 		for _, sc := range scenarios {
@@ -152,17 +150,8 @@ func fragment(in report.Input, s *golden.Set) report.Fragment {
 		{Name: "Python, the study's (Ollama-internal durations)", Estimates: pyStudy},
 		{Name: "Python, client wall clocks", Estimates: pyWall},
 	}
-	// Efficiency and the balance bound cannot pass 100 %: say so where a
-	// whisker does.
-	eff.Title = strings.TrimSuffix(eff.Title, ")") + report.BoundNote("eff-%", eff.Series) + ")"
-	b.WriteString("\nCompare a run of ours with this baseline (one table although the config lines differ):\n\n" +
-		"    go test -run '^$' -bench . -count 10 ./tr116 > new.txt\n" +
-		"    go tool benchstat -table '' -ignore /gomaxprocs,/dir,/study-agent tr116/testdata/baseline.bench new.txt\n")
-	eff.Refs = append(eff.Refs, report.Ref{Value: 100, Label: "100 %: the agents overlap for the whole run"})
-	charts := []report.NamedChart{
-		{Name: "efficiency.svg", Chart: eff, Caption: "The legacy efficiency per model and scenario (mean of 5 runs with the 95 % t-interval) by three definitions, Rust's and Python's two, against the 100 % line where both agents run for the whole wall time: the definitions differ by points, and none says whether two agents beat one."},
-		{Name: "throughput.svg", Chart: thr, Caption: "The study's Rust tokens per wall second per model, one agent alone beside two together (mean with the 95 % t-interval), bars from zero: where the together bar is shorter, two agents at once produced less than one alone."},
-	}
-	b.WriteString(report.ChartSection("####", charts))
-	return report.Fragment{Markdown: b.String(), Charts: charts}
+	b.WriteString("\n" + report.Compare{Package: "tr116", Why: report.ConfigLinesDiffer, Benchstat: "-ignore /gomaxprocs,/dir,/study-agent"}.Markdown())
+	return report.Charted(b.String(),
+		report.EfficiencyChart(eff, "The legacy efficiency per model and scenario (mean of 5 runs with the 95 % t-interval) by three definitions, Rust's and Python's two, against the 100 % line where both agents run for the whole wall time: the definitions differ by points, and none says whether two agents beat one."),
+		report.NamedChart{Name: "throughput.svg", Chart: thr, Caption: "The study's Rust tokens per wall second per model, one agent alone beside two together (mean with the 95 % t-interval), bars from zero: where the together bar is shorter, two agents at once produced less than one alone."})
 }

@@ -1,6 +1,7 @@
 package tr116
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -96,28 +97,18 @@ func TestTestsAreTheStudys(t *testing.T) {
 // that benchstat -col /lang puts the Go agents next to the Rust and
 // Python ones; synthetic models are named as CHIMERA_MODELS names them.
 func TestSubBenchmarkNamesAreTheBaselines(t *testing.T) {
-	s, err := Report.Baselines[0].Set()
-	if err != nil {
-		t.Fatal(err)
-	}
-	study := map[string]bool{}
-	for _, r := range s.Rows("lang=rust", "instances=2") {
-		if name, ok := strings.CutSuffix(r.Name, "/instances=2/lang=rust"); ok {
-			study[name+"/instances=2/lang=go"] = true
+	var study []string
+	for _, name := range multiagenttest.BaselineNames(t, Report.Baselines[0]) {
+		if base, ok := strings.CutSuffix(name, "/instances=2/lang=rust"); ok {
+			study = append(study, base+"/instances=2/lang=go")
 		}
 	}
+	slices.Sort(study)
 	live := &harness.Live{}
 	for _, tag := range []string{"gemma3:latest", "llama3.1:8b-instruct-q4_0", "qwen2.5:7b"} {
 		live.Models = append(live.Models, harness.ModelInfo{Tag: tag})
 	}
-	leaves, err := Report.Leaves(t.Context(), &harness.Env{Live: live})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ours := map[string]bool{}
-	for _, l := range leaves {
-		ours["TR116/"+Report.LeafName(l)] = true
-	}
+	ours := multiagenttest.SubBenchmarks(t, Report, &harness.Env{Live: live})
 	if diff := cmp.Diff(study, ours); diff != "" {
 		t.Errorf("the study's Rust runs (with lang=go) and ours differ (-study +ours):\n%s", diff)
 	}

@@ -50,10 +50,9 @@ func (rs Runs) Concurrency() []float64 {
 // scenario (sorted) and over all: as markdown, a sentence on the largest
 // gap between legacy efficiency and balance bound in any run, then a
 // table of each group's runs, legacy efficiency, balance bound, contended
-// runs, overhead (wall − max t_i) and agg-tok/s; and a chart of the legacy
-// efficiency and balance bound as dots (scenarios differ by a few points:
-// a fitted axis, not bars from an offset), titled title with BoundNote's
-// note.
+// runs, overhead (wall − max t_i) and agg-tok/s; and, for EfficiencyChart,
+// a chart of the legacy efficiency and balance bound per group titled
+// title.
 func ByScenario(all Runs, title string) (string, Chart) {
 	var b strings.Builder
 	var maxGap float64
@@ -65,7 +64,7 @@ func ByScenario(all Runs, title string) (string, Chart) {
 		Header: []string{"scenario", "runs", "legacy eff-%, mean [95 % CI]", "balance bound %", "contended", "overhead ms (wall − max t_i)", "agg-tok/s (both agents)"},
 		Align:  "lrrrrrr",
 	}
-	eff := Chart{Title: title, YLabel: "%", Kind: Dots}
+	eff := Chart{Title: title}
 	var legacyDots, balanceDots []Estimate
 	var scenarios []string
 	for _, r := range all {
@@ -90,9 +89,6 @@ func ByScenario(all Runs, title string) (string, Chart) {
 		balanceDots = append(balanceDots, MeanEstimate(rs.Balance()))
 	}
 	eff.Series = []Series{{Name: "legacy efficiency (eff-%)", Estimates: legacyDots}, {Name: "balance bound", Estimates: balanceDots}}
-	// Efficiency and the balance bound cannot pass 100 %: say so where a
-	// whisker does.
-	eff.Title = strings.TrimSuffix(eff.Title, ")") + BoundNote("eff-%", eff.Series) + ")"
 	b.WriteString(t.Markdown())
 	return b.String(), eff
 }

@@ -1,12 +1,17 @@
 package multiagenttest
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/chimeraforge/chimeraforge/golden/report"
+	"github.com/chimeraforge/chimeraforge/harness"
 	"github.com/chimeraforge/chimeraforge/harness/agent"
 	"github.com/chimeraforge/chimeraforge/harness/measure"
 	"github.com/chimeraforge/chimeraforge/harness/multiagent"
@@ -48,4 +53,50 @@ func TestEachInstanceReachesItsFake(t *testing.T) {
 			t.Errorf("Prompted() has %d calls, want 4", got)
 		}
 	})
+}
+
+// SubBenchmarks names every leaf under the report's first benchmark and
+// keeps a name two leaves share twice, so that a comparison shows it.
+func TestSubBenchmarks(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		leaves []string
+		want   []string
+	}{
+		{"named under the first benchmark, sorted", []string{"test=T2", "test=T1"}, []string{"X/test=T1", "X/test=T2"}},
+		{"a name two leaves share stands twice", []string{"test=T1", "test=T2", "test=T1"}, []string{"X/test=T1", "X/test=T1", "X/test=T2"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := harness.Report[string]{
+				Spec:     report.Spec{Benchmarks: []string{"X", "Y"}},
+				Leaves:   func(context.Context, *harness.Env) ([]string, error) { return tc.leaves, nil },
+				LeafName: func(l string) string { return l },
+			}
+			if diff := cmp.Diff(tc.want, SubBenchmarks(t, r, nil)); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// BaselineNames lists each run's name once, sorted, whatever the order
+// and repeats of the runs.
+func TestBaselineNames(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		data string
+		want []string
+	}{
+		{"each run's name once, sorted",
+			"BenchmarkX/test=T2 1 5 tok/s\nBenchmarkX/test=T1 1 6 tok/s\nBenchmarkX/test=T2 1 7 tok/s\n",
+			[]string{"X/test=T1", "X/test=T2"}},
+		{"one run", "BenchmarkX/test=T1/instances=2 1 5 tok/s\n", []string{"X/test=T1/instances=2"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := report.Baseline{Name: "x", Report: "x", File: "baseline.bench", Data: []byte(tc.data)}
+			if diff := cmp.Diff(tc.want, BaselineNames(t, b)); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
