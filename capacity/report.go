@@ -90,8 +90,8 @@ func Render(run *golden.Set) (report.Fragment, error) {
 	fmt.Fprintf(&b, "How many agents one machine serves, and in which setup (instances × slots), within the target `%s`.\n", slo.Text)
 	b.WriteString("This goes beyond the study, which stopped at two agents: there are no study numbers to set beside it.\n")
 	first := run.Results[0]
-	fmt.Fprintf(&b, "Measured on %s, Ollama %s (%s), model %s, num_predict %s; each figure is the mean of the run's results for it, ",
-		orNA(first.GetConfig("cpu")), orNA(first.GetConfig("ollama-version")), orNA(first.GetConfig("ollama-backend")), orNA(first.GetConfig("model")), orNA(first.GetConfig("num-predict")))
+	fmt.Fprintf(&b, "Measured (%s) on %s, Ollama %s (%s), model %s, num_predict %s; each figure is the mean of the run's results for it, ",
+		report.RunName(run), orNA(first.GetConfig("cpu")), orNA(first.GetConfig("ollama-version")), orNA(first.GetConfig("ollama-backend")), orNA(first.GetConfig("model")), orNA(first.GetConfig("num-predict")))
 	b.WriteString("and the curve and the search are separate runs, so on a busy machine they can disagree.\n\n")
 
 	table := report.Table{

@@ -3,7 +3,6 @@ package tr109
 import (
 	"fmt"
 	"math"
-	"path/filepath"
 	"strings"
 
 	"github.com/chimeraforge/chimeraforge/golden"
@@ -195,14 +194,6 @@ func machine(s *golden.Set) string {
 		r.GetConfig("cpu"), r.GetConfig("num-thread"), r.GetConfig("gpu"), r.GetConfig("ollama-version"), r.GetConfig("ollama-source"), model, r.GetConfig("num-predict"))
 }
 
-// runName is how the fragment names a run of ours: its file's base name.
-func runName(s *golden.Set) string {
-	if s.File == "" {
-		return "the run"
-	}
-	return filepath.Base(s.File)
-}
-
 // runsASide is how many tok/s samples each configuration of the run s has:
 // "10", or "3–10" where they differ.
 func runsASide(s *golden.Set) string {
@@ -232,7 +223,7 @@ func fragment(pub studydata.Published, in inputs) (report.Fragment, error) {
 	hasOurs := in.ours != nil && len(in.ours.Rows()) > 0
 	sources := "testdata/baseline.bench and tr111/testdata/baseline.bench"
 	if hasOurs {
-		sources = "testdata/baseline.bench, tr111/testdata/baseline.bench and " + runName(in.ours)
+		sources = "testdata/baseline.bench, tr111/testdata/baseline.bench and " + report.RunName(in.ours)
 	}
 	fmt.Fprintf(&b, "### TR109: one agent, 18 configurations against the baseline (from %s)\n\n", sources)
 	b.WriteString("The study's Python agent ran, in each of 18 configuration directories, the chimera agent (the swept options, " +
@@ -251,7 +242,7 @@ func fragment(pub studydata.Published, in inputs) (report.Fragment, error) {
 		{"TR111_v2, Rust, 3 runs (6 calls) a side", "tr111/testdata/baseline.bench", in.rust, rustRule},
 	}
 	if hasOurs {
-		rates = append(rates, sweep{"Chimeraforge, Go agent, " + runsASide(in.ours) + " runs a side", runName(in.ours), in.ours, oursRule})
+		rates = append(rates, sweep{"Chimeraforge, Go agent, " + runsASide(in.ours) + " runs a side", report.RunName(in.ours), in.ours, oursRule})
 	}
 	var rs []Rate
 	t := report.Table{
@@ -290,7 +281,7 @@ func fragment(pub studydata.Published, in inputs) (report.Fragment, error) {
 			"Each configuration's runs followed each other, the baseline's first, and the baseline's own %d vary by CV %s %%: "+
 			"a drift of the machine between the baseline's runs and a configuration's counts as a difference, so on a machine "+
 			"shared with other work \"significantly better or worse\" says as much about the machine as about "+
-			"the options.\n\n", runName(in.ours), machine(in.ours), len(base), report.F(stats.CV(base), 1))
+			"the options.\n\n", report.RunName(in.ours), machine(in.ours), len(base), report.F(stats.CV(base), 1))
 	}
 
 	t = report.Table{

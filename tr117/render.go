@@ -272,9 +272,9 @@ func crossBackend(b *strings.Builder, s *golden.Set) report.Chart {
 		"Both generated 128 tokens from prompts of the same length (Ollama's tokenizer's count, BOS included; the ONNX side "+
 		"gets that many ids). Per parameter the work is alike (the GGUF models untie a 4k–8k-token output matrix, the ONNX "+
 		"ones tie GPT-2's 50k-token one), so the gap is most likely llama.cpp's F16 CPU kernels against ONNX Runtime's "+
-		"FP32 graph, on one thread each. Each call is one line of testdata/ours.bench (-benchtime 1x), so the statistics are per call, as the "+
+		"FP32 graph, on one thread each. Each call is one line of %s (-benchtime 1x), so the statistics are per call, as the "+
 		"study's were; the median's and p95's intervals are percentile-bootstrap (2000 resamples, fixed seed) and, with so "+
-		"few calls, the p95's cannot reach past the slowest one.\n", slower, cells, faster, strings.Join(ratios, "; "), sooner, cells)
+		"few calls, the p95's cannot reach past the slowest one.\n", slower, cells, faster, strings.Join(ratios, "; "), sooner, cells, report.RunName(s))
 	return c
 }
 
@@ -347,7 +347,11 @@ func agentsTable(b *strings.Builder, ours, base *golden.Set) report.Chart {
 // s.ours is not nil, our cross-backend matrix and agents.
 func fragment(s sets) (string, []report.NamedChart) {
 	var b strings.Builder
-	b.WriteString("### TR117: inference backends side by side, and the multi-agent \"ceiling\" (from testdata/baseline.bench, chunks.bench and ours.bench)\n\n" +
+	from := "testdata/baseline.bench and chunks.bench"
+	if s.ours != nil {
+		from = "testdata/baseline.bench, chunks.bench and " + report.RunName(s.ours)
+	}
+	b.WriteString("### TR117: inference backends side by side, and the multi-agent \"ceiling\" (from " + from + ")\n\n" +
 		"TR117's tier-3 matrix timed seven backends on the same prompts; only the GPU PyTorch backends' per-run-file summaries " +
 		"survive (re-derived by TR120), so its Ollama, TensorRT, ONNX Runtime and CPU latencies, medians, $/1M and ANOVA " +
 		"(PUBLISHED.md #178) cannot be recomputed. TR117_multi_agent instrumented pairs of Python agents (one streamed persona " +
@@ -388,9 +392,9 @@ func fragment(s sets) (string, []report.NamedChart) {
 	if s.ours == nil {
 		return b.String(), nil
 	}
-	b.WriteString("\n#### In Go: Ollama against ONNX Runtime at matched sizes (BenchmarkTR117, testdata/ours.bench)\n\n")
+	fmt.Fprintf(&b, "\n#### In Go: Ollama against ONNX Runtime at matched sizes (BenchmarkTR117, %s)\n\n", report.RunName(s.ours))
 	lat := crossBackend(&b, s.ours)
-	b.WriteString("\n#### In Go: N agents streaming, the scheduler and the timers (BenchmarkTR117Agents, testdata/ours.bench)\n\n" +
+	b.WriteString("\n#### In Go: N agents streaming, the scheduler and the timers (BenchmarkTR117Agents, " + report.RunName(s.ours) + ")\n\n" +
 		"N agents (the harness's two-call workflow, 128 tokens a call) on one Ollama instance with 8 slots. op=run times each " +
 		"agent alone, then all together, and reads the Go scheduler's latency histogram (runtime/metrics " +
 		"/sched/latencies:seconds) over the together half. Meanwhile a goroutine of the benchmark sleeps 10 ms after 10 ms " +

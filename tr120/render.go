@@ -228,7 +228,11 @@ var render = report.StudyRender("tr120", fragment)
 func fragment(in report.Input, study *golden.Set) report.Fragment {
 	pub, run := in.Published, in.Run()
 	var b strings.Builder
-	b.WriteString("### TR120: the compile paradox was a cold-start artifact (study from testdata/baseline.bench, ours from testdata/cpu.bench)\n\n" +
+	from := "study from testdata/baseline.bench"
+	if run != nil {
+		from += ", ours from " + report.RunName(run)
+	}
+	b.WriteString("### TR120: the compile paradox was a cold-start artifact (" + from + ")\n\n" +
 		"The study's TR117 found torch.compile faster than eager on mean latency; TR120 looked for the cause in the compiler " +
 		"(recompilations on new shapes, CUDA graphs, padding). Every TR120 number PUBLISHED.md lists follows from the samples. " +
 		"What they show is that the comparison turned on which samples were counted: TR117's means held each run file's first " +
@@ -284,10 +288,10 @@ func fragment(in report.Input, study *golden.Set) report.Fragment {
 // factors' table, each factor alone, and the paradox, with a chart.
 func oursSection(b *strings.Builder, run *golden.Set) []report.NamedChart {
 	b.WriteString("\n#### Each factor on its own, on ONNX Runtime's CPU provider (ours)\n\n" +
-		"Our run (testdata/cpu.bench, two shared cores) changes one thing at a time: graph optimisation (ONNX Runtime's compile, " +
+		"Our run (" + report.RunName(run) + ") changes one thing at a time: graph optimisation (ONNX Runtime's compile, " +
 		"done when a session is made), dynamic or bucketed lengths, and cold (a new session per call) or warm calls. Each cell is " +
 		"the median over the run's repetitions (-count) of the sub-benchmark's statistic, in ms; a cold call's session creation is " +
-		"apart from its prefill. The cores were shared with other jobs while it ran: a p99 there is as much the machine's " +
+		"apart from its prefill. Where the cores are shared with other jobs (testdata/cpu.bench's two were), a p99 is as much the machine's " +
 		"contention as the configuration's, and the ranges over repetitions say how far to trust a difference; the p50s are the " +
 		"robust comparison.\n\n")
 	var charts []report.NamedChart

@@ -225,7 +225,11 @@ var render = report.StudyRender("tr121", fragment)
 func fragment(in report.Input, study *golden.Set) report.Fragment {
 	pub, run := in.Published, in.Run()
 	var b strings.Builder
-	b.WriteString("### TR121v1: latency against model size (study from testdata/baseline.bench, ours from testdata/cpu.bench)\n\n" +
+	from := "study from testdata/baseline.bench"
+	if run != nil {
+		from += ", ours from " + report.RunName(run)
+	}
+	b.WriteString("### TR121v1: latency against model size (" + from + ")\n\n" +
 		"The study timed prefill and a 64-token KV-cached decode of three prompts (micro, short, medium), three calls each after a " +
 		"warm-up, for seven GPT-2 sizes on Hugging Face (CPU FP32, GPU FP16) and five Ollama models, took the median per scenario, " +
 		"the geometric mean over scenarios, and fitted log10 latency on log10 parameters by least squares. Ollama's decode is " +
@@ -243,7 +247,7 @@ func fragment(in report.Input, study *golden.Set) report.Fragment {
 		families = append(families,
 			family{"ours: Ollama, synthetic GGUF (CPU)", Ollama, run, []string{"backend=" + Ollama}, oursLatency},
 			family{"ours: ONNX Runtime CPU, synthetic GPT-2", ONNXCPU, run, []string{"backend=" + ONNXCPU}, oursLatency})
-		b.WriteString("Our families ran on two shared CPU cores (testdata/cpu.bench): Ollama serving synthetic llama-family GGUF models " +
+		b.WriteString("Our families (" + report.RunName(run) + "): Ollama serving synthetic llama-family GGUF models " +
 			"(internal/synth) and ONNX Runtime's CPU provider running synthetic GPT-2 decoders (internal/onnxsynth). Each of our " +
 			"calls is one row of -count; a model's point is the same median-then-geometric-mean as the study's. An interval from two " +
 			"models does not exist (n/a).\n\n")

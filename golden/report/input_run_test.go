@@ -26,3 +26,21 @@ func TestInputRunIsNilWithoutResults(t *testing.T) {
 		}
 	}
 }
+
+// TestRunName checks that a run is named by its file's base name, and a
+// run with no file or none at all as "the run".
+func TestRunName(t *testing.T) {
+	for _, c := range []struct {
+		run  *golden.Set
+		want string
+	}{
+		{&golden.Set{File: "tr120/testdata/cpu.bench"}, "cpu.bench"},
+		{&golden.Set{File: "new.txt"}, "new.txt"},
+		{&golden.Set{}, "the run"},
+		{nil, "the run"},
+	} {
+		if got := RunName(c.run); got != c.want {
+			t.Errorf("RunName(%+v) = %q, want %q", c.run, got, c.want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"gotest.tools/v3/golden"
 
 	cfgolden "github.com/chimeraforge/chimeraforge/golden"
@@ -29,8 +30,11 @@ import (
 //   - Fragment: Render of the study's sets and the committed run of ours
 //     (Spec.Ours) matches testdata/report.md.golden and each chart its
 //     testdata/<Name> (the SVG the markdown links), every chart has a
-//     caption and the markdown embeds it (NamedChart.Markdown), and Render of a report with study data
-//     accepts an input with no run (it renders the study alone);
+//     caption and the markdown embeds it (NamedChart.Markdown), the run
+//     read again as a user's mine.bench is named so (a fragment names the
+//     run it is given, never as the committed file), and Render of a
+//     report with study data accepts an input with no run (it renders the
+//     study alone);
 //   - Published: every row of PUBLISHED.md's reports (Spec.Published) that
 //     has data is cited, by a claim or a finding, and marked as
 //     PUBLISHED.md marks it ([AssertClaims], [AssertFindings]), with the
@@ -72,6 +76,9 @@ func Check(t *testing.T, s report.Spec) {
 			AssertChart(t, c.Chart, c.Name)
 		}
 		AssertEmbedded(t, f)
+		if in.Runs != nil {
+			assertRunNamed(t, s, in, f)
+		}
 		if in.Runs != nil && len(s.Baselines) > 0 {
 			alone := in
 			alone.Runs = nil
@@ -176,5 +183,32 @@ func AssertEmbedded(tb testing.TB, f report.Fragment) {
 		if !strings.Contains(f.Markdown, c.Markdown()) {
 			tb.Errorf("chart %s: the markdown does not embed it (want %q)", c.Name, c.Markdown())
 		}
+	}
+}
+
+// assertRunNamed fails t unless s's fragment of the committed run in, read
+// again as a user's elsewhere/mine.bench, names it "mine.bench", names the
+// committed file only as testdata/<Spec.Ours>, and differs from f, the
+// fragment of the committed run, by that name alone: a fragment names
+// whatever run it is given by its file (report.RunName), never as the
+// committed one.
+func assertRunNamed(t *testing.T, s report.Spec, in report.Input, f report.Fragment) {
+	t.Helper()
+	const mine = "mine.bench"
+	run := *in.Runs
+	run.File = filepath.Join("elsewhere", mine)
+	in.Runs = &run
+	g, err := s.Render(in)
+	if err != nil {
+		t.Fatalf("Render of the run as %s: %v", run.File, err)
+	}
+	if !strings.Contains(g.Markdown, mine) {
+		t.Errorf("the fragment of the run read from %s never names it %s", run.File, mine)
+	}
+	if strings.Contains(strings.ReplaceAll(g.Markdown, "testdata/"+s.Ours, ""), s.Ours) {
+		t.Errorf("the fragment of the run read from %s names it %s: only testdata/%s may be named, as the committed run", run.File, s.Ours, s.Ours)
+	}
+	if got := strings.ReplaceAll(g.Markdown, mine, s.Ours); got != f.Markdown {
+		t.Errorf("the fragments of the run as %s and as testdata/%s differ beyond its name:\n%s", mine, s.Ours, cmp.Diff(f.Markdown, got))
 	}
 }
