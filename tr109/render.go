@@ -29,7 +29,7 @@ func inputsOf(in report.Input) (inputs, error) {
 	if err != nil {
 		return inputs{}, err
 	}
-	return inputs{python: python, rust: rust, ours: in.Runs}, nil
+	return inputs{python: python, rust: rust, ours: in.Run()}, nil
 }
 
 // render is the fragment of the study's two sweeps and, where there is
@@ -221,11 +221,7 @@ func fragment(pub studydata.Published, in inputs) (report.Fragment, error) {
 	}
 	var b strings.Builder
 	hasOurs := in.ours != nil && len(in.ours.Rows()) > 0
-	sources := "testdata/baseline.bench and tr111/testdata/baseline.bench"
-	if hasOurs {
-		sources = "testdata/baseline.bench, tr111/testdata/baseline.bench and " + report.RunName(in.ours)
-	}
-	fmt.Fprintf(&b, "### TR109: one agent, 18 configurations against the baseline (from %s)\n\n", sources)
+	fmt.Fprintf(&b, "### TR109: one agent, 18 configurations against the baseline (from %s)\n\n", report.From(in.ours, "testdata/baseline.bench", "tr111/testdata/baseline.bench"))
 	b.WriteString("The study's Python agent ran, in each of 18 configuration directories, the chimera agent (the swept options, " +
 		"plus top_p 0.9, top_k 40, repeat_penalty 1.1) for one workflow run, then the baseline agent (no options) for one; each " +
 		"run is an analysis call and a report call, and only the runs' means survive. TR112_v2 compared the resulting " +

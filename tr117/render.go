@@ -347,11 +347,7 @@ func agentsTable(b *strings.Builder, ours, base *golden.Set) report.Chart {
 // s.ours is not nil, our cross-backend matrix and agents.
 func fragment(s sets) (string, []report.NamedChart) {
 	var b strings.Builder
-	from := "testdata/baseline.bench and chunks.bench"
-	if s.ours != nil {
-		from = "testdata/baseline.bench, chunks.bench and " + report.RunName(s.ours)
-	}
-	b.WriteString("### TR117: inference backends side by side, and the multi-agent \"ceiling\" (from " + from + ")\n\n" +
+	b.WriteString("### TR117: inference backends side by side, and the multi-agent \"ceiling\" (from " + report.From(s.ours, "testdata/baseline.bench", "chunks.bench") + ")\n\n" +
 		"TR117's tier-3 matrix timed seven backends on the same prompts; only the GPU PyTorch backends' per-run-file summaries " +
 		"survive (re-derived by TR120), so its Ollama, TensorRT, ONNX Runtime and CPU latencies, medians, $/1M and ANOVA " +
 		"(PUBLISHED.md #178) cannot be recomputed. TR117_multi_agent instrumented pairs of Python agents (one streamed persona " +

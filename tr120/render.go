@@ -228,11 +228,7 @@ var render = report.StudyRender("tr120", fragment)
 func fragment(in report.Input, study *golden.Set) report.Fragment {
 	pub, run := in.Published, in.Run()
 	var b strings.Builder
-	from := "study from testdata/baseline.bench"
-	if run != nil {
-		from += ", ours from " + report.RunName(run)
-	}
-	b.WriteString("### TR120: the compile paradox was a cold-start artifact (" + from + ")\n\n" +
+	b.WriteString("### TR120: the compile paradox was a cold-start artifact (from " + report.From(run, "testdata/baseline.bench") + ")\n\n" +
 		"The study's TR117 found torch.compile faster than eager on mean latency; TR120 looked for the cause in the compiler " +
 		"(recompilations on new shapes, CUDA graphs, padding). Every TR120 number PUBLISHED.md lists follows from the samples. " +
 		"What they show is that the comparison turned on which samples were counted: TR117's means held each run file's first " +

@@ -225,11 +225,7 @@ var render = report.StudyRender("tr121", fragment)
 func fragment(in report.Input, study *golden.Set) report.Fragment {
 	pub, run := in.Published, in.Run()
 	var b strings.Builder
-	from := "study from testdata/baseline.bench"
-	if run != nil {
-		from += ", ours from " + report.RunName(run)
-	}
-	b.WriteString("### TR121v1: latency against model size (" + from + ")\n\n" +
+	b.WriteString("### TR121v1: latency against model size (from " + report.From(run, "testdata/baseline.bench") + ")\n\n" +
 		"The study timed prefill and a 64-token KV-cached decode of three prompts (micro, short, medium), three calls each after a " +
 		"warm-up, for seven GPT-2 sizes on Hugging Face (CPU FP32, GPU FP16) and five Ollama models, took the median per scenario, " +
 		"the geometric mean over scenarios, and fitted log10 latency on log10 parameters by least squares. Ollama's decode is " +

@@ -2,6 +2,8 @@ package report
 
 import (
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/chimeraforge/chimeraforge/golden"
 )
@@ -25,4 +27,18 @@ func RunName(s *golden.Set) string {
 		return "the run"
 	}
 	return filepath.Base(s.File)
+}
+
+// From is what a fragment's heading says it is from: the study's files, in
+// order, then the run's name (RunName) where there is a run, joined as a
+// list ("a", "a and b", "a, b and c").
+func From(run *golden.Set, study ...string) string {
+	names := slices.Clone(study)
+	if run != nil {
+		names = append(names, RunName(run))
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }

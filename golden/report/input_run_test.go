@@ -44,3 +44,25 @@ func TestRunName(t *testing.T) {
 		}
 	}
 }
+
+// TestFrom checks the heading's list: the study's files, then the run's
+// name where there is one.
+func TestFrom(t *testing.T) {
+	run := &golden.Set{File: "x/cpu.bench"}
+	for _, c := range []struct {
+		run   *golden.Set
+		study []string
+		want  string
+	}{
+		{nil, []string{"testdata/baseline.bench"}, "testdata/baseline.bench"},
+		{run, []string{"testdata/baseline.bench"}, "testdata/baseline.bench and cpu.bench"},
+		{nil, []string{"a", "b"}, "a and b"},
+		{run, []string{"a", "b"}, "a, b and cpu.bench"},
+		{run, nil, "cpu.bench"},
+		{nil, nil, ""},
+	} {
+		if got := From(c.run, c.study...); got != c.want {
+			t.Errorf("From(%v, %q) = %q, want %q", c.run, c.study, got, c.want)
+		}
+	}
+}
