@@ -242,9 +242,6 @@ func findings(pub studydata.Published, s *golden.Set) []report.Finding {
 	}
 }
 
-// render is the report's Render: fragment of the input's tr118 set.
-var render = report.StudyRender("tr118", fragment)
-
 // fragment is the TR118 fragment of the baseline s: the claims, the
 // padding, backend and crossover tables, and the prefill and crossover
 // charts.

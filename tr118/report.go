@@ -27,7 +27,7 @@ var Report = harness.Report[leaf]{
 			report.StudyBaseline("tr118", baseline, studydata.TR118Files),
 		},
 		Units:  allUnits(),
-		Render: render,
+		Render: report.StudyRender("tr118", fragment),
 		Claims: report.ClaimsOf("tr118", claims, findings),
 	},
 	Backends: []harness.Backend{{ONNX: &harness.ONNXConfig{}}},

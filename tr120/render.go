@@ -219,9 +219,6 @@ func spread(xs []float64, d int) string {
 	return fmt.Sprintf("%s (%s–%s)", report.F(stats.Median(xs), d), report.F(stats.Min(xs), d), report.F(stats.Max(xs), d))
 }
 
-// render is the report's Render: fragment of the input's tr120 set.
-var render = report.StudyRender("tr120", fragment)
-
 // fragment is the TR120 fragment of the study's baseline and in.Runs, a
 // run of ours (BenchmarkTR120's sub-benchmarks; the golden's is
 // testdata/cpu.bench); with no run, the study's part alone.

@@ -29,7 +29,7 @@ var Report = harness.Report[Leaf]{
 		},
 		Ours:   "cpu.bench",
 		Units:  allUnits(),
-		Render: render,
+		Render: report.StudyRender("tr120", fragment),
 		Claims: report.ClaimsOf("tr120", claims, findings),
 	},
 	Backends: []harness.Backend{{ONNX: &harness.ONNXConfig{}}},

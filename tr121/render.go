@@ -216,9 +216,6 @@ func oursLatency(mode string) func(golden.Row) (float64, bool) {
 	}
 }
 
-// render is the report's Render: fragment of the input's tr121 set.
-var render = report.StudyRender("tr121", fragment)
-
 // fragment is the TR121 fragment of the study's baseline and in.Runs, a
 // run of ours (BenchmarkTR121's sub-benchmarks; the golden's is
 // testdata/cpu.bench); with no run, the study's families alone.

@@ -29,7 +29,7 @@ var Report = harness.Report[leaf]{
 		},
 		Ours:   "cpu.bench",
 		Units:  allUnits(),
-		Render: render,
+		Render: report.StudyRender("tr121", fragment),
 		Claims: report.ClaimsOf("tr121", claims, nil),
 	},
 	Live:     harness.LiveConfig{AllModels: true, Units: append([]string{"ns/op"}, Units(Ollama)...)},
