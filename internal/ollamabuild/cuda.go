@@ -345,12 +345,22 @@ func (b *builder) server(ctx context.Context) (Server, error) {
 		// indented, so that benchfmt cannot take one ("x.cu(12): error")
 		// for a config line.
 		first, rest, _ := strings.Cut(why, "\n")
-		b.say("no CUDA backend (%s); the embedded Ollama runs on the CPU", first)
+		var notice strings.Builder
+		fmt.Fprintf(&notice, "Ollama build: no CUDA backend (%s); the embedded Ollama runs on the CPU\n", first)
 		for line := range strings.Lines(rest) {
-			fmt.Fprintf(b.progress, "    %s", line)
+			fmt.Fprintf(&notice, "    %s", line)
 		}
 		if rest != "" && !strings.HasSuffix(rest, "\n") {
-			fmt.Fprintln(b.progress)
+			notice.WriteByte('\n')
+		}
+		// Every set of servers asks again, and the answer is the same:
+		// a progress.Printer says it once.
+		if o, ok := b.progress.(interface {
+			Once(key, format string, args ...any)
+		}); ok {
+			o.Once("ollamabuild: no CUDA: "+why, "%s", notice.String())
+		} else {
+			io.WriteString(b.progress, notice.String())
 		}
 		return Server{Bin: cpuBin, Backend: BackendCPU, NoCUDA: why, CFlags: cflags}, nil
 	}

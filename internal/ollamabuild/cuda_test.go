@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/chimeraforge/chimeraforge/internal/progress"
 )
 
 // nvcc13 is what CUDA 13.0's nvcc --version prints (the H100 machine of
@@ -436,6 +438,25 @@ func TestBuildWithoutCUDAIsTheCPUBuild(t *testing.T) {
 				t.Errorf("a CPU-only machine got CUDA dirs: %v", entries)
 			}
 		})
+	}
+}
+
+// Every set of servers asks for the server again: through a
+// progress.Printer (harness's), the no-CUDA notice comes once, not once
+// per benchmark.
+func TestNoCUDANoticeOnceAPrinter(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "0.17.4-key")
+	var out bytes.Buffer
+	b := fakeBuilder(t, dir, progress.New(&out), installScript)
+	b.goos = "linux"
+	b.getenv = func(k string) string { return map[string]string{"CHIMERA_OLLAMA_BACKEND": "cpu"}[k] }
+	for range 3 {
+		if _, err := b.server(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := strings.Count(out.String(), "no CUDA backend"); n != 1 {
+		t.Errorf("the notice came %d times in three calls, want once:\n%s", n, out.String())
 	}
 }
 

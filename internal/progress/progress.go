@@ -25,8 +25,9 @@ const Prefix = "# "
 // A Printer writes progress lines to one writer; it is safe for concurrent
 // use. The zero value discards.
 type Printer struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu   sync.Mutex
+	w    io.Writer
+	once map[string]bool // the keys Once has printed under
 }
 
 // New returns a Printer writing to w (nil discards).
@@ -48,6 +49,29 @@ func (p *Printer) Printf(format string, args ...any) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	io.WriteString(p.w, b.String())
+}
+
+// Once prints what Printf would, unless p has printed a line under key
+// before: for a notice that every benchmark of a run would otherwise
+// repeat (the embedded Ollama's backend is decided for each set of
+// servers, and is the same each time). Default's Printers are shared, so
+// with them the notice is printed once a process.
+func (p *Printer) Once(key, format string, args ...any) {
+	if p == nil || p.w == nil {
+		return
+	}
+	p.mu.Lock()
+	seen := p.once[key]
+	if !seen {
+		if p.once == nil {
+			p.once = map[string]bool{}
+		}
+		p.once[key] = true
+	}
+	p.mu.Unlock()
+	if !seen {
+		p.Printf(format, args...)
+	}
 }
 
 // Write makes a Printer an io.Writer for code that prints its own lines

@@ -47,3 +47,22 @@ func TestZeroPrinterDiscards(t *testing.T) {
 	p.Printf("nothing")
 	New(nil).Printf("nothing")
 }
+
+// Once prints a notice the first time its key comes, whatever the text,
+// and a second key's notice too; a discarding Printer takes it quietly.
+func TestOncePrintsAKeyOnce(t *testing.T) {
+	var out bytes.Buffer
+	p := New(&out)
+	p.Once("no-cuda", "no CUDA backend (%s)", "no driver")
+	p.Once("no-cuda", "no CUDA backend (%s)", "no driver")
+	p.Once("no-cuda", "no CUDA backend (%s)", "another reason, same key")
+	p.Printf("config 1/3")
+	p.Once("other", "other notice")
+	want := "# no CUDA backend (no driver)\n# config 1/3\n# other notice\n"
+	if got := out.String(); got != want {
+		t.Errorf("printed:\n%s\nwant:\n%s", got, want)
+	}
+	New(nil).Once("k", "discarded")
+	var zero *Printer
+	zero.Once("k", "discarded")
+}
