@@ -84,6 +84,10 @@ type Chart struct {
 	// positive. LogY is the value axis (drawn across for HBars); bars
 	// cannot stand on a log axis, which has no zero.
 	LogX, LogY bool
+	// XTicksAtData labels a numeric x axis at the series' X values and
+	// nowhere else: for a sweep's few measured points (agents 1, 2, 4, 8),
+	// which a log axis's 1, 2, 5 labels would leave unnamed.
+	XTicksAtData bool
 	// Refs are reference lines across the value axis.
 	Refs []Ref
 	// XRefs are reference lines across a numeric x axis (where a fit

@@ -594,6 +594,9 @@ func (c chart) plot() (*plot.Plot, *plot.Legend, error) {
 			p.X.Scale = plot.LogScale{}
 			p.X.Tick.Marker = logTicks{}
 		}
+		if c.XTicksAtData {
+			p.X.Tick.Marker = dataTicks(c.Series)
+		}
 	}
 	yTickLabels(p)
 	if numeric || horizontal {
@@ -792,6 +795,21 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 	}
 	for _, l := range labelled {
 		ts[l.i].Label = logLabel(l.m, l.k, exp)
+	}
+	return ts
+}
+
+// dataTicks labels an x axis at every distinct X of the series, in the
+// shortest decimal that is the value.
+func dataTicks(series []report.Series) plot.ConstantTicks {
+	var xs []float64
+	for _, s := range series {
+		xs = append(xs, s.X...)
+	}
+	slices.Sort(xs)
+	var ts plot.ConstantTicks
+	for _, x := range slices.Compact(xs) {
+		ts = append(ts, plot.Tick{Value: x, Label: strconv.FormatFloat(x, 'f', -1, 64)})
 	}
 	return ts
 }

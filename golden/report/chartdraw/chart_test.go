@@ -272,3 +272,16 @@ func TestLogTicks(t *testing.T) {
 		})
 	}
 }
+
+// TestDataTicks: XTicksAtData labels the x axis at each distinct X of the
+// series, in order, and nowhere else, however the series share them.
+func TestDataTicks(t *testing.T) {
+	series := []report.Series{{X: []float64{1, 2, 4, 8}}, {X: []float64{8, 4, 2, 1, 16}}, {X: []float64{0.5}}}
+	var got []string
+	for _, tk := range dataTicks(series).Ticks(0.1, 100) {
+		got = append(got, tk.Label)
+	}
+	if diff := cmp.Diff([]string{"0.5", "1", "2", "4", "8", "16"}, got); diff != "" {
+		t.Errorf("labels mismatch (-want +got):\n%s", diff)
+	}
+}
