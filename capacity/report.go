@@ -95,8 +95,8 @@ func Render(run *golden.Set) (report.Fragment, error) {
 	b.WriteString("and the curve and the search are separate runs, so on a busy machine they can disagree.\n\n")
 
 	table := report.Table{
-		Header: []string{"setup", "agents", "agg-tok/s", "agent-tok/s", "ttft p50 (ms)", "ttft p95 (ms)", "e2e p95 (ms)", "queue (ms)", "goodput %", "speedup-x"},
-		Align:  "lrrrrrrrrr",
+		Header: []string{"setup", "agents", "n", "agg-tok/s, mean [95 % CI]", "agent-tok/s", "ttft p50 (ms)", "ttft p95 (ms)", "e2e p95 (ms)", "queue (ms)", "goodput %", "speedup-x"},
+		Align:  "lrrrrrrrrrr",
 	}
 	units := []struct {
 		unit  string
@@ -109,10 +109,10 @@ func Render(run *golden.Set) (report.Fragment, error) {
 	for i, n := range ns {
 		agents[i] = float64(atoi(n))
 	}
-	agg := report.Chart{Title: "Aggregate decode throughput against agents", YLabel: "agg-tok/s", XLabel: "agents", LogX: true, Kind: report.Dots}
+	agg := report.Chart{Title: "Aggregate decode throughput against agents", YLabel: "agg-tok/s", XLabel: "agents", LogX: true, XTicksAtData: true, Kind: report.Dots}
 	ttftTitle := "p95 TTFT against agents"
 	ttftCaption := "p95 time to first token (the mean of the run's p95s; hollow where too few samples give no interval) against concurrent agents on a log axis, one series per setup: the higher a curve climbs, the longer an agent waits for its first token."
-	ttft := report.Chart{YLabel: "ttft-p95 (ms)", XLabel: "agents", LogX: true, Kind: report.Dots}
+	ttft := report.Chart{YLabel: "ttft-p95 (ms)", XLabel: "agents", LogX: true, XTicksAtData: true, Kind: report.Dots}
 	if bound, ok := slo.Bound(MetricTTFT, 95); ok {
 		target := report.F(bound/1e6, 0)
 		ttftTitle += fmt.Sprintf(" (target ≤ %s ms)", target)
@@ -135,15 +135,20 @@ func Render(run *golden.Set) (report.Fragment, error) {
 				ttftSeries.Estimates = append(ttftSeries.Estimates, report.Estimate{Value: math.NaN(), Lo: math.NaN(), Hi: math.NaN()})
 				continue
 			}
-			row := []string{s, n}
+			aggVals := run.Values("agg-tok/s", append([]string{"Capacity"}, w...)...)
+			row := []string{s, n, fmt.Sprint(len(run.Rows(append([]string{"Capacity"}, w...)...)))}
 			vals := map[string]float64{}
 			for _, u := range units {
 				v := mean(u.unit, w...)
 				vals[u.unit] = v
+				if u.unit == "agg-tok/s" {
+					row = append(row, report.MeanCI(aggVals, u.d, u.unit))
+					continue
+				}
 				row = append(row, report.F(v*u.scale, u.d))
 			}
 			table.Rows = append(table.Rows, row)
-			aggSeries.Estimates = append(aggSeries.Estimates, report.MeanEstimate(run.Values("agg-tok/s", append([]string{"Capacity"}, w...)...)))
+			aggSeries.Estimates = append(aggSeries.Estimates, report.MeanEstimate(aggVals))
 			t := report.MeanEstimate(run.Values("ttft-p95-ns", append([]string{"Capacity"}, w...)...))
 			ttftSeries.Estimates = append(ttftSeries.Estimates, report.Estimate{Value: t.Value / 1e6, Lo: t.Lo / 1e6, Hi: t.Hi / 1e6})
 			measured = append(measured, atoi(n))
