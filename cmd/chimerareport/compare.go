@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/chimeraforge/chimeraforge/golden"
 	"github.com/chimeraforge/chimeraforge/golden/report"
@@ -178,18 +179,25 @@ func countCommand(ls []*leaf, pkgs []string) string {
 const module = "github.com/chimeraforge/chimeraforge/"
 
 // pkgOf returns the package that ran benchmark base: the pkg: line whose
-// last element is base in lower case (TR114 → …/tr114), as ./tr114 for
-// this module's packages.
+// last element is base, in any case, or else begins it up to a word of
+// base's own (TR114 → …/tr114; TR111Process → …/tr111; CapacityOpen →
+// …/capacity; never TR108 → …/tr1), as ./tr114 for this module's
+// packages.
 func pkgOf(base string, pkgs []string) string {
+	best, bestLen := "", 0
 	for _, p := range pkgs {
-		if strings.EqualFold(p[strings.LastIndexByte(p, '/')+1:], base) {
-			if rel, ok := strings.CutPrefix(p, module); ok {
-				return "./" + rel
-			}
-			return p
+		last := p[strings.LastIndexByte(p, '/')+1:]
+		if len(last) <= bestLen || len(last) > len(base) || !strings.EqualFold(base[:len(last)], last) {
+			continue
+		}
+		if rest := base[len(last):]; rest == "" || unicode.IsUpper(rune(rest[0])) {
+			best, bestLen = p, len(last)
 		}
 	}
-	return ""
+	if rel, ok := strings.CutPrefix(best, module); ok {
+		return "./" + rel
+	}
+	return best
 }
 
 // roundDuration rounds d for a reader: whole seconds, or minutes past 10.

@@ -347,6 +347,27 @@ func TestQuantisation(t *testing.T) {
 	}
 }
 
+// TestPkgOf: a benchmark runs in the package of its name, or whose name
+// begins its own up to a word (TR111Process), and in none where no pkg:
+// line fits.
+func TestPkgOf(t *testing.T) {
+	pkgs := []string{module + "tr111", module + "tr114", module + "capacity", "example.com/other/tr1"}
+	for _, tt := range []struct{ base, want string }{
+		{"TR114", "./tr114"},
+		{"TR111Process", "./tr111"},
+		{"CapacityOpen", "./capacity"},
+		{"CapacitySearch", "./capacity"},
+		{"TR1", "example.com/other/tr1"},
+		{"TR1Agents", "example.com/other/tr1"},
+		{"TR108", ""},
+		{"Protocols", ""},
+	} {
+		if got := pkgOf(tt.base, pkgs); got != tt.want {
+			t.Errorf("pkgOf(%q) = %q, want %q", tt.base, got, tt.want)
+		}
+	}
+}
+
 func TestCountCommand(t *testing.T) {
 	ls := []*leaf{
 		{Name: "TR114/scenario=chimera_homo/test=T013/instances=1/parallel=1", Base: "TR114", iters: 1},
