@@ -64,7 +64,9 @@
 // fewer samples per side than the U test needs (4 at alpha 0.05), whose
 // verdict is then "too few samples", never "ok". Report.WriteSummary
 // prints the failing metrics as a table (benchmark, unit, base and head
-// median ± CI scaled by benchunit, change, p, n) and counts the verdicts;
+// median ± CI scaled by benchunit, or "no CI" with benchmath's reason
+// under the table where a side is too small for one, change, p, n) and
+// counts the verdicts;
 // Report.WriteText prints every metric in benchstat's layout.
 //
 // cmd/chimeragate is the command (benchstat itself has no exit code); it is

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -343,6 +344,30 @@ func TestTooFewSamplesAgreeInTableAndErr(t *testing.T) {
 	}
 	if !errors.Is(rep.Err(), ErrTooFewSamples) {
 		t.Errorf("Err() = %v, want ErrTooFewSamples", rep.Err())
+	}
+}
+
+// A side too small for a confidence interval prints its median with "no
+// CI", never benchmath's "± ∞", and the table says why once, in both the
+// summary and the whole report; a side with one keeps "± x%".
+func TestTooFewForACIPrintsNoInfinity(t *testing.T) {
+	rep, err := Compare(mustRead(t, runText(cfgA, 3, bench{"A", 100, "tok/s"}), "base.txt"),
+		mustRead(t, runText(cfgA, 12, bench{"A", 100, "tok/s"}), "head.txt"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, write := range map[string]func(io.Writer) error{"summary": rep.WriteSummary, "text": rep.WriteText} {
+		var b strings.Builder
+		if err := write(&b); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		if strings.Contains(out, "∞") || !strings.Contains(out, "100.0 tok/s, no CI") || !strings.Contains(out, "100.0 tok/s ± ") {
+			t.Errorf("%s: want base \"100.0 tok/s, no CI\", head with an interval and no ∞:\n%s", name, out)
+		}
+		if n := strings.Count(out, "no CI: need >= 6 samples for confidence interval at level 0.95"); n != 1 {
+			t.Errorf("%s: the reason stands %d times, want once:\n%s", name, n, out)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,6 +40,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		tw.Flush()
 	}
+	b.WriteString(noCINote(r.Comparisons))
 	b.WriteString("\n" + r.counts() + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -78,6 +80,7 @@ func (r *Report) WriteSummary(w io.Writer) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d+%d\t%s\n", c.Name, c.OrigUnit, base, head, chg, p, c.NBase, c.NHead, verdictText(c, r.Alpha))
 		}
 		tw.Flush()
+		b.WriteString(noCINote(rows))
 	}
 	b.WriteString("\n" + r.counts() + "\n")
 	_, err := io.WriteString(w, b.String())
@@ -171,8 +174,47 @@ func summary(sc benchunit.Scaler, sym string, s benchmath.Summary, n int) string
 	if n == 0 {
 		return "-"
 	}
-	v := strconv.FormatFloat(s.Center/sc.Factor, 'f', sc.Prec, 64)
-	return strings.TrimSpace(v+" "+sc.Prefix+sym) + " ± " + pctRange(s)
+	v := strings.TrimSpace(strconv.FormatFloat(s.Center/sc.Factor, 'f', sc.Prec, 64) + " " + sc.Prefix + sym)
+	if noCI(s) {
+		return v + ", no CI"
+	}
+	return v + " ± " + pctRange(s)
+}
+
+// noCI says whether s has no finite confidence interval: benchmath gives
+// ±Inf bounds, and a warning, to a sample too small for the confidence
+// level, which would print as "± ∞".
+func noCI(s benchmath.Summary) bool {
+	return math.IsInf(s.Lo, 0) || math.IsInf(s.Hi, 0)
+}
+
+// noCINote is the line under a table some of whose medians of cs have no
+// CI: benchmath's reason (its warnings, each once) and the way to one;
+// "" when every shown median has one.
+func noCINote(cs []Comparison) string {
+	var why []string
+	for _, c := range cs {
+		for _, side := range []struct {
+			s benchmath.Summary
+			n int
+		}{{c.Base, c.NBase}, {c.Head, c.NHead}} {
+			if side.n == 0 || !noCI(side.s) {
+				continue
+			}
+			for _, w := range side.s.Warnings {
+				if !slices.Contains(why, w.Error()) {
+					why = append(why, w.Error())
+				}
+			}
+			if len(side.s.Warnings) == 0 && !slices.Contains(why, "too few samples") {
+				why = append(why, "too few samples")
+			}
+		}
+	}
+	if len(why) == 0 {
+		return ""
+	}
+	return "\nno CI: " + strings.Join(why, "; ") + " (run each side with a larger -count)\n"
 }
 
 // pctRange is s's confidence interval as a percentage of its centre.

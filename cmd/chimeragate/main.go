@@ -8,8 +8,10 @@
 // benchstat does (medians, 95 % confidence intervals, Mann-Whitney U test
 // at alpha 0.05). On stdout it prints what it compared, a table of the
 // metrics that fail the gate or keep it from deciding (benchmark, unit,
-// base and head median ± CI, change, p, n, verdict), and how many metrics
-// got each verdict; -v prints every metric in benchstat's layout instead.
+// base and head median ± CI, change, p, n, verdict; a side with too few
+// samples for a CI shows its median with "no CI" and a line under the
+// table says why, where benchstat prints "± ∞"), and how many metrics got
+// each verdict; -v prints every metric in benchstat's layout instead.
 // On stderr it prints one line: the verdict, or what was wrong with the
 // input. It exits
 //
