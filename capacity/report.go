@@ -102,7 +102,7 @@ func Render(run *golden.Set) (report.Fragment, error) {
 		unit  string
 		scale float64
 		d     int
-	}{{"agg-tok/s", 1, 0}, {"agent-tok/s", 1, 0}, {"ttft-p50-ns", 1e-6, 1}, {"ttft-p95-ns", 1e-6, 1}, {"e2e-p95-ns", 1e-6, 1}, {"queue-ns", 1e-6, 1}, {"goodput-%", 1, 0}, {"speedup-x", 1, 2}}
+	}{{"agent-tok/s", 1, 0}, {"ttft-p50-ns", 1e-6, 1}, {"ttft-p95-ns", 1e-6, 1}, {"e2e-p95-ns", 1e-6, 1}, {"queue-ns", 1e-6, 1}, {"goodput-%", 1, 0}, {"speedup-x", 1, 2}}
 	// Agents are numbers, doubling: a log x axis spaces them evenly and
 	// shows where a curve bends.
 	agents := make([]float64, len(ns))
@@ -130,21 +130,18 @@ func Render(run *golden.Set) (report.Fragment, error) {
 		largest := 0
 		for _, n := range ns {
 			w := append(slices.Clone(where), "agents="+n)
-			if len(run.Rows(append([]string{"Capacity"}, w...)...)) == 0 {
+			rows := run.Rows(append([]string{"Capacity"}, w...)...)
+			if len(rows) == 0 {
 				aggSeries.Estimates = append(aggSeries.Estimates, report.Estimate{Value: math.NaN(), Lo: math.NaN(), Hi: math.NaN()})
 				ttftSeries.Estimates = append(ttftSeries.Estimates, report.Estimate{Value: math.NaN(), Lo: math.NaN(), Hi: math.NaN()})
 				continue
 			}
 			aggVals := run.Values("agg-tok/s", append([]string{"Capacity"}, w...)...)
-			row := []string{s, n, fmt.Sprint(len(run.Rows(append([]string{"Capacity"}, w...)...)))}
-			vals := map[string]float64{}
+			row := []string{s, n, fmt.Sprint(len(rows)), report.MeanCI(aggVals, 0, "agg-tok/s")}
+			vals := map[string]float64{"agg-tok/s": mean("agg-tok/s", w...)}
 			for _, u := range units {
 				v := mean(u.unit, w...)
 				vals[u.unit] = v
-				if u.unit == "agg-tok/s" {
-					row = append(row, report.MeanCI(aggVals, u.d, u.unit))
-					continue
-				}
 				row = append(row, report.F(v*u.scale, u.d))
 			}
 			table.Rows = append(table.Rows, row)
